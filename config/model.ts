@@ -1,0 +1,166 @@
+/**
+ * The typed values the rest of the project works with. Constructs and stacks take these,
+ * never the raw YAML; every default is applied here, in one visible place.
+ */
+import type { PlatformFile, TenantFile } from './schema';
+
+export type CapacityType = 'spot' | 'on-demand';
+export type Lifecycle = 'active' | 'retained';
+
+/** The tenant's AWS account: vended by the organization stack, or an existing one adopted. */
+export type TenantAccount =
+  | { readonly kind: 'vended'; readonly email: string }
+  | { readonly kind: 'adopted'; readonly id: string };
+
+export interface TenantBucket {
+  readonly purpose: string;
+  readonly noncurrentVersionDays: number;
+}
+
+export interface GpuPool {
+  readonly name: string;
+  readonly instanceTypes: readonly string[];
+  readonly capacity: CapacityType;
+  readonly minNodes: number;
+  readonly maxNodes: number;
+  readonly diskGi: number;
+}
+
+export interface TenantQuota {
+  readonly cpu: number;
+  readonly memoryGi: number;
+  readonly gpus: number;
+  readonly pods: number;
+}
+
+export interface Tenant {
+  readonly name: string;
+  readonly owner: string;
+  readonly costCenter: string;
+  readonly account: TenantAccount;
+  readonly buckets: readonly TenantBucket[];
+  readonly gpuPools: readonly GpuPool[];
+  readonly quota: TenantQuota;
+  readonly monthlyBudgetUsd: number;
+  readonly lifecycle: Lifecycle;
+}
+
+export interface NodeGroupSize {
+  readonly instanceTypes: readonly string[];
+  readonly minNodes: number;
+  readonly maxNodes: number;
+  readonly desiredNodes: number;
+}
+
+export interface GpuInstanceType {
+  readonly gpus: number;
+  readonly onDemandHourlyUsd: number;
+}
+
+export interface Platform {
+  readonly name: string;
+  readonly region: string;
+  readonly allowedRegions: readonly string[];
+  readonly managementAccountId: string;
+  readonly platformAccountId: string;
+  readonly organizationId: string;
+  readonly tenantOuParentId: string;
+  readonly tenantOuName: string;
+  readonly accountAccessRoleName: string;
+  readonly deployRoles: { readonly management: string; readonly platform: string };
+  readonly state: { readonly bucket: string; readonly keyPrefix: string; readonly region: string };
+  readonly cluster: {
+    readonly name: string;
+    readonly kubernetesVersion: string;
+    readonly vpcCidr: string;
+    readonly availabilityZones: readonly string[];
+    readonly publicAccessCidrs: readonly string[];
+    readonly systemNodes: NodeGroupSize;
+    readonly generalNodes: NodeGroupSize;
+    readonly logRetentionDays: number;
+    readonly adminRoleArns: readonly string[];
+  };
+  readonly ecrRepositories: readonly string[];
+  readonly gpuInstanceTypes: Readonly<Record<string, GpuInstanceType>>;
+  readonly tenantCaps: {
+    readonly maxGpus: number;
+    readonly maxNodesPerPool: number;
+    readonly maxMonthlyBudgetUsd: number;
+    readonly maxCpu?: number;
+    readonly maxMemoryGi?: number;
+  };
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export const DEFAULTS = {
+  buckets: ['datasets', 'artifacts'],
+  noncurrentVersionDays: 30,
+  gpuPoolDiskGi: 200,
+  quotaPods: 200,
+  lifecycle: 'active' as Lifecycle,
+  tenantOuName: 'Tenants',
+  accountAccessRoleName: 'OrganizationAccountAccessRole',
+} as const;
+
+function bucketsOf(file: TenantFile): NonNullable<TenantFile['buckets']> {
+  return file.buckets ?? DEFAULTS.buckets.map((name) => ({ name }));
+}
+
+export function toTenant(file: TenantFile): Tenant {
+  return {
+    name: file.name,
+    owner: file.owner,
+    costCenter: file.costCenter,
+    account: file.account.id !== undefined ? { kind: 'adopted', id: file.account.id } : { kind: 'vended', email: file.account.email ?? '' },
+    buckets: bucketsOf(file).map((b) => ({
+      purpose: b.name,
+      noncurrentVersionDays: b.noncurrentVersionDays ?? DEFAULTS.noncurrentVersionDays,
+    })),
+    gpuPools: (file.gpuPools ?? []).map((p) => ({
+      name: p.name,
+      instanceTypes: p.instanceTypes,
+      capacity: p.capacity,
+      minNodes: p.minNodes,
+      maxNodes: p.maxNodes,
+      diskGi: p.diskGi ?? DEFAULTS.gpuPoolDiskGi,
+    })),
+    quota: { cpu: file.quota.cpu, memoryGi: file.quota.memoryGi, gpus: file.quota.gpus, pods: file.quota.pods ?? DEFAULTS.quotaPods },
+    monthlyBudgetUsd: file.budget.monthlyUsd,
+    lifecycle: file.lifecycle ?? DEFAULTS.lifecycle,
+  };
+}
+
+function toNodeGroupSize(n: PlatformFile['cluster']['systemNodes']): NodeGroupSize {
+  return { instanceTypes: n.instanceTypes, minNodes: n.minNodes, maxNodes: n.maxNodes, desiredNodes: n.desiredNodes ?? n.minNodes };
+}
+
+export function toPlatform(file: PlatformFile): Platform {
+  return {
+    name: file.name,
+    region: file.region,
+    allowedRegions: file.allowedRegions,
+    managementAccountId: file.accounts.management,
+    platformAccountId: file.accounts.platform,
+    organizationId: file.organization.id,
+    tenantOuParentId: file.organization.tenantOuParentId,
+    tenantOuName: file.organization.tenantOuName ?? DEFAULTS.tenantOuName,
+    accountAccessRoleName: file.organization.accountAccessRoleName ?? DEFAULTS.accountAccessRoleName,
+    deployRoles: file.deployRoles,
+    state: file.state,
+    cluster: {
+      name: file.cluster.name,
+      kubernetesVersion: file.cluster.kubernetesVersion,
+      vpcCidr: file.cluster.vpcCidr,
+      availabilityZones: file.cluster.availabilityZones,
+      publicAccessCidrs: file.cluster.publicAccessCidrs ?? [],
+      systemNodes: toNodeGroupSize(file.cluster.systemNodes),
+      generalNodes: toNodeGroupSize(file.cluster.generalNodes),
+      logRetentionDays: file.cluster.logRetentionDays,
+      adminRoleArns: file.cluster.adminRoleArns ?? [],
+    },
+    ecrRepositories: file.ecrRepositories,
+    gpuInstanceTypes: file.gpuInstanceTypes,
+    tenantCaps: file.tenantCaps,
+    tags: file.tags ?? {},
+  };
+}

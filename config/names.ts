@@ -1,0 +1,132 @@
+/**
+ * Every derived AWS and Kubernetes name, computed in one place. Validation checks each of
+ * them against its service limit, so a tenant name that would overflow one is rejected
+ * in the tenant file rather than at apply time.
+ */
+import { createHash } from 'node:crypto';
+
+export const STACK = {
+  organization: 'organization',
+  shared: 'shared',
+  sharedK8s: 'shared-k8s',
+} as const;
+
+export const TENANT_STACK_PREFIX = 'tenant-';
+
+export function tenantStackName(tenant: string): string {
+  return `${TENANT_STACK_PREFIX}${tenant}`;
+}
+
+/** Service limits of the names we derive. */
+export const NAME_LIMITS = {
+  s3Bucket: 63,
+  iamRole: 64,
+  iamPolicy: 128,
+  k8sNamespace: 63,
+  k8sServiceAccount: 253,
+  eksNodeGroup: 63,
+  kmsAlias: 256,
+  budget: 100,
+  organizationsAccount: 50,
+} as const;
+
+export type NameKind = keyof typeof NAME_LIMITS;
+
+/** Names a tenant may not take: they collide with platform stacks or system namespaces. */
+export const RESERVED_TENANT_NAMES: readonly string[] = [
+  'shared',
+  'shared-k8s',
+  'organization',
+  'platform',
+  'default',
+  'system',
+  'admin',
+  'root',
+  'kube-system',
+  'kube-public',
+  'kube-node-lease',
+  'amazon-cloudwatch',
+  'cert-manager',
+  'karpenter',
+  'nvidia-device-plugin',
+];
+
+export function isReservedTenantName(name: string): boolean {
+  return RESERVED_TENANT_NAMES.includes(name) || name.startsWith('kube-') || name.startsWith('aws-') || name.startsWith('eks-');
+}
+
+/** Label and tag keys the platform writes on tenant resources. */
+export const TENANT_LABEL = 'tenant';
+export const PLATFORM_LABEL = 'platform';
+export const GPU_TAINT_KEY = 'nvidia.com/gpu';
+
+/** Short, stable suffix that makes bucket names globally unique in practice. */
+function uniqueSuffix(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('/')).digest('hex').slice(0, 8);
+}
+
+export interface TenantNames {
+  readonly stack: string;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  readonly workloadRole: string;
+  readonly peopleRole: string;
+  readonly peopleBoundaryPolicy: string;
+  readonly nodeRole: string;
+  readonly keyAlias: string;
+  readonly budget: string;
+  readonly accountName: string;
+  bucket(purpose: string): string;
+  nodeGroup(pool: string): string;
+}
+
+/**
+ * Names of everything one tenant gets. `platformName` prefixes what lives in shared
+ * accounts (platform, management) so that tenant names never collide with platform names.
+ */
+export function tenantNames(platformName: string, platformAccountId: string, tenant: string): TenantNames {
+  return {
+    stack: tenantStackName(tenant),
+    namespace: tenant,
+    serviceAccount: `${tenant}-workload`,
+    workloadRole: `${tenant}-workload`,
+    peopleRole: `${tenant}-people`,
+    peopleBoundaryPolicy: `${tenant}-people-boundary`,
+    nodeRole: `${platformName}-${tenant}-gpu-nodes`,
+    keyAlias: `alias/${platformName}/${tenant}/data`,
+    budget: `${platformName}-${tenant}-monthly`,
+    accountName: `${platformName}-${tenant}`,
+    bucket: (purpose) => `${platformName}-${tenant}-${purpose}-${uniqueSuffix(platformAccountId, tenant, purpose)}`,
+    nodeGroup: (pool) => `${tenant}-${pool}`,
+  };
+}
+
+export interface DerivedName {
+  readonly kind: NameKind;
+  readonly name: string;
+  /** Field of the tenant file the name comes from, for error messages. */
+  readonly from: readonly (string | number)[];
+}
+
+/** Every derived name of a tenant, with where it comes from, for the length checks. */
+export function derivedNames(
+  platformName: string,
+  platformAccountId: string,
+  tenant: { name: string; buckets: readonly string[]; gpuPools: readonly string[] },
+): DerivedName[] {
+  const n = tenantNames(platformName, platformAccountId, tenant.name);
+  const fromName = ['name'];
+  return [
+    { kind: 'k8sNamespace', name: n.namespace, from: fromName },
+    { kind: 'k8sServiceAccount', name: n.serviceAccount, from: fromName },
+    { kind: 'iamRole', name: n.workloadRole, from: fromName },
+    { kind: 'iamRole', name: n.peopleRole, from: fromName },
+    { kind: 'iamRole', name: n.nodeRole, from: fromName },
+    { kind: 'iamPolicy', name: n.peopleBoundaryPolicy, from: fromName },
+    { kind: 'kmsAlias', name: n.keyAlias, from: fromName },
+    { kind: 'budget', name: n.budget, from: fromName },
+    { kind: 'organizationsAccount', name: n.accountName, from: fromName },
+    ...tenant.buckets.map((b, i): DerivedName => ({ kind: 's3Bucket', name: n.bucket(b), from: ['buckets', i, 'name'] })),
+    ...tenant.gpuPools.map((p, i): DerivedName => ({ kind: 'eksNodeGroup', name: n.nodeGroup(p), from: ['gpuPools', i, 'name'] })),
+  ];
+}

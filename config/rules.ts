@@ -1,0 +1,133 @@
+/**
+ * Rules beyond the shape of one file: cross-field checks, the platform's allow-lists and
+ * caps, derived name limits, and uniqueness across files. Each returns issues by field
+ * path; the loader turns paths into lines.
+ */
+import type { FieldPath } from './issues';
+import { derivedNames, isReservedTenantName, NAME_LIMITS } from './names';
+import type { PlatformFile, TenantFile } from './schema';
+
+export interface RuleIssue {
+  readonly path: FieldPath;
+  readonly message: string;
+  /** Point at the key rather than the value (for keys that are wrong in themselves). */
+  readonly atKey?: boolean;
+}
+
+/** Rules that need only the tenant file itself. */
+export function tenantFileRules(tenant: TenantFile, fileBaseName: string): RuleIssue[] {
+  const issues: RuleIssue[] = [];
+  if (tenant.name !== fileBaseName) {
+    issues.push({ path: ['name'], message: `must equal the file name '${fileBaseName}', got '${tenant.name}': rename the file to ${tenant.name}.yaml or set name: ${fileBaseName}` });
+  }
+  if (isReservedTenantName(tenant.name)) {
+    issues.push({ path: ['name'], message: `'${tenant.name}' is reserved for the platform (system namespaces and stack names); choose another name` });
+  }
+  const { email, id } = tenant.account;
+  if (email === undefined && id === undefined) {
+    issues.push({ path: ['account'], message: 'give either email (to vend a new account) or id (to adopt an existing account)' });
+  } else if (email !== undefined && id !== undefined) {
+    issues.push({ path: ['account', 'id'], message: 'give either email or id, not both: email vends a new account, id adopts an existing one' });
+  }
+  issues.push(...duplicateNames(tenant.buckets ?? [], 'buckets', 'bucket'));
+  issues.push(...duplicateNames(tenant.gpuPools ?? [], 'gpuPools', 'GPU pool'));
+  (tenant.gpuPools ?? []).forEach((pool, i) => {
+    if (pool.maxNodes < pool.minNodes) {
+      issues.push({ path: ['gpuPools', i, 'maxNodes'], message: `must be at least minNodes (${pool.minNodes}), got ${pool.maxNodes}` });
+    }
+    const seen = new Set<string>();
+    pool.instanceTypes.forEach((type, j) => {
+      if (seen.has(type)) issues.push({ path: ['gpuPools', i, 'instanceTypes', j], message: `'${type}' is listed twice` });
+      seen.add(type);
+    });
+  });
+  return issues;
+}
+
+function duplicateNames(items: readonly { name: string }[], field: string, what: string): RuleIssue[] {
+  const first = new Map<string, number>();
+  const issues: RuleIssue[] = [];
+  items.forEach((item, i) => {
+    const earlier = first.get(item.name);
+    if (earlier !== undefined) {
+      issues.push({ path: [field, i, 'name'], message: `${what} '${item.name}' is already defined at ${field}[${earlier}]; names must be unique` });
+    } else {
+      first.set(item.name, i);
+    }
+  });
+  return issues;
+}
+
+/** Rules that check a tenant file against the platform's allow-lists and caps. */
+export function tenantPlatformRules(tenant: TenantFile, platform: PlatformFile): RuleIssue[] {
+  const issues: RuleIssue[] = [];
+  const caps = platform.tenantCaps;
+  const allowed = Object.keys(platform.gpuInstanceTypes);
+  (tenant.gpuPools ?? []).forEach((pool, i) => {
+    pool.instanceTypes.forEach((type, j) => {
+      if (!(type in platform.gpuInstanceTypes)) {
+        issues.push({ path: ['gpuPools', i, 'instanceTypes', j], message: `'${type}' is not an allowed GPU instance type; use one of ${allowed.join(', ')} (platform.yaml gpuInstanceTypes)` });
+      }
+    });
+    if (pool.maxNodes > caps.maxNodesPerPool) {
+      issues.push({ path: ['gpuPools', i, 'maxNodes'], message: `must be at most the platform cap of ${caps.maxNodesPerPool} nodes per pool, got ${pool.maxNodes}` });
+    }
+  });
+  if (tenant.quota.gpus > caps.maxGpus) {
+    issues.push({ path: ['quota', 'gpus'], message: `must be at most the platform cap of ${caps.maxGpus} GPUs, got ${tenant.quota.gpus}` });
+  }
+  if (caps.maxCpu !== undefined && tenant.quota.cpu > caps.maxCpu) {
+    issues.push({ path: ['quota', 'cpu'], message: `must be at most the platform cap of ${caps.maxCpu} cores, got ${tenant.quota.cpu}` });
+  }
+  if (caps.maxMemoryGi !== undefined && tenant.quota.memoryGi > caps.maxMemoryGi) {
+    issues.push({ path: ['quota', 'memoryGi'], message: `must be at most the platform cap of ${caps.maxMemoryGi} GiB, got ${tenant.quota.memoryGi}` });
+  }
+  if (tenant.budget.monthlyUsd > caps.maxMonthlyBudgetUsd) {
+    issues.push({ path: ['budget', 'monthlyUsd'], message: `must be at most the platform cap of ${caps.maxMonthlyBudgetUsd} USD, got ${tenant.budget.monthlyUsd}` });
+  }
+  const id = tenant.account.id;
+  if (id !== undefined && (id === platform.accounts.management || id === platform.accounts.platform)) {
+    issues.push({ path: ['account', 'id'], message: `${id} is a platform account (management or platform); a tenant needs an account of its own` });
+  }
+  const names = derivedNames(platform.name, platform.accounts.platform, {
+    name: tenant.name,
+    buckets: (tenant.buckets ?? []).map((b) => b.name),
+    gpuPools: (tenant.gpuPools ?? []).map((p) => p.name),
+  });
+  for (const derived of names) {
+    const limit = NAME_LIMITS[derived.kind];
+    if (derived.name.length > limit) {
+      issues.push({ path: derived.from, message: `too long: it makes the ${derived.kind} name '${derived.name}' (${derived.name.length} characters, limit ${limit}); shorten it by ${derived.name.length - limit}` });
+    }
+  }
+  return issues;
+}
+
+export interface TenantEntry {
+  readonly file: string;
+  readonly tenant: TenantFile;
+}
+
+export interface CrossFileIssue extends RuleIssue {
+  readonly file: string;
+}
+
+/** Uniqueness across files, in one pass (linear in the number of tenants). */
+export function crossTenantRules(entries: readonly TenantEntry[]): CrossFileIssue[] {
+  const issues: CrossFileIssue[] = [];
+  const check = (field: FieldPath, what: string, valueOf: (t: TenantFile) => string | undefined) => {
+    const seen = new Map<string, string>();
+    for (const { file, tenant } of entries) {
+      const value = valueOf(tenant);
+      if (value === undefined) continue;
+      const key = value.toLowerCase();
+      const other = seen.get(key);
+      if (other !== undefined) issues.push({ file, path: field, message: `${what} '${value}' is already used by ${other}; each tenant needs its own` });
+      else seen.set(key, file);
+    }
+  };
+  check(['name'], 'tenant name', (t) => t.name);
+  check(['account', 'email'], 'account e-mail', (t) => t.account.email);
+  check(['account', 'id'], 'account id', (t) => t.account.id);
+  return issues;
+}

@@ -1,0 +1,149 @@
+/**
+ * The one source of truth for what users write: tenant files and platform.yaml.
+ * TypeScript types are inferred from these schemas and the committed JSON Schemas are
+ * generated from them (`npm run schema`). Cross-field and cross-file rules that need the
+ * platform settings live in `validate.ts`.
+ */
+import { z } from 'zod';
+
+/** A lowercase DNS label (RFC 1123), the shape every derived AWS and Kubernetes name needs. */
+export const DNS_LABEL = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
+const ACCOUNT_ID = /^\d{12}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+const dnsLabel = (what: string) =>
+  z.string().regex(DNS_LABEL, {
+    message: `${what} must be a lowercase DNS label: a-z, 0-9 and '-', starting with a letter and not ending with '-'`,
+  });
+const accountId = z.string().regex(ACCOUNT_ID, { message: 'must be a 12-digit AWS account id, quoted as a string' });
+const email = z.string().regex(EMAIL, { message: 'must be an e-mail address' });
+const positiveInt = z.number().int().positive();
+const nonNegativeInt = z.number().int().nonnegative();
+
+export const CAPACITY_TYPES = ['spot', 'on-demand'] as const;
+export const LIFECYCLES = ['active', 'retained'] as const;
+export const DEFAULT_BUCKETS = ['datasets', 'artifacts'] as const;
+
+export const bucketSchema = z.strictObject({
+  name: dnsLabel('bucket name').describe('Purpose of the bucket; the AWS bucket name is derived from tenant and purpose.'),
+  noncurrentVersionDays: positiveInt
+    .optional()
+    .describe('Days before noncurrent object versions expire. Default: 30.'),
+});
+
+export const gpuPoolSchema = z.strictObject({
+  name: dnsLabel('pool name').describe('Pool name, unique within the tenant.'),
+  instanceTypes: z
+    .array(z.string().min(1))
+    .min(1)
+    .describe("GPU instance types, each from platform.yaml's gpuInstanceTypes."),
+  capacity: z.enum(CAPACITY_TYPES).describe('spot or on-demand.'),
+  minNodes: nonNegativeInt.describe('Minimum nodes; 0 lets the pool scale to zero.'),
+  maxNodes: positiveInt.describe('Maximum nodes; at most the platform cap.'),
+  diskGi: positiveInt.optional().describe('Root volume size in GiB. Default: 200.'),
+});
+
+export const tenantSchema = z.strictObject({
+  name: dnsLabel('tenant name').describe('Tenant name; equals the file name without .yaml.'),
+  owner: email.describe('Contact of the owning team; budget alerts go here.'),
+  costCenter: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, {
+    message: "must be a cost-center code such as 'cc-4410' (letters, digits, '.', '_', '-')",
+  }),
+  account: z
+    .strictObject({
+      email: email.optional().describe("Root e-mail of the tenant's new AWS member account."),
+      id: accountId.optional().describe('Adopt this existing member account instead of vending one.'),
+    })
+    .describe('Exactly one of email (vend a new account) or id (adopt an existing one).'),
+  buckets: z.array(bucketSchema).min(1).optional().describe('Default: datasets and artifacts.'),
+  gpuPools: z.array(gpuPoolSchema).optional().describe('None means a CPU-only tenant.'),
+  quota: z.strictObject({
+    cpu: positiveInt.describe('requests.cpu in cores for the namespace.'),
+    memoryGi: positiveInt.describe('requests.memory in GiB for the namespace.'),
+    gpus: nonNegativeInt.describe('requests.nvidia.com/gpu for the namespace.'),
+    pods: positiveInt.optional().describe('Maximum pods in the namespace. Default: 200.'),
+  }),
+  budget: z.strictObject({
+    monthlyUsd: positiveInt.describe('Monthly AWS budget of the tenant account in USD.'),
+  }),
+  lifecycle: z
+    .enum(LIFECYCLES)
+    .optional()
+    .describe('active (default) or retained: workloads removed, data and account kept.'),
+});
+
+const nodeGroupSchema = z.strictObject({
+  instanceTypes: z.array(z.string().min(1)).min(1),
+  minNodes: nonNegativeInt,
+  maxNodes: positiveInt,
+  desiredNodes: nonNegativeInt.optional(),
+});
+
+const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+const cidr = z.string().regex(CIDR, { message: "must be an IPv4 CIDR such as '10.40.0.0/16'" });
+
+export const platformSchema = z.strictObject({
+  name: dnsLabel('platform name').max(12).describe('Short prefix of every platform resource name.'),
+  region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { message: "must be an AWS region such as 'us-east-1'" }),
+  allowedRegions: z.array(z.string()).min(1).describe('Regions tenants may use; the SCP denies the others.'),
+  accounts: z.strictObject({
+    management: accountId.describe('Organization management account: runs the organization stack.'),
+    platform: accountId.describe('Account of the shared cluster, registries and tenant node groups.'),
+  }),
+  organization: z.strictObject({
+    id: z.string().regex(/^o-[a-z0-9]{10,32}$/, { message: "must be an organization id such as 'o-a1b2c3d4e5'" }).describe('Organization id; shared registries admit its principals.'),
+    tenantOuParentId: z.string().regex(/^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/, {
+      message: "must be an organization root id ('r-...') or OU id ('ou-...')",
+    }),
+    tenantOuName: z.string().min(1).optional().describe('Default: Tenants.'),
+    accountAccessRoleName: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Role assumed in tenant accounts. Default: OrganizationAccountAccessRole.'),
+  }),
+  deployRoles: z.strictObject({
+    management: z.string().regex(/^arn:aws:iam::\d{12}:role\/.+$/, { message: 'must be an IAM role ARN' }),
+    platform: z.string().regex(/^arn:aws:iam::\d{12}:role\/.+$/, { message: 'must be an IAM role ARN' }),
+  }),
+  state: z.strictObject({
+    bucket: z.string().min(3).max(63),
+    keyPrefix: z.string().min(1),
+    region: z.string().min(1),
+  }),
+  cluster: z.strictObject({
+    name: dnsLabel('cluster name').max(40),
+    kubernetesVersion: z.string().regex(/^1\.\d{2}$/, { message: "must be a Kubernetes minor version such as '1.32'" }),
+    vpcCidr: cidr.refine((v) => { const p = Number(v.split('/')[1]); return p >= 16 && p <= 20; }, { message: 'must be a /16 to /20 network: pods take VPC addresses' }),
+    availabilityZones: z
+      .array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { message: "must be an availability zone such as 'us-east-1a'" }))
+      .min(2, { message: 'must list at least two availability zones' })
+      .max(3, { message: 'must list at most three availability zones (the VPC is split for three)' }),
+    publicAccessCidrs: z.array(cidr).optional().describe('Empty or absent: private API endpoint only.'),
+    systemNodes: nodeGroupSchema,
+    generalNodes: nodeGroupSchema,
+    logRetentionDays: positiveInt,
+    adminRoleArns: z.array(z.string()).optional().describe('Roles granted cluster admin through access entries.'),
+  }),
+  ecrRepositories: z.array(dnsLabel('repository name')).describe('Shared base-image repositories.'),
+  gpuInstanceTypes: z
+    .record(
+      z.string(),
+      z.strictObject({
+        gpus: positiveInt,
+        onDemandHourlyUsd: z.number().positive(),
+      }),
+    )
+    .describe('GPU instance types tenants may use, with their on-demand price for cost estimates.'),
+  tenantCaps: z.strictObject({
+    maxGpus: nonNegativeInt.describe('Max requests.nvidia.com/gpu per tenant namespace.'),
+    maxNodesPerPool: positiveInt,
+    maxMonthlyBudgetUsd: positiveInt,
+    maxCpu: positiveInt.optional(),
+    maxMemoryGi: positiveInt.optional(),
+  }),
+  tags: z.record(z.string(), z.string()).optional().describe('Extra tags on every resource.'),
+});
+
+export type TenantFile = z.infer<typeof tenantSchema>;
+export type PlatformFile = z.infer<typeof platformSchema>;

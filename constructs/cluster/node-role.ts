@@ -1,0 +1,31 @@
+import type { ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import { ServiceRole } from '../common/service-role';
+
+/** The AWS managed policies EKS documents for worker nodes. */
+export const NODE_MANAGED_POLICIES = ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly'] as const;
+
+export interface NodeRoleProps {
+  readonly roleName: string;
+}
+
+/** The instance role of EKS worker nodes. */
+export class NodeRole extends Construct {
+  readonly roleArn: string;
+  readonly roleName: string;
+  /** Node groups wait for these, or nodes start without the permissions to join. */
+  readonly policyAttachments: ITerraformDependable[];
+
+  constructor(scope: Construct, id: string, props: NodeRoleProps) {
+    super(scope, id);
+    const role = new ServiceRole(this, 'role', {
+      roleName: props.roleName,
+      service: 'ec2.amazonaws.com',
+      managedPolicies: NODE_MANAGED_POLICIES,
+      description: 'EKS worker nodes',
+    });
+    this.roleArn = role.roleArn;
+    this.roleName = role.roleName;
+    this.policyAttachments = role.attachments;
+  }
+}

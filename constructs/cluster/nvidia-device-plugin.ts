@@ -1,0 +1,55 @@
+import { DaemonSetV1 } from '@cdktf/provider-kubernetes/lib/daemon-set-v1';
+import { Construct } from 'constructs';
+import { GPU_NODE_LABEL } from './pod-security';
+
+export interface NvidiaDevicePluginProps {
+  /** @default 'nvcr.io/nvidia/k8s-device-plugin:v0.17.1' */
+  readonly image?: string;
+  /** @default 'kube-system' */
+  readonly namespace?: string;
+}
+
+export const NVIDIA_DEVICE_PLUGIN_IMAGE = 'nvcr.io/nvidia/k8s-device-plugin:v0.17.1';
+
+/**
+ * The NVIDIA device plugin, so GPU nodes advertise `nvidia.com/gpu`. It tolerates every
+ * taint (operator Exists) rather than each tenant's, so adding a tenant does not change
+ * it, and runs only on nodes labelled as GPU nodes.
+ */
+export class NvidiaDevicePlugin extends Construct {
+  constructor(scope: Construct, id: string, props: NvidiaDevicePluginProps = {}) {
+    super(scope, id);
+    const labels = { 'app.kubernetes.io/name': 'nvidia-device-plugin' };
+    new DaemonSetV1(this, 'daemon-set', {
+      metadata: { name: 'nvidia-device-plugin', namespace: props.namespace ?? 'kube-system', labels },
+      spec: {
+        selector: { matchLabels: labels },
+        strategy: { type: 'RollingUpdate' },
+        template: {
+          metadata: { labels },
+          spec: {
+            priorityClassName: 'system-node-critical',
+            toleration: [{ operator: 'Exists' }],
+            affinity: {
+              nodeAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: {
+                  nodeSelectorTerm: [{ matchExpressions: [{ key: GPU_NODE_LABEL.key, operator: 'In', values: [GPU_NODE_LABEL.value] }] }],
+                },
+              },
+            },
+            container: [
+              {
+                name: 'nvidia-device-plugin',
+                image: props.image ?? NVIDIA_DEVICE_PLUGIN_IMAGE,
+                env: [{ name: 'FAIL_ON_INIT_ERROR', value: 'false' }],
+                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+                volumeMount: [{ name: 'device-plugins', mountPath: '/var/lib/kubelet/device-plugins' }],
+              },
+            ],
+            volume: [{ name: 'device-plugins', hostPath: { path: '/var/lib/kubelet/device-plugins' } }],
+          },
+        },
+      },
+    });
+  }
+}

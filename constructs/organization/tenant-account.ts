@@ -1,0 +1,48 @@
+import { OrganizationsAccount } from '@cdktf/provider-aws/lib/organizations-account';
+import { Construct } from 'constructs';
+import type { TenantAccount as TenantAccountSpec } from '../../config/model';
+
+export interface TenantAccountProps {
+  /** Vend a new member account, or adopt an existing one by id. */
+  readonly spec: TenantAccountSpec;
+  /** Name of the account in the organization. */
+  readonly accountName: string;
+  /** OU the vended account is placed in. */
+  readonly parentId: string;
+  /** Role AWS Organizations creates in a vended account for the platform to assume. */
+  readonly accessRoleName: string;
+  readonly tags: Record<string, string>;
+}
+
+/**
+ * A tenant's own AWS account, the unit of isolation. A vended account is never closed or
+ * destroyed by Terraform: `close_on_deletion` is off and `prevent_destroy` is on, so
+ * offboarding is a deliberate, documented manual step.
+ */
+export class TenantAccount extends Construct {
+  /** The account id: a reference to the vended account, or the adopted id. */
+  readonly accountId: string;
+  readonly vended: boolean;
+
+  constructor(scope: Construct, id: string, props: TenantAccountProps) {
+    super(scope, id);
+    if (props.spec.kind === 'adopted') {
+      this.accountId = props.spec.id;
+      this.vended = false;
+      return;
+    }
+    const account = new OrganizationsAccount(this, 'account', {
+      name: props.accountName,
+      email: props.spec.email,
+      parentId: props.parentId,
+      roleName: props.accessRoleName,
+      closeOnDeletion: false,
+      iamUserAccessToBilling: 'DENY',
+      tags: props.tags,
+      // role_name is not readable after creation; AWS documents ignoring it.
+      lifecycle: { preventDestroy: true, ignoreChanges: ['role_name'] },
+    });
+    this.accountId = account.id;
+    this.vended = true;
+  }
+}

@@ -1,0 +1,117 @@
+import { LimitRangeV1 } from '@cdktf/provider-kubernetes/lib/limit-range-v1';
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
+import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v1';
+import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
+import { Construct } from 'constructs';
+import type { TenantQuota } from '../../config/model';
+import { GPU_TAINT_KEY, TENANT_LABEL } from '../../config/names';
+import { POD_SECURITY_LABELS } from '../cluster/pod-security';
+
+/** Defaults for containers that set no requests or limits, so the quota can count them. */
+export const CONTAINER_DEFAULTS = {
+  request: { cpu: '250m', memory: '512Mi' },
+  limit: { cpu: '2', memory: '4Gi' },
+} as const;
+
+export const IRSA_ROLE_ANNOTATION = 'eks.amazonaws.com/role-arn';
+
+export interface TenantNamespaceProps {
+  readonly tenantName: string;
+  readonly namespace: string;
+  readonly quota: TenantQuota;
+  readonly serviceAccount: string;
+  /** Role the service account's pods assume through IRSA. */
+  readonly workloadRoleArn: string;
+  /** The VPC: pods and nodes of every tenant live here, so egress to it is denied. */
+  readonly vpcCidr: string;
+  /** Interface endpoint subnets (STS, ECR), reachable on 443 although inside the VPC. */
+  readonly endpointSubnetCidrs: readonly string[];
+}
+
+/**
+ * The tenant's namespace in the shared cluster: Pod Security `restricted` enforced, a
+ * ResourceQuota from the tenant file, container defaults, the workload service account,
+ * and network policies that deny everything but traffic inside the namespace, DNS, the
+ * VPC endpoints and destinations outside the VPC (so never another tenant's pods).
+ */
+export class TenantNamespace extends Construct {
+  readonly namespaceName: string;
+  readonly serviceAccountName: string;
+
+  constructor(scope: Construct, id: string, props: TenantNamespaceProps) {
+    super(scope, id);
+    const ns = new NamespaceV1(this, 'namespace', {
+      metadata: { name: props.namespace, labels: { [TENANT_LABEL]: props.tenantName, ...POD_SECURITY_LABELS } },
+    });
+    const namespace = ns.metadata.name;
+    this.namespaceName = namespace;
+    new ResourceQuotaV1(this, 'quota', {
+      metadata: { name: 'tenant-quota', namespace },
+      spec: {
+        hard: {
+          'requests.cpu': String(props.quota.cpu),
+          'requests.memory': `${props.quota.memoryGi}Gi`,
+          [`requests.${GPU_TAINT_KEY}`]: String(props.quota.gpus),
+          pods: String(props.quota.pods),
+        },
+      },
+    });
+    new LimitRangeV1(this, 'limits', {
+      metadata: { name: 'container-defaults', namespace },
+      spec: { limit: [{ type: 'Container', defaultRequest: { ...CONTAINER_DEFAULTS.request }, default: { ...CONTAINER_DEFAULTS.limit } }] },
+    });
+    const sa = new ServiceAccountV1(this, 'workload-service-account', {
+      metadata: { name: props.serviceAccount, namespace, annotations: { [IRSA_ROLE_ANNOTATION]: props.workloadRoleArn }, labels: { [TENANT_LABEL]: props.tenantName } },
+      automountServiceAccountToken: false,
+    });
+    this.serviceAccountName = sa.metadata.name;
+
+    const allPods = { matchLabels: {} };
+    new NetworkPolicyV1(this, 'default-deny', {
+      metadata: { name: 'default-deny', namespace },
+      spec: { podSelector: allPods, policyTypes: ['Ingress', 'Egress'] },
+    });
+    new NetworkPolicyV1(this, 'allow-same-namespace', {
+      metadata: { name: 'allow-same-namespace', namespace },
+      spec: {
+        podSelector: allPods,
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [{ from: [{ podSelector: allPods }] }],
+        egress: [{ to: [{ podSelector: allPods }] }],
+      },
+    });
+    new NetworkPolicyV1(this, 'allow-dns', {
+      metadata: { name: 'allow-cluster-dns', namespace },
+      spec: {
+        podSelector: allPods,
+        policyTypes: ['Egress'],
+        egress: [
+          {
+            to: [
+              {
+                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+                podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+              },
+            ],
+            ports: [
+              { port: '53', protocol: 'UDP' },
+              { port: '53', protocol: 'TCP' },
+            ],
+          },
+        ],
+      },
+    });
+    new NetworkPolicyV1(this, 'allow-egress-outside-cluster', {
+      metadata: { name: 'allow-egress-outside-cluster', namespace },
+      spec: {
+        podSelector: allPods,
+        policyTypes: ['Egress'],
+        egress: [
+          { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [props.vpcCidr] } }] },
+          { to: props.endpointSubnetCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ port: '443', protocol: 'TCP' }] },
+        ],
+      },
+    });
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * The cdktf app (`cdktf synth`, `cdktf deploy`): platform.yaml and the tenant files in,
+ * one stack per concern out. Configuration problems are printed one line each and
+ * nothing is written. `npm run synth` runs the same synthesis without the cdktf CLI.
+ */
+import { reportError } from './bin/cli';
+import { configPathsFromEnv } from './config/load';
+import { synthesize } from './stacks/synth';
+
+try {
+  synthesize({ paths: configPathsFromEnv(), outdir: process.env.CDKTF_OUTDIR || 'cdktf.out' });
+} catch (error) {
+  process.exitCode = reportError('synth', 'Run npm run validate to see every problem in the tenant files.', error);
+}

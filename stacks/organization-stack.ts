@@ -1,0 +1,68 @@
+/**
+ * `organization` (management account): the tenants' OU with its service control policies,
+ * one account and one budget per tenant. Adding a tenant adds only that tenant's account
+ * and budget here.
+ */
+import type { Construct } from 'constructs';
+import type { Platform, Tenant } from '../config/model';
+import { STACK, tenantNames } from '../config/names';
+import { platformTags, tenantTags } from '../constructs/common/tags';
+import { TenantAccount } from '../constructs/organization/tenant-account';
+import { TenantBudget } from '../constructs/organization/tenant-budget';
+import { TenantOrganizationalUnit } from '../constructs/organization/tenant-organizational-unit';
+import { PlatformStack } from './platform-stack';
+import { awsAccountProvider } from './providers';
+
+export interface OrganizationStackProps {
+  readonly platform: Platform;
+  readonly tenants: readonly Tenant[];
+}
+
+export class OrganizationStack extends PlatformStack {
+  readonly tenantOu: TenantOrganizationalUnit;
+  private readonly accounts = new Map<string, TenantAccount>();
+
+  constructor(scope: Construct, props: OrganizationStackProps) {
+    super(scope, STACK.organization, props.platform);
+    const { platform } = props;
+    awsAccountProvider(this, 'aws', {
+      region: platform.region,
+      roleArn: platform.deployRoles.management,
+      sessionName: `${platform.name}-organization`,
+      tags: platformTags(platform.name, platform.tags),
+    });
+    this.tenantOu = new TenantOrganizationalUnit(this, 'tenant-ou', {
+      parentId: platform.tenantOuParentId,
+      name: platform.tenantOuName,
+      platformName: platform.name,
+      platformRoleName: platform.accountAccessRoleName,
+      allowedRegions: platform.allowedRegions,
+    });
+    for (const tenant of props.tenants) {
+      const names = tenantNames(platform.name, platform.platformAccountId, tenant.name);
+      const tags = tenantTags(platform.name, tenant, platform.tags);
+      const account = new TenantAccount(this, `${tenant.name}-account`, {
+        spec: tenant.account,
+        accountName: names.accountName,
+        parentId: this.tenantOu.ouId,
+        accessRoleName: platform.accountAccessRoleName,
+        tags,
+      });
+      this.accounts.set(tenant.name, account);
+      new TenantBudget(this, `${tenant.name}-budget`, {
+        budgetName: names.budget,
+        accountId: account.accountId,
+        monthlyUsd: tenant.monthlyBudgetUsd,
+        notify: [tenant.owner],
+        tags,
+      });
+    }
+  }
+
+  /** The tenant's account; its id is a cross-stack reference for vended accounts. */
+  accountOf(tenantName: string): TenantAccount {
+    const account = this.accounts.get(tenantName);
+    if (!account) throw new Error(`no account for tenant '${tenantName}' in the organization stack`);
+    return account;
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * What every stack of the platform shares: an S3 state backend with one state file per
+ * stack (so tenant stacks plan and apply independently) and S3-native locking.
+ */
+import { S3Backend, TerraformStack, type TerraformResource } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { Platform } from '../config/model';
+
+export abstract class PlatformStack extends TerraformStack {
+  constructor(scope: Construct, name: string, platform: Platform) {
+    super(scope, name);
+    new S3Backend(this, {
+      bucket: platform.state.bucket,
+      key: `${platform.state.keyPrefix}/${name}.tfstate`,
+      region: platform.state.region,
+      encrypt: true,
+    });
+    // cdktf 0.21's S3Backend has no typed option for S3-native locking (Terraform >= 1.10).
+    this.addOverride('terraform.backend.s3.use_lockfile', true);
+  }
+
+  /**
+   * Declares the output that other stacks read for `resource.attribute` up front, so this
+   * stack's outputs do not depend on which consumers exist: adding the first tenant or
+   * removing the last one changes no byte here. The identifier is the one cdktf derives
+   * for a cross-stack reference to the same attribute.
+   */
+  protected exportAttribute(resource: TerraformResource, attribute: string): void {
+    this.registerOutgoingCrossStackReference(`${resource.terraformResourceType}.${resource.friendlyUniqueId}.${attribute}`);
+  }
+}

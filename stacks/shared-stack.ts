@@ -1,0 +1,101 @@
+/**
+ * `shared` (platform account): the one ML stack every tenant uses. It depends on
+ * platform.yaml only: adding, changing or removing a tenant changes no byte of it.
+ */
+import type { Construct } from 'constructs';
+import type { Platform } from '../config/model';
+import { STACK } from '../config/names';
+import { ManagedKey } from '../constructs/common/managed-key';
+import { platformTags } from '../constructs/common/tags';
+import { SharedCluster } from '../constructs/shared/shared-cluster';
+import { SharedNetwork } from '../constructs/shared/shared-network';
+import { SharedRegistries } from '../constructs/shared/shared-registries';
+import { PlatformStack } from './platform-stack';
+import { awsAccountProvider } from './providers';
+
+export interface SharedStackProps {
+  readonly platform: Platform;
+}
+
+export class SharedStack extends PlatformStack {
+  readonly network: SharedNetwork;
+  readonly cluster: SharedCluster;
+  readonly registries: SharedRegistries;
+
+  constructor(scope: Construct, props: SharedStackProps) {
+    super(scope, STACK.shared, props.platform);
+    const { platform } = props;
+    const prefix = platform.name;
+    const accountId = platform.platformAccountId;
+    awsAccountProvider(this, 'aws', {
+      region: platform.region,
+      roleArn: platform.deployRoles.platform,
+      sessionName: `${prefix}-shared`,
+      tags: platformTags(prefix, platform.tags),
+    });
+
+    const logKey = new ManagedKey(this, 'log-key', {
+      description: `${prefix}: CloudWatch log groups of the shared stack`,
+      aliasName: `alias/${prefix}/logs`,
+      accountId,
+      extraStatements: [
+        {
+          Sid: 'CloudWatchLogsOfThisAccount',
+          Effect: 'Allow',
+          Principal: { Service: `logs.${platform.region}.amazonaws.com` },
+          Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+          Resource: '*',
+          Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${platform.region}:${accountId}:*` } },
+        },
+      ],
+    });
+    const secretsKey = new ManagedKey(this, 'secrets-key', {
+      description: `${prefix}: envelope encryption of Kubernetes secrets in the shared cluster`,
+      aliasName: `alias/${prefix}/eks-secrets`,
+      accountId,
+    });
+    const registryKey = new ManagedKey(this, 'registry-key', {
+      description: `${prefix}: shared ECR repositories`,
+      aliasName: `alias/${prefix}/ecr`,
+      accountId,
+    });
+
+    this.network = new SharedNetwork(this, 'network', {
+      namePrefix: prefix,
+      region: platform.region,
+      vpcCidr: platform.cluster.vpcCidr,
+      availabilityZones: platform.cluster.availabilityZones,
+      clusterName: platform.cluster.name,
+      flowLogRetentionDays: platform.cluster.logRetentionDays,
+      logKeyArn: logKey.keyArn,
+    });
+    const admins = [...new Set([platform.deployRoles.platform, ...platform.cluster.adminRoleArns])];
+    this.cluster = new SharedCluster(this, 'cluster', {
+      clusterName: platform.cluster.name,
+      kubernetesVersion: platform.cluster.kubernetesVersion,
+      subnetIds: this.network.privateSubnetIds,
+      publicAccessCidrs: platform.cluster.publicAccessCidrs,
+      secretsKeyArn: secretsKey.keyArn,
+      logKeyArn: logKey.keyArn,
+      logRetentionDays: platform.cluster.logRetentionDays,
+      adminRoleArns: admins,
+      systemNodes: platform.cluster.systemNodes,
+      generalNodes: platform.cluster.generalNodes,
+      namePrefix: prefix,
+    });
+    this.registries = new SharedRegistries(this, 'registries', {
+      namePrefix: prefix,
+      repositories: platform.ecrRepositories,
+      region: platform.region,
+      accountId,
+      organizationId: platform.organizationId,
+      kmsKeyArn: registryKey.keyArn,
+    });
+
+    const cluster = this.cluster.cluster;
+    for (const attribute of ['name', 'endpoint', 'certificate_authority[0].data', 'identity[0].oidc[0].issuer']) {
+      this.exportAttribute(cluster, attribute);
+    }
+    for (const subnet of this.network.privateSubnets) this.exportAttribute(subnet, 'id');
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * `tenant-<name>`: everything one tenant file gives a tenant. Resources in the tenant's own
+ * account use the default AWS provider; node groups and the cluster access entry live in
+ * the platform account (alias `platform`); the namespace lives in the shared cluster.
+ * Nothing here names another tenant.
+ */
+import { Construct } from 'constructs';
+import type { Platform, Tenant } from '../config/model';
+import { tenantNames } from '../config/names';
+import { NodeRole } from '../constructs/cluster/node-role';
+import { tenantTags } from '../constructs/common/tags';
+import type { TenantAccount } from '../constructs/organization/tenant-account';
+import type { SharedCluster } from '../constructs/shared/shared-cluster';
+import type { SharedNetwork } from '../constructs/shared/shared-network';
+import { ECR_PULL_ACTIONS, type SharedRegistries } from '../constructs/shared/shared-registries';
+import { GpuNodePool } from '../constructs/tenant/gpu-node-pool';
+import { TenantBuckets } from '../constructs/tenant/tenant-buckets';
+import { TenantClusterAccess } from '../constructs/tenant/tenant-cluster-access';
+import { TenantKey } from '../constructs/tenant/tenant-key';
+import { TenantNamespace } from '../constructs/tenant/tenant-namespace';
+import { TenantPeopleRole } from '../constructs/tenant/tenant-people-role';
+import { TenantWorkloadRole } from '../constructs/tenant/tenant-workload-role';
+import { PlatformStack } from './platform-stack';
+import { awsAccountProvider, kubernetesProvider, roleArn } from './providers';
+import { useProvider } from './use-provider';
+
+export interface TenantStackProps {
+  readonly platform: Platform;
+  readonly tenant: Tenant;
+  readonly account: TenantAccount;
+  readonly cluster: SharedCluster;
+  readonly network: SharedNetwork;
+  readonly registries: SharedRegistries;
+}
+
+export class TenantStack extends PlatformStack {
+  readonly tenant: Tenant;
+
+  constructor(scope: Construct, props: TenantStackProps) {
+    const { platform, tenant } = props;
+    const names = tenantNames(platform.name, platform.platformAccountId, tenant.name);
+    super(scope, names.stack, platform);
+    this.tenant = tenant;
+    const accountId = props.account.accountId;
+    const tags = tenantTags(platform.name, tenant, platform.tags);
+    const active = tenant.lifecycle === 'active';
+
+    awsAccountProvider(this, 'aws', {
+      region: platform.region,
+      roleArn: roleArn(accountId, platform.accountAccessRoleName),
+      sessionName: `${platform.name}-${names.stack}`,
+      tags,
+    });
+    const platformProvider = awsAccountProvider(this, 'aws-platform', {
+      alias: 'platform',
+      region: platform.region,
+      roleArn: platform.deployRoles.platform,
+      sessionName: `${platform.name}-${names.stack}`,
+      tags,
+    });
+    // Kept when the tenant is retained: Terraform needs it to remove the namespace.
+    kubernetesProvider(this, 'kubernetes', props.cluster, platform.region, platform.deployRoles.platform);
+
+    const key = new TenantKey(this, 'key', { tenantName: tenant.name, tenantAccountId: accountId, aliasName: names.keyAlias });
+    const buckets = new TenantBuckets(this, 'buckets', {
+      buckets: tenant.buckets,
+      bucketName: names.bucket,
+      tenantAccountId: accountId,
+      kmsKeyArn: key.keyArn,
+    });
+    const dataAccess = [buckets.readWriteStatement(), key.useStatement()];
+    const people = new TenantPeopleRole(this, 'people-role', {
+      roleName: names.peopleRole,
+      boundaryPolicyName: names.peopleBoundaryPolicy,
+      tenantAccountId: accountId,
+      platformRoleNames: [platform.accountAccessRoleName, names.workloadRole],
+      statements: [
+        ...dataAccess,
+        {
+          Sid: 'DescribeSharedCluster',
+          Effect: 'Allow',
+          Action: 'eks:DescribeCluster',
+          Resource: `arn:aws:eks:${platform.region}:${platform.platformAccountId}:cluster/${platform.cluster.name}`,
+        },
+      ],
+    });
+    if (!active) return;
+
+    const workload = new TenantWorkloadRole(this, 'workload-role', {
+      roleName: names.workloadRole,
+      oidcIssuerUrl: props.cluster.oidcIssuerUrl,
+      namespace: names.namespace,
+      serviceAccount: names.serviceAccount,
+      statements: [
+        ...dataAccess,
+        { Sid: 'EcrLogin', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+        { Sid: 'PullSharedImages', Effect: 'Allow', Action: [...ECR_PULL_ACTIONS], Resource: props.registries.repositoryArnPattern },
+      ],
+    });
+    new TenantNamespace(this, 'namespace', {
+      tenantName: tenant.name,
+      namespace: names.namespace,
+      quota: tenant.quota,
+      serviceAccount: names.serviceAccount,
+      workloadRoleArn: workload.roleArn,
+      vpcCidr: platform.cluster.vpcCidr,
+      endpointSubnetCidrs: props.network.endpointSubnetCidrs,
+    });
+
+    const inPlatformAccount = new Construct(this, 'platform-account');
+    useProvider(inPlatformAccount, platformProvider);
+    new TenantClusterAccess(inPlatformAccount, 'cluster-access', {
+      clusterName: props.cluster.clusterName,
+      principalArn: people.roleArn,
+      namespace: names.namespace,
+    });
+    if (tenant.gpuPools.length === 0) return;
+    const nodeRole = new NodeRole(inPlatformAccount, 'gpu-node-role', { roleName: names.nodeRole });
+    for (const pool of tenant.gpuPools) {
+      new GpuNodePool(inPlatformAccount, `gpu-pool-${pool.name}`, {
+        tenantName: tenant.name,
+        pool,
+        clusterName: props.cluster.clusterName,
+        nodeGroupName: names.nodeGroup(pool.name),
+        nodeRoleArn: nodeRole.roleArn,
+        subnetIds: props.cluster.subnetIds,
+        gpusPerNode: Math.min(...pool.instanceTypes.map((type) => platform.gpuInstanceTypes[type]?.gpus ?? 1)),
+        tags,
+        dependsOn: nodeRole.policyAttachments,
+      });
+    }
+  }
+}
+
