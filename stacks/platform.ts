@@ -1,6 +1,7 @@
 /** Composes the platform's stacks from the loaded configuration. */
 import type { App } from 'cdktf';
 import type { LoadedConfig } from '../config/load';
+import { applyPlatformGuardrails } from '../guardrails/aspect';
 import { OrganizationStack } from './organization-stack';
 import { SharedK8sStack } from './shared-k8s-stack';
 import { SharedStack } from './shared-stack';
@@ -29,5 +30,7 @@ export function buildPlatform(app: App, config: LoadedConfig): PlatformStacks {
         registries: shared.registries,
       }),
   );
-  return { organization, shared, sharedK8s, tenants: tenantStacks };
+  const stacks = { organization, shared, sharedK8s, tenants: tenantStacks };
+  applyPlatformGuardrails(stacks, config);
+  return stacks;
 }

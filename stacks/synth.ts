@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdktf';
 import { loadConfig, type ConfigPaths } from '../config/load';
+import { synthesizeWithGuardrails } from '../guardrails/synth';
 import { buildPlatform } from './platform';
 
 export interface SynthOptions {
@@ -32,7 +33,8 @@ export function synthesize(options: SynthOptions): SynthResult {
     const app = new App({ outdir: staging, skipValidation: false });
     const stacks = buildPlatform(app, config);
     progress(`built ${3 + stacks.tenants.length} stacks, synthesizing`);
-    app.synth();
+    // Fails with every guardrail error of every stack, before the output is swapped in.
+    synthesizeWithGuardrails(app);
     if (existsSync(outdir)) rmSync(outdir, { recursive: true, force: true });
     renameSync(staging, outdir);
     return { stacks: Object.keys(app.manifest.stacks), tenants: config.tenants.length, outdir: options.outdir };

@@ -27,7 +27,22 @@ export function policyDocument(...statements: PolicyStatement[]): PolicyDocument
   return { Version: '2012-10-17', Statement: statements };
 }
 
+/**
+ * Each rendered document by the token `renderPolicy` returned for it. The guardrails check
+ * this typed document instead of reading back the rendered `jsonencode(...)` text, whose
+ * references and functions (`zipmap`, `format`) no small parser reads reliably. Token
+ * strings are unique within the process, so entries never collide.
+ */
+const renderedDocuments = new Map<string, PolicyDocument>();
+
 /** The document as a Terraform `jsonencode(...)` expression. */
 export function renderPolicy(document: PolicyDocument): string {
-  return Fn.jsonencode(document);
+  const rendered = Fn.jsonencode(document);
+  renderedDocuments.set(rendered, document);
+  return rendered;
+}
+
+/** The typed document behind a value `renderPolicy` returned, if it is one. */
+export function renderedPolicyDocument(value: string): PolicyDocument | undefined {
+  return renderedDocuments.get(value);
 }

@@ -1,0 +1,251 @@
+/**
+ * A stack as the guardrail rules see it: every Terraform block with its resolved
+ * configuration (what Terraform reads), its construct path, its tags as Terraform will
+ * apply them (provider `default_tags` merged with the block's own), and the policy
+ * documents in its attributes. One resolution per element, so the cost is linear in the
+ * size of the stack.
+ */
+import { DefaultTokenResolver, StringConcat, TerraformElement, TerraformResource, Tokenization, type TerraformStack } from 'cdktf';
+import type { IConstruct } from 'constructs';
+import { renderedPolicyDocument } from '../constructs/common/policy';
+import { asRecord, nestedBlocks, type Block, type BlockKind, type FoundPolicy, type ResolvedStatement, type StackView } from './rule';
+import type { TenantDirectory } from './tenants';
+
+const RESOLVER = new DefaultTokenResolver(new StringConcat());
+
+/** Resolves outside the prepare phase, so nothing (such as a cross-stack reference) is registered. */
+function resolveIn(scope: IConstruct, value: unknown): unknown {
+  return Tokenization.resolve(value, { scope, preparing: false, resolver: RESOLVER });
+}
+
+/** Attributes that hold an IAM-syntax policy document on any resource type. */
+const POLICY_ATTRIBUTES = new Set(['policy', 'assume_role_policy', 'policy_document']);
+/** Organization policy types whose `content` is IAM syntax (tag and backup policies are not). */
+const IAM_SYNTAX_ORGANIZATION_POLICIES = new Set(['SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY']);
+
+/** A `${` that Terraform interpolates, as opposed to an escaped `$${` (IAM policy variables). */
+const INTERPOLATION = /(^|[^$])\$\{/;
+
+export interface StackBlock {
+  readonly block: Block;
+  /** The construct that produced the block; annotations and suppressions attach here. */
+  readonly element: TerraformElement;
+}
+
+type Path = readonly (string | number)[];
+
+function formatAttribute(path: Path): string {
+  return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`)).join('');
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** Visits every value; unresolved configuration also holds tokens (class instances, possibly cyclic), which are not entered. */
+function walk(value: unknown, path: Path, visit: (value: unknown, path: Path) => void): void {
+  visit(value, path);
+  if (Array.isArray(value)) value.forEach((item, i) => walk(item, [...path, i], visit));
+  else if (isPlainObject(value)) for (const [key, item] of Object.entries(value)) walk(item, [...path, key], visit);
+}
+
+function statementsOf(document: unknown): ResolvedStatement[] | undefined {
+  const statement = asRecord(document)?.Statement;
+  if (statement === undefined) return undefined;
+  return nestedBlocks(statement) as ResolvedStatement[];
+}
+
+/** Policy documents: typed ones recorded by `renderPolicy`, literal JSON, or unreadable expressions. */
+function policiesOf(type: string, raw: unknown, config: Readonly<Record<string, unknown>>, scope: IConstruct): FoundPolicy[] {
+  const found = new Map<string, FoundPolicy>();
+  walk(raw, [], (value, path) => {
+    if (typeof value !== 'string') return;
+    const document = renderedPolicyDocument(value);
+    if (!document) return;
+    const attribute = formatAttribute(path);
+    found.set(attribute, { attribute, statements: statementsOf(resolveIn(scope, document)) ?? [] });
+  });
+  const consider = (value: unknown, path: Path) => {
+    const attribute = formatAttribute(path);
+    if (found.has(attribute) || typeof value !== 'string') return;
+    if (INTERPOLATION.test(value)) {
+      found.set(attribute, { attribute });
+      return;
+    }
+    try {
+      found.set(attribute, { attribute, statements: statementsOf(JSON.parse(value)) });
+    } catch {
+      found.set(attribute, { attribute });
+    }
+  };
+  walk(config, [], (value, path) => {
+    const key = path[path.length - 1];
+    if (typeof key === 'string' && POLICY_ATTRIBUTES.has(key)) consider(value, path);
+  });
+  if (type === 'aws_organizations_policy' && IAM_SYNTAX_ORGANIZATION_POLICIES.has(String(config.type ?? 'SERVICE_CONTROL_POLICY'))) {
+    consider(config.content, ['content']);
+  }
+  return [...found.values()];
+}
+
+interface Fragment {
+  readonly kind: BlockKind;
+  readonly type: string;
+  readonly name: string;
+  readonly address: string;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly raw: unknown;
+}
+
+/** The blocks in one element's `toTerraform()` output (a provider also declares `required_providers`, skipped). */
+function fragmentsOf(resolved: Readonly<Record<string, unknown>>, raw: Readonly<Record<string, unknown>>): Fragment[] {
+  const fragments: Fragment[] = [];
+  const entries = (value: unknown) => Object.entries(asRecord(value) ?? {});
+  for (const [top, section] of Object.entries(resolved)) {
+    const rawSection = asRecord(raw[top]);
+    if (top === 'resource' || top === 'data') {
+      for (const [type, byName] of entries(section)) {
+        for (const [name, config] of entries(byName)) {
+          const address = top === 'data' ? `data.${type}.${name}` : `${type}.${name}`;
+          fragments.push({ kind: top, type, name, address, config: asRecord(config) ?? {}, raw: asRecord(asRecord(rawSection?.[type])?.[name]) });
+        }
+      }
+    } else if (top === 'provider') {
+      for (const [type, list] of entries(section)) {
+        const rawList = rawSection?.[type];
+        nestedBlocks(list).forEach((config, i) => {
+          const alias = typeof config.alias === 'string' ? config.alias : undefined;
+          fragments.push({
+            kind: 'provider',
+            type,
+            name: alias ?? 'default',
+            address: alias ? `provider.${type}.${alias}` : `provider.${type}`,
+            config,
+            raw: Array.isArray(rawList) ? rawList[i] : rawList,
+          });
+        });
+      }
+    } else if (top === 'output') {
+      for (const [name, config] of entries(section)) {
+        fragments.push({ kind: 'output', type: 'output', name, address: `output.${name}`, config: asRecord(config) ?? {}, raw: rawSection?.[name] });
+      }
+    } else if (top === 'terraform') {
+      for (const [type, config] of entries(asRecord(section)?.backend)) {
+        fragments.push({ kind: 'backend', type, name: type, address: `terraform.backend.${type}`, config: asRecord(config) ?? {}, raw: asRecord(rawSection?.backend)?.[type] });
+      }
+    } else {
+      for (const [name, config] of entries(section)) {
+        fragments.push({ kind: 'other', type: top, name, address: `${top}.${name}`, config: { value: config }, raw: rawSection?.[name] });
+      }
+    }
+  }
+  return fragments;
+}
+
+function withoutMetadata(config: Readonly<Record<string, unknown>>): { config: Readonly<Record<string, unknown>>; path?: string } {
+  if (!('//' in config)) return { config };
+  const { ['//']: metadata, ...rest } = config;
+  const path = asRecord(asRecord(metadata)?.metadata)?.path;
+  return { config: rest, path: typeof path === 'string' ? path : undefined };
+}
+
+/** Tag map of a provider's `default_tags`, keyed as resources name providers (`aws`, `aws.platform`). */
+function providerDefaultTags(fragments: readonly Fragment[]): Map<string, Readonly<Record<string, unknown>>> {
+  const tags = new Map<string, Readonly<Record<string, unknown>>>();
+  for (const fragment of fragments) {
+    if (fragment.kind !== 'provider') continue;
+    const defaults = asRecord(nestedBlocks(fragment.config.default_tags)[0]?.tags);
+    const key = fragment.name === 'default' ? fragment.type : `${fragment.type}.${fragment.name}`;
+    if (defaults) tags.set(key, defaults);
+  }
+  return tags;
+}
+
+/** Whether the provider schema gives the resource type a `tags` argument (cdktf generates `tagsInput` for it). */
+function isTaggable(element: TerraformElement): boolean {
+  return TerraformResource.isTerraformResource(element) && 'tagsInput' in element;
+}
+
+function mergedTags(config: Readonly<Record<string, unknown>>, type: string, defaults: Map<string, Readonly<Record<string, unknown>>>): Block['tags'] {
+  const own = config.tags;
+  if (typeof own === 'string') return own;
+  const provider = typeof config.provider === 'string' ? config.provider : type.split('_')[0];
+  return { ...(defaults.get(provider) ?? {}), ...(asRecord(own) ?? {}) };
+}
+
+/** Every block of the stack, in construct order. */
+export function synthesizedBlocks(stack: TerraformStack): StackBlock[] {
+  const elements = stack.node.findAll().filter((node): node is TerraformElement => TerraformElement.isTerraformElement(node) && node.cdktfStack === stack);
+  const perElement = elements.map((element) => {
+    const raw = element.toTerraform() as Record<string, unknown>;
+    const resolved = (resolveIn(element, raw) ?? {}) as Record<string, unknown>;
+    return { element, fragments: fragmentsOf(resolved, raw) };
+  });
+  const defaults = providerDefaultTags(perElement.flatMap((entry) => entry.fragments));
+  const blocks: StackBlock[] = [];
+  for (const { element, fragments } of perElement) {
+    for (const fragment of fragments) {
+      const { config, path } = withoutMetadata(fragment.config);
+      const taggable = fragment.kind === 'resource' && isTaggable(element);
+      blocks.push({
+        element,
+        block: {
+          kind: fragment.kind,
+          type: fragment.type,
+          name: fragment.name,
+          address: fragment.address,
+          path: path ?? element.node.path,
+          config,
+          tags: taggable ? mergedTags(config, fragment.type, defaults) : undefined,
+          policies: policiesOf(fragment.type, fragment.raw, config, element),
+        },
+      });
+    }
+  }
+  return blocks;
+}
+
+const REFERENCE = /^\$\{([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)(?:\.[^}]*)?\}$/;
+
+/** The view rules get; attachment lookups are indexed on first use, once per (type, attribute). */
+export function stackView(name: string, blocks: readonly Block[], tenants: TenantDirectory, tenant?: string): StackView {
+  const indexes = new Map<string, Map<string, Block[]>>();
+  const keyOf = (value: unknown): string | undefined => {
+    if (typeof value !== 'string') return undefined;
+    const reference = REFERENCE.exec(value);
+    if (reference) return `address:${reference[1]}`;
+    return INTERPOLATION.test(value) ? undefined : `literal:${value}`;
+  };
+  const indexOf = (type: string, attribute: string) => {
+    const id = `${type} ${attribute}`;
+    let index = indexes.get(id);
+    if (!index) {
+      index = new Map();
+      for (const block of blocks) {
+        if (block.kind !== 'resource' || block.type !== type) continue;
+        const key = keyOf(block.config[attribute]);
+        if (key === undefined) continue;
+        const list = index.get(key) ?? [];
+        list.push(block);
+        index.set(key, list);
+      }
+      indexes.set(id, index);
+    }
+    return index;
+  };
+  return {
+    name,
+    tenant,
+    blocks,
+    tenants,
+    attachedTo(target, type, attribute = 'bucket') {
+      const index = indexOf(type, attribute);
+      const byReference = index.get(`address:${target.address}`) ?? [];
+      const literal = keyOf(target.config[attribute]);
+      const byName = literal?.startsWith('literal:') ? (index.get(literal) ?? []) : [];
+      return [...new Set([...byReference, ...byName])];
+    },
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * The platform's guardrail pack, applied to every stack on every synth. Ids are stable:
+ * suppressions and the docs name them. An error fails the synth; a warning is annotated
+ * and reported.
+ */
+import type { GuardrailRule } from './rule';
+import { dataSourcesPlanOffline } from './rules/offline-data-sources';
+import { gpuNodeGroupIsolated } from './rules/gpu-node-group-isolation';
+import { iamAllowsNoFullAccess } from './rules/iam-no-full-access';
+import { iamNoPublicPrincipal } from './rules/iam-no-public-principal';
+import { iamPoliciesReadable } from './rules/iam-readable-policies';
+import { kmsKeyRotates } from './rules/kms-key-rotation';
+import { noForeignTenantIdentifiers } from './rules/no-foreign-tenant-identifiers';
+import { protectedFromDestroy } from './rules/prevent-destroy';
+import { hasRequiredTags } from './rules/required-tags';
+import { s3BlocksPublicAccess } from './rules/s3-block-public-access';
+import { s3KeepsObjectsOnDestroy } from './rules/s3-no-force-destroy';
+import { s3UsesSseKms } from './rules/s3-sse-kms';
+import { s3EnforcesTls } from './rules/s3-tls-only';
+import { s3IsVersioned } from './rules/s3-versioning';
+
+export const PLATFORM_GUARDRAILS: readonly GuardrailRule[] = [
+  { id: 'MLP-S3-1', severity: 'error', description: 'S3 buckets block all public access', check: s3BlocksPublicAccess },
+  { id: 'MLP-S3-2', severity: 'error', description: 'S3 buckets encrypt with SSE-KMS', check: s3UsesSseKms },
+  { id: 'MLP-S3-3', severity: 'error', description: 'S3 bucket policies deny requests without TLS', check: s3EnforcesTls },
+  { id: 'MLP-S3-4', severity: 'error', description: 'S3 buckets are versioned', check: s3IsVersioned },
+  { id: 'MLP-S3-5', severity: 'error', description: 'S3 buckets are not force_destroy', check: s3KeepsObjectsOnDestroy },
+  { id: 'MLP-KMS-1', severity: 'error', description: 'KMS keys rotate', check: kmsKeyRotates },
+  { id: 'MLP-LIFE-1', severity: 'error', description: 'Buckets, KMS keys and accounts are prevent_destroy', check: protectedFromDestroy },
+  { id: 'MLP-TAG-1', severity: 'error', description: 'Taggable resources carry tenant/platform, cost-center and managed-by tags', check: hasRequiredTags },
+  { id: 'MLP-IAM-1', severity: 'error', description: "No policy statement allows '*' actions on '*' resources", check: iamAllowsNoFullAccess },
+  { id: 'MLP-IAM-2', severity: 'error', description: "No Principal '*' without a condition that restricts who", check: iamNoPublicPrincipal },
+  { id: 'MLP-IAM-3', severity: 'error', description: 'Policy documents are readable before apply', check: iamPoliciesReadable },
+  { id: 'MLP-EKS-1', severity: 'error', description: 'Tenant GPU node groups carry the tenant taint and label', check: gpuNodeGroupIsolated },
+  { id: 'MLP-TEN-1', severity: 'error', description: 'A tenant stack names nothing of another tenant', check: noForeignTenantIdentifiers },
+  { id: 'MLP-TF-1', severity: 'error', description: 'No data source calls a cloud API at plan time', check: dataSourcesPlanOffline },
+];

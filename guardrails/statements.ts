@@ -1,0 +1,45 @@
+/** Reading resolved IAM statements, shared by the IAM and S3 rules. */
+import { asRecord, asStringList, type ResolvedStatement } from './rule';
+
+export function isAllow(statement: ResolvedStatement): boolean {
+  return statement.Effect === 'Allow';
+}
+
+export function isDeny(statement: ResolvedStatement): boolean {
+  return statement.Effect === 'Deny';
+}
+
+/** `*`, or `{ AWS: '*' }` / `{ AWS: [..., '*'] }`: anyone, in any account. */
+export function isEveryone(principal: unknown): boolean {
+  if (principal === '*') return true;
+  return asStringList(asRecord(principal)?.AWS).includes('*');
+}
+
+/** Whether `actions` include every action (`*`) or every action of `service` (`s3:*`). */
+export function coversAllActions(actions: unknown, service?: string): boolean {
+  return asStringList(actions).some((action) => action === '*' || action === '*:*' || (service !== undefined && action.toLowerCase() === `${service}:*`));
+}
+
+export interface ConditionEntry {
+  readonly operator: string;
+  readonly key: string;
+  readonly values: readonly unknown[];
+}
+
+export function conditionEntries(condition: unknown): ConditionEntry[] {
+  const entries: ConditionEntry[] = [];
+  for (const [operator, byKey] of Object.entries(asRecord(condition) ?? {})) {
+    const keys = asRecord(byKey);
+    if (!keys) {
+      // A whole operator block built in Terraform (e.g. `zipmap(...)`): its keys are unknown here.
+      entries.push({ operator, key: '', values: [byKey] });
+      continue;
+    }
+    for (const [key, value] of Object.entries(keys)) entries.push({ operator, key, values: Array.isArray(value) ? value : [value] });
+  }
+  return entries;
+}
+
+export function describeStatement(statement: ResolvedStatement, index: number): string {
+  return statement.Sid ? `statement '${statement.Sid}'` : `statement ${index + 1}`;
+}
