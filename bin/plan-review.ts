@@ -1,0 +1,81 @@
+/** `npm run plan-review`: the pull-request review of two synth outputs, as Markdown. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { planReview, ReviewInputError } from '../tools/plan-review';
+import { renderReview } from '../tools/plan-review/render';
+import { CliFailure, EXIT, parseFlags, runCli, UsageError } from './cli';
+
+const USAGE = `Usage: npm run plan-review -- --base <synth dir> --head <synth dir> [options]
+
+Compares two synthesized outputs (manifest.json and each stack's cdk.tf.json) and writes
+a Markdown review for the pull request: per tenant what is new, changed or removed, the
+platform stacks, GPU cost ceilings against budgets, and the guardrail and isolation-proof
+results. No cloud credentials are needed.
+
+Options:
+  --base <dir>            synth output of the base branch (required)
+  --head <dir>            synth output of the pull request (required)
+  --out <file>            write the review there (default: standard output)
+  --full <file>           also write the review without the comment size limit
+  --platform <file>       platform.yaml of the head, for GPU prices (default: platform.yaml)
+  --guardrails <file>     report of \`npm run guardrails\` (text or JSON); absent: "not run"
+  --proof <file>          report of \`npm run prove-isolation\` (text or JSON); absent: "not run"
+  --changed-stacks <file> write the head stacks that differ from the base, one per line,
+                          in deploy order (for \`cdktf diff\` and \`cdktf deploy\`)
+
+Exit codes: 0 ok or needs attention, 1 blocked, 2 usage or input error.`;
+
+const FLAGS = ['base', 'head', 'out', 'full', 'platform', 'guardrails', 'proof', 'changed-stacks'];
+
+function write(file: string, text: string): void {
+  try {
+    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    writeFileSync(file, text);
+  } catch (error) {
+    throw new CliFailure(`cannot write ${file}: ${(error as Error).message}`, EXIT.usage);
+  }
+}
+
+runCli('plan-review', USAGE, (args) => {
+  const { flags, positional } = parseFlags(args, FLAGS);
+  if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
+  if (!flags.base || !flags.head) throw new UsageError('--base and --head are both required');
+  const started = Date.now();
+  // Progress only when the run is long enough to wonder about.
+  const progress = (line: string) => {
+    if (Date.now() - started > 1000) process.stderr.write(`plan-review: ${line}\n`);
+  };
+  let result;
+  try {
+    result = planReview({
+      baseDir: flags.base,
+      headDir: flags.head,
+      platformFile: flags.platform ?? 'platform.yaml',
+      guardrailsFile: flags.guardrails,
+      proofFile: flags.proof,
+      progress,
+    });
+  } catch (error) {
+    if (error instanceof ReviewInputError) throw new CliFailure(`cannot review:\n${error.problems.join('\n')}`, EXIT.usage);
+    throw error;
+  }
+  const { review, markdown } = result;
+  if (flags.out) write(flags.out, markdown);
+  else process.stdout.write(markdown);
+  if (flags.full) write(flags.full, renderReview(review, { maxChars: Infinity }));
+  if (flags['changed-stacks']) write(flags['changed-stacks'], review.changedStacks.map((s) => `${s}\n`).join(''));
+
+  const t = review.tenants;
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const line =
+    `${review.verdict}: ${t.new.length} new, ${t.changed.length} changed, ${t.removed.length} removed tenant${t.removed.length === 1 ? '' : 's'}; ` +
+    `${review.platform.length} platform stack${review.platform.length === 1 ? '' : 's'} changed; ${review.changedStacks.length} stack${review.changedStacks.length === 1 ? '' : 's'} to deploy; ` +
+    `${markdown.length.toLocaleString('en-US')} characters${flags.out ? ` in ${flags.out}` : ''} (${seconds} s)`;
+  if (review.verdict === 'blocked') throw new CliFailure(line, EXIT.rejected);
+  // With the review on standard output, the result line goes to standard error.
+  if (!flags.out) {
+    process.stderr.write(`${line}\n`);
+    return '';
+  }
+  return line;
+});

@@ -1,0 +1,375 @@
+/**
+ * The review of a pull request, built from the base and head synth outputs: per tenant
+ * (new, changed, removed), then the platform stacks; findings that decide the verdict;
+ * GPU cost ceilings against budgets; and the results of the guardrails and the isolation
+ * proof. Linear in the size of the inputs: stacks are matched by name and byte-identical
+ * stack files are skipped without parsing.
+ */
+import { STACK, TENANT_STACK_PREFIX } from '../../config/names';
+import { blocksOf, tenantTag, type Block, type StackBlocks } from './blocks';
+import type { CheckResult } from './checks';
+import { compareBlocks, type BlockChange } from './compare';
+import { tenantCeiling, usd, type Prices, type TenantCeiling } from './cost';
+import { DATA_BEARING } from './replacement';
+import { deployOrder, parseStack, readStackBytes, readSynthOutput, type SynthOutput } from './synth-output';
+import { tenantFacts, type TenantFacts } from './tenant-facts';
+
+export type Verdict = 'ok' | 'needs attention' | 'blocked';
+export type FindingLevel = 'blocked' | 'attention';
+
+export interface Finding {
+  readonly level: FindingLevel;
+  /** Markdown, one line. */
+  readonly text: string;
+}
+
+export type TenantStatus = 'new' | 'changed' | 'removed';
+
+export interface TenantReview {
+  readonly name: string;
+  readonly status: TenantStatus;
+  /** The head's facts; the base's for a removed tenant. */
+  readonly facts: TenantFacts;
+  readonly baseFacts?: TenantFacts;
+  /** Changes in the tenant's stack and in its own blocks of the organization stack. */
+  readonly changes: readonly BlockChange[];
+  readonly ceiling: TenantCeiling;
+  readonly baseCeiling?: TenantCeiling;
+}
+
+export interface PlatformReview {
+  readonly stack: string;
+  readonly status: 'added' | 'removed' | 'changed';
+  readonly changes: readonly BlockChange[];
+  /** Changes beyond outputs: they reach every tenant. */
+  readonly affectsEveryTenant: boolean;
+}
+
+export interface CostRow {
+  readonly tenant: string;
+  readonly status: TenantStatus;
+  readonly facts: TenantFacts;
+  readonly before?: TenantCeiling;
+  readonly after?: TenantCeiling;
+  readonly budgetBefore?: number;
+  readonly budgetAfter?: number;
+  readonly overBudget: boolean;
+}
+
+export interface ResourceCounts {
+  readonly create: number;
+  readonly update: number;
+  readonly replace: number;
+  readonly delete: number;
+  /** Resources of removed tenant stacks: no longer managed, left running. */
+  readonly orphaned: number;
+}
+
+export interface Review {
+  readonly verdict: Verdict;
+  readonly findings: readonly Finding[];
+  readonly tenants: { readonly new: readonly TenantReview[]; readonly changed: readonly TenantReview[]; readonly removed: readonly TenantReview[] };
+  readonly platform: readonly PlatformReview[];
+  readonly cost: { readonly rows: readonly CostRow[]; readonly ceilingDeltaUsd: number; readonly budgetDeltaUsd: number };
+  readonly checks: readonly CheckResult[];
+  /** Head stacks that are new or differ from the base, in deploy order. */
+  readonly changedStacks: readonly string[];
+  readonly counts: ResourceCounts;
+  readonly stacks: { readonly base: number; readonly head: number; readonly identical: number };
+}
+
+export interface ReviewInputs {
+  readonly baseDir: string;
+  readonly headDir: string;
+  readonly prices: Prices;
+  readonly checks: readonly CheckResult[];
+  readonly progress?: (line: string) => void;
+}
+
+const ORGANIZATION = STACK.organization;
+
+function isTenantStack(name: string): boolean {
+  return name.startsWith(TENANT_STACK_PREFIX);
+}
+
+function tenantOfStack(name: string): string {
+  return name.slice(TENANT_STACK_PREFIX.length);
+}
+
+/** Parsed stacks of one side, parsed at most once and only when needed. */
+class Side {
+  private readonly bytes = new Map<string, Buffer>();
+  private readonly blocks = new Map<string, StackBlocks>();
+
+  constructor(readonly output: SynthOutput) {}
+
+  has(name: string): boolean {
+    return this.output.stacks.has(name);
+  }
+
+  bytesOf(name: string): Buffer {
+    let cached = this.bytes.get(name);
+    if (!cached) {
+      cached = readStackBytes(this.output.stacks.get(name)!);
+      this.bytes.set(name, cached);
+    }
+    return cached;
+  }
+
+  /** Frees bytes of stacks found identical, so a thousand tenants do not stay in memory. */
+  forget(name: string): void {
+    this.bytes.delete(name);
+  }
+
+  blocksOf(name: string): StackBlocks | undefined {
+    if (!this.has(name)) return undefined;
+    let cached = this.blocks.get(name);
+    if (!cached) {
+      cached = blocksOf(parseStack(this.output.stacks.get(name)!, this.bytesOf(name)));
+      this.blocks.set(name, cached);
+    }
+    return cached;
+  }
+}
+
+/** The organization stack's blocks split by tenant: a tenant's account, budget and the outputs that export them. */
+class OrganizationIndex {
+  readonly byTenant = new Map<string, Block[]>();
+  private readonly ownerByAddress = new Map<string, string>();
+
+  constructor(
+    blocks: StackBlocks | undefined,
+    private readonly knownTenants: ReadonlySet<string>,
+  ) {
+    for (const block of blocks?.values() ?? []) {
+      const tenant = tenantTag(block) ?? this.tenantOfPath(block.path);
+      if (tenant) this.ownerByAddress.set(block.address, tenant);
+    }
+    // Outputs carry no tags: they belong to the tenant whose resource they export.
+    for (const block of blocks?.values() ?? []) {
+      if (block.kind !== 'output' || this.ownerByAddress.has(block.address)) continue;
+      const reference = /\$\{([a-z0-9_]+\.[A-Za-z0-9_-]+)\./.exec(String(block.config.value ?? ''));
+      const tenant = reference ? this.ownerByAddress.get(reference[1]) : undefined;
+      if (tenant) this.ownerByAddress.set(block.address, tenant);
+    }
+    for (const block of blocks?.values() ?? []) {
+      const tenant = this.ownerByAddress.get(block.address);
+      if (!tenant) continue;
+      const list = this.byTenant.get(tenant);
+      if (list) list.push(block);
+      else this.byTenant.set(tenant, [block]);
+    }
+  }
+
+  /** `<tenant>-account/...` and `<tenant>-budget/...`: the construct ids the organization stack gives per tenant. */
+  private tenantOfPath(path: string | undefined): string | undefined {
+    const first = path?.split('/')[0];
+    if (!first) return undefined;
+    for (let i = first.lastIndexOf('-'); i > 0; i = first.lastIndexOf('-', i - 1)) {
+      if (this.knownTenants.has(first.slice(0, i))) return first.slice(0, i);
+    }
+    return undefined;
+  }
+
+  tenantOf(block: Block): string | undefined {
+    return this.ownerByAddress.get(block.address);
+  }
+}
+
+function countBy(changes: readonly BlockChange[]): Omit<ResourceCounts, 'orphaned'> {
+  const resources = changes.filter((c) => c.kind === 'resource');
+  return {
+    create: resources.filter((c) => c.action === 'create').length,
+    update: resources.filter((c) => c.action === 'update').length,
+    replace: resources.filter((c) => c.action === 'replace').length,
+    delete: resources.filter((c) => c.action === 'delete').length,
+  };
+}
+
+function label(change: BlockChange): string {
+  return `\`${change.path ?? change.address}\``;
+}
+
+function forcing(change: BlockChange): string {
+  return change.attributes
+    .filter((a) => a.forcesReplacement)
+    .map((a) => `\`${a.path}\``)
+    .join(', ');
+}
+
+function dataFindings(owner: string, changes: readonly BlockChange[], findings: Finding[]): void {
+  for (const c of changes) {
+    if (c.kind !== 'resource') continue;
+    const data = DATA_BEARING[c.type];
+    if (data && c.action === 'delete') {
+      findings.push({ level: 'blocked', text: `${owner}: ${data.noun} ${label(c)} would be **destroyed**: ${data.loss}` });
+    } else if (data && c.action === 'replace') {
+      const why = c.previousAddress ? `its address was \`${c.previousAddress}\`` : `${forcing(c)} cannot change in place`;
+      findings.push({ level: 'blocked', text: `${owner}: ${data.noun} ${label(c)} would be **replaced** (${why}): the old one is destroyed and ${data.loss}` });
+    } else if (c.action === 'replace') {
+      const effect = c.type === 'aws_eks_node_group' ? ': its nodes are drained and recreated, running pods are evicted' : '';
+      findings.push({ level: 'attention', text: `${owner}: ${label(c)} is replaced (${forcing(c)} cannot change in place)${effect}` });
+    }
+    if (c.protectionRemoved) findings.push({ level: 'attention', text: `${owner}: ${data?.noun ?? 'resource'} ${label(c)} loses \`prevent_destroy\`` });
+  }
+}
+
+function removedFinding(tenant: TenantReview): Finding {
+  const f = tenant.facts;
+  const account = f.account.kind === 'vended' ? `account (${f.account.email})` : f.account.kind === 'adopted' ? `adopted account ${f.account.id}` : 'account';
+  const buckets = f.buckets.length === 1 ? '1 bucket' : `${f.buckets.length} buckets`;
+  return {
+    level: 'blocked',
+    text: `tenant \`${tenant.name}\` removed: its ${account}, ${buckets} and KMS key would be orphaned or destroyed; offboard it instead (see below)`,
+  };
+}
+
+function verdictOf(findings: readonly Finding[]): Verdict {
+  if (findings.some((f) => f.level === 'blocked')) return 'blocked';
+  return findings.length > 0 ? 'needs attention' : 'ok';
+}
+
+export function buildReview(inputs: ReviewInputs): Review {
+  const progress = inputs.progress ?? (() => undefined);
+  const base = new Side(readSynthOutput(inputs.baseDir, 'base'));
+  const head = new Side(readSynthOutput(inputs.headDir, 'head'));
+  const names = [...new Set([...base.output.stacks.keys(), ...head.output.stacks.keys()])].sort();
+  progress(`comparing ${names.length} stacks`);
+
+  const differing: string[] = [];
+  let identical = 0;
+  for (const name of names) {
+    if (base.has(name) && head.has(name)) {
+      const a = base.bytesOf(name);
+      const b = head.bytesOf(name);
+      if (a.length === b.length && a.equals(b)) {
+        identical++;
+        base.forget(name);
+        head.forget(name);
+        continue;
+      }
+    }
+    differing.push(name);
+  }
+  progress(`${identical} stacks identical, ${differing.length} to review`);
+
+  const differingSet = new Set(differing);
+  const knownTenants = new Set(names.filter(isTenantStack).map(tenantOfStack));
+  const organizationDiffers = differingSet.has(ORGANIZATION);
+  const touched = new Set(differing.filter(isTenantStack).map(tenantOfStack));
+  const needOrganization = organizationDiffers || touched.size > 0;
+  const baseOrganization = new OrganizationIndex(needOrganization ? base.blocksOf(ORGANIZATION) : undefined, knownTenants);
+  const headOrganization = new OrganizationIndex(needOrganization ? head.blocksOf(ORGANIZATION) : undefined, knownTenants);
+
+  const organizationByTenant = new Map<string, BlockChange[]>();
+  const organizationPlatform: BlockChange[] = [];
+  if (organizationDiffers) {
+    const ownerOf = (block: Block) => headOrganization.tenantOf(block) ?? baseOrganization.tenantOf(block);
+    for (const change of compareBlocks(ORGANIZATION, base.blocksOf(ORGANIZATION), head.blocksOf(ORGANIZATION), ownerOf)) {
+      const owner = change.action === 'delete' ? baseOrganization.tenantOf(change.block) : headOrganization.tenantOf(change.block);
+      if (owner) {
+        organizationByTenant.set(owner, [...(organizationByTenant.get(owner) ?? []), change]);
+        touched.add(owner);
+      } else {
+        organizationPlatform.push(change);
+      }
+    }
+  }
+
+  const tenants: TenantReview[] = [];
+  for (const name of [...touched].sort()) {
+    const stack = `${TENANT_STACK_PREFIX}${name}`;
+    const baseBlocks = base.blocksOf(stack);
+    const headBlocks = head.blocksOf(stack);
+    const stackChanges = differingSet.has(stack) ? compareBlocks(stack, baseBlocks, headBlocks) : [];
+    const inBase = baseBlocks !== undefined || baseOrganization.byTenant.has(name);
+    const inHead = headBlocks !== undefined || headOrganization.byTenant.has(name);
+    const status: TenantStatus = !inBase ? 'new' : !inHead || (baseBlocks !== undefined && headBlocks === undefined) ? 'removed' : 'changed';
+    const baseFacts = tenantFacts(name, baseBlocks, baseOrganization.byTenant.get(name) ?? []);
+    const headFacts = tenantFacts(name, headBlocks, headOrganization.byTenant.get(name) ?? []);
+    const facts = status === 'removed' ? baseFacts : headFacts;
+    tenants.push({
+      name,
+      status,
+      facts,
+      baseFacts: status === 'changed' ? baseFacts : undefined,
+      changes: [...stackChanges, ...(organizationByTenant.get(name) ?? [])],
+      ceiling: tenantCeiling(facts, inputs.prices),
+      baseCeiling: status === 'changed' ? tenantCeiling(baseFacts, inputs.prices) : undefined,
+    });
+  }
+
+  const platform: PlatformReview[] = [];
+  for (const name of differing) {
+    if (isTenantStack(name)) continue;
+    const changes = name === ORGANIZATION ? organizationPlatform : compareBlocks(name, base.blocksOf(name), head.blocksOf(name));
+    if (changes.length === 0) continue;
+    const status = !base.has(name) ? 'added' : !head.has(name) ? 'removed' : 'changed';
+    platform.push({ stack: name, status, changes, affectsEveryTenant: changes.some((c) => c.kind !== 'output') });
+  }
+
+  const byStatus = (s: TenantStatus) => tenants.filter((t) => t.status === s);
+  const findings: Finding[] = [];
+  for (const tenant of byStatus('removed')) findings.push(removedFinding(tenant));
+  for (const tenant of [...byStatus('changed'), ...byStatus('new')]) dataFindings(`\`${tenant.name}\``, tenant.changes, findings);
+  for (const p of platform) dataFindings(`\`${p.stack}\``, p.changes, findings);
+
+  const rows: CostRow[] = [];
+  let ceilingDeltaUsd = 0;
+  let budgetDeltaUsd = 0;
+  for (const tenant of tenants) {
+    const before = tenant.status === 'new' ? undefined : tenant.status === 'removed' ? tenant.ceiling : tenant.baseCeiling;
+    const after = tenant.status === 'removed' ? undefined : tenant.ceiling;
+    const budgetBefore = tenant.status === 'new' ? undefined : (tenant.baseFacts ?? tenant.facts).budgetUsd;
+    const budgetAfter = tenant.status === 'removed' ? undefined : tenant.facts.budgetUsd;
+    ceilingDeltaUsd += (after?.monthlyUsd ?? 0) - (before?.monthlyUsd ?? 0);
+    budgetDeltaUsd += (budgetAfter ?? 0) - (budgetBefore ?? 0);
+    const overBudget = after !== undefined && budgetAfter !== undefined && after.monthlyUsd > budgetAfter;
+    if ((before?.pools.length ?? 0) + (after?.pools.length ?? 0) > 0) {
+      rows.push({ tenant: tenant.name, status: tenant.status, facts: tenant.facts, before, after, budgetBefore, budgetAfter, overBudget });
+    }
+    if (overBudget) {
+      findings.push({ level: 'attention', text: `\`${tenant.name}\`: GPU ceiling ${usd(after!.monthlyUsd)}/month exceeds its budget of ${usd(budgetAfter!)}/month` });
+    }
+    if (after && after.unpriced.length > 0) {
+      findings.push({ level: 'attention', text: `\`${tenant.name}\`: no price in platform.yaml for ${after.unpriced.map((t) => `\`${t}\``).join(', ')}; its ceiling leaves them out` });
+    }
+  }
+
+  for (const p of platform.filter((x) => x.affectsEveryTenant)) {
+    const n = p.changes.filter((c) => c.kind !== 'output').length;
+    findings.push({ level: 'attention', text: `\`${p.stack}\` ${p.status === 'changed' ? 'changes' : p.status === 'added' ? 'is added with' : 'is removed with'} ${n} block${n === 1 ? '' : 's'}: **affects every tenant**` });
+  }
+  for (const check of inputs.checks) {
+    if (check.status === 'failed') findings.push({ level: 'blocked', text: `${check.title} failed: ${check.summary}` });
+    else if (check.status === 'warnings' || check.status === 'unclear') findings.push({ level: 'attention', text: `${check.title}: ${check.status === 'unclear' ? 'result unclear' : 'warnings'}: ${check.summary}` });
+  }
+
+  const all = [...tenants.filter((t) => t.status !== 'removed').flatMap((t) => t.changes), ...platform.flatMap((p) => p.changes)];
+  const removedTenants = byStatus('removed');
+  const removedCounts = countBy(removedTenants.flatMap((t) => t.changes.filter((c) => c.stack === ORGANIZATION)));
+  const counted = countBy(all);
+  const counts: ResourceCounts = {
+    create: counted.create + removedCounts.create,
+    update: counted.update + removedCounts.update,
+    replace: counted.replace + removedCounts.replace,
+    delete: counted.delete + removedCounts.delete,
+    orphaned: removedTenants.flatMap((t) => t.changes.filter((c) => c.stack !== ORGANIZATION && c.kind === 'resource')).length,
+  };
+
+  const changedStacks = deployOrder(
+    differing.filter((name) => head.has(name)),
+    head.output.stacks,
+  );
+  return {
+    verdict: verdictOf(findings),
+    findings: [...findings.filter((f) => f.level === 'blocked'), ...findings.filter((f) => f.level === 'attention')],
+    tenants: { new: byStatus('new'), changed: byStatus('changed'), removed: removedTenants },
+    platform,
+    cost: { rows, ceilingDeltaUsd, budgetDeltaUsd },
+    checks: inputs.checks,
+    changedStacks,
+    counts,
+    stacks: { base: base.output.stacks.size, head: head.output.stacks.size, identical },
+  };
+}
