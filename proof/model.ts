@@ -1,0 +1,408 @@
+/**
+ * The security model of the platform as the proof sees it, read from the resolved stacks:
+ * per tenant its account, the roles in that account with every policy that applies to
+ * them, its buckets and keys with their resource policies, its Kubernetes service
+ * accounts; and the organization's service and resource control policies with where
+ * they are attached. A role policy or boundary the proof cannot read is an error.
+ */
+import { TENANT_STACK_PREFIX } from '../config/names';
+import type { HclValue } from './hcl';
+import { formatLocation, resourceAddress, ResolveError, type Location, type ResourceRef, type Resolver } from './resolve';
+
+export type PolicyStatement = { readonly [key: string]: HclValue };
+
+export interface PolicyDocument {
+  readonly Version: string;
+  readonly Statement: readonly PolicyStatement[];
+}
+
+export interface NamedPolicy {
+  /** Short name for reports: the policy's own name or its kind. */
+  readonly name: string;
+  /** Where it comes from in the synthesized output. */
+  readonly source: string;
+  readonly document: PolicyDocument;
+}
+
+/** How the proof treats a role: workloads and people must reach their own data; every role must not reach others'. */
+export type RoleKind = 'workload' | 'people' | 'other';
+
+export interface RoleModel {
+  readonly label: string;
+  readonly name: string;
+  readonly arn: string;
+  readonly kind: RoleKind;
+  readonly trust: NamedPolicy;
+  readonly identity: readonly NamedPolicy[];
+  readonly boundary?: NamedPolicy;
+}
+
+export interface BucketModel {
+  readonly label: string;
+  readonly name: string;
+  readonly arn: string;
+  readonly region: string;
+  readonly policy?: NamedPolicy;
+  /** RestrictPublicBuckets of the bucket's public access block. */
+  readonly restrictPublic: boolean;
+}
+
+export interface KeyModel {
+  readonly label: string;
+  readonly keyId: string;
+  readonly arn: string;
+  readonly region: string;
+  readonly policy: NamedPolicy;
+}
+
+export interface ServiceAccountModel {
+  readonly label: string;
+  readonly namespace: string;
+  readonly name: string;
+  /** The IRSA role annotation, if any. */
+  readonly roleArn?: string;
+}
+
+export interface OidcProviderModel {
+  readonly arn: string;
+  /** Issuer host and path, without `https://`. */
+  readonly host: string;
+  readonly audiences: readonly string[];
+}
+
+export interface ControlPolicyLevel {
+  /** Root, OU or account id. */
+  readonly id: string;
+  readonly policies: readonly NamedPolicy[];
+}
+
+/**
+ * Where an account sits in the organization: `known` when the organization stack places
+ * it (a vended account), `unknown` when it does not (an adopted account).
+ */
+export type OrgPlacement =
+  | { readonly kind: 'known'; readonly scps: readonly ControlPolicyLevel[]; readonly rcps: readonly ControlPolicyLevel[] }
+  | { readonly kind: 'unknown' };
+
+/** A value that identifies one tenant (account id, bucket name, role name, ...) and what it is. */
+export interface Identifier {
+  readonly value: string;
+  readonly label: string;
+}
+
+export interface TenantModel {
+  readonly name: string;
+  readonly stack: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly placement: OrgPlacement;
+  readonly roles: readonly RoleModel[];
+  readonly buckets: readonly BucketModel[];
+  readonly keys: readonly KeyModel[];
+  readonly serviceAccounts: readonly ServiceAccountModel[];
+  readonly oidcProviders: readonly OidcProviderModel[];
+  readonly identifiers: readonly Identifier[];
+  /** Resource policies of other resource types in the tenant account that the proof does not check. */
+  readonly notes: readonly string[];
+}
+
+export interface OrganizationModel {
+  /** Every SCP level set of the accounts the organization stack places, by account id. */
+  readonly placements: ReadonlyMap<string, OrgPlacement>;
+  /** All SCPs defined, for the strict (allow) side of adopted accounts. */
+  readonly allScps: readonly NamedPolicy[];
+  readonly allRcps: readonly NamedPolicy[];
+}
+
+export interface PlatformModel {
+  readonly tenants: readonly TenantModel[];
+  readonly organization: OrganizationModel;
+  /** The shared cluster's OIDC issuer, without `https://`; undefined when no cluster is synthesized. */
+  readonly clusterIssuerHost?: string;
+}
+
+/** What AWS attaches at every organization level unless removed; the organization stack does not manage it. */
+export const FULL_AWS_ACCESS: NamedPolicy = {
+  name: 'FullAWSAccess',
+  source: 'AWS default SCP at every level',
+  document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+};
+
+function defaultKeyPolicy(account: string): PolicyDocument {
+  return { Version: '2012-10-17', Statement: [{ Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' }] };
+}
+
+/** Parses a resolved policy value (JSON text or an object) into a document with a statement list. */
+export function policyDocument(value: HclValue | undefined, location: Location): PolicyDocument {
+  let parsed: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch (error) {
+      throw new ResolveError(location, value, `the policy is not valid JSON (${(error as Error).message})`);
+    }
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ResolveError(location, JSON.stringify(value ?? null), 'the policy is not a JSON object');
+  const doc = parsed as { Version?: unknown; Statement?: unknown };
+  const statements = Array.isArray(doc.Statement) ? doc.Statement : doc.Statement !== undefined ? [doc.Statement] : undefined;
+  if (!statements || statements.some((s) => s === null || typeof s !== 'object' || Array.isArray(s))) {
+    throw new ResolveError(location, JSON.stringify(parsed).slice(0, 200), 'the policy has no list of statement objects');
+  }
+  return { Version: typeof doc.Version === 'string' ? doc.Version : '2012-10-17', Statement: statements as PolicyStatement[] };
+}
+
+function locationOf(ref: ResourceRef, attribute?: string): Location {
+  return { stack: ref.stack, address: resourceAddress(ref), attribute };
+}
+
+function named(name: string, location: Location, value: HclValue | undefined): NamedPolicy {
+  return { name, source: formatLocation(location), document: policyDocument(value, location) };
+}
+
+function asObject(value: HclValue | undefined): { [key: string]: HclValue } | undefined {
+  if (Array.isArray(value)) return asObject(value[0]);
+  return value !== null && typeof value === 'object' ? value : undefined;
+}
+
+function stringList(value: HclValue | undefined): string[] {
+  if (value === undefined || value === null) return [];
+  return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
+}
+
+/** The federated and AWS principals a trust policy allows. */
+function trustPrincipals(trust: PolicyDocument): { aws: string[]; federated: string[] } {
+  const aws: string[] = [];
+  const federated: string[] = [];
+  for (const statement of trust.Statement) {
+    if (statement.Effect !== 'Allow') continue;
+    const principal = asObject(statement.Principal);
+    if (!principal) continue;
+    aws.push(...stringList(principal.AWS));
+    federated.push(...stringList(principal.Federated));
+  }
+  return { aws, federated };
+}
+
+class ModelReader {
+  private readonly iamPolicyByArn = new Map<string, { ref: ResourceRef; policy: () => NamedPolicy }>();
+
+  constructor(
+    private readonly r: Resolver,
+    private readonly stack: string,
+    private readonly account: string,
+  ) {
+    for (const ref of this.inAccount('aws_iam_policy')) {
+      const arn = r.attribute(ref, ['arn']);
+      if (typeof arn === 'string') {
+        this.iamPolicyByArn.set(arn, { ref, policy: () => named(r.stringArgument(ref, 'name'), locationOf(ref, 'policy'), r.argument(ref, 'policy')) });
+      }
+    }
+  }
+
+  inAccount(type: string): ResourceRef[] {
+    return this.r.resources(this.stack, type).filter((ref) => this.r.accountOf(ref) === this.account);
+  }
+
+  private managedPolicy(arn: string, location: Location): NamedPolicy {
+    const found = this.iamPolicyByArn.get(arn);
+    if (!found) throw new ResolveError(location, arn, 'the role uses a managed policy that is not defined in this stack, so the proof cannot read it');
+    return found.policy();
+  }
+
+  role(ref: ResourceRef, workloadArns: ReadonlySet<string>): RoleModel {
+    const r = this.r;
+    const name = r.stringArgument(ref, 'name');
+    const arn = String(r.attribute(ref, ['arn']));
+    const trust = named('trust policy', locationOf(ref, 'assume_role_policy'), r.argument(ref, 'assume_role_policy'));
+    const identity: NamedPolicy[] = [];
+    const inline = r.argument(ref, 'inline_policy');
+    for (const block of Array.isArray(inline) ? inline : inline ? [inline] : []) {
+      const entry = asObject(block);
+      if (!entry || entry.policy === undefined) continue;
+      identity.push(named(String(entry.name ?? 'inline'), locationOf(ref, `inline_policy[${String(entry.name ?? '')}]`), entry.policy));
+    }
+    for (const policyArn of stringList(r.argument(ref, 'managed_policy_arns'))) identity.push(this.managedPolicy(policyArn, locationOf(ref, 'managed_policy_arns')));
+    const matchesRole = (value: HclValue | undefined) => value === name || value === arn;
+    for (const p of this.inAccount('aws_iam_role_policy')) {
+      if (matchesRole(r.argument(p, 'role'))) identity.push(named(String(r.argument(p, 'name') ?? p.name), locationOf(p, 'policy'), r.argument(p, 'policy')));
+    }
+    for (const a of this.inAccount('aws_iam_role_policy_attachment')) {
+      if (matchesRole(r.argument(a, 'role'))) identity.push(this.managedPolicy(r.stringArgument(a, 'policy_arn'), locationOf(a, 'policy_arn')));
+    }
+    for (const a of this.inAccount('aws_iam_policy_attachment')) {
+      if (stringList(r.argument(a, 'roles')).some(matchesRole)) identity.push(this.managedPolicy(r.stringArgument(a, 'policy_arn'), locationOf(a, 'policy_arn')));
+    }
+    const boundaryArn = r.optionalStringArgument(ref, 'permissions_boundary');
+    const boundary = boundaryArn === undefined ? undefined : { ...this.managedPolicy(boundaryArn, locationOf(ref, 'permissions_boundary')), name: 'permissions boundary' };
+    const principals = trustPrincipals(trust.document);
+    const kind: RoleKind = workloadArns.has(arn) ? 'workload' : principals.aws.includes(`arn:aws:iam::${this.account}:root`) || principals.aws.includes(this.account) ? 'people' : 'other';
+    return { label: r.constructPath(ref), name, arn, kind, trust, identity, boundary };
+  }
+
+  buckets(): BucketModel[] {
+    const r = this.r;
+    const policies = new Map<string, NamedPolicy>();
+    for (const p of this.inAccount('aws_s3_bucket_policy')) {
+      const bucket = r.stringArgument(p, 'bucket');
+      if (policies.has(bucket)) throw new ResolveError(locationOf(p, 'bucket'), bucket, 'a second bucket policy for the same bucket; AWS keeps only one');
+      policies.set(bucket, named('bucket policy', locationOf(p, 'policy'), r.argument(p, 'policy')));
+    }
+    const restrict = new Map<string, boolean>();
+    for (const b of this.inAccount('aws_s3_bucket_public_access_block')) restrict.set(r.stringArgument(b, 'bucket'), r.argument(b, 'restrict_public_buckets') === true);
+    return this.inAccount('aws_s3_bucket').map((ref) => {
+      const name = r.stringArgument(ref, 'bucket');
+      return { label: r.constructPath(ref), name, arn: String(r.attribute(ref, ['arn'])), region: r.regionOf(ref), policy: policies.get(name), restrictPublic: restrict.get(name) ?? false };
+    });
+  }
+
+  keys(): KeyModel[] {
+    const r = this.r;
+    const separate = new Map<string, NamedPolicy>();
+    for (const p of this.inAccount('aws_kms_key_policy')) separate.set(r.stringArgument(p, 'key_id'), named('key policy', locationOf(p, 'policy'), r.argument(p, 'policy')));
+    return this.inAccount('aws_kms_key').map((ref) => {
+      const keyId = String(r.attribute(ref, ['key_id']));
+      const arn = String(r.attribute(ref, ['arn']));
+      const own = r.argument(ref, 'policy');
+      const policy =
+        separate.get(keyId) ??
+        separate.get(arn) ??
+        (own !== undefined ? named('key policy', locationOf(ref, 'policy'), own) : { name: 'key policy', source: `${formatLocation(locationOf(ref))} (AWS default key policy)`, document: defaultKeyPolicy(this.account) });
+      return { label: r.constructPath(ref), keyId, arn, region: r.regionOf(ref), policy };
+    });
+  }
+
+  serviceAccounts(): ServiceAccountModel[] {
+    const r = this.r;
+    return ['kubernetes_service_account_v1', 'kubernetes_service_account'].flatMap((type) =>
+      r.resources(this.stack, type).map((ref) => {
+        const metadata = asObject(r.argument(ref, 'metadata'));
+        const name = metadata?.name;
+        const namespace = metadata?.namespace ?? 'default';
+        if (typeof name !== 'string' || typeof namespace !== 'string') throw new ResolveError(locationOf(ref, 'metadata'), JSON.stringify(metadata ?? null), 'the service account has no literal name and namespace');
+        const annotations = asObject(metadata?.annotations);
+        const roleArn = annotations?.['eks.amazonaws.com/role-arn'];
+        return { label: r.constructPath(ref), namespace, name, roleArn: typeof roleArn === 'string' ? roleArn : undefined };
+      }),
+    );
+  }
+
+  oidcProviders(): OidcProviderModel[] {
+    const r = this.r;
+    return this.inAccount('aws_iam_openid_connect_provider').map((ref) => ({
+      arn: String(r.attribute(ref, ['arn'])),
+      host: r.stringArgument(ref, 'url').replace(/^https:\/\//, ''),
+      audiences: stringList(r.argument(ref, 'client_id_list')),
+    }));
+  }
+
+  /** Resource types with resource policies in the tenant account that the proof does not simulate. */
+  unchecked(): string[] {
+    const types = ['aws_sqs_queue_policy', 'aws_sns_topic_policy', 'aws_ecr_repository_policy', 'aws_secretsmanager_secret_policy', 'aws_lambda_permission', 'aws_glue_resource_policy'];
+    return types.filter((type) => this.inAccount(type).length > 0).map((type) => `${type} resources exist in the tenant account; the proof checks only S3, KMS and role trust`);
+  }
+}
+
+function organization(r: Resolver): OrganizationModel {
+  const ouParent = new Map<string, string>();
+  const accountParent = new Map<string, string>();
+  const policies = new Map<string, { policy: NamedPolicy; type: string }>();
+  const attachments: { policyId: string; targetId: string }[] = [];
+  for (const stack of r.stackNames()) {
+    for (const ref of r.resources(stack, 'aws_organizations_organizational_unit')) ouParent.set(String(r.attribute(ref, ['id'])), r.stringArgument(ref, 'parent_id'));
+    for (const ref of r.resources(stack, 'aws_organizations_account')) {
+      const parent = r.optionalStringArgument(ref, 'parent_id');
+      if (parent !== undefined) accountParent.set(String(r.attribute(ref, ['id'])), parent);
+    }
+    for (const ref of r.resources(stack, 'aws_organizations_policy')) {
+      const type = r.optionalStringArgument(ref, 'type') ?? 'SERVICE_CONTROL_POLICY';
+      if (type !== 'SERVICE_CONTROL_POLICY' && type !== 'RESOURCE_CONTROL_POLICY') continue;
+      policies.set(String(r.attribute(ref, ['id'])), { type, policy: named(r.stringArgument(ref, 'name'), locationOf(ref, 'content'), r.argument(ref, 'content')) });
+    }
+    for (const ref of r.resources(stack, 'aws_organizations_policy_attachment')) {
+      attachments.push({ policyId: r.stringArgument(ref, 'policy_id'), targetId: r.stringArgument(ref, 'target_id') });
+    }
+  }
+  const attached = (target: string, type: string): NamedPolicy[] =>
+    attachments.filter((a) => a.targetId === target && policies.get(a.policyId)?.type === type).map((a) => (policies.get(a.policyId) as { policy: NamedPolicy }).policy);
+  const placements = new Map<string, OrgPlacement>();
+  for (const [account, parent] of accountParent) {
+    const chain = [account];
+    for (let id: string | undefined = parent; id !== undefined && !chain.includes(id); id = ouParent.get(id)) chain.unshift(id);
+    placements.set(account, {
+      kind: 'known',
+      scps: chain.map((id) => ({ id, policies: [FULL_AWS_ACCESS, ...attached(id, 'SERVICE_CONTROL_POLICY')] })),
+      rcps: chain.map((id) => ({ id, policies: attached(id, 'RESOURCE_CONTROL_POLICY') })).filter((level) => level.policies.length > 0),
+    });
+  }
+  const all = (type: string) => [...policies.values()].filter((p) => p.type === type).map((p) => p.policy);
+  return { placements, allScps: all('SERVICE_CONTROL_POLICY'), allRcps: all('RESOURCE_CONTROL_POLICY') };
+}
+
+function clusterIssuer(r: Resolver): string | undefined {
+  const clusters = r.stackNames().flatMap((stack) => r.resources(stack, 'aws_eks_cluster'));
+  if (clusters.length === 0) return undefined;
+  if (clusters.length > 1) {
+    throw new ResolveError(locationOf(clusters[1]), resourceAddress(clusters[1]), 'more than one EKS cluster: the proof cannot tell which issuer signs which service account token');
+  }
+  const issuer = r.attribute(clusters[0], ['identity', 0, 'oidc', 0, 'issuer']);
+  return String(issuer).replace(/^https:\/\//, '');
+}
+
+function tenant(r: Resolver, stack: string, org: OrganizationModel): TenantModel {
+  const name = stack.slice(TENANT_STACK_PREFIX.length);
+  const { account, region } = r.providerOf(stack);
+  const reader = new ModelReader(r, stack, account);
+  const serviceAccounts = reader.serviceAccounts();
+  const workloadArns = new Set(serviceAccounts.map((sa) => sa.roleArn).filter((arn): arn is string => arn !== undefined));
+  const roles = reader.inAccount('aws_iam_role').map((ref) => reader.role(ref, workloadArns));
+  const buckets = reader.buckets();
+  const keys = reader.keys();
+  const identifiers: Identifier[] = [
+    { value: account, label: 'account' },
+    { value: name, label: 'tenant' },
+    ...roles.map((role) => ({ value: role.name, label: `role:${role.label}` })),
+    ...reader.inAccount('aws_iam_policy').map((ref) => ({ value: r.stringArgument(ref, 'name'), label: `policy:${r.constructPath(ref)}` })),
+    ...buckets.map((bucket) => ({ value: bucket.name, label: `bucket:${bucket.label}` })),
+    ...keys.map((key) => ({ value: key.keyId, label: `key:${key.label}` })),
+    ...serviceAccounts.flatMap((sa) => [
+      { value: sa.namespace, label: 'namespace' },
+      { value: sa.name, label: `service-account:${sa.label}` },
+    ]),
+  ];
+  return {
+    name,
+    stack,
+    accountId: account,
+    region,
+    placement: org.placements.get(account) ?? { kind: 'unknown' },
+    roles,
+    buckets,
+    keys,
+    serviceAccounts,
+    oidcProviders: reader.oidcProviders(),
+    identifiers,
+    notes: reader.unchecked(),
+  };
+}
+
+/** Reads the model of every tenant stack; collects every resolution error rather than stopping at the first. */
+export function readPlatformModel(r: Resolver): { model?: PlatformModel; errors: ResolveError[] } {
+  const errors: ResolveError[] = [];
+  const attempt = <T>(fn: () => T): T | undefined => {
+    try {
+      return fn();
+    } catch (error) {
+      if (error instanceof ResolveError) {
+        errors.push(error);
+        return undefined;
+      }
+      throw error;
+    }
+  };
+  const org = attempt(() => organization(r));
+  const issuer = attempt(() => clusterIssuer(r));
+  const tenantStacks = r.stackNames().filter((name) => name.startsWith(TENANT_STACK_PREFIX)).sort();
+  const tenants = org ? tenantStacks.map((stack) => attempt(() => tenant(r, stack, org))) : [];
+  if (errors.length > 0 || !org) return { errors };
+  return { model: { tenants: tenants as TenantModel[], organization: org, clusterIssuerHost: issuer }, errors };
+}

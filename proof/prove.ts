@@ -1,0 +1,320 @@
+/**
+ * The isolation proof: every tenant reaches its own data, and no tenant's roles or pods
+ * reach another tenant's buckets, keys or roles.
+ *
+ * `pairwise` simulates every ordered pair of tenants. `fast` (the default) simulates each
+ * tenant against itself, against a synthetic twin of itself (a fresh tenant with the same
+ * normal form), and against one rotating real tenant in each direction; it simulates one
+ * representative pair for every pair of normal-form classes; and it falls back to full
+ * pairwise for every irregular tenant. The remaining pairs follow from the class argument
+ * in docs/isolation-proof.md.
+ */
+import { readSynthDir, ResolveError, Resolver, SynthInputError, type ComputedAttributes, type SynthStack } from './resolve';
+import { readPlatformModel, type PlatformModel, type RoleModel, type TenantModel } from './model';
+import { classId, identifierIndex, irregularities, normalForm, renameTenant, tenantPolicies, twinRenaming, type IdentifierIndex } from './normal-form';
+import { culprits, decide, MODELLED_CONDITION_KEYS, MODELLED_TOKEN_CLAIMS, RequestBuilder, validationErrors, type Check, type Culprit, type Decision } from './simulate';
+
+export type ProofMode = 'fast' | 'pairwise';
+
+export interface ProofOptions {
+  readonly mode?: ProofMode;
+  /** Progress lines (for runs longer than a second). */
+  readonly progress?: (line: string) => void;
+  /** Replaces the placeholder values of computed attributes (for example with planned values). */
+  readonly computed?: ComputedAttributes;
+}
+
+/** A check whose decision is not what isolation needs. */
+export interface Finding {
+  /** `leak`: another tenant's principal is allowed; `blocked`: a tenant cannot reach its own data. */
+  readonly type: 'leak' | 'blocked';
+  readonly check: Omit<Check, 'simulation'>;
+  readonly decision: Decision;
+  readonly culprits: readonly Culprit[];
+  /** How the pair came to be simulated (for fast mode: self, twin, sample, class, irregular, pairwise). */
+  readonly reason: string;
+}
+
+export interface TenantClass {
+  readonly id: string;
+  readonly members: readonly string[];
+}
+
+export type PairStatus = 'simulated' | 'covered' | 'leak';
+
+export interface ProofResult {
+  readonly mode: ProofMode;
+  readonly tenants: readonly string[];
+  readonly classes: readonly TenantClass[];
+  /** Irregular tenants and why. */
+  readonly irregular: ReadonlyMap<string, readonly string[]>;
+  readonly findings: readonly Finding[];
+  /** Ordered pairs `principal\u0000resource` that were simulated (with real tenants). */
+  readonly simulatedPairs: ReadonlySet<string>;
+  readonly simulations: number;
+  /** Tenants whose account the organization stack does not place (adopted accounts). */
+  readonly tenantsWithoutKnownScps: readonly string[];
+  readonly notes: readonly string[];
+  readonly seconds: number;
+}
+
+/** Input the proof cannot decide on: unresolvable expressions, invalid policies, unmodelled condition keys. */
+export class ProofInputError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`${problems.length} problem${problems.length === 1 ? '' : 's'} in the synthesized output`);
+  }
+}
+
+export function pairKey(principal: string, resource: string): string {
+  return `${principal}\u0000${resource}`;
+}
+
+export function pairStatus(result: ProofResult, principal: string, resource: string): PairStatus {
+  if (result.findings.some((f) => f.type === 'leak' && f.check.principalTenant === principal && f.check.resourceTenant === resource)) return 'leak';
+  return result.simulatedPairs.has(pairKey(principal, resource)) ? 'simulated' : 'covered';
+}
+
+function conditionKeyProblems(model: PlatformModel): string[] {
+  const modelled = new Set(MODELLED_CONDITION_KEYS.map((k) => k.toLowerCase()));
+  const isTokenClaim = (key: string) => {
+    const colon = key.lastIndexOf(':');
+    return colon > 0 && key.slice(0, colon).includes('/') && MODELLED_TOKEN_CLAIMS.includes(key.slice(colon + 1));
+  };
+  const problems = new Set<string>();
+  const seen = new Set<unknown>();
+  for (const t of model.tenants) {
+    for (const { policy } of tenantPolicies(t)) {
+      if (seen.has(policy.document)) continue;
+      seen.add(policy.document);
+      policy.document.Statement.forEach((statement, i) => {
+        const condition = statement.Condition;
+        if (condition === null || typeof condition !== 'object' || Array.isArray(condition)) return;
+        for (const operators of Object.values(condition)) {
+          if (operators === null || typeof operators !== 'object' || Array.isArray(operators)) continue;
+          for (const key of Object.keys(operators)) {
+            if (!modelled.has(key.toLowerCase()) && !isTokenClaim(key)) {
+              problems.add(`${policy.source} statement ${i + 1}: condition key '${key}' is not modelled by the proof (it supplies ${MODELLED_CONDITION_KEYS.join(', ')} and the token's sub and aud); a decision could depend on it`);
+            }
+          }
+        }
+      });
+    }
+  }
+  return [...problems];
+}
+
+/** Roles that must reach their own data. */
+function dataRoles(t: TenantModel): RoleModel[] {
+  return t.roles.filter((role) => role.kind !== 'other');
+}
+
+class Prover {
+  readonly findings: Finding[] = [];
+  readonly simulatedPairs = new Set<string>();
+  simulations = 0;
+  private readonly builder: RequestBuilder;
+
+  constructor(model: PlatformModel) {
+    this.builder = new RequestBuilder(model);
+  }
+
+  private run(check: Check, reason: string, identitySources: readonly string[], boundary?: string, resourceSource?: string): void {
+    this.simulations++;
+    const decision = decide(check.simulation);
+    const ok = check.expect === 'allow' ? decision === 'Allowed' : decision !== 'Allowed';
+    if (ok) return;
+    const { simulation, ...shown } = check;
+    const found = decision === 'Allowed' ? culprits(simulation, { identity: identitySources, boundary, resource: resourceSource }) : [];
+    this.findings.push({ type: check.expect === 'allow' ? 'blocked' : 'leak', check: shown, decision, culprits: found, reason });
+  }
+
+  /** Own roles on own buckets and keys, and own service accounts into their annotated roles. */
+  self(t: TenantModel): void {
+    const b = this.builder;
+    for (const role of dataRoles(t)) {
+      const ids = role.identity.map((p) => p.source);
+      for (const bucket of t.buckets) for (const check of b.bucketChecks('allow', t, role, t, bucket)) this.run(check, 'self', ids, role.boundary?.source, bucket.policy?.source);
+      for (const key of t.keys) for (const check of b.keyChecks('allow', t, role, t, key)) this.run(check, 'self', ids, role.boundary?.source, key.policy.source);
+    }
+    for (const sa of t.serviceAccounts) {
+      const target = t.roles.find((role) => role.arn === sa.roleArn);
+      if (!target) continue;
+      const check = b.webIdentityCheck('allow', t.name, sa.namespace, sa.name, t, target);
+      if (check) this.run(check, 'self', [], undefined, target.trust.source);
+    }
+  }
+
+  /** Principals of `p` against everything of `r`; every decision must deny. */
+  pair(p: TenantModel, r: TenantModel, reason: string, real: boolean): void {
+    if (real) this.simulatedPairs.add(pairKey(p.name, r.name));
+    const b = this.builder;
+    for (const role of p.roles) {
+      const ids = role.identity.map((policy) => policy.source);
+      for (const bucket of r.buckets) for (const check of b.bucketChecks('deny', p, role, r, bucket)) this.run(check, reason, ids, role.boundary?.source, bucket.policy?.source);
+      for (const key of r.keys) for (const check of b.keyChecks('deny', p, role, r, key)) this.run(check, reason, ids, role.boundary?.source, key.policy.source);
+      for (const target of r.roles) this.run(b.assumeRoleCheck(p, role, r, target), reason, ids, role.boundary?.source, target.trust.source);
+    }
+    // p's people can create any service account name in p's namespaces, so r's own names are tried there too.
+    const namespaces = [...new Set(p.serviceAccounts.map((sa) => sa.namespace))];
+    const tokens = [
+      ...p.serviceAccounts.map((sa) => ({ namespace: sa.namespace, name: sa.name })),
+      ...namespaces.flatMap((namespace) => r.serviceAccounts.map((sa) => ({ namespace, name: sa.name }))),
+    ];
+    const unique = [...new Map(tokens.map((token) => [`${token.namespace}/${token.name}`, token])).values()];
+    for (const token of unique) {
+      for (const target of r.roles) {
+        const check = b.webIdentityCheck('deny', p.name, token.namespace, token.name, r, target);
+        if (check) this.run(check, reason, [], undefined, target.trust.source);
+      }
+    }
+  }
+}
+
+/**
+ * Validates each distinct policy of the given tenants once through the validating
+ * evaluator, and cross-checks its decision with the fast path on one own-access request
+ * per role and resource.
+ */
+async function validate(tenants: readonly TenantModel[], builder: RequestBuilder): Promise<string[]> {
+  const problems = new Set<string>();
+  const seen = new Set<unknown>();
+  const fresh = (...documents: unknown[]) => {
+    const any = documents.some((d) => d !== undefined && !seen.has(d));
+    documents.forEach((d) => seen.add(d));
+    return any;
+  };
+  const check = async (simulation: Check, owner: string, compare: boolean) => {
+    const { errors, decision } = await validationErrors(simulation.simulation);
+    for (const error of errors) problems.add(`${owner}: ${error}`);
+    if (compare && decision !== undefined && errors.length === 0) {
+      const fast = decide(simulation.simulation);
+      if (fast !== decision) problems.add(`${owner}: the fast and the validating evaluator disagree on ${simulation.action} ${simulation.resource} (${fast} vs ${decision}); please report this`);
+    }
+  };
+  for (const t of tenants) {
+    for (const role of t.roles) {
+      for (const bucket of t.buckets) {
+        if (fresh(...role.identity.map((p) => p.document), role.boundary?.document, bucket.policy?.document)) {
+          await check(builder.bucketChecks('allow', t, role, t, bucket)[0], `${role.identity[0]?.source ?? role.arn} / ${bucket.policy?.source ?? bucket.name}`, true);
+        }
+      }
+      for (const key of t.keys) {
+        if (fresh(...role.identity.map((p) => p.document), role.boundary?.document, key.policy.document)) {
+          await check(builder.keyChecks('allow', t, role, t, key)[0], `${role.identity[0]?.source ?? role.arn} / ${key.policy.source}`, true);
+        }
+      }
+      if (fresh(role.trust.document, ...role.identity.map((p) => p.document))) await check(builder.assumeRoleCheck(t, role, t, role), role.trust.source, false);
+    }
+  }
+  return [...problems];
+}
+
+function groupClasses(tenants: readonly TenantModel[], index: IdentifierIndex): { classes: Map<string, TenantModel[]>; irregular: Map<string, string[]> } {
+  const classes = new Map<string, TenantModel[]>();
+  const irregular = new Map<string, string[]>();
+  for (const t of tenants) {
+    const reasons = irregularities(t, index);
+    if (reasons.length > 0) {
+      irregular.set(t.name, reasons);
+      continue;
+    }
+    const id = classId(normalForm(t));
+    classes.set(id, [...(classes.get(id) ?? []), t]);
+  }
+  return { classes, irregular };
+}
+
+function hashIndex(name: string, modulo: number): number {
+  let h = 0;
+  for (const char of name) h = (h * 31 + char.charCodeAt(0)) >>> 0;
+  return h % modulo;
+}
+
+export async function proveModel(model: PlatformModel, options: ProofOptions = {}): Promise<ProofResult> {
+  const started = Date.now();
+  const mode = options.mode ?? 'fast';
+  const progress = options.progress ?? (() => undefined);
+  const tenants = [...model.tenants].sort((a, b) => (a.name < b.name ? -1 : 1));
+  const keyProblems = conditionKeyProblems(model);
+  if (keyProblems.length > 0) throw new ProofInputError(keyProblems);
+  const index = identifierIndex(tenants);
+  const { classes, irregular } = groupClasses(tenants, index);
+  // Validity, like every decision, follows from the normal form: fast mode validates one tenant per class.
+  const toValidate = mode === 'pairwise' ? tenants : tenants.filter((t) => irregular.has(t.name) || [...classes.values()].some((members) => members[0] === t));
+  progress(`validating the policies of ${toValidate.length} tenants`);
+  const invalid = await validate(toValidate, new RequestBuilder(model));
+  if (invalid.length > 0) throw new ProofInputError(invalid);
+  const prover = new Prover(model);
+  const notes = tenants.flatMap((t) => t.notes.map((note) => `${t.name}: ${note}`));
+  if (!model.clusterIssuerHost && tenants.some((t) => t.serviceAccounts.length > 0)) notes.push('no EKS cluster in the synthesized output: service account tokens were not checked');
+  for (const t of tenants) {
+    if (!t.roles.some((role) => role.kind === 'people')) notes.push(`${t.name}: no people role (a role trusted by the tenant account) was found`);
+    if (t.serviceAccounts.length > 0 && !t.roles.some((role) => role.kind === 'workload')) notes.push(`${t.name}: its service accounts name no role in its account`);
+  }
+
+  progress(`proving own access of ${tenants.length} tenants`);
+  for (const t of tenants) prover.self(t);
+  const n = tenants.length;
+  const step = Math.max(1, Math.floor(n / 10));
+  if (mode === 'pairwise') {
+    tenants.forEach((p, i) => {
+      if (i > 0 && i % step === 0) progress(`pairwise: ${i}/${n} tenants as principal`);
+      for (const r of tenants) if (r !== p) prover.pair(p, r, 'pairwise', true);
+    });
+  } else {
+    const usedAccounts = new Set(tenants.map((t) => t.accountId));
+    tenants.forEach((t, i) => {
+      if (i > 0 && i % step === 0) progress(`twins and samples: ${i}/${n} tenants`);
+      const twin = renameTenant(t, twinRenaming(t, index, usedAccounts), `twin of ${t.name}`);
+      prover.pair(t, twin, 'twin', false);
+      prover.pair(twin, t, 'twin', false);
+      if (n < 2) return;
+      const other = tenants[(i + 1 + hashIndex(t.name, n - 1)) % n];
+      prover.pair(t, other, 'sample', true);
+      prover.pair(other, t, 'sample', true);
+    });
+    const representatives = [...classes.values()];
+    for (const from of representatives) {
+      for (const to of representatives) {
+        const p = from[0];
+        const r = from === to ? from[1] : to[0];
+        if (r && !prover.simulatedPairs.has(pairKey(p.name, r.name))) prover.pair(p, r, 'class representatives', true);
+      }
+    }
+    const byName = new Map(tenants.map((t) => [t.name, t]));
+    for (const name of irregular.keys()) {
+      const x = byName.get(name) as TenantModel;
+      for (const y of tenants) {
+        if (y === x) continue;
+        if (!prover.simulatedPairs.has(pairKey(x.name, y.name))) prover.pair(x, y, 'irregular', true);
+        if (!prover.simulatedPairs.has(pairKey(y.name, x.name))) prover.pair(y, x, 'irregular', true);
+      }
+    }
+  }
+  return {
+    mode,
+    tenants: tenants.map((t) => t.name),
+    classes: [...classes].map(([id, members]) => ({ id, members: members.map((m) => m.name) })),
+    irregular,
+    findings: prover.findings,
+    simulatedPairs: prover.simulatedPairs,
+    simulations: prover.simulations,
+    tenantsWithoutKnownScps: tenants.filter((t) => t.placement.kind === 'unknown').map((t) => t.name),
+    notes,
+    seconds: (Date.now() - started) / 1000,
+  };
+}
+
+/** Reads the stacks, resolves them, and proves. Throws SynthInputError or ProofInputError on input it cannot decide on. */
+export async function proveStacks(stacks: readonly SynthStack[], options: ProofOptions = {}): Promise<ProofResult> {
+  const resolver = new Resolver(stacks, options.computed);
+  const { model, errors } = readPlatformModel(resolver);
+  if (!model) throw new ProofInputError(errors.map((e: ResolveError) => e.message));
+  if (model.tenants.length === 0) throw new SynthInputError('no tenant stacks (tenant-<name>) in the synthesized output');
+  return proveModel(model, options);
+}
+
+export async function proveSynthDir(dir: string, options: ProofOptions = {}): Promise<ProofResult> {
+  options.progress?.(`reading ${dir}`);
+  return proveStacks(readSynthDir(dir), options);
+}
