@@ -96,6 +96,18 @@ function toIssues(source: YamlSource, found: readonly { path: readonly (string |
   return found.map((i) => issueAt(source, i.path, i.message, { key: i.atKey }));
 }
 
+/** By file, then position: the order a user fixes them in. Stable for issues on the same spot. */
+function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
+  return issues
+    .map((issue, i) => ({ issue, i }))
+    .sort((a, b) => compare(a.issue.file, b.issue.file) || (a.issue.line ?? 0) - (b.issue.line ?? 0) || (a.issue.col ?? 0) - (b.issue.col ?? 0) || a.i - b.i)
+    .map(({ issue }) => issue);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Checks every file and returns all problems; `config` is set only when there are none. */
 export function checkConfig(paths: ConfigPaths): { config?: LoadedConfig; issues: ConfigIssue[]; tenantFiles: number } {
   const issues: ConfigIssue[] = [];
@@ -121,7 +133,7 @@ export function checkConfig(paths: ConfigPaths): { config?: LoadedConfig; issues
     issues.push(issueAt(sources.get(cross.file)!, cross.path, cross.message));
   }
 
-  if (issues.length > 0 || !platform.value) return { issues, tenantFiles: listing.files.length };
+  if (issues.length > 0 || !platform.value) return { issues: sortIssues(issues), tenantFiles: listing.files.length };
   const tenants = entries.map((e) => toTenant(e.tenant)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { config: { platform: toPlatform(platform.value), tenants }, issues, tenantFiles: listing.files.length };
 }

@@ -1,0 +1,230 @@
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { checkConfig, loadConfig } from '../../config/load';
+import { ConfigError } from '../../config/issues';
+import { PLATFORM_FILE, problems, SAMPLE_TENANTS_DIR, tempDir, tenantDir, tenantFields, writeTenant } from '../support/config-fixtures';
+
+describe('tenant file validation', () => {
+  test('accepts the sample tenants', () => {
+    expect(problems(SAMPLE_TENANTS_DIR)).toEqual([]);
+    const config = loadConfig({ platformFile: PLATFORM_FILE, tenantsDir: SAMPLE_TENANTS_DIR });
+    expect(config.tenants.map((t) => t.name)).toEqual(['analytics', 'fraud-detection', 'recsys-inference']);
+  });
+
+  test('reports minNodes above maxNodes at the line and column of maxNodes', () => {
+    const dir = tenantDir({
+      recsys: [
+        'name: recsys',
+        'owner: recsys@example.com',
+        'costCenter: cc-1',
+        'account:',
+        '  email: aws+recsys@example.com',
+        'gpuPools:',
+        '  - name: serve',
+        '    instanceTypes: [g6.xlarge]',
+        '    capacity: on-demand',
+        '    minNodes: 2',
+        '    maxNodes: 1',
+        'quota: { cpu: 8, memoryGi: 32, gpus: 1 }',
+        'budget: { monthlyUsd: 1000 }',
+        '',
+      ].join('\n'),
+    });
+    expect(problems(dir)).toEqual(['recsys.yaml:11:15 gpuPools[0].maxNodes: must be at least minNodes (2), got 1']);
+  });
+
+  test('reports a YAML syntax error with its position', () => {
+    const dir = tenantDir({ broken: 'name: broken\nowner: [unclosed\n' });
+    const [line] = problems(dir);
+    expect(line).toMatch(/^broken\.yaml:\d+:\d+: YAML syntax error: /);
+  });
+
+  test('reports a duplicate key', () => {
+    const dir = tenantDir({ dup: 'name: dup\nname: dup\n' });
+    expect(problems(dir)).toEqual(['dup.yaml:2:1: duplicate key: each key may appear once in a mapping; remove or merge the repeated one']);
+  });
+
+  test('rejects an unknown key with a did-you-mean', () => {
+    const fields = tenantFields('typo');
+    const { costCenter, ...rest } = fields;
+    const dir = tenantDir({ typo: { ...rest, costCentre: costCenter } });
+    expect(problems(dir)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^typo\.yaml:\d+:1 costCentre: unknown key 'costCentre': did you mean 'costCenter'\?$/)]),
+    );
+  });
+
+  test('rejects an unknown nested key and lists the allowed keys when nothing is close', () => {
+    const dir = tenantDir({ t: tenantFields('t', { quota: { cpu: 1, memoryGi: 1, gpus: 0, bananas: 3 } }) });
+    expect(problems(dir)).toEqual([expect.stringMatching(/quota\.bananas: unknown key 'bananas': allowed keys here: cpu, memoryGi, gpus, pods$/)]);
+  });
+
+  test('requires name to equal the file name', () => {
+    const dir = tenantDir({ alpha: tenantFields('beta') });
+    expect(problems(dir)).toEqual([expect.stringMatching(/^alpha\.yaml:1:7 name: must equal the file name 'alpha', got 'beta'/)]);
+  });
+
+  test('rejects a name that is not a lowercase DNS label', () => {
+    const dir = tenantDir({ Bad_Name: tenantFields('Bad_Name') });
+    expect(problems(dir).join('\n')).toMatch(/name: tenant name must be a lowercase DNS label/);
+  });
+
+  test.each(['default', 'kube-system', 'shared', 'platform', 'kube-anything'])('rejects the reserved name %s', (name) => {
+    const dir = tenantDir({ [name]: tenantFields(name) });
+    expect(problems(dir)).toEqual([expect.stringContaining(`name: '${name}' is reserved for the platform`)]);
+  });
+
+  test('rejects a name whose derived bucket name would exceed 63 characters', () => {
+    const name = 'a'.repeat(30);
+    const dir = tenantDir({ [name]: tenantFields(name, { buckets: [{ name: 'training-datasets-raw' }] }) });
+    expect(problems(dir)).toEqual([expect.stringMatching(/buckets\[0\]\.name: too long: it makes the s3Bucket name '.+' \(65 characters, limit 63\); shorten it by 2/)]);
+  });
+
+  test('rejects an invalid e-mail and a malformed account id', () => {
+    const dir = tenantDir({
+      a: tenantFields('a', { owner: 'not-an-email' }),
+      b: tenantFields('b', { account: { id: '12345' } }),
+    });
+    expect(problems(dir)).toEqual([
+      expect.stringMatching(/^a\.yaml:\d+:\d+ owner: must be an e-mail address, got "not-an-email"$/),
+      expect.stringMatching(/^b\.yaml:\d+:\d+ account\.id: must be a 12-digit AWS account id, quoted as a string, got "12345"$/),
+    ]);
+  });
+
+  test('requires exactly one of account email or id', () => {
+    const dir = tenantDir({
+      none: tenantFields('none', { account: {} }),
+      both: tenantFields('both', { account: { email: 'x@example.com', id: '444444444444' } }),
+    });
+    expect(problems(dir)).toEqual([
+      expect.stringContaining('both.yaml:6:7 account.id: give either email or id, not both'),
+      expect.stringContaining('none.yaml:4:10 account: give either email (to vend a new account) or id'),
+    ]);
+  });
+
+  test('rejects duplicate account e-mails and ids across files', () => {
+    const dir = tenantDir({
+      one: tenantFields('one', { account: { email: 'shared@example.com' } }),
+      two: tenantFields('two', { account: { email: 'Shared@example.com' } }),
+      three: tenantFields('three', { account: { id: '444444444444' } }),
+      four: tenantFields('four', { account: { id: '444444444444' } }),
+    });
+    expect(problems(dir)).toEqual([
+      expect.stringMatching(/^three\.yaml:\d+:\d+ account\.id: account id '444444444444' is already used by .*four\.yaml; each tenant needs its own$/),
+      expect.stringMatching(/^two\.yaml:\d+:\d+ account\.email: account e-mail 'Shared@example\.com' is already used by .*one\.yaml; each tenant needs its own$/),
+    ]);
+  });
+
+  test('rejects a platform account id as a tenant account', () => {
+    const dir = tenantDir({ t: tenantFields('t', { account: { id: '222222222222' } }) });
+    expect(problems(dir)).toEqual([expect.stringContaining('account.id: 222222222222 is a platform account')]);
+  });
+
+  test('rejects an instance type outside the allow-list and names the allowed ones', () => {
+    const dir = tenantDir({ t: tenantFields('t', { gpuPools: [{ name: 'p', instanceTypes: ['g6.xlarge', 'p9.mega'], capacity: 'spot', minNodes: 0, maxNodes: 1 }] }) });
+    expect(problems(dir)).toEqual([expect.stringMatching(/gpuPools\[0\]\.instanceTypes\[1\]: 'p9\.mega' is not an allowed GPU instance type; use one of g5\.xlarge, .*\(platform\.yaml gpuInstanceTypes\)$/)]);
+  });
+
+  test('rejects an unknown capacity type', () => {
+    const dir = tenantDir({ t: tenantFields('t', { gpuPools: [{ name: 'p', instanceTypes: ['g6.xlarge'], capacity: 'cheap', minNodes: 0, maxNodes: 1 }] }) });
+    expect(problems(dir)).toEqual([expect.stringContaining("gpuPools[0].capacity: must be one of 'spot', 'on-demand', got \"cheap\"")]);
+  });
+
+  test('holds quotas, pool sizes and budgets to the platform caps', () => {
+    const dir = tenantDir({
+      t: tenantFields('t', {
+        gpuPools: [{ name: 'p', instanceTypes: ['g6.xlarge'], capacity: 'spot', minNodes: 0, maxNodes: 17 }],
+        quota: { cpu: 513, memoryGi: 4097, gpus: 65 },
+        budget: { monthlyUsd: 150001 },
+      }),
+    });
+    expect(problems(dir).map((l) => l.replace(/^t\.yaml:\d+:\d+ /, ''))).toEqual([
+      'gpuPools[0].maxNodes: must be at most the platform cap of 16 nodes per pool, got 17',
+      'quota.cpu: must be at most the platform cap of 512 cores, got 513',
+      'quota.memoryGi: must be at most the platform cap of 4096 GiB, got 4097',
+      'quota.gpus: must be at most the platform cap of 64 GPUs, got 65',
+      'budget.monthlyUsd: must be at most the platform cap of 150000 USD, got 150001',
+    ]);
+  });
+
+  test('rejects duplicate bucket and pool names within a tenant', () => {
+    const pool = { name: 'p', instanceTypes: ['g6.xlarge'], capacity: 'spot', minNodes: 0, maxNodes: 1 };
+    const dir = tenantDir({ t: tenantFields('t', { buckets: [{ name: 'data' }, { name: 'data' }], gpuPools: [pool, pool] }) });
+    expect(problems(dir)).toEqual([
+      expect.stringContaining("gpuPools[1].name: GPU pool 'p' is already defined at gpuPools[0]"),
+      expect.stringContaining("buckets[1].name: bucket 'data' is already defined at buckets[0]"),
+    ]);
+  });
+
+  test('reports a required field that is missing', () => {
+    const fields = tenantFields('t');
+    delete fields.quota;
+    const dir = tenantDir({ t: fields });
+    expect(problems(dir)).toEqual(['t.yaml:1:1 quota: is required (expected object)']);
+  });
+
+  test('reports a .yml file and an empty file rather than skipping them', () => {
+    const dir = tenantDir({ ok: tenantFields('ok'), empty: '' });
+    writeFileSync(path.join(dir, 'legacy.yml'), 'name: legacy\n');
+    expect(problems(dir)).toEqual(['empty.yaml: file is empty: write the settings, or delete the file', 'legacy.yml: tenant files end in .yaml: rename it to legacy.yaml']);
+  });
+
+  test('reports every problem in every file in one run, ordered by file and position', () => {
+    const dir = tenantDir({
+      a: tenantFields('a', { owner: 'nope' }),
+      b: tenantFields('b', { quota: { cpu: 1, memoryGi: 1, gpus: 99 } }),
+      c: 'name: c\nname: c\n',
+    });
+    const found = problems(dir);
+    expect(found.map((l) => l.split(':')[0])).toEqual(['a.yaml', 'b.yaml', 'c.yaml']);
+  });
+
+  test('reports a missing tenant directory and a missing platform file', () => {
+    const missing = path.join(tempDir(), 'nope');
+    const { issues } = checkConfig({ platformFile: path.join(missing, 'platform.yaml'), tenantsDir: missing });
+    expect(issues.map((i) => i.message)).toEqual([
+      'tenant directory not found: create it, or point TENANTS_DIR at it',
+      'file not found: create it, or point PLATFORM_CONFIG at the platform settings',
+    ]);
+  });
+
+  test('loadConfig throws one ConfigError carrying every issue', () => {
+    const dir = tenantDir({ a: tenantFields('a', { owner: 'x' }), b: tenantFields('b', { owner: 'y' }) });
+    expect(() => loadConfig({ platformFile: PLATFORM_FILE, tenantsDir: dir })).toThrow(ConfigError);
+    try {
+      loadConfig({ platformFile: PLATFORM_FILE, tenantsDir: dir });
+    } catch (error) {
+      expect((error as ConfigError).issues).toHaveLength(2);
+    }
+  });
+
+  test('applies documented defaults: two buckets, no pools, active lifecycle, 200 pods', () => {
+    const dir = tempDir();
+    const { gpuPools: _pools, ...fields } = tenantFields('t');
+    writeTenant(dir, 't', fields);
+    const [tenant] = loadConfig({ platformFile: PLATFORM_FILE, tenantsDir: dir }).tenants;
+    expect(tenant.buckets.map((b) => b.purpose)).toEqual(['datasets', 'artifacts']);
+    expect(tenant.gpuPools).toEqual([]);
+    expect(tenant.lifecycle).toBe('active');
+    expect(tenant.quota.pods).toBe(200);
+  });
+});
+
+describe('platform file validation', () => {
+  function platformProblems(mutate: (text: string) => string): string[] {
+    const { readFileSync } = jest.requireActual<typeof import('node:fs')>('node:fs');
+    const dir = tempDir();
+    const file = path.join(dir, 'platform.yaml');
+    writeFileSync(file, mutate(readFileSync(PLATFORM_FILE, 'utf8')));
+    return problems(SAMPLE_TENANTS_DIR, file).map((l) => l.replace(`${dir}${path.sep}`, ''));
+  }
+
+  test('requires at least two availability zones', () => {
+    expect(platformProblems((t) => t.replace('[us-east-1a, us-east-1b, us-east-1c]', '[us-east-1a]'))).toEqual([
+      expect.stringMatching(/platform\.yaml:\d+:\d+ cluster\.availabilityZones: must list at least two availability zones|must list at least 2 items/),
+    ]);
+  });
+
+  test('rejects a VPC that is too small for pod addresses', () => {
+    expect(platformProblems((t) => t.replace('10.40.0.0/16', '10.40.0.0/24'))).toEqual([expect.stringContaining('cluster.vpcCidr: must be a /16 to /20 network')]);
+  });
+});
