@@ -1,0 +1,79 @@
+import { bodies, single, synthPlatform, type StackJson } from '../support/synth';
+
+describe('organization stack', () => {
+  let org: StackJson;
+  beforeAll(() => {
+    org = synthPlatform().stacks.organization;
+  });
+
+  test('creates the tenants OU under the configured parent', () => {
+    const ou = single(org, 'aws_organizations_organizational_unit');
+    expect(ou).toMatchObject({ name: 'ML Tenants', parent_id: 'r-a1b2' });
+  });
+
+  test('attaches service control policies to the OU', () => {
+    const policies = bodies(org, 'aws_organizations_policy');
+    expect(policies.map((p) => p.type)).toEqual(['SERVICE_CONTROL_POLICY', 'SERVICE_CONTROL_POLICY']);
+    const attachments = bodies(org, 'aws_organizations_policy_attachment');
+    expect(attachments).toHaveLength(2);
+    for (const attachment of attachments) expect(attachment.target_id).toMatch(/^\$\{aws_organizations_organizational_unit\.tenant-ou_\w+\.id\}$/);
+  });
+
+  test.each([
+    ['DenyLeavingOrganization', 'organizations:LeaveOrganization'],
+    ['DenyDisablingSecurityServices', 'cloudtrail:StopLogging'],
+    ['DenyDisablingSecurityServices', 'guardduty:DeleteDetector'],
+    ['DenyDisablingSecurityServices', 'config:StopConfigurationRecorder'],
+    ['DenyRootUser', 'arn:aws:iam::*:root'],
+    ['DenyDisablingS3BlockPublicAccess', 's3:PutAccountPublicAccessBlock'],
+    ['DenyRegionsOutsideAllowList', 'aws:RequestedRegion'],
+  ])('an SCP statement %s covers %s', (sid, fragment) => {
+    const content = bodies(org, 'aws_organizations_policy').map((p) => String(p.content)).join('\n');
+    expect(content).toContain(`"Sid" = "${sid}"`);
+    expect(content).toContain(fragment);
+  });
+
+  test('the region SCP denies regions outside the allow-list', () => {
+    const regions = single(org, 'aws_organizations_policy', 'scp-regions');
+    expect(regions.content).toContain('"aws:RequestedRegion" = ["us-east-1", "us-west-2"]');
+  });
+
+  test('vends one account per tenant with an e-mail, never closed or destroyed by Terraform', () => {
+    const accounts = bodies(org, 'aws_organizations_account');
+    expect(accounts.map((a) => a.email).sort()).toEqual(['aws+analytics@example.com', 'aws+fraud-detection@example.com']);
+    for (const account of accounts) {
+      expect(account.close_on_deletion).toBe(false);
+      expect(account.lifecycle.prevent_destroy).toBe(true);
+      expect(account.parent_id).toMatch(/aws_organizations_organizational_unit/);
+    }
+  });
+
+  test('creates no account for a tenant that adopts an existing one', () => {
+    expect(bodies(org, 'aws_organizations_account', 'recsys-inference')).toHaveLength(0);
+  });
+
+  test("tags each account with the tenant's tags", () => {
+    const account = single(org, 'aws_organizations_account', 'fraud-detection');
+    expect(account.tags).toMatchObject({ tenant: 'fraud-detection', 'cost-center': 'cc-4410', 'managed-by': 'ml-platform-blueprint' });
+  });
+
+  test("budgets each tenant's linked account and alerts the owner at 80% actual and 100% forecast", () => {
+    const budget = single(org, 'aws_budgets_budget', 'fraud-detection');
+    expect(budget).toMatchObject({ budget_type: 'COST', limit_amount: '20000.00', limit_unit: 'USD', time_unit: 'MONTHLY' });
+    expect(budget.cost_filter).toEqual([{ name: 'LinkedAccount', values: [expect.stringMatching(/aws_organizations_account\.fraud-detection-account_\w+\.id/)] }]);
+    expect(budget.notification).toEqual([
+      expect.objectContaining({ threshold: 80, notification_type: 'ACTUAL', subscriber_email_addresses: ['fraud-ml@example.com'] }),
+      expect.objectContaining({ threshold: 100, notification_type: 'FORECASTED', subscriber_email_addresses: ['fraud-ml@example.com'] }),
+    ]);
+  });
+
+  test('budgets an adopted account by its literal id', () => {
+    expect(single(org, 'aws_budgets_budget', 'recsys-inference').cost_filter[0].values).toEqual(['333333333333']);
+  });
+
+  test('assumes the management deploy role, with no static credentials', () => {
+    const [aws] = org.provider!.aws;
+    expect(aws.assume_role).toEqual([expect.objectContaining({ role_arn: 'arn:aws:iam::111111111111:role/mlp-deployer' })]);
+    expect(aws).not.toHaveProperty('access_key');
+  });
+});

@@ -1,0 +1,118 @@
+import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { REPO_ROOT, SAMPLE_TENANTS_DIR, tempDir, tenantFields, writeTenant } from '../support/config-fixtures';
+import { synthPlatform, type StackJson, type Synthesized } from '../support/synth';
+
+function copyOfSamples(): string {
+  const dir = tempDir();
+  cpSync(SAMPLE_TENANTS_DIR, dir, { recursive: true });
+  return dir;
+}
+
+/** Every resource and output of a stack, by address, as canonical JSON text. */
+function entries(stack: StackJson): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [type, byName] of Object.entries(stack.resource ?? {})) {
+    for (const [name, body] of Object.entries(byName)) out.set(`${type}.${name}`, JSON.stringify(body));
+  }
+  for (const [name, body] of Object.entries(stack.output ?? {})) out.set(`output.${name}`, JSON.stringify(body));
+  return out;
+}
+
+/** Addresses added, removed or changed between two versions of a stack. */
+function changedAddresses(before: StackJson, after: StackJson): string[] {
+  const a = entries(before);
+  const b = entries(after);
+  const changed = new Set<string>();
+  for (const [address, body] of a) if (b.get(address) !== body) changed.add(address);
+  for (const address of b.keys()) if (!a.has(address)) changed.add(address);
+  return [...changed].sort();
+}
+
+function withoutStackSpecific(stack: StackJson): StackJson {
+  return { ...stack, terraform: undefined };
+}
+
+describe('the platform as a whole', () => {
+  let base: Synthesized;
+  beforeAll(() => {
+    base = synthPlatform();
+  });
+
+  test('synthesizes organization, shared, shared-k8s and one stack per tenant', () => {
+    expect(Object.keys(base.stacks).sort()).toEqual(['organization', 'shared', 'shared-k8s', 'tenant-analytics', 'tenant-fraud-detection', 'tenant-recsys-inference']);
+  });
+
+  test.each(['organization', 'shared', 'shared-k8s', 'tenant-fraud-detection'])('%s uses its own encrypted S3 state with S3-native locking', (name) => {
+    expect((base.stacks[name].terraform as { backend: unknown }).backend).toEqual({
+      s3: { bucket: 'mlp-terraform-state-222222222222', key: `ml-platform/${name}.tfstate`, region: 'us-east-1', encrypt: true, use_lockfile: true },
+    });
+  });
+
+  test('synthesizing twice gives byte-identical files with no machine-specific path', () => {
+    const again = synthPlatform();
+    const files = (dir: string) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
+    expect(files(again.outdir)).toEqual(files(base.outdir));
+    for (const file of files(base.outdir)) {
+      const text = readFileSync(path.join(base.outdir, file), 'utf8');
+      expect(readFileSync(path.join(again.outdir, file), 'utf8')).toBe(text);
+      expect(text).not.toContain(REPO_ROOT);
+      expect(text).not.toContain(base.outdir);
+      expect(text).not.toMatch(/\/(tmp|home|root|Users)\//);
+    }
+  });
+
+  test('every AWS provider carries the tenant or platform, cost-center and managed-by tags', () => {
+    for (const [name, stack] of Object.entries(base.stacks)) {
+      for (const aws of stack.provider?.aws ?? []) {
+        const tags = (aws.default_tags as { tags: Record<string, string> }[])[0].tags;
+        expect(tags).toMatchObject({ 'managed-by': 'ml-platform-blueprint', 'cost-center': expect.any(String) });
+        expect(tags.tenant ?? tags.platform).toBeDefined();
+        if (name.startsWith('tenant-')) expect(tags.tenant).toBe(name.slice('tenant-'.length));
+      }
+    }
+  });
+
+  test('no stack reads an AWS data source at plan time; only remote state of other stacks', () => {
+    for (const stack of Object.values(base.stacks)) expect(Object.keys(stack.data ?? {}).filter((type) => type !== 'terraform_remote_state')).toEqual([]);
+  });
+
+  describe('one tenant file touches nothing shared', () => {
+    test('adding a tenant changes no byte of shared or shared-k8s, and only adds its account and budget to organization', () => {
+      const dir = copyOfSamples();
+      writeTenant(dir, 'newcomer', tenantFields('newcomer'));
+      const head = synthPlatform(dir);
+      expect(head.text.shared).toBe(base.text.shared);
+      expect(head.text['shared-k8s']).toBe(base.text['shared-k8s']);
+      const changed = changedAddresses(base.stacks.organization, head.stacks.organization);
+      expect(changed.length).toBeGreaterThan(0);
+      expect(changed.every((address) => address.includes('newcomer-account') || address.includes('newcomer-budget'))).toBe(true);
+      for (const name of ['tenant-analytics', 'tenant-fraud-detection', 'tenant-recsys-inference']) expect(head.text[name]).toBe(base.text[name]);
+    });
+
+    test('removing a tenant changes no byte of shared or shared-k8s, and only removes its account and budget', () => {
+      const dir = copyOfSamples();
+      rmSync(path.join(dir, 'analytics.yaml'));
+      const head = synthPlatform(dir);
+      expect(head.text.shared).toBe(base.text.shared);
+      expect(head.text['shared-k8s']).toBe(base.text['shared-k8s']);
+      const changed = changedAddresses(base.stacks.organization, head.stacks.organization);
+      expect(changed.every((address) => address.includes('analytics-account') || address.includes('analytics-budget'))).toBe(true);
+    });
+
+    test("changing a tenant's budget changes only its budget in organization", () => {
+      const dir = copyOfSamples();
+      const file = path.join(dir, 'fraud-detection.yaml');
+      writeTenant(dir, 'fraud-detection', readFileSync(file, 'utf8').replace('monthlyUsd: 20000', 'monthlyUsd: 25000'));
+      const head = synthPlatform(dir);
+      expect(changedAddresses(base.stacks.organization, head.stacks.organization)).toEqual([expect.stringMatching(/^aws_budgets_budget\.fraud-detection-budget_/)]);
+      expect(head.text.shared).toBe(base.text.shared);
+    });
+
+    test('the shared stack is the same with no tenants at all', () => {
+      const empty = synthPlatform(tempDir());
+      expect(withoutStackSpecific(empty.stacks.shared)).toEqual(withoutStackSpecific(base.stacks.shared));
+      expect(empty.text.shared).toBe(base.text.shared);
+    });
+  });
+});

@@ -1,0 +1,57 @@
+/** Synthesizes the platform in-process into a temporary directory and reads the stacks back. */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { synthesize } from '../../stacks/synth';
+import { PLATFORM_FILE, SAMPLE_TENANTS_DIR, tempDir } from './config-fixtures';
+
+/** A synthesized stack's `cdk.tf.json`. */
+export interface StackJson {
+  readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
+  readonly data?: Record<string, Record<string, Record<string, unknown>>>;
+  readonly output?: Record<string, { value: unknown }>;
+  readonly provider?: Record<string, Record<string, unknown>[]>;
+  readonly terraform?: Record<string, unknown>;
+}
+
+export interface Synthesized {
+  readonly outdir: string;
+  readonly stacks: Record<string, StackJson>;
+  /** Raw file text by stack, for byte comparisons. */
+  readonly text: Record<string, string>;
+}
+
+export function synthPlatform(tenantsDir = SAMPLE_TENANTS_DIR, platformFile = PLATFORM_FILE): Synthesized {
+  const outdir = path.join(tempDir('mlp-synth-'), 'cdktf.out');
+  const result = synthesize({ paths: { platformFile, tenantsDir }, outdir });
+  const stacks: Record<string, StackJson> = {};
+  const text: Record<string, string> = {};
+  for (const name of result.stacks) {
+    text[name] = readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8');
+    stacks[name] = JSON.parse(text[name]) as StackJson;
+  }
+  return { outdir, stacks, text };
+}
+
+/** Resources of one type as [logical name, body] pairs. */
+export function resourcesOf(stack: StackJson, type: string): [string, Record<string, any>][] {
+  return Object.entries(stack.resource?.[type] ?? {});
+}
+
+/** Bodies of the resources of one type whose construct path contains `pathPart`. */
+export function bodies(stack: StackJson, type: string, pathPart = ''): Record<string, any>[] {
+  return resourcesOf(stack, type)
+    .filter(([, body]) => String(body['//']?.metadata?.path ?? '').includes(pathPart))
+    .map(([, body]) => body);
+}
+
+/** The single resource of a type (under `pathPart`); fails the test if there is not exactly one. */
+export function single(stack: StackJson, type: string, pathPart = ''): Record<string, any> {
+  const found = bodies(stack, type, pathPart);
+  if (found.length !== 1) throw new Error(`expected one ${type} under '${pathPart}', found ${found.length}`);
+  return found[0];
+}
+
+/** The JSON inside `${jsonencode(...)}` as text, for assertions on policy statements. */
+export function policyText(value: unknown): string {
+  return String(value);
+}
