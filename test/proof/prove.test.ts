@@ -1,0 +1,245 @@
+import { cpSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { CliFailure, reportError } from '../../bin/cli';
+import { proveIsolationCommand, USAGE } from '../../proof/command';
+import { ProofInputError, proveStacks, type Finding, type ProofResult } from '../../proof/prove';
+import { readSynthDir, type SynthStack } from '../../proof/resolve';
+import type { TenantModel } from '../../proof/model';
+import { generateTenants } from '../support/tenant-generator';
+import {
+  cloneStacks,
+  dropWorkloadDataAccess,
+  SAMPLE_TENANTS_DIR,
+  setBucketPolicy,
+  shareBucket,
+  shareKey,
+  synthInto,
+  tempDir,
+  tenantModels,
+  trustAnyServiceAccountEverywhere,
+  trustForeignServiceAccount,
+} from './plant';
+
+const leaks = (result: ProofResult): Finding[] => result.findings.filter((f) => f.type === 'leak');
+const leakPairs = (result: ProofResult): string[] => [...new Set(leaks(result).map((f) => `${f.check.principalTenant} -> ${f.check.resourceTenant}`))].sort();
+
+/** A copy of a synthesized output with some stacks edited, on disk for the command. */
+function editedCopy(source: string, edit: (stacks: SynthStack[]) => void): string {
+  const dir = path.join(tempDir('mlp-proof-edited-'), 'cdktf.out');
+  cpSync(source, dir, { recursive: true });
+  const stacks = readSynthDir(dir);
+  edit(stacks);
+  for (const stack of stacks) writeFileSync(stack.file, JSON.stringify(stack.json));
+  return dir;
+}
+
+/** Runs the command in-process: its report lines, diagnostics, one-line result and exit code as the CLI frame computes it. */
+async function command(...args: string[]) {
+  const report: string[] = [];
+  const diagnostic: string[] = [];
+  try {
+    const result = await proveIsolationCommand(args, { report: (line) => report.push(line), diagnostic: (line) => diagnostic.push(line) });
+    return { code: 0, report, diagnostic, result };
+  } catch (error) {
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const code = reportError('prove-isolation', USAGE, error);
+      return { code, report, diagnostic, result: error instanceof CliFailure ? error.message : String(error) };
+    } finally {
+      write.mockRestore();
+    }
+  }
+}
+
+let sampleDir: string;
+let stacks: SynthStack[];
+let models: Map<string, TenantModel>;
+let clean: ProofResult;
+
+beforeAll(async () => {
+  sampleDir = synthInto(SAMPLE_TENANTS_DIR);
+  stacks = readSynthDir(sampleDir);
+  models = tenantModels(stacks);
+  clean = await proveStacks(stacks);
+});
+
+describe('isolation proof of the sample tenants', () => {
+  test('passes in fast mode: no leak and every tenant reaches its own buckets and key', () => {
+    expect(clean.tenants).toEqual(['analytics', 'fraud-detection', 'recsys-inference']);
+    expect(clean.findings).toEqual([]);
+    expect(clean.irregular.size).toBe(0);
+  });
+
+  test('passes pairwise, simulating every ordered pair of tenants', async () => {
+    const result = await proveStacks(stacks, { mode: 'pairwise' });
+    expect(result.findings).toEqual([]);
+    expect(result.simulatedPairs.size).toBe(6);
+  });
+
+  test('puts tenants with different bucket counts in one class, and the adopted account in another', () => {
+    expect(models.get('analytics')?.buckets).toHaveLength(2);
+    expect(models.get('fraud-detection')?.buckets).toHaveLength(3);
+    expect(clean.classes.map((c) => c.members)).toEqual(expect.arrayContaining([['analytics', 'fraud-detection'], ['recsys-inference']]));
+  });
+
+  test('notes the adopted account, whose placement in the organization the stacks do not fix', () => {
+    expect(clean.tenantsWithoutKnownScps).toEqual(['recsys-inference']);
+  });
+
+  test('fails if a bucket is shared with another tenant, naming action, principal, resource and both granting statements', async () => {
+    const planted = cloneStacks(stacks);
+    const bucketArn = shareBucket(planted, models, 'analytics', 'recsys-inference');
+    const result = await proveStacks(planted);
+    expect(leakPairs(result)).toEqual(['recsys-inference -> analytics']);
+    const read = leaks(result).find((f) => f.check.action === 's3:GetObject');
+    expect(read?.check.principal).toBe(models.get('recsys-inference')?.roles.find((r) => r.kind === 'workload')?.arn);
+    expect(read?.check.resource).toBe(`${bucketArn}/isolation-proof/object`);
+    expect(read?.culprits.map((c) => (c.statement as { Sid: string }).Sid).sort()).toEqual(['ReadSharedBucket', 'ShareWithGrantee']);
+    expect(read?.culprits.map((c) => c.source).join(' ')).toMatch(/tenant-analytics aws_s3_bucket_policy\..* policy/);
+    const pairwise = await proveStacks(planted, { mode: 'pairwise' });
+    expect(pairwise.findings.map((f) => [f.check.action, f.check.principal, f.check.resource])).toEqual(result.findings.map((f) => [f.check.action, f.check.principal, f.check.resource]));
+  });
+
+  test('fails if a key is shared: kms:Decrypt by the other tenant is a leak', async () => {
+    const planted = cloneStacks(stacks);
+    const keyArn = shareKey(planted, models, 'fraud-detection', 'analytics');
+    const result = await proveStacks(planted);
+    expect(leaks(result).map((f) => [f.check.action, f.check.principalTenant, f.check.resource])).toEqual([['kms:Decrypt', 'analytics', keyArn]]);
+  });
+
+  test("fails if a workload role trusts another tenant's service account", async () => {
+    const planted = cloneStacks(stacks);
+    trustForeignServiceAccount(planted, 'analytics', 'fraud-detection');
+    const result = await proveStacks(planted);
+    const found = leaks(result);
+    expect(found.map((f) => [f.check.action, f.check.principal, f.check.resourceTenant])).toEqual([
+      ['sts:AssumeRoleWithWebIdentity', 'pod fraud-detection/fraud-detection-workload', 'analytics'],
+    ]);
+    expect(found[0].culprits.map((c) => (c.statement as { Sid: string }).Sid)).toEqual(['TenantServiceAccountOnly']);
+  });
+
+  test('a bucket policy that trusts another account while that account has no grant is not a leak, but makes the tenant irregular', async () => {
+    const planted = cloneStacks(stacks);
+    shareBucket(planted, models, 'analytics', 'recsys-inference', { granteeSide: false });
+    const result = await proveStacks(planted);
+    expect(result.findings).toEqual([]);
+    expect(result.irregular.get('analytics')?.join(' ')).toMatch(/names recsys-inference's account/);
+  });
+
+  test('reports blocked own access when a workload role loses its data permissions', async () => {
+    const planted = cloneStacks(stacks);
+    dropWorkloadDataAccess(planted, 'fraud-detection');
+    const result = await proveStacks(planted);
+    const blocked = result.findings.filter((f) => f.type === 'blocked');
+    expect(new Set(blocked.map((f) => f.check.principalTenant))).toEqual(new Set(['fraud-detection']));
+    expect(new Set(blocked.map((f) => f.check.action))).toEqual(new Set(['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket', 'kms:Decrypt']));
+    expect(leaks(result)).toEqual([]);
+  });
+
+  test('rejects a policy with a reference it cannot resolve, naming stack, resource and expression', async () => {
+    const planted = cloneStacks(stacks);
+    const resource = setBucketPolicy(planted, 'analytics', '${jsonencode({"Version" = "2012-10-17", "Statement" = [{"Effect" = "Allow", "Principal" = "*", "Action" = "s3:GetObject", "Resource" = var.shared_bucket}]})}');
+    const error = await proveStacks(planted).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProofInputError);
+    expect((error as ProofInputError).problems.join('\n')).toMatch(new RegExp(`tenant-analytics aws_s3_bucket_policy\\.${resource} policy: cannot resolve .*var\\.shared_bucket.*'var' references are not supported`));
+  });
+
+  test('rejects a reference to a resource that does not exist', async () => {
+    const planted = cloneStacks(stacks);
+    setBucketPolicy(planted, 'fraud-detection', '${jsonencode({"Version" = "2012-10-17", "Statement" = [{"Effect" = "Deny", "Principal" = "*", "Action" = "s3:*", "Resource" = aws_s3_bucket.gone.arn}]})}');
+    const error = await proveStacks(planted).catch((e: unknown) => e);
+    expect((error as ProofInputError).problems.join('\n')).toMatch(/tenant-fraud-detection .*no resource aws_s3_bucket\.gone in stack tenant-fraud-detection/);
+  });
+
+  test('rejects a policy that tests a condition key the proof does not supply', async () => {
+    const planted = cloneStacks(stacks);
+    setBucketPolicy(planted, 'analytics', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } }] }));
+    const error = await proveStacks(planted).catch((e: unknown) => e);
+    expect((error as ProofInputError).problems.join('\n')).toMatch(/condition key 'aws:PrincipalOrgID' is not modelled/);
+  });
+
+  test('rejects a policy the evaluator finds invalid', async () => {
+    const planted = cloneStacks(stacks);
+    setBucketPolicy(planted, 'analytics', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Permit', Principal: '*', Action: 's3:GetObject', Resource: '*' }] }));
+    const error = await proveStacks(planted).catch((e: unknown) => e);
+    expect((error as ProofInputError).problems.join('\n')).toMatch(/tenant-analytics aws_s3_bucket_policy.*Effect/);
+  });
+});
+
+describe('the prove-isolation command', () => {
+  test('prints the matrix and a one-line result, and exits 0 for the samples', async () => {
+    const { code, report, result } = await command('--synth', sampleDir);
+    expect(code).toBe(0);
+    expect(report).toContainEqual(expect.stringMatching(/^1 analytics +A +- +-$/));
+    expect(result).toMatch(/^ok: no tenant reaches another tenant's buckets, keys or roles, and every tenant reaches its own \(3 tenants; fast, \d+ simulations/);
+  });
+
+  test('prints every leak with action, principal, resource and granting statements, and exits 1', async () => {
+    const dir = editedCopy(sampleDir, (edited) => shareBucket(edited, models, 'analytics', 'recsys-inference'));
+    const { code, report, result } = await command('--synth', dir, '--pairwise');
+    expect(code).toBe(1);
+    expect(report).toContainEqual(expect.stringMatching(/^3 recsys-inference +LEAK +- +A$/));
+    expect(report).toContainEqual(expect.stringMatching(/^LEAK recsys-inference -> analytics: s3:GetObject by arn:aws:iam::333333333333:role\/recsys-inference-workload on arn:aws:s3:::mlp-analytics-/));
+    expect(report).toContainEqual(expect.stringMatching(/^ {2}allowed by tenant-analytics aws_s3_bucket_policy\.\S+ policy statement 2 \(ShareWithGrantee\): /));
+    expect(result).toMatch(/^2 leaks between 1 ordered pair of tenants/);
+  });
+
+  test('exits 1 when a tenant loses access to its own data', async () => {
+    const dir = editedCopy(sampleDir, (edited) => dropWorkloadDataAccess(edited, 'analytics'));
+    const { code, report } = await command('--synth', dir);
+    expect(code).toBe(1);
+    expect(report).toContainEqual(expect.stringMatching(/^1 analytics +BLOCKED /));
+  });
+
+  test('exits 2 and names stack, resource and expression when a policy cannot be resolved', async () => {
+    const dir = editedCopy(sampleDir, (edited) => setBucketPolicy(edited, 'analytics', '${jsonencode({"Statement" = [local.statement]})}'));
+    const { code, diagnostic, result } = await command('--synth', dir);
+    expect(code).toBe(2);
+    expect(diagnostic).toContainEqual(expect.stringMatching(/^tenant-analytics aws_s3_bucket_policy\.\S+ policy: cannot resolve .*local\.statement/));
+    expect(result).toBe('1 problem in the synthesized output; nothing was proved');
+  });
+
+  test('exits 2 on an unknown option', async () => {
+    const { code } = await command('--tenants', 'x');
+    expect(code).toBe(2);
+  });
+});
+
+describe('isolation proof of 20 generated tenants', () => {
+  let stacks: SynthStack[];
+  let models: Map<string, TenantModel>;
+
+  beforeAll(() => {
+    const dir = tempDir('mlp-proof-tenants-');
+    generateTenants(20, dir);
+    stacks = readSynthDir(synthInto(dir));
+    models = tenantModels(stacks);
+  });
+
+  test('passes in fast mode, simulating far fewer pairs than pairwise', async () => {
+    const result = await proveStacks(stacks);
+    expect(result.tenants).toHaveLength(20);
+    expect(result.findings).toEqual([]);
+    expect(result.irregular.size).toBe(0);
+    expect(result.simulatedPairs.size).toBeLessThan((20 * 19) / 4);
+  });
+
+  test('catches in fast mode a bucket shared between two of them, by proving both tenants pairwise', async () => {
+    const [owner, grantee] = [...models.keys()].slice(3, 5);
+    const planted = cloneStacks(stacks);
+    shareBucket(planted, models, owner, grantee);
+    const result = await proveStacks(planted);
+    expect(leakPairs(result)).toEqual([`${grantee} -> ${owner}`]);
+    expect([...result.irregular.keys()].sort()).toEqual([owner, grantee].sort());
+  });
+
+  test('catches in fast mode a leak that every tenant shares (a construct bug), through twins, samples and class representatives', async () => {
+    const planted = cloneStacks(stacks);
+    trustAnyServiceAccountEverywhere(planted);
+    const result = await proveStacks(planted);
+    expect(result.irregular.size).toBe(0);
+    const reasons = new Set(leaks(result).map((f) => f.reason));
+    expect(reasons).toEqual(new Set(['twin', 'sample', 'class representatives']));
+    expect(new Set(leaks(result).map((f) => f.check.action))).toEqual(new Set(['sts:AssumeRoleWithWebIdentity']));
+  });
+});
