@@ -57,13 +57,25 @@ function cutNote(hidden: number, noun: string): string {
  * Adds rendered items after `head` while they fit in `maxChars`; the rest become one cut
  * note. `render(i, room)` must return at most `room` characters or an empty string.
  */
-function fit(head: string, count: number, render: (i: number, room: number) => string, maxChars: number, noun: string, tail = ''): string {
+function fit(
+  head: string,
+  count: number,
+  render: (i: number, room: number) => string,
+  maxChars: number,
+  noun: string,
+  tail = '',
+  weight: (i: number) => number = () => 1,
+): string {
   let out = head;
   const limit = maxChars - tail.length - CUT_NOTE_RESERVE;
   for (let i = 0; i < count; i++) {
     const room = limit - out.length;
     const item = room > 0 ? render(i, room) : '';
-    if (!item || out.length + item.length > limit) return out + cutNote(count - i, noun) + tail;
+    if (!item || out.length + item.length > limit) {
+      let hidden = 0;
+      for (let j = i; j < count; j++) hidden += weight(j);
+      return out + cutNote(hidden, noun) + tail;
+    }
     out += item;
   }
   return out + tail;
@@ -79,10 +91,11 @@ function details(summary: string, lines: readonly string[], maxChars: number, no
 
 function countsText(review: Review): string {
   const c = review.counts;
-  const parts = [`${c.create} to add`, `${c.update} to change`];
-  if (c.replace > 0) parts.push(`${c.replace} to replace`);
-  parts.push(`${c.delete} to destroy`);
-  if (c.orphaned > 0) parts.push(`${c.orphaned} orphaned`);
+  const n = (value: number) => value.toLocaleString('en-US');
+  const parts = [`${n(c.create)} to add`, `${n(c.update)} to change`];
+  if (c.replace > 0) parts.push(`${n(c.replace)} to replace`);
+  parts.push(`${n(c.delete)} to destroy`);
+  if (c.orphaned > 0) parts.push(`${n(c.orphaned)} orphaned`);
   return parts.join(', ');
 }
 
@@ -247,10 +260,37 @@ function tenantCounts(changes: readonly BlockChange[]): string {
   return parts.join(', ');
 }
 
-function changedTenantItem(tenant: TenantReview, room: number): string {
+/** cdktf's 8-hex-digit id suffixes and the derived names' hash suffixes differ per tenant by construction. */
+const PER_TENANT_HASH = /(_[0-9A-F]{8}|-[0-9a-f]{8})(?![0-9A-Za-z])/g;
+
+/**
+ * Tenants whose changes are the same once their names and per-tenant hashes are masked,
+ * so that one platform-wide edit shows once rather than once per tenant.
+ */
+export function groupBySameChanges(tenants: readonly TenantReview[]): TenantReview[][] {
+  const groups = new Map<string, TenantReview[]>();
+  for (const tenant of tenants) {
+    const own = `${TENANT_STACK_PREFIX}${tenant.name}`;
+    const shape = tenant.changes.map((c) => [c.stack === own ? '' : c.stack, c.action, c.path ?? c.address, c.kind, c.type, c.attributes.map((a) => [a.path, a.before, a.after])]);
+    const signature = JSON.stringify(shape).split(tenant.name).join('\u0000').replace(PER_TENANT_HASH, '#');
+    const group = groups.get(signature);
+    if (group) group.push(tenant);
+    else groups.set(signature, [tenant]);
+  }
+  return [...groups.values()];
+}
+
+const MAX_GROUP_NAMES = 20;
+
+function changedTenantItem(group: readonly TenantReview[], room: number): string {
+  const [tenant, ...others] = group;
   const ceiling = tenant.baseCeiling && tenant.baseCeiling.monthlyUsd !== tenant.ceiling.monthlyUsd ? ` · GPU ceiling ${ceilingText(tenant.baseCeiling, tenant.ceiling)}` : '';
   const budget = tenant.baseFacts?.budgetUsd !== tenant.facts.budgetUsd ? ` · budget ${budgetText(tenant.baseFacts?.budgetUsd, tenant.facts.budgetUsd, 'changed')}` : '';
-  const line = `\n**\`${tenant.name}\`**: ${tenantCounts(tenant.changes)}${ceiling}${budget}\n\n`;
+  const shown = others.slice(0, MAX_GROUP_NAMES).map((t) => `\`${t.name}\``);
+  if (others.length > MAX_GROUP_NAMES) shown.push(`… ${(others.length - MAX_GROUP_NAMES).toLocaleString('en-US')} more`);
+  const same = others.length > 0 ? ` and ${plural(others.length, 'more tenant')} with the same changes (${shown.join(', ')})` : '';
+  const line = `\n**\`${tenant.name}\`**${same}: ${tenantCounts(tenant.changes)}${ceiling}${budget}\n\n`;
+  if (line.length > room) return '';
   const own = `${TENANT_STACK_PREFIX}${tenant.name}`;
   const lines = tenant.changes.flatMap((c) => changeLines(c, own));
   const block = details(plural(tenant.changes.length, 'change'), lines, Math.min(room, 12_000) - line.length);
@@ -260,7 +300,8 @@ function changedTenantItem(tenant: TenantReview, room: number): string {
 function changedTenantsSection(review: Review, maxChars: number): string {
   const tenants = review.tenants.changed;
   if (tenants.length === 0) return '';
-  return fit(`\n### Changed tenants (${tenants.length})\n`, tenants.length, (i, room) => changedTenantItem(tenants[i], room), maxChars, 'changed tenant');
+  const groups = groupBySameChanges(tenants);
+  return fit(`\n### Changed tenants (${tenants.length})\n`, groups.length, (i, room) => changedTenantItem(groups[i], room), maxChars, 'changed tenant', '', (i) => groups[i].length);
 }
 
 function removedTenantItem(tenant: TenantReview): string {

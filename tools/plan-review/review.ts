@@ -127,8 +127,15 @@ class Side {
     if (!cached) {
       cached = blocksOf(parseStack(this.output.stacks.get(name)!, this.bytesOf(name)));
       this.blocks.set(name, cached);
+      this.bytes.delete(name);
     }
     return cached;
+  }
+
+  /** Drops a reviewed stack: with hundreds of changed tenants, holding every parsed stack costs more in garbage collection than the review itself. */
+  release(name: string): void {
+    this.bytes.delete(name);
+    this.blocks.delete(name);
   }
 }
 
@@ -297,6 +304,8 @@ export function buildReview(inputs: ReviewInputs): Review {
       ceiling: tenantCeiling(facts, inputs.prices),
       baseCeiling: status === 'changed' ? tenantCeiling(baseFacts, inputs.prices) : undefined,
     });
+    base.release(stack);
+    head.release(stack);
   }
 
   const platform: PlatformReview[] = [];
@@ -325,7 +334,10 @@ export function buildReview(inputs: ReviewInputs): Review {
     ceilingDeltaUsd += (after?.monthlyUsd ?? 0) - (before?.monthlyUsd ?? 0);
     budgetDeltaUsd += (budgetAfter ?? 0) - (budgetBefore ?? 0);
     const overBudget = after !== undefined && budgetAfter !== undefined && after.monthlyUsd > budgetAfter;
-    if ((before?.pools.length ?? 0) + (after?.pools.length ?? 0) > 0) {
+    const hasPools = (before?.pools.length ?? 0) + (after?.pools.length ?? 0) > 0;
+    // A changed tenant whose ceiling and budget stay the same adds nothing to the cost table.
+    const costMoved = tenant.status !== 'changed' || before?.monthlyUsd !== after?.monthlyUsd || budgetBefore !== budgetAfter || overBudget;
+    if (hasPools && costMoved) {
       rows.push({ tenant: tenant.name, status: tenant.status, facts: tenant.facts, before, after, budgetBefore, budgetAfter, overBudget });
     }
     if (overBudget) {

@@ -1,0 +1,244 @@
+/**
+ * Plan review of real synth pairs: the samples as base, and three heads (synthesizing is
+ * the slow part): a tenant added; tenants changed together with a shared change; a tenant
+ * file removed together with replacements in another tenant.
+ */
+import { rmSync } from 'node:fs';
+import { HOURS_PER_MONTH } from '../../../tools/plan-review/cost';
+import { planReview, type PlanReviewResult } from '../../../tools/plan-review';
+import { STICKY_MARKER } from '../../../tools/plan-review/render';
+import { newTenant, PLATFORM_FILE, platformWith, synth, tenantsDir, tempDir } from './fixtures';
+
+const G6_XLARGE = 0.8048;
+const G6_12XLARGE = 4.6016;
+const G5_12XLARGE = 5.672;
+
+let base: string;
+let changedPlatform: string;
+const heads: Record<string, string> = {};
+const platformOf = (head: string) => (head === 'changed' ? changedPlatform : PLATFORM_FILE);
+
+function review(head: string): PlanReviewResult {
+  return planReview({ baseDir: base, headDir: heads[head], platformFile: platformOf(head) });
+}
+
+beforeAll(() => {
+  base = synth(tenantsDir());
+  heads.same = base;
+  heads.added = synth(
+    tenantsDir({
+      add: { vision: newTenant('vision', { gpuPools: [{ name: 'train', instanceTypes: ['g6.xlarge'], capacity: 'spot', minNodes: 0, maxNodes: 4 }], budget: { monthlyUsd: 5000 } }) },
+    }),
+  );
+  changedPlatform = platformWith((text) => text.replace(/(generalNodes:[\s\S]*?maxNodes:) 20/, '$1 30'));
+  heads.changed = synth(
+    tenantsDir({
+      edit: {
+        'fraud-detection': (t) => ((t.gpuPools as { maxNodes: number }[])[0].maxNodes = 8),
+        'recsys-inference': (t) => (t.budget = { monthlyUsd: 15000 }),
+      },
+    }),
+    changedPlatform,
+  );
+  heads.removed = synth(
+    tenantsDir({
+      remove: ['analytics'],
+      edit: {
+        'fraud-detection': (t) => {
+          t.account = { email: 'aws+fraud-new@example.com' };
+          (t.gpuPools as { instanceTypes: string[] }[])[0].instanceTypes = ['g6.12xlarge'];
+        },
+      },
+    }),
+  );
+});
+
+afterAll(() => {
+  for (const dir of [base, heads.added, heads.changed, heads.removed]) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('plan review: no change', () => {
+  it('is ok with every stack identical and nothing to deploy', () => {
+    const { review: r, markdown } = review('same');
+    expect(r.verdict).toBe('ok');
+    expect(r.stacks.identical).toBe(r.stacks.head);
+    expect(r.changedStacks).toEqual([]);
+    expect(markdown.split('\n')[0]).toContain('no infrastructure changes');
+  });
+});
+
+describe('plan review: tenant added', () => {
+  it('is ok and lists the tenant as new, not as changed', () => {
+    const { review: r } = review('added');
+    expect(r.verdict).toBe('ok');
+    expect(r.tenants.new.map((t) => t.name)).toEqual(['vision']);
+    expect(r.tenants.changed).toEqual([]);
+    expect(r.platform).toEqual([]);
+  });
+
+  it('shows what the new tenant gets: account, buckets, pool, quota and budget', () => {
+    const { markdown } = review('added');
+    const row = markdown.split('\n').find((l) => l.startsWith('| `vision` |') && l.includes('aws+vision@example.com'));
+    expect(row).toBeDefined();
+    expect(row).toContain('artifacts, datasets');
+    expect(row).toContain('train: 0–4 × g6.xlarge, spot');
+    expect(row).toContain('64 CPU, 512Gi, 16 GPU, 200 pods');
+    expect(row).toContain('$5,000');
+  });
+
+  it('prices the new pool at max nodes × on-demand price × 730 h, with a spot note', () => {
+    const { review: r, markdown } = review('added');
+    const ceiling = 4 * G6_XLARGE * HOURS_PER_MONTH;
+    expect(r.cost.ceilingDeltaUsd).toBeCloseTo(ceiling, 6);
+    expect(r.cost.budgetDeltaUsd).toBe(5000);
+    expect(markdown).toContain(`**+$${Math.round(ceiling).toLocaleString('en-US')}/month** GPU ceiling`);
+    expect(markdown).toContain('spot: usually less');
+  });
+
+  it('deploys the organization stack before the new tenant stack', () => {
+    expect(review('added').review.changedStacks).toEqual(['organization', 'tenant-vision']);
+  });
+
+  it('counts the new resources of both stacks', () => {
+    const { review: r, markdown } = review('added');
+    expect(r.counts.create).toBe(r.tenants.new[0].changes.filter((c) => c.kind === 'resource').length);
+    expect(r.counts.create).toBeGreaterThan(20);
+    expect(markdown.split('\n')[0]).toMatch(new RegExp(`^## ✅ Plan review: ok · tenants: 1 new · resources: ${r.counts.create} to add, 0 to change, 0 to destroy`));
+  });
+});
+
+describe('plan review: tenants changed (with a shared change)', () => {
+  it('lists the changed attribute old → new by construct path and address', () => {
+    const { review: r, markdown } = review('changed');
+    const fraud = r.tenants.changed.find((t) => t.name === 'fraud-detection')!;
+    const nodeGroup = fraud.changes.find((c) => c.type === 'aws_eks_node_group')!;
+    expect(nodeGroup.action).toBe('update');
+    expect(nodeGroup.attributes.map((a) => [a.path, a.before, a.after])).toEqual([['scaling_config.max_size', 4, 8]]);
+    expect(markdown).toContain('`platform-account/gpu-pool-train/nodes/node-group` (`aws_eks_node_group.');
+    expect(markdown).toContain('`scaling_config.max_size`: `4` → `8`');
+  });
+
+  it('warns when the GPU ceiling exceeds the budget and needs attention', () => {
+    const { review: r } = review('changed');
+    const ceiling = 8 * G5_12XLARGE * HOURS_PER_MONTH;
+    expect(ceiling).toBeGreaterThan(20000);
+    expect(r.verdict).toBe('needs attention');
+    expect(r.findings.map((f) => f.text)).toContainEqual(`\`fraud-detection\`: GPU ceiling $${Math.round(ceiling).toLocaleString('en-US')}/month exceeds its budget of $20,000/month`);
+  });
+
+  it('uses the highest price among a pool’s instance types for the delta', () => {
+    const { review: r } = review('changed');
+    expect(r.cost.ceilingDeltaUsd).toBeCloseTo(4 * Math.max(G6_12XLARGE, G5_12XLARGE) * HOURS_PER_MONTH, 6);
+  });
+
+  it('attributes a budget change in the organization stack to its tenant, not to the platform', () => {
+    const { review: r, markdown } = review('changed');
+    const recsys = r.tenants.changed.find((t) => t.name === 'recsys-inference')!;
+    expect(recsys.changes.map((c) => [c.stack, c.type, c.action])).toEqual([['organization', 'aws_budgets_budget', 'update']]);
+    expect(r.platform.map((p) => p.stack)).not.toContain('organization');
+    expect(r.cost.budgetDeltaUsd).toBe(3000);
+    expect(markdown).toContain('budget $12,000 → $15,000');
+  });
+
+  it('plans only the changed stacks, platform stacks first', () => {
+    expect(review('changed').review.changedStacks).toEqual(['organization', 'shared', 'tenant-fraud-detection']);
+  });
+});
+
+describe('plan review: tenant file removed', () => {
+  it('is blocked with a loud warning naming the orphaned account, buckets and key', () => {
+    const { review: r, markdown } = review('removed');
+    expect(r.verdict).toBe('blocked');
+    expect(r.tenants.removed.map((t) => t.name)).toEqual(['analytics']);
+    expect(r.findings[0]).toEqual(expect.objectContaining({ level: 'blocked' }));
+    expect(r.findings[0].text).toContain('tenant `analytics` removed: its account (aws+analytics@example.com), 2 buckets and KMS key');
+    expect(markdown).toContain('[!CAUTION]');
+    expect(markdown).toMatch(/buckets `mlp-analytics-notebooks-[0-9a-f]{8}`, `mlp-analytics-warehouse-exports-[0-9a-f]{8}`/);
+  });
+
+  it('gives the offboarding path', () => {
+    const { markdown } = review('removed');
+    expect(markdown).toContain('**Offboarding path**');
+    expect(markdown).toContain('`lifecycle: retained`');
+  });
+
+  it('counts the tenant stack as orphaned and the account and budget as destroyed', () => {
+    const { review: r } = review('removed');
+    const removed = r.tenants.removed[0];
+    const organization = removed.changes.filter((c) => c.stack === 'organization').map((c) => `${c.type} ${c.action}`);
+    expect(organization.sort()).toEqual(['aws_budgets_budget delete', 'aws_organizations_account delete', 'output delete']);
+    expect(r.counts.delete).toBe(2);
+    expect(r.counts.orphaned).toBe(removed.changes.filter((c) => c.stack === 'tenant-analytics' && c.kind === 'resource').length);
+    expect(r.counts.orphaned).toBeGreaterThan(20);
+    expect(r.changedStacks).toEqual(['organization', 'tenant-fraud-detection']);
+  });
+});
+
+describe('plan review: replacements (beside the removed tenant)', () => {
+  it('blocks an account e-mail change: the account would be replaced', () => {
+    const { review: r } = review('removed');
+    const account = r.tenants.changed[0].changes.find((c) => c.type === 'aws_organizations_account')!;
+    expect(account.action).toBe('replace');
+    expect(account.attributes).toContainEqual(expect.objectContaining({ path: 'email', forcesReplacement: true }));
+    expect(r.verdict).toBe('blocked');
+    expect(r.findings.filter((f) => f.level === 'blocked').map((f) => f.text)).toEqual([
+      expect.stringContaining('tenant `analytics` removed'),
+      expect.stringMatching(/^`fraud-detection`: AWS account `fraud-detection-account\/account` would be \*\*replaced\*\* \(`email` cannot change in place\)/),
+    ]);
+  });
+
+  it('flags a node group replacement for attention without blocking on it', () => {
+    const { review: r, markdown } = review('removed');
+    const attention = r.findings.filter((f) => f.level === 'attention').map((f) => f.text);
+    expect(attention).toContainEqual(expect.stringContaining('`platform-account/gpu-pool-train/nodes/node-group` is replaced (`instance_types` cannot change in place): its nodes are drained'));
+    expect(markdown).toContain('**(forces replacement)**');
+  });
+});
+
+describe('plan review: shared change (beside the changed tenants)', () => {
+  it('flags a shared-stack change as affecting every tenant', () => {
+    const { review: r, markdown } = review('changed');
+    expect(r.platform.map((p) => [p.stack, p.affectsEveryTenant])).toEqual([['shared', true]]);
+    expect(r.findings.map((f) => f.text)).toContainEqual('`shared` changes 1 block: **affects every tenant**');
+    expect(markdown).toContain('`scaling_config.max_size`: `20` → `30`');
+  });
+
+  it('keeps the shared change out of the tenants', () => {
+    const { review: r } = review('changed');
+    expect(r.tenants.changed.map((t) => t.name)).toEqual(['fraud-detection', 'recsys-inference']);
+    expect(r.tenants.changed.flatMap((t) => t.changes).every((c) => c.stack !== 'shared')).toBe(true);
+  });
+});
+
+describe('plan review: the comment', () => {
+  it('starts with the verdict and counts and ends with the sticky marker', () => {
+    const { markdown } = review('removed');
+    expect(markdown.split('\n')[0]).toMatch(/^## ⛔ Plan review: blocked · tenants: 1 changed, 1 removed · resources: 0 to add, 0 to change, 2 to replace, 2 to destroy, \d+ orphaned · platform: unchanged$/);
+    expect(markdown.trimEnd().endsWith(STICKY_MARKER)).toBe(true);
+  });
+
+  it('says "not run" for checks without a report', () => {
+    const { markdown } = review('added');
+    expect(markdown).toContain('- **Guardrails**: ➖ not run');
+    expect(markdown).toContain('- **Isolation proof**: ➖ not run');
+  });
+
+  it('opens and closes every details block', () => {
+    for (const head of Object.keys(heads)) {
+      const { markdown } = review(head);
+      expect(markdown.split('<details>').length).toBe(markdown.split('</details>').length);
+    }
+  });
+});
+
+describe('plan review: inputs', () => {
+  it('fails with the missing manifest named, not a crash', () => {
+    const empty = tempDir();
+    expect(() => planReview({ baseDir: empty, headDir: heads.same, platformFile: PLATFORM_FILE })).toThrow(/manifest\.json: not found; .* is not a synth output/);
+    rmSync(empty, { recursive: true, force: true });
+  });
+
+  it('fails with the platform file named when it is missing', () => {
+    expect(() => planReview({ baseDir: base, headDir: heads.same, platformFile: '/nonexistent/platform.yaml' })).toThrow(/platform\.yaml: file not found/);
+  });
+});
