@@ -5,7 +5,7 @@ import { planReview, ReviewInputError } from '../tools/plan-review';
 import { renderReview } from '../tools/plan-review/render';
 import { CliFailure, EXIT, parseFlags, runCli, UsageError } from './cli';
 
-const USAGE = `Usage: npm run plan-review -- --base <synth dir> --head <synth dir> [options]
+export const USAGE = `Usage: npm run plan-review -- --base <synth dir> --head <synth dir> [options]
 
 Compares two synthesized outputs (manifest.json and each stack's cdk.tf.json) and writes
 a Markdown review for the pull request: per tenant what is new, changed or removed, the
@@ -36,7 +36,8 @@ function write(file: string, text: string): void {
   }
 }
 
-runCli('plan-review', USAGE, (args) => {
+/** The command without its frame: returns the result line or throws UsageError / CliFailure. */
+export function main(args: string[]): string {
   const { flags, positional } = parseFlags(args, FLAGS);
   if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
   if (!flags.base || !flags.head) throw new UsageError('--base and --head are both required');
@@ -78,4 +79,6 @@ runCli('plan-review', USAGE, (args) => {
     return '';
   }
   return line;
-});
+}
+
+if (require.main === module) runCli('plan-review', USAGE, main);

@@ -272,7 +272,8 @@ export function groupBySameChanges(tenants: readonly TenantReview[]): TenantRevi
   for (const tenant of tenants) {
     const own = `${TENANT_STACK_PREFIX}${tenant.name}`;
     const shape = tenant.changes.map((c) => [c.stack === own ? '' : c.stack, c.action, c.path ?? c.address, c.kind, c.type, c.attributes.map((a) => [a.path, a.before, a.after])]);
-    const signature = JSON.stringify(shape).split(tenant.name).join('\u0000').replace(PER_TENANT_HASH, '#');
+    const name = new RegExp(`(?<![a-z0-9])${tenant.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![a-z0-9])`, 'g');
+    const signature = JSON.stringify(shape).replace(name, '\u0000').replace(PER_TENANT_HASH, '#');
     const group = groups.get(signature);
     if (group) group.push(tenant);
     else groups.set(signature, [tenant]);

@@ -6,7 +6,7 @@
  * replaced, and the organization stack gets each cloned tenant's account, budget and
  * outputs the same way. A clone of the template's own tenants equals the template.
  */
-import { copyFileSync, cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -17,8 +17,18 @@ export const REPO_ROOT = path.resolve(__dirname, '../../..');
 export const PLATFORM_FILE = path.join(REPO_ROOT, 'platform.yaml');
 export const SAMPLE_TENANTS = path.join(REPO_ROOT, 'tenants');
 
+const created: string[] = [];
+
+/** A new temporary directory, removed by `removeTempDirs`. */
 export function tempDir(prefix = 'plan-review-'): string {
-  return mkdtempSync(path.join(tmpdir(), prefix));
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  created.push(dir);
+  return dir;
+}
+
+/** Removes every directory `tempDir` made in this test file (call in afterAll). */
+export function removeTempDirs(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 export type TenantEdit = (fields: Record<string, unknown>) => void;

@@ -3,11 +3,10 @@
  * the slow part): a tenant added; tenants changed together with a shared change; a tenant
  * file removed together with replacements in another tenant.
  */
-import { rmSync } from 'node:fs';
 import { HOURS_PER_MONTH } from '../../../tools/plan-review/cost';
 import { planReview, type PlanReviewResult } from '../../../tools/plan-review';
 import { STICKY_MARKER } from '../../../tools/plan-review/render';
-import { newTenant, PLATFORM_FILE, platformWith, synth, tenantsDir, tempDir } from './fixtures';
+import { newTenant, PLATFORM_FILE, platformWith, removeTempDirs, synth, tenantsDir, tempDir } from './fixtures';
 
 const G6_XLARGE = 0.8048;
 const G6_12XLARGE = 4.6016;
@@ -53,9 +52,7 @@ beforeAll(() => {
   );
 });
 
-afterAll(() => {
-  for (const dir of [base, heads.added, heads.changed, heads.removed]) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(removeTempDirs);
 
 describe('plan review: no change', () => {
   it('is ok with every stack identical and nothing to deploy', () => {
@@ -235,7 +232,6 @@ describe('plan review: inputs', () => {
   it('fails with the missing manifest named, not a crash', () => {
     const empty = tempDir();
     expect(() => planReview({ baseDir: empty, headDir: heads.same, platformFile: PLATFORM_FILE })).toThrow(/manifest\.json: not found; .* is not a synth output/);
-    rmSync(empty, { recursive: true, force: true });
   });
 
   it('fails with the platform file named when it is missing', () => {

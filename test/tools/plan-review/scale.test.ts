@@ -2,34 +2,26 @@
  * Size and speed at scale, on synth outputs cloned from a real synth of one tenant of each
  * kind (synthesizing hundreds of tenants would take minutes).
  */
-import { rmSync } from 'node:fs';
-import * as path from 'node:path';
 import { planReview } from '../../../tools/plan-review';
 import { COMMENT_LIMIT, renderReview } from '../../../tools/plan-review/render';
-import { cloneSynth, PLATFORM_FILE, templateSynth } from './fixtures';
+import { cloneSynth, PLATFORM_FILE, removeTempDirs, templateSynth } from './fixtures';
 
 const GITHUB_COMMENT_LIMIT = 65_536;
-const created: string[] = [];
 let template: string;
 let base150: string;
 
 function clone(count: number, edit?: (text: string, stack: string) => string, linkFrom?: string): string {
-  const dir = cloneSynth(template, count, edit, linkFrom);
-  created.push(path.dirname(dir));
-  return dir;
+  return cloneSynth(template, count, edit, linkFrom);
 }
 
 const review = (baseDir: string, headDir: string) => planReview({ baseDir, headDir, platformFile: PLATFORM_FILE });
 
 beforeAll(() => {
   template = templateSynth();
-  created.push(path.dirname(template));
   base150 = clone(150);
 });
 
-afterAll(() => {
-  for (const dir of created) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(removeTempDirs);
 
 describe('cloned fixtures', () => {
   it('reproduce the template byte for byte when cloning its own tenants', () => {

@@ -1,0 +1,129 @@
+/**
+ * The GitHub workflows cannot run here; these tests read them and check what they call:
+ * every `npm run` names a script that exists, the fork-safe job holds no cloud
+ * credential, the plan job runs only for branches of this repository, and the deploy
+ * runs in dependency order behind a protected environment.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { USAGE } from '../../../bin/plan-review';
+import { STICKY_MARKER } from '../../../tools/plan-review/render';
+import { REPO_ROOT } from './fixtures';
+
+interface Step {
+  readonly name?: string;
+  readonly uses?: string;
+  readonly run?: string;
+  readonly if?: string;
+  readonly with?: Record<string, unknown>;
+  readonly env?: Record<string, unknown>;
+}
+interface Job {
+  readonly if?: string;
+  readonly environment?: unknown;
+  readonly permissions?: Record<string, string>;
+  readonly steps: readonly Step[];
+}
+interface Workflow {
+  readonly on: Record<string, unknown>;
+  readonly permissions?: Record<string, string>;
+  readonly jobs: Record<string, Job>;
+}
+
+const workflow = (file: string) => parse(readFileSync(path.join(REPO_ROOT, '.github', 'workflows', file), 'utf8')) as Workflow;
+const scripts = Object.keys((JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
+const pullRequest = workflow('pull-request.yml');
+const deploy = workflow('deploy.yml');
+
+/** Script names of every `npm run [flags] <name>` and `npm test` in a job's steps. */
+function npmScripts(job: Job): string[] {
+  const runs = job.steps.map((s) => s.run ?? '').join('\n');
+  const named = [...runs.matchAll(/\bnpm run((?:\s+-{1,2}[a-z-]+)*)\s+([A-Za-z0-9:_-]+)/g)].map((m) => m[2]);
+  const tests = [...runs.matchAll(/\bnpm (?:test|t)\b/g)].map(() => 'test');
+  return [...named, ...tests];
+}
+
+function stepIndex(job: Job, pattern: RegExp): number {
+  return job.steps.findIndex((s) => pattern.test(s.run ?? ''));
+}
+
+describe('workflows call scripts that exist', () => {
+  it.each([
+    ['pull-request.yml', pullRequest],
+    ['deploy.yml', deploy],
+  ])('%s names only npm scripts of package.json', (_, wf) => {
+    const used = Object.values(wf.jobs).flatMap(npmScripts);
+    expect(used.length).toBeGreaterThan(0);
+    expect(used.filter((name) => !scripts.includes(name))).toEqual([]);
+  });
+
+  it('passes plan-review only options it knows', () => {
+    const runs = [...Object.values(pullRequest.jobs), ...Object.values(deploy.jobs)].flatMap((j) => j.steps.map((s) => s.run ?? ''));
+    const options = runs.filter((r) => r.includes('plan-review')).flatMap((r) => [...r.matchAll(/(--[a-z-]+) "/g)].map((m) => m[1]));
+    expect(options.length).toBeGreaterThan(4);
+    expect(options.filter((o) => !USAGE.includes(`${o} <`))).toEqual([]);
+  });
+});
+
+describe('pull-request workflow', () => {
+  const review = pullRequest.jobs.review;
+  const plan = pullRequest.jobs.plan;
+
+  it('runs on pull_request, never pull_request_target', () => {
+    expect(Object.keys(pullRequest.on)).toEqual(['pull_request']);
+  });
+
+  it('installs, validates, tests, synthesizes base and head, then reviews, in that order', () => {
+    const order = [/npm ci/, /npm run validate/, /npm test/, /npm run synth/, /npm run --silent guardrails/, /npm run --silent prove-isolation/, /npm run --silent plan-review/].map((p) => stepIndex(review, p));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(review.steps.filter((s) => /npm run synth/.test(s.run ?? '')).map((s) => String(s.env?.CDKTF_OUTDIR))).toEqual([
+      expect.stringContaining('synth-base'),
+      expect.stringContaining('synth-head'),
+    ]);
+  });
+
+  it('holds no cloud credential in the fork-safe review job', () => {
+    const text = JSON.stringify(review);
+    expect(review.permissions?.['id-token']).toBeUndefined();
+    expect(text).not.toMatch(/configure-aws-credentials|secrets\.|AWS_ACCESS_KEY|AWS_SECRET|role-to-assume/);
+    expect(pullRequest.permissions).toEqual({ contents: 'read' });
+  });
+
+  it('posts one sticky comment found by the review marker', () => {
+    const comment = review.steps.find((s) => s.uses?.startsWith('actions/github-script'))!;
+    expect(String(comment.with?.script)).toContain(STICKY_MARKER);
+    expect(String(comment.with?.script)).toMatch(/updateComment[\s\S]*createComment/);
+  });
+
+  it('plans with a read-only role through OIDC only for same-repository pull requests', () => {
+    expect(plan.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
+    expect(plan.permissions?.['id-token']).toBe('write');
+    const credentials = plan.steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials'));
+    expect(credentials?.with?.['role-to-assume']).toBe('${{ vars.PLAN_ROLE_ARN }}');
+  });
+
+  it('runs cdktf diff on the changed stacks computed by the review only', () => {
+    const diff = plan.steps.find((s) => /cdktf diff/.test(s.run ?? ''))!;
+    expect(diff.env?.CHANGED_STACKS).toBe('${{ needs.review.outputs.changed-stacks }}');
+    expect(diff.run).toMatch(/for stack in \$CHANGED_STACKS/);
+    expect(review.steps.find((s) => /plan-review/.test(s.run ?? ''))?.run).toContain('--changed-stacks');
+  });
+});
+
+describe('deploy workflow', () => {
+  const job = deploy.jobs.deploy;
+
+  it('runs on main behind a protected environment', () => {
+    expect(deploy.on.push).toEqual({ branches: ['main'] });
+    expect(job.environment).toBe('production');
+  });
+
+  it('deploys organization, then shared, then the changed tenant stacks', () => {
+    const order = [/cdktf deploy organization/, /cdktf deploy shared shared-k8s/, /cdktf deploy \$TENANT_STACKS/].map((p) => stepIndex(job, p));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(stepIndex(job, /--changed-stacks/)).toBeLessThan(order[0]);
+  });
+});
