@@ -139,3 +139,11 @@ export function setBucketPolicy(stacks: SynthStack[], tenant: string, expression
   policy.policy = expression;
   return name;
 }
+
+/** Adds a statement to the organization's guardrails SCP. */
+export function addGuardrailStatement(stacks: SynthStack[], statementHcl: string): void {
+  const organization = stacks.find((s) => s.name === 'organization') as SynthStack;
+  const policies = (organization.json.resource as JsonObject).aws_organizations_policy as Record<string, JsonObject>;
+  const guardrails = Object.values(policies).find((p) => String(p.name).endsWith('-tenant-guardrails')) as JsonObject;
+  guardrails.content = withStatement(String(guardrails.content), statementHcl);
+}

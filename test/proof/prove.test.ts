@@ -7,6 +7,7 @@ import { readSynthDir, type SynthStack } from '../../proof/resolve';
 import type { TenantModel } from '../../proof/model';
 import { generateTenants } from '../support/tenant-generator';
 import {
+  addGuardrailStatement,
   cloneStacks,
   dropWorkloadDataAccess,
   SAMPLE_TENANTS_DIR,
@@ -98,6 +99,14 @@ describe('isolation proof of the sample tenants', () => {
     expect(read?.culprits.map((c) => c.source).join(' ')).toMatch(/tenant-analytics aws_s3_bucket_policy\..* policy/);
     const pairwise = await proveStacks(planted, { mode: 'pairwise' });
     expect(pairwise.findings.map((f) => [f.check.action, f.check.principal, f.check.resource])).toEqual(result.findings.map((f) => [f.check.action, f.check.principal, f.check.resource]));
+  });
+
+  test('keeps the service control policies in force: a grant that an SCP denies is no leak', async () => {
+    const planted = cloneStacks(stacks);
+    const bucketArn = shareBucket(planted, models, 'analytics', 'fraud-detection');
+    addGuardrailStatement(planted, `{"Sid" = "DenyReadingTheSharedBucket", "Effect" = "Deny", "Action" = "s3:GetObject", "Resource" = "${bucketArn}/*"}`);
+    const result = await proveStacks(planted);
+    expect(leaks(result).map((f) => [f.check.principalTenant, f.check.action])).toEqual([['fraud-detection', 's3:ListBucket']]);
   });
 
   test('fails if a key is shared: kms:Decrypt by the other tenant is a leak', async () => {
