@@ -9,6 +9,7 @@ import { App } from 'cdktf';
 import { loadConfig, type ConfigPaths } from '../config/load';
 import { synthesizeWithGuardrails } from '../guardrails/synth';
 import { buildPlatform } from './platform';
+import { withoutTokenStackTraces } from './token-stack-traces';
 
 export interface SynthOptions {
   readonly paths: ConfigPaths;
@@ -31,10 +32,12 @@ export function synthesize(options: SynthOptions): SynthResult {
   const staging = mkdtempSync(`${outdir}.synth-`);
   try {
     const app = new App({ outdir: staging, skipValidation: false });
-    const stacks = buildPlatform(app, config);
-    progress(`built ${3 + stacks.tenants.length} stacks, synthesizing`);
-    // Fails with every guardrail error of every stack, before the output is swapped in.
-    synthesizeWithGuardrails(app);
+    withoutTokenStackTraces(() => {
+      const stacks = buildPlatform(app, config);
+      progress(`built ${3 + stacks.tenants.length} stacks, synthesizing`);
+      // Fails with every guardrail error of every stack, before the output is swapped in.
+      synthesizeWithGuardrails(app);
+    });
     if (existsSync(outdir)) rmSync(outdir, { recursive: true, force: true });
     renameSync(staging, outdir);
     return { stacks: Object.keys(app.manifest.stacks), tenants: config.tenants.length, outdir: options.outdir };
