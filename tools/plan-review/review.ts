@@ -231,6 +231,10 @@ function removedFinding(tenant: TenantReview): Finding {
   };
 }
 
+function plural(n: number, one: string): string {
+  return `${n} ${one}${n === 1 ? '' : 's'}`;
+}
+
 function verdictOf(findings: readonly Finding[]): Verdict {
   if (findings.some((f) => f.level === 'blocked')) return 'blocked';
   return findings.length > 0 ? 'needs attention' : 'ok';
@@ -321,6 +325,11 @@ export function buildReview(inputs: ReviewInputs): Review {
   const findings: Finding[] = [];
   for (const tenant of byStatus('removed')) findings.push(removedFinding(tenant));
   for (const tenant of [...byStatus('changed'), ...byStatus('new')]) dataFindings(`\`${tenant.name}\``, tenant.changes, findings);
+  for (const tenant of byStatus('changed')) {
+    if (!tenant.baseFacts?.workloads || tenant.facts.workloads) continue;
+    const removed = tenant.changes.filter((c) => c.kind === 'resource' && c.action === 'delete').length;
+    findings.push({ level: 'attention', text: `\`${tenant.name}\` becomes retained: its namespace, GPU pools and workload role go (${plural(removed, 'resource')}); the account, buckets and key stay` });
+  }
   for (const p of platform) dataFindings(`\`${p.stack}\``, p.changes, findings);
 
   const rows: CostRow[] = [];

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { readCheck } from '../../../tools/plan-review/checks';
-import { removeTempDirs, tempDir } from './fixtures';
+import { removeTempDirs, tempDir } from './temp';
 
 const dir = tempDir('plan-review-checks-');
 function report(name: string, text: string): string {

@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { reportError } from '../../../bin/cli';
 import { main, USAGE } from '../../../bin/plan-review';
-import { PLATFORM_FILE, removeTempDirs, REPO_ROOT, tempDir } from './fixtures';
+import { PLATFORM_FILE, removeTempDirs, REPO_ROOT, tempDir } from './temp';
 
 const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 const BIN = path.join(REPO_ROOT, 'bin', 'plan-review.ts');

@@ -6,30 +6,16 @@
  * replaced, and the organization stack gets each cloned tenant's account, budget and
  * outputs the same way. A clone of the template's own tenants equals the template.
  */
-import { copyFileSync, cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, cpSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { synthesize } from '../../../stacks/synth';
 import { generatedTenantName, generateTenants } from '../../support/tenant-generator';
+import { PLATFORM_FILE, REPO_ROOT, tempDir } from './temp';
 
-export const REPO_ROOT = path.resolve(__dirname, '../../..');
-export const PLATFORM_FILE = path.join(REPO_ROOT, 'platform.yaml');
-export const SAMPLE_TENANTS = path.join(REPO_ROOT, 'tenants');
+export { PLATFORM_FILE, REPO_ROOT, removeTempDirs, tempDir } from './temp';
 
-const created: string[] = [];
-
-/** A new temporary directory, removed by `removeTempDirs`. */
-export function tempDir(prefix = 'plan-review-'): string {
-  const dir = mkdtempSync(path.join(tmpdir(), prefix));
-  created.push(dir);
-  return dir;
-}
-
-/** Removes every directory `tempDir` made in this test file (call in afterAll). */
-export function removeTempDirs(): void {
-  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
-}
+const SAMPLE_TENANTS = path.join(REPO_ROOT, 'tenants');
 
 export type TenantEdit = (fields: Record<string, unknown>) => void;
 

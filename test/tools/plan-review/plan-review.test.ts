@@ -35,6 +35,7 @@ beforeAll(() => {
       edit: {
         'fraud-detection': (t) => ((t.gpuPools as { maxNodes: number }[])[0].maxNodes = 8),
         'recsys-inference': (t) => (t.budget = { monthlyUsd: 15000 }),
+        analytics: (t) => (t.lifecycle = 'retained'),
       },
     }),
     changedPlatform,
@@ -123,6 +124,14 @@ describe('plan review: tenants changed (with a shared change)', () => {
     expect(r.findings.map((f) => f.text)).toContainEqual(`\`fraud-detection\`: GPU ceiling $${Math.round(ceiling).toLocaleString('en-US')}/month exceeds its budget of $20,000/month`);
   });
 
+  it('notes a tenant becoming retained: workloads go, data stays, nothing is blocked', () => {
+    const { review: r } = review('changed');
+    const analytics = r.tenants.changed.find((t) => t.name === 'analytics')!;
+    expect(analytics.changes.every((c) => c.action === 'delete' && !c.dataBearing)).toBe(true);
+    expect(r.findings).toContainEqual({ level: 'attention', text: expect.stringMatching(/^`analytics` becomes retained: its namespace, GPU pools and workload role go \(\d+ resources\); the account, buckets and key stay$/) });
+    expect(r.findings.filter((f) => f.level === 'blocked')).toEqual([]);
+  });
+
   it('uses the highest price among a pool’s instance types for the delta', () => {
     const { review: r } = review('changed');
     expect(r.cost.ceilingDeltaUsd).toBeCloseTo(4 * Math.max(G6_12XLARGE, G5_12XLARGE) * HOURS_PER_MONTH, 6);
@@ -138,7 +147,7 @@ describe('plan review: tenants changed (with a shared change)', () => {
   });
 
   it('plans only the changed stacks, platform stacks first', () => {
-    expect(review('changed').review.changedStacks).toEqual(['organization', 'shared', 'tenant-fraud-detection']);
+    expect(review('changed').review.changedStacks).toEqual(['organization', 'shared', 'tenant-analytics', 'tenant-fraud-detection']);
   });
 });
 
@@ -202,7 +211,7 @@ describe('plan review: shared change (beside the changed tenants)', () => {
 
   it('keeps the shared change out of the tenants', () => {
     const { review: r } = review('changed');
-    expect(r.tenants.changed.map((t) => t.name)).toEqual(['fraud-detection', 'recsys-inference']);
+    expect(r.tenants.changed.map((t) => t.name)).toEqual(['analytics', 'fraud-detection', 'recsys-inference']);
     expect(r.tenants.changed.flatMap((t) => t.changes).every((c) => c.stack !== 'shared')).toBe(true);
   });
 });

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { USAGE } from '../../../bin/plan-review';
 import { STICKY_MARKER } from '../../../tools/plan-review/render';
-import { REPO_ROOT } from './fixtures';
+import { REPO_ROOT } from './temp';
 
 interface Step {
   readonly name?: string;
