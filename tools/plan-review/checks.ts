@@ -25,7 +25,8 @@ export interface CheckResult {
 }
 
 const EXIT_LINE = /^exit code:?\s*(\d+)\s*$/i;
-const FAILED_COUNT = /\b(\d+)\s+(?:errors?|violations?|failures?|failed|problems?|leaks?)\b/gi;
+// A count in prose ("3 errors"), not a table cell or an id such as "MLP-S3-1   error".
+const FAILED_COUNT = /(?<![\w-])(\d+) (?:errors?|violations?|failures?|failed|problems?|leaks?)\b/gi;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -85,8 +86,8 @@ function fromText(title: string, text: string, markdown: boolean): CheckResult {
   const failedCounts = [...text.matchAll(FAILED_COUNT)].some((m) => Number(m[1]) > 0);
   if (exit && Number(exit[1]) > 0) status = 'failed';
   else if (failedCounts || content.some((l) => /^(error|fail|failed|blocked)\b/i.test(l.trim()) || /:\s*(failed|blocked)\b/i.test(l))) status = 'failed';
-  else if (okLine) status = /\b[1-9]\d*\s+warnings?\b/i.test(okLine) ? 'warnings' : 'passed';
-  else if (content.some((l) => /\b[1-9]\d*\s+warnings?\b/i.test(l))) status = 'warnings';
+  else if (okLine) status = /(?<![\w-])[1-9]\d* warnings?\b/i.test(okLine) ? 'warnings' : 'passed';
+  else if (content.some((l) => /(?<![\w-])[1-9]\d* warnings?\b/i.test(l))) status = 'warnings';
   else if (exit) status = 'passed';
   return { title, status, summary, details: content.join('\n'), markdown };
 }

@@ -313,7 +313,9 @@ function removedTenantItem(tenant: TenantReview): string {
   return (
     `> **\`${tenant.name}\`**: stack \`${TENANT_STACK_PREFIX}${tenant.name}\` is no longer synthesized, so its ${plural(orphaned, 'resource')} are left running but unmanaged (orphaned): ` +
     `${account}, buckets ${buckets}, its KMS key${f.pools.length ? ` and ${plural(f.pools.length, 'GPU pool')}` : ''}. ` +
-    `The organization stack would remove the account from the organization and delete the budget (the account's \`prevent_destroy\` makes that plan fail).\n>\n`
+    (f.account.kind === 'adopted'
+      ? 'The organization stack would delete the budget; the adopted account stays as it is.\n>\n'
+      : `The organization stack would remove the account from the organization and delete the budget (the account's \`prevent_destroy\` makes that plan fail).\n>\n`)
   );
 }
 

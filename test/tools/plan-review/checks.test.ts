@@ -25,6 +25,16 @@ describe('check reports', () => {
     expect(check.details).toContain('MLP-S3-1');
   });
 
+  it('does not read table cells such as "MLP-S3-1   error   7   0" as error counts', () => {
+    const table = [
+      'rule          severity       checked  failures  suppressed  description',
+      'MLP-S3-1      error                7         0           0  S3 buckets block all public access',
+      'MLP-EKS-1     error                2         0           0  Tenant GPU node groups carry the tenant taint',
+      'ok: 14 rules, 386 checks over 6 stacks, 0 errors, 0 warnings, 0 suppressions in 3.0 s',
+    ].join('\n');
+    expect(readCheck('Guardrails', report('table.txt', table)).status).toBe('passed');
+  });
+
   it('fails a text report with a non-zero exit code line', () => {
     const check = readCheck('Isolation proof', report('p.txt', 'matrix\nsomething went wrong\nexit code: 1\n'));
     expect(check.status).toBe('failed');
