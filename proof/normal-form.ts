@@ -96,16 +96,17 @@ function indexed(t: TenantModel): Identifier[] {
   return t.identifiers.filter((id) => !isStructuralToken(id.value));
 }
 
-/** Which tenants own each identifier value, over all tenants. */
+/** Which tenants own each identifier value (lowercased: some IAM comparisons ignore case), over all tenants. */
 export type IdentifierIndex = ReadonlyMap<string, readonly { tenant: string; label: string }[]>;
 
 export function identifierIndex(tenants: readonly TenantModel[]): IdentifierIndex {
   const index = new Map<string, { tenant: string; label: string }[]>();
   for (const t of tenants) {
     for (const id of indexed(t)) {
-      const owners = index.get(id.value) ?? [];
+      const key = id.value.toLowerCase();
+      const owners = index.get(key) ?? [];
       if (!owners.some((o) => o.tenant === t.name && o.label === id.label)) owners.push({ tenant: t.name, label: id.label });
-      index.set(id.value, owners);
+      index.set(key, owners);
     }
   }
   return index;
@@ -146,7 +147,7 @@ export function irregularities(t: TenantModel, index: IdentifierIndex): string[]
     if (isStructuralToken(id.value)) reasons.add(`its ${id.label} '${id.value}' is also a fixed word of ARNs, so it cannot be told apart in policies`);
   }
   for (const id of indexed(t)) {
-    const others = (index.get(id.value) ?? []).filter((o) => o.tenant !== t.name);
+    const others = (index.get(id.value.toLowerCase()) ?? []).filter((o) => o.tenant !== t.name);
     if (others.length > 0) reasons.add(`its ${id.label} '${id.value}' is also an identifier of ${others.map((o) => `${o.tenant} (${o.label})`).join(', ')}`);
   }
   const ownBuckets = new Set(t.buckets.map((b) => b.name));
@@ -158,7 +159,7 @@ export function irregularities(t: TenantModel, index: IdentifierIndex): string[]
         if (text.includes('${')) reasons.add(`${statementName(policy, i)} uses a policy variable in ${field}: '${text}'`);
         for (const token of tokens(text)) {
           if (/[*?]/.test(token) && token !== '*') reasons.add(`${statementName(policy, i)} has a wildcard inside a name in ${field}: '${text}'`);
-          const foreign = (index.get(token) ?? []).filter((o) => o.tenant !== t.name);
+          const foreign = (index.get(token.toLowerCase()) ?? []).filter((o) => o.tenant !== t.name);
           if (foreign.length > 0) reasons.add(`${statementName(policy, i)} names ${foreign.map((o) => `${o.tenant}'s ${o.label}`).join(', ')} ('${token}')`);
           if (owner.startsWith('bucket:') && ownBuckets.has(token) && `bucket:${token}` !== owner) reasons.add(`${statementName(policy, i)} names another bucket of the tenant ('${token}')`);
           if (owner.startsWith('key:') && ownKeys.has(token) && `key:${token}` !== owner) reasons.add(`${statementName(policy, i)} names another key of the tenant ('${token}')`);

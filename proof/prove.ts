@@ -191,9 +191,9 @@ async function validate(tenants: readonly TenantModel[], builder: RequestBuilder
   const problems = new Set<string>();
   const seen = new Set<unknown>();
   const fresh = (...documents: unknown[]) => {
-    const any = documents.some((d) => d !== undefined && !seen.has(d));
+    const unseen = documents.some((d) => d !== undefined && !seen.has(d));
     documents.forEach((d) => seen.add(d));
-    return any;
+    return unseen;
   };
   const check = async (simulation: Check, owner: string, compare: boolean) => {
     const { errors, decision } = await validationErrors(simulation.simulation);
