@@ -38,11 +38,6 @@ export function formatReference(reference: Reference): string {
   return reference.root + reference.steps.map((step) => (typeof step === 'number' ? `[${step}]` : `.${step}`)).join('');
 }
 
-/** Whether a JSON string from `cdk.tf.json` contains an interpolation or directive at all. */
-export function isTemplate(text: string): boolean {
-  return /(^|[^$])\$\{|(^|[^%])%\{/.test(text);
-}
-
 /**
  * Evaluates a string value of the synthesized JSON as a Terraform template. A template
  * that is exactly one interpolation yields the value itself (an object stays an object),
