@@ -1,11 +1,11 @@
 /**
  * The frame every command runs in: `--help`, one-line result, user errors printed as
  * lines (never a stack trace), and exit codes: 0 ok, 1 the input or result is rejected,
- * 2 usage error.
+ * 2 usage error, 70 an internal error (a bug to report, never confused with a verdict).
  */
 import { ConfigError, formatIssue } from '../config/issues';
 
-export const EXIT = { ok: 0, rejected: 1, usage: 2 } as const;
+export const EXIT = { ok: 0, rejected: 1, usage: 2, internal: 70 } as const;
 
 /** Wrong flags or arguments: printed with the usage text, exit 2. */
 export class UsageError extends Error {}
@@ -59,7 +59,7 @@ export function reportError(name: string, usage: string, error: unknown): number
   process.stderr.write(`${name}: unexpected error: ${message}\n`);
   if (process.env.DEBUG) process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
   else process.stderr.write(`${name}: set DEBUG=1 for details, and please report it\n`);
-  return EXIT.rejected;
+  return EXIT.internal;
 }
 
 /** Parses `--flag value` and `--flag=value` pairs; rejects flags not in `known`. */
