@@ -93,6 +93,9 @@ export function terraformEnv(env: NodeJS.ProcessEnv, cliConfigFile: string): Nod
     TF_IN_AUTOMATION: '1',
     TF_INPUT: '0',
     AWS_EC2_METADATA_DISABLED: 'true',
+    // Terraform and the provider spend much of each short run collecting garbage while they
+    // build and decode the AWS provider's schema; a lazier collector measured ~10% less CPU.
+    GOGC: env.GOGC ?? '400',
   };
 }
 
