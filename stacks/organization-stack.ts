@@ -47,6 +47,7 @@ export class OrganizationStack extends PlatformStack {
         parentId: this.tenantOu.ouId,
         accessRoleName: platform.accountAccessRoleName,
         tags,
+        serviceControlPolicyIds: this.tenantOu.policyIds,
       });
       this.accounts.set(tenant.name, account);
       new TenantBudget(this, `${tenant.name}-budget`, {

@@ -1,6 +1,7 @@
 import { AutoscalingGroupTagA as AutoscalingGroupTag } from '@cdktf/provider-aws/lib/autoscaling-group-tag';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
-import { Fn, type ITerraformDependable } from 'cdktf';
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { Fn, Token, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { CapacityType } from '../../config/model';
 
@@ -55,7 +56,8 @@ export const AUTOSCALER_TAG = {
  * An EKS managed node group. The cluster autoscaler owns the desired size, so Terraform
  * ignores it after creation. Labels, taints and extended resources are also written as the
  * autoscaler's node-template tags on the group's Auto Scaling group, so that a group at
- * zero nodes can still be chosen for a pending pod.
+ * zero nodes can still be chosen for a pending pod. Nodes require IMDSv2 with a hop limit of
+ * one, so pods (one hop further) cannot read the node role's credentials.
  */
 export class ManagedNodeGroup extends Construct {
   readonly nodeGroupName: string;
@@ -82,6 +84,13 @@ export class ManagedNodeGroup extends Construct {
     for (const taint of taints) templateTags[AUTOSCALER_TAG.taint(taint.key)] = `${taint.value ?? ''}:NoSchedule`;
     for (const [name, count] of Object.entries(props.extendedResources ?? {})) templateTags[AUTOSCALER_TAG.resource(name)] = String(count);
 
+    const launchTemplate = new LaunchTemplate(this, 'launch-template', {
+      name: `${props.nodeGroupName}-nodes`,
+      description: `Nodes of ${props.nodeGroupName}: IMDSv2 only, unreachable from pods; encrypted root volume`,
+      updateDefaultVersion: true,
+      metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
+      blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeSize: props.diskGi ?? 50, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' } }],
+    });
     this.nodeGroup = new EksNodeGroup(this, 'node-group', {
       clusterName: props.clusterName,
       nodeGroupName: props.nodeGroupName,
@@ -90,7 +99,7 @@ export class ManagedNodeGroup extends Construct {
       instanceTypes: [...props.instanceTypes],
       capacityType: CAPACITY_TYPE[props.capacity],
       amiType: props.amiType,
-      diskSize: props.diskGi ?? 50,
+      launchTemplate: { id: launchTemplate.id, version: Token.asString(launchTemplate.latestVersion) },
       scalingConfig: { minSize: props.minNodes, maxSize: props.maxNodes, desiredSize: desired },
       updateConfig: { maxUnavailable: 1 },
       labels,

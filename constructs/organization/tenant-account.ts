@@ -1,4 +1,5 @@
 import { OrganizationsAccount } from '@cdktf/provider-aws/lib/organizations-account';
+import { OrganizationsPolicyAttachment } from '@cdktf/provider-aws/lib/organizations-policy-attachment';
 import { Construct } from 'constructs';
 import type { TenantAccount as TenantAccountSpec } from '../../config/model';
 
@@ -12,6 +13,12 @@ export interface TenantAccountProps {
   /** Role AWS Organizations creates in a vended account for the platform to assume. */
   readonly accessRoleName: string;
   readonly tags: Record<string, string>;
+  /**
+   * Service control policies of the tenants' OU. A vended account gets them from the OU; an
+   * adopted account stays where it is in the organization, so they are attached to it directly.
+   * @default none
+   */
+  readonly serviceControlPolicyIds?: readonly string[];
 }
 
 /**
@@ -29,6 +36,9 @@ export class TenantAccount extends Construct {
     if (props.spec.kind === 'adopted') {
       this.accountId = props.spec.id;
       this.vended = false;
+      (props.serviceControlPolicyIds ?? []).forEach((policyId, i) => {
+        new OrganizationsPolicyAttachment(this, `scp-${i}`, { policyId, targetId: this.accountId });
+      });
       return;
     }
     const account = new OrganizationsAccount(this, 'account', {

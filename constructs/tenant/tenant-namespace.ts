@@ -14,6 +14,9 @@ export const CONTAINER_DEFAULTS = {
   limit: { cpu: '2', memory: '4Gi' },
 } as const;
 
+/** The instance metadata service: a pod must never reach the node role's credentials. */
+export const INSTANCE_METADATA_CIDR = '169.254.169.254/32';
+
 export const IRSA_ROLE_ANNOTATION = 'eks.amazonaws.com/role-arn';
 
 export interface TenantNamespaceProps {
@@ -33,7 +36,8 @@ export interface TenantNamespaceProps {
  * The tenant's namespace in the shared cluster: Pod Security `restricted` enforced, a
  * ResourceQuota from the tenant file, container defaults, the workload service account,
  * and network policies that deny everything but traffic inside the namespace, DNS, the
- * VPC endpoints and destinations outside the VPC (so never another tenant's pods).
+ * VPC endpoints and destinations outside the VPC (so never another tenant's pods, nor the
+ * instance metadata service).
  */
 export class TenantNamespace extends Construct {
   readonly namespaceName: string;
@@ -108,7 +112,7 @@ export class TenantNamespace extends Construct {
         podSelector: allPods,
         policyTypes: ['Egress'],
         egress: [
-          { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [props.vpcCidr] } }] },
+          { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [props.vpcCidr, INSTANCE_METADATA_CIDR] } }] },
           { to: props.endpointSubnetCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ port: '443', protocol: 'TCP' }] },
         ],
       },

@@ -14,7 +14,7 @@ describe('organization stack', () => {
   test('attaches service control policies to the OU', () => {
     const policies = bodies(org, 'aws_organizations_policy');
     expect(policies.map((p) => p.type)).toEqual(['SERVICE_CONTROL_POLICY', 'SERVICE_CONTROL_POLICY']);
-    const attachments = bodies(org, 'aws_organizations_policy_attachment');
+    const attachments = bodies(org, 'aws_organizations_policy_attachment', 'tenant-ou');
     expect(attachments).toHaveLength(2);
     for (const attachment of attachments) expect(attachment.target_id).toMatch(/^\$\{aws_organizations_organizational_unit\.tenant-ou_\w+\.id\}$/);
   });
@@ -65,6 +65,13 @@ describe('organization stack', () => {
       expect.objectContaining({ threshold: 80, notification_type: 'ACTUAL', subscriber_email_addresses: ['fraud-ml@example.com'] }),
       expect.objectContaining({ threshold: 100, notification_type: 'FORECASTED', subscriber_email_addresses: ['fraud-ml@example.com'] }),
     ]);
+  });
+
+  test('attaches the tenant SCPs directly to an adopted account, which stays outside the OU', () => {
+    const attachments = bodies(org, 'aws_organizations_policy_attachment', 'recsys-inference-account');
+    expect(attachments.map((a) => a.target_id)).toEqual(['333333333333', '333333333333']);
+    expect(attachments.map((a) => a.policy_id).sort()).toEqual([expect.stringMatching(/scp-guardrails/), expect.stringMatching(/scp-regions/)]);
+    expect(bodies(org, 'aws_organizations_policy_attachment', 'fraud-detection-account')).toEqual([]);
   });
 
   test('budgets an adopted account by its literal id', () => {

@@ -150,9 +150,9 @@ describe('tenant stack', () => {
         ami_type: 'AL2023_x86_64_NVIDIA',
         capacity_type: 'SPOT',
         instance_types: ['g6.12xlarge', 'g5.12xlarge'],
-        disk_size: 500,
         scaling_config: { min_size: 0, max_size: 4, desired_size: 0 },
       });
+      expect(single(fraud, 'aws_launch_template', 'gpu-pool-train').block_device_mappings[0].ebs).toMatchObject({ volume_size: 500, encrypted: 'true' });
       expect(single(synthesized.stacks['tenant-recsys-inference'], 'aws_eks_node_group').capacity_type).toBe('ON_DEMAND');
     });
 
@@ -172,6 +172,15 @@ describe('tenant stack', () => {
         'k8s.io/cluster-autoscaler/node-template/label/tenant': 'fraud-detection',
         'k8s.io/cluster-autoscaler/node-template/taint/tenant': 'fraud-detection:NoSchedule',
         'k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu': '4',
+      });
+    });
+
+    test('nodes require IMDSv2 with one hop, so pods cannot read the node role credentials', () => {
+      const template = single(fraud, 'aws_launch_template', 'gpu-pool-train');
+      expect(template.metadata_options).toEqual({ http_endpoint: 'enabled', http_tokens: 'required', http_put_response_hop_limit: 1 });
+      expect(single(fraud, 'aws_eks_node_group').launch_template).toEqual({
+        id: expect.stringMatching(/aws_launch_template\.\S+\.id/),
+        version: expect.stringMatching(/aws_launch_template\.\S+\.latest_version/),
       });
     });
 
@@ -220,7 +229,7 @@ describe('tenant stack', () => {
         { port: '53', protocol: 'TCP' },
       ]);
       const outside = policies['allow-egress-outside-cluster'].egress;
-      expect(outside[0].to).toEqual([{ ip_block: { cidr: '0.0.0.0/0', except: ['10.40.0.0/16'] } }]);
+      expect(outside[0].to).toEqual([{ ip_block: { cidr: '0.0.0.0/0', except: ['10.40.0.0/16', '169.254.169.254/32'] } }]);
       expect(outside[1].ports).toEqual([{ port: '443', protocol: 'TCP' }]);
       expect(JSON.stringify(policies)).not.toContain('namespace_selector":{}');
     });

@@ -25,6 +25,12 @@ describe('ManagedNodeGroup', () => {
     expect(group.lifecycle.ignore_changes).toEqual(['scaling_config[0].desired_size']);
   });
 
+  test('gives nodes IMDSv2 only with a hop limit of one and an encrypted root volume of the given size', () => {
+    const template = Object.values(build({ diskGi: 300 }).resource.aws_launch_template)[0] as Record<string, any>;
+    expect(template.metadata_options).toEqual({ http_endpoint: 'enabled', http_tokens: 'required', http_put_response_hop_limit: 1 });
+    expect(template.block_device_mappings[0].ebs).toMatchObject({ volume_size: 300, volume_type: 'gp3', encrypted: 'true' });
+  });
+
   test('fails if maxNodes is below minNodes, naming the group', () => {
     expect(() => build({ minNodes: 3, maxNodes: 2 })).toThrow('node group g: maxNodes (2) must be at least minNodes (3)');
   });
