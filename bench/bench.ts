@@ -1,0 +1,410 @@
+/**
+ * `npm run bench`: how validate, synth, plan review and the isolation proof scale with the
+ * number of tenants, against a plain cdktf baseline, written to bench/results.md.
+ *
+ * Every measurement is its own process (`node --import tsx bench/run-phase.ts`), so module
+ * loading is counted and peak RSS is that command's alone. Each figure is the median of
+ * `--runs` runs; synth and baseline runs alternate, and the overhead ratio is the median
+ * of the ratios of runs made side by side, so a change in machine load hits both.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { generateTenants } from '../test/support/tenant-generator';
+import { CliFailure, parseFlags, runCli, UsageError } from '../bin/cli';
+import { shapeOfSynth } from './baseline';
+import type { PhaseOutcome } from './run-phase';
+
+const REPO_ROOT = path.resolve(__dirname, '..');
+// A URL: --import takes module specifiers.
+const RUN_PHASE = pathToFileURL(path.join(__dirname, 'run-phase.ts')).href;
+const PLATFORM_FILE = path.join(REPO_ROOT, 'platform.yaml');
+const DEFAULT_RESULTS = path.join(REPO_ROOT, 'bench', 'results.md');
+const GIB = 1024 * 1024 * 1024;
+
+const USAGE = `Usage: npm run bench -- [--sizes 10,100,1000] [--runs 3] [--results <file>] [--npm-test] [--keep]
+
+Generates N tenants (training teams with spot GPU pools and three buckets, inference teams
+with adopted accounts and on-demand pools, CPU-only teams) in a temporary directory and
+measures, for each N: validate; synth of every stack (time, CPU, peak RSS, per tenant) and
+the same synth by a plain cdktf baseline (bench/baseline.ts); plan review of N against N+1
+tenants; the isolation proof. Each figure is the median of --runs runs, each run a fresh
+process. Progress goes to standard error; the tables go to --results.
+
+Options:
+  --sizes <list>    tenant counts, comma-separated (default: 10,100,1000)
+  --runs <n>        runs per figure, at least 1 (default: 3)
+  --results <file>  where to write the tables (default: bench/results.md; the text after
+                    the generated block is kept)
+  --npm-test        also time one \`npm test\` run
+  --keep            keep the generated tenants and synth outputs (their directory is printed)
+
+Exit codes: 0 every target measured is met, 1 a target is missed or a command failed,
+2 usage error. A 1,000-tenant run takes about ten minutes on two cores.`;
+
+interface Measurement {
+  readonly wallMs: number;
+  readonly outcome: PhaseOutcome;
+  /** The command's one-line result. */
+  readonly result: string;
+}
+
+interface SizeResult {
+  readonly tenants: number;
+  readonly stacks: number;
+  readonly resources: number;
+  readonly baselineResources: number;
+  readonly remoteUses: { readonly project: number; readonly baseline: number };
+  readonly validate: readonly Measurement[];
+  readonly synth: readonly Measurement[];
+  readonly baseline: readonly Measurement[];
+  readonly planReview: readonly Measurement[];
+  readonly proof: readonly Measurement[];
+}
+
+type Progress = (line: string) => void;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+const wall = (runs: readonly Measurement[]) => median(runs.map((run) => run.wallMs));
+const cpu = (runs: readonly Measurement[]) => median(runs.map((run) => run.outcome.cpuMs));
+const rss = (runs: readonly Measurement[]) => median(runs.map((run) => run.outcome.maxRssKb * 1024));
+
+function seconds(ms: number): string {
+  return ms >= 100_000 ? `${(ms / 1000).toFixed(0)} s` : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+function bytes(value: number): string {
+  return value >= GIB ? `${(value / GIB).toFixed(2)} GiB` : `${(value / (1024 * 1024)).toFixed(0)} MiB`;
+}
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').pop() ?? '';
+}
+
+/** The script each phase runs: the one its npm script runs, and the baseline. */
+const PHASE_SCRIPTS = {
+  validate: 'bin/validate.ts',
+  synth: 'bin/synth.ts',
+  'plan-review': 'bin/plan-review.ts',
+  'prove-isolation': 'bin/prove-isolation.ts',
+  baseline: 'bench/baseline.ts',
+} as const;
+
+type Phase = keyof typeof PHASE_SCRIPTS;
+
+/** Runs one phase in a fresh process; fails with the command's last lines unless it exits with an accepted code. */
+function runPhase(phase: Phase, args: readonly string[], env: Record<string, string>, accepted: readonly number[] = [0]): Promise<Measurement> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, ['--import', 'tsx', '--import', RUN_PHASE, path.join(REPO_ROOT, PHASE_SCRIPTS[phase]), ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const report: Buffer[] = [];
+    child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
+    (child.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => report.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+      const stdout = Buffer.concat(out).toString('utf8');
+      const stderr = Buffer.concat(err).toString('utf8');
+      const reported = Buffer.concat(report).toString('utf8').trim();
+      if (code === null || !accepted.includes(code) || !reported) {
+        const tail = `${stdout}\n${stderr}`.trim().split('\n').slice(-8).join('\n  ');
+        reject(new CliFailure(`${PHASE_SCRIPTS[phase]} ${args.join(' ')} exited with ${code ?? 'a signal'}:\n  ${tail}`));
+        return;
+      }
+      resolve({ wallMs, outcome: JSON.parse(reported) as PhaseOutcome, result: lastLine(stdout) || lastLine(stderr) });
+    });
+  });
+}
+
+async function repeat(runs: number, label: string, progress: Progress, measure: () => Promise<Measurement>): Promise<Measurement[]> {
+  const results: Measurement[] = [];
+  for (let i = 0; i < runs; i++) {
+    const measured = await measure();
+    progress(`${label} run ${i + 1}/${runs}: ${seconds(measured.wallMs)}, peak RSS ${bytes(measured.outcome.maxRssKb * 1024)}`);
+    results.push(measured);
+  }
+  return results;
+}
+
+/** Resources and uses of remote-state outputs in a synth output, to show that the baseline matches the project. */
+function countOutput(dir: string): { stacks: number; resources: number; remoteUses: number } {
+  const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { synthesizedStackPath: string }> };
+  let resources = 0;
+  let remoteUses = 0;
+  for (const stack of Object.values(manifest.stacks)) {
+    const text = readFileSync(path.join(dir, stack.synthesizedStackPath), 'utf8');
+    const json = JSON.parse(text) as { resource?: Record<string, Record<string, unknown>> };
+    for (const byName of Object.values(json.resource ?? {})) resources += Object.keys(byName).length;
+    remoteUses += text.match(/data\.terraform_remote_state\.[^.]+\.outputs\./g)?.length ?? 0;
+  }
+  return { stacks: Object.keys(manifest.stacks).length, resources, remoteUses };
+}
+
+async function measureSize(n: number, runs: number, workRoot: string, progress: Progress): Promise<SizeResult> {
+  const work = path.join(workRoot, `n${n}`);
+  const tenants = path.join(work, 'tenants');
+  const nextTenants = path.join(work, 'tenants-next');
+  const out = path.join(work, 'synth');
+  const nextOut = path.join(work, 'synth-next');
+  const baselineOut = path.join(work, 'baseline');
+  const shapeFile = path.join(work, 'shape.json');
+  generateTenants(n, tenants);
+  generateTenants(n + 1, nextTenants);
+  progress(`N=${n}: generated ${n} and ${n + 1} tenant files in ${work}`);
+  const config = { PLATFORM_CONFIG: PLATFORM_FILE, TENANTS_DIR: tenants };
+
+  const validate = await repeat(runs, `N=${n}: validate`, progress, () => runPhase('validate', [], config));
+
+  const synth: Measurement[] = [];
+  const baseline: Measurement[] = [];
+  for (let i = 0; i < runs; i++) {
+    const project = await runPhase('synth', [], { ...config, CDKTF_OUTDIR: out });
+    if (i === 0) writeFileSync(shapeFile, JSON.stringify(shapeOfSynth(out)));
+    mkdirSync(baselineOut, { recursive: true });
+    const plain = await runPhase('baseline', ['--shape', shapeFile, '--outdir', baselineOut], {});
+    progress(
+      `N=${n}: synth run ${i + 1}/${runs}: ${seconds(project.wallMs)}, peak RSS ${bytes(project.outcome.maxRssKb * 1024)}; ` +
+        `baseline ${seconds(plain.wallMs)}, ratio ${(project.wallMs / plain.wallMs).toFixed(2)}`,
+    );
+    synth.push(project);
+    baseline.push(plain);
+  }
+  const projectCounts = countOutput(out);
+  const baselineCounts = countOutput(baselineOut);
+
+  progress(`N=${n}: synthesizing ${n + 1} tenants for the plan review`);
+  await runPhase('synth', [], { PLATFORM_CONFIG: PLATFORM_FILE, TENANTS_DIR: nextTenants, CDKTF_OUTDIR: nextOut });
+  // Exit 1 is the verdict "blocked", still a complete review.
+  const planReview = await repeat(runs, `N=${n}: plan review`, progress, () =>
+    runPhase('plan-review', ['--base', out, '--head', nextOut, '--out', path.join(work, 'review.md'), '--platform', PLATFORM_FILE], {}, [0, 1]),
+  );
+  const proof = await repeat(runs, `N=${n}: isolation proof`, progress, () => runPhase('prove-isolation', ['--synth', out], {}));
+  return {
+    tenants: n,
+    stacks: projectCounts.stacks,
+    resources: projectCounts.resources,
+    baselineResources: baselineCounts.resources,
+    remoteUses: { project: projectCounts.remoteUses, baseline: baselineCounts.remoteUses },
+    validate,
+    synth,
+    baseline,
+    planReview,
+    proof,
+  };
+}
+
+/** Time per tenant between this size and the previous one: fixed costs cancel, so a quadratic step shows. */
+function marginal(results: readonly SizeResult[], i: number): number | undefined {
+  if (i === 0) return undefined;
+  const [before, after] = [results[i - 1], results[i]];
+  return (wall(after.synth) - wall(before.synth)) / (after.tenants - before.tenants);
+}
+
+interface Target {
+  readonly name: string;
+  readonly measured: string;
+  readonly met: boolean | undefined;
+}
+
+function targets(results: readonly SizeResult[], npmTestMs: number | undefined): Target[] {
+  const at = (n: number) => results.findIndex((r) => r.tenants === n);
+  const i1000 = at(1000);
+  const i100 = at(100);
+  const r = i1000 >= 0 ? results[i1000] : undefined;
+  const notMeasured = (what: string): Target => ({ name: what, measured: 'not measured (include 1000 in --sizes)', met: undefined });
+  const list: Target[] = [];
+  if (r) {
+    const ratios = r.synth.map((run, i) => run.wallMs / r.baseline[i].wallMs);
+    list.push({ name: 'synth of 1,000 tenants: overhead ratio against the baseline ≤ 1.5', measured: median(ratios).toFixed(2), met: median(ratios) <= 1.5 });
+    list.push({ name: 'synth of 1,000 tenants: peak RSS < 2 GiB', measured: bytes(rss(r.synth)), met: rss(r.synth) < 2 * GIB });
+  } else {
+    list.push(notMeasured('synth of 1,000 tenants: overhead ratio against the baseline ≤ 1.5'), notMeasured('synth of 1,000 tenants: peak RSS < 2 GiB'));
+  }
+  const linearName = 'synth per tenant at N = 1,000 within 1.2× of N = 100 (marginal)';
+  const m1000 = i1000 > 0 && results[i1000 - 1].tenants === 100 ? marginal(results, i1000) : undefined;
+  const m100 = i100 > 0 ? marginal(results, i100) : undefined;
+  if (m1000 !== undefined && m100 !== undefined) {
+    list.push({ name: linearName, measured: `${(m1000 / m100).toFixed(2)}× (${m1000.toFixed(0)} vs ${m100.toFixed(0)} ms)`, met: m1000 <= 1.2 * m100 });
+  } else {
+    list.push({ name: linearName, measured: 'not measured (needs --sizes with a size below 100, then 100 and 1000)', met: undefined });
+  }
+  if (r) {
+    list.push({ name: '`validate` of 1,000 tenants < 2 s', measured: seconds(wall(r.validate)), met: wall(r.validate) < 2000 });
+    list.push({ name: 'plan review of 1,000 vs 1,001 tenants < 5 s', measured: seconds(wall(r.planReview)), met: wall(r.planReview) < 5000 });
+    list.push({ name: 'isolation proof of 1,000 tenants < 60 s', measured: seconds(wall(r.proof)), met: wall(r.proof) < 60_000 });
+  } else {
+    list.push(notMeasured('`validate` of 1,000 tenants < 2 s'), notMeasured('plan review of 1,000 vs 1,001 tenants < 5 s'), notMeasured('isolation proof of 1,000 tenants < 60 s'));
+  }
+  list.push({
+    name: '`npm test` < 2 min',
+    measured: npmTestMs === undefined ? 'not measured (run with --npm-test)' : seconds(npmTestMs),
+    met: npmTestMs === undefined ? undefined : npmTestMs < 120_000,
+  });
+  return list;
+}
+
+interface Machine {
+  readonly date: string;
+  readonly node: string;
+  readonly cpu: string;
+  readonly cores: number;
+  readonly memory: string;
+  readonly commit: string;
+  readonly loadBefore: readonly number[];
+  readonly loadAfter: readonly number[];
+  readonly minutes: number;
+}
+
+function commitOf(): string {
+  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  if (head.status !== 0) return 'unknown';
+  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: REPO_ROOT, encoding: 'utf8' }).stdout.trim() !== '';
+  return `${head.stdout.trim()}${dirty ? ' (with uncommitted changes)' : ''}`;
+}
+
+function loadText(load: readonly number[]): string {
+  return load.map((value) => value.toFixed(2)).join(', ');
+}
+
+function renderResults(results: readonly SizeResult[], runs: number, machine: Machine, npmTestMs: number | undefined): string {
+  const lines: string[] = [];
+  const busy = Math.max(machine.loadBefore[0], machine.loadAfter[0]) > machine.cores * 0.75;
+  lines.push(`Measured ${machine.date} on ${machine.cpu} (${machine.cores} cores, ${machine.memory}), Node ${machine.node}, commit ${machine.commit}.`);
+  lines.push(`Median of ${runs} run${runs === 1 ? '' : 's'} per figure; ${machine.minutes.toFixed(0)} minutes in all.`);
+  lines.push(
+    `Load average (1, 5, 15 min) ${loadText(machine.loadBefore)} before and ${loadText(machine.loadAfter)} after` +
+      (busy ? `: the machine was **not quiet** (other work on its ${machine.cores} cores), so times are longer than on an idle machine; ratios, measured side by side, suffer less.` : ': the machine was quiet.'),
+  );
+  lines.push('');
+  lines.push('### Synth (organization + shared + shared-k8s + one stack per tenant)');
+  lines.push('');
+  lines.push('| Tenants | Stacks | Resources | Synth | CPU | Peak RSS | Per tenant | Marginal per tenant | Baseline | Baseline RSS | Overhead ratio |');
+  lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  results.forEach((r, i) => {
+    const ratios = r.synth.map((run, j) => run.wallMs / r.baseline[j].wallMs);
+    const m = marginal(results, i);
+    lines.push(
+      `| ${r.tenants.toLocaleString('en-US')} | ${r.stacks.toLocaleString('en-US')} | ${r.resources.toLocaleString('en-US')} | ${seconds(wall(r.synth))} | ${seconds(cpu(r.synth))} | ${bytes(rss(r.synth))} | ` +
+        `${(wall(r.synth) / r.tenants).toFixed(0)} ms | ${m === undefined ? '–' : `${m.toFixed(0)} ms`} | ${seconds(wall(r.baseline))} | ${bytes(rss(r.baseline))} | ${median(ratios).toFixed(2)} |`,
+    );
+  });
+  lines.push('');
+  lines.push('### Other commands');
+  lines.push('');
+  lines.push('| Tenants | validate | validate peak RSS | plan review (N vs N+1) | isolation proof | proof peak RSS |');
+  lines.push('|---:|---:|---:|---:|---:|---:|');
+  for (const r of results) {
+    lines.push(
+      `| ${r.tenants.toLocaleString('en-US')} | ${seconds(wall(r.validate))} | ${bytes(rss(r.validate))} | ${seconds(wall(r.planReview))} | ${seconds(wall(r.proof))} | ${bytes(rss(r.proof))} |`,
+    );
+  }
+  lines.push('');
+  lines.push('### Targets');
+  lines.push('');
+  lines.push('| Target | Measured | Met |');
+  lines.push('|---|---:|:---:|');
+  for (const target of targets(results, npmTestMs)) lines.push(`| ${target.name} | ${target.measured} | ${target.met === undefined ? '–' : target.met ? 'yes' : '**no**'} |`);
+  lines.push('');
+  lines.push('### Comparability of the baseline');
+  lines.push('');
+  lines.push('| Tenants | Resources (project / baseline) | Uses of cross-stack outputs (project / baseline) |');
+  lines.push('|---:|---:|---:|');
+  for (const r of results) {
+    lines.push(`| ${r.tenants.toLocaleString('en-US')} | ${r.resources.toLocaleString('en-US')} / ${r.baselineResources.toLocaleString('en-US')} | ${r.remoteUses.project.toLocaleString('en-US')} / ${r.remoteUses.baseline.toLocaleString('en-US')} |`);
+  }
+  lines.push('');
+  lines.push('Last result lines of the largest size:');
+  lines.push('');
+  const last = results[results.length - 1];
+  for (const runs of [last.validate, last.synth, last.planReview, last.proof]) lines.push(`- \`${runs[runs.length - 1].result.replace(/`/g, "'")}\``);
+  return lines.join('\n');
+}
+
+const BEGIN = '<!-- Generated by `npm run bench`: start. Everything up to the end marker is replaced on each run. -->';
+const END = '<!-- Generated by `npm run bench`: end. -->';
+
+/** Replaces the generated block of `file`, keeping the text around it. */
+function writeResults(file: string, generated: string): void {
+  const block = `${BEGIN}\n${generated}\n${END}`;
+  const existing = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const start = existing.indexOf(BEGIN);
+  const end = existing.indexOf(END);
+  const text =
+    start >= 0 && end > start
+      ? `${existing.slice(0, start)}${block}${existing.slice(end + END.length)}`
+      : `# Benchmark results\n\nWritten by \`npm run bench\` (see docs/scale.md).\n\n${block}\n${existing ? `\n${existing}` : ''}`;
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, text);
+}
+
+function timeNpmTest(progress: Progress): number {
+  progress('npm test: running');
+  const started = process.hrtime.bigint();
+  const run = spawnSync('npm', ['test', '--silent'], { cwd: REPO_ROOT, encoding: 'utf8', env: process.env });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (run.status !== 0) throw new CliFailure(`npm test failed (exit ${run.status}) after ${seconds(ms)}:\n  ${`${run.stdout}\n${run.stderr}`.trim().split('\n').slice(-8).join('\n  ')}`);
+  progress(`npm test: ${seconds(ms)}`);
+  return ms;
+}
+
+function parseSizes(text: string): number[] {
+  const sizes = text.split(',').map((part) => Number(part.trim()));
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`--sizes takes positive whole numbers separated by commas, got '${text}'`);
+  return [...new Set(sizes)].sort((a, b) => a - b);
+}
+
+async function bench(args: string[]): Promise<string> {
+  const { flags, positional } = parseFlags(args, ['sizes', 'runs', 'results'], ['npm-test', 'keep']);
+  if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
+  const sizes = parseSizes(flags.sizes ?? '10,100,1000');
+  const runs = Number(flags.runs ?? '3');
+  if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs takes a whole number of at least 1, got '${flags.runs}'`);
+  const resultsFile = path.resolve(flags.results ?? DEFAULT_RESULTS);
+  const progress: Progress = (line) => process.stderr.write(`bench: ${line}\n`);
+  const started = Date.now();
+  const loadBefore = os.loadavg();
+  progress(`sizes ${sizes.join(', ')}, ${runs} run${runs === 1 ? '' : 's'} each; load average ${loadText(loadBefore)} on ${os.cpus().length} cores`);
+
+  const workRoot = mkdtempSync(path.join(os.tmpdir(), 'mlp-bench-'));
+  const results: SizeResult[] = [];
+  try {
+    for (const n of sizes) results.push(await measureSize(n, runs, workRoot, progress));
+  } finally {
+    if (flags.keep) progress(`kept the tenants and synth outputs in ${workRoot}`);
+    else rmSync(workRoot, { recursive: true, force: true });
+  }
+  const npmTestMs = flags['npm-test'] ? timeNpmTest(progress) : undefined;
+  const machine: Machine = {
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    node: process.version,
+    cpu: os.cpus()[0]?.model.trim() ?? 'unknown CPU',
+    cores: os.cpus().length,
+    memory: bytes(os.totalmem()),
+    commit: commitOf(),
+    loadBefore,
+    loadAfter: os.loadavg(),
+    minutes: (Date.now() - started) / 60_000,
+  };
+  writeResults(resultsFile, renderResults(results, runs, machine, npmTestMs));
+  const measured = targets(results, npmTestMs).filter((target) => target.met !== undefined);
+  const missed = measured.filter((target) => !target.met);
+  const summary = `${measured.length - missed.length} of ${measured.length} targets measured are met; tables in ${path.relative(process.cwd(), resultsFile) || resultsFile} (${machine.minutes.toFixed(1)} min)`;
+  if (missed.length > 0) throw new CliFailure(`missed: ${missed.map((target) => target.name).join('; ')}. ${summary}`);
+  return `ok: ${summary}`;
+}
+
+runCli('bench', USAGE, bench);
