@@ -97,7 +97,3 @@ export function asStringList(value: unknown): string[] {
   if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
   return [];
 }
-
-export function isReference(value: unknown): boolean {
-  return typeof value === 'string' && value.includes('${');
-}
