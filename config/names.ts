@@ -49,6 +49,27 @@ export const RESERVED_TENANT_NAMES: readonly string[] = [
   'cert-manager',
   'karpenter',
   'nvidia-device-plugin',
+  // Whole values that every tenant stack contains: a tenant of that name would look like
+  // it is named in every other tenant's stack, and the cross-tenant guardrail would fail.
+  'aws',
+  'eks',
+  's3',
+  'kubernetes',
+  'people',
+  'workload',
+  'namespace',
+  'restricted',
+  'latest',
+  'kube-dns',
+  'get-token',
+  'tenant-quota',
+  'container-defaults',
+  'default-deny',
+  'allow-same-namespace',
+  'allow-cluster-dns',
+  'allow-egress-outside-cluster',
+  'expire-noncurrent-versions',
+  'ml-platform-blueprint',
 ];
 
 export function isReservedTenantName(name: string): boolean {

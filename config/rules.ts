@@ -85,6 +85,10 @@ export function tenantPlatformRules(tenant: TenantFile, platform: PlatformFile):
   if (tenant.budget.monthlyUsd > caps.maxMonthlyBudgetUsd) {
     issues.push({ path: ['budget', 'monthlyUsd'], message: `must be at most the platform cap of ${caps.maxMonthlyBudgetUsd} USD, got ${tenant.budget.monthlyUsd}` });
   }
+  const platformValues = [platform.name, platform.region, ...platform.allowedRegions, ...Object.values(platform.tags ?? {})];
+  if (platformValues.includes(tenant.name)) {
+    issues.push({ path: ['name'], message: `'${tenant.name}' is a value of platform.yaml (platform name, region or tag) and would appear in every stack; choose another name` });
+  }
   const id = tenant.account.id;
   if (id !== undefined && (id === platform.accounts.management || id === platform.accounts.platform)) {
     issues.push({ path: ['account', 'id'], message: `${id} is a platform account (management or platform); a tenant needs an account of its own` });

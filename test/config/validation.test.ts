@@ -68,9 +68,14 @@ describe('tenant file validation', () => {
     expect(problems(dir).join('\n')).toMatch(/name: tenant name must be a lowercase DNS label/);
   });
 
-  test.each(['default', 'kube-system', 'shared', 'platform', 'kube-anything'])('rejects the reserved name %s', (name) => {
+  test.each(['default', 'kube-system', 'shared', 'platform', 'kube-anything', 'workload', 'kube-dns'])('rejects the reserved name %s', (name) => {
     const dir = tenantDir({ [name]: tenantFields(name) });
     expect(problems(dir)).toEqual([expect.stringContaining(`name: '${name}' is reserved for the platform`)]);
+  });
+
+  test.each(['mlp', 'us-west-2', 'ml-platform-team'])('rejects %s, a value of platform.yaml', (name) => {
+    const dir = tenantDir({ [name]: tenantFields(name) });
+    expect(problems(dir)).toEqual([expect.stringContaining(`name: '${name}' is a value of platform.yaml (platform name, region or tag)`)]);
   });
 
   test('rejects a name whose derived bucket name would exceed 63 characters', () => {
