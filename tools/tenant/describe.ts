@@ -1,0 +1,114 @@
+/**
+ * `tenant:describe`: what one tenant file gives a tenant, in the names the platform will
+ * create, read from the validated model (not from a synth), so it answers in well under a
+ * second and before any pull request.
+ */
+import type { Platform, Tenant } from '../../config/model';
+import { tenantNames, type TenantNames } from '../../config/names';
+import { HOURS_PER_MONTH, usd } from '../plan-review/cost';
+import { gpuCostCeiling, type GpuCostCeiling } from './cost';
+
+/** From tenant-budget.ts: the thresholds the owner is alerted at. */
+const BUDGET_ALERTS = 'alerts the owner at 80% actual and 100% forecast spend';
+
+export interface DescribedRow {
+  /** The kind of thing: account, bucket, role, node pool, ... */
+  readonly what: string;
+  /** Its name as it will exist in AWS or Kubernetes. */
+  readonly name: string;
+  readonly details: string;
+}
+
+export interface TenantDescription {
+  readonly tenant: Tenant;
+  readonly platform: Platform;
+  readonly names: TenantNames;
+  readonly rows: readonly DescribedRow[];
+  readonly ceiling: GpuCostCeiling;
+  readonly warnings: readonly string[];
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+export function hourly(amount: number): string {
+  return `$${amount}/h`;
+}
+
+export function quotaText(tenant: Tenant): string {
+  const q = tenant.quota;
+  return `quota ${plural(q.cpu, 'CPU')}, ${q.memoryGi} GiB memory, ${plural(q.gpus, 'GPU')}, ${plural(q.pods, 'pod')}`;
+}
+
+function instanceTypeText(type: string, platform: Platform): string {
+  const spec = platform.gpuInstanceTypes[type];
+  return spec ? `${type} (${plural(spec.gpus, 'GPU')}, ${hourly(spec.onDemandHourlyUsd)})` : `${type} (not priced in platform.yaml)`;
+}
+
+export function describeTenant(tenant: Tenant, platform: Platform): TenantDescription {
+  const names = tenantNames(platform.name, platform.platformAccountId, tenant.name);
+  const active = tenant.lifecycle === 'active';
+  const rows: DescribedRow[] = [];
+  const row = (what: string, name: string, details: string) => rows.push({ what, name, details });
+
+  if (tenant.account.kind === 'vended') {
+    row('account', names.accountName, `new member account vended by the organization stack, root e-mail ${tenant.account.email}, OU ${platform.tenantOuName}`);
+  } else {
+    row('account', tenant.account.id, 'existing member account, adopted: its name and e-mail stay as they are');
+  }
+  row('stack', names.stack, `Terraform stack: the tenant account's resources, node groups in the platform account ${platform.platformAccountId}, the namespace in ${platform.cluster.name}`);
+  row('key', names.keyAlias, 'KMS key in the tenant account; encrypts the buckets');
+  for (const bucket of tenant.buckets) {
+    row('bucket', names.bucket(bucket.purpose), `${bucket.purpose}: versioned, KMS-encrypted, no public access; old versions expire after ${plural(bucket.noncurrentVersionDays, 'day')}`);
+  }
+  if (active) row('role', names.workloadRole, `workload role: pods in namespace ${names.namespace} with service account ${names.serviceAccount}; reads and writes the buckets`);
+  row('role', names.peopleRole, `people role: the team's access to its account and namespace, within the boundary ${names.peopleBoundaryPolicy}`);
+  if (active && tenant.gpuPools.length > 0) row('role', names.nodeRole, `node role of the GPU pools, in the platform account ${platform.platformAccountId}`);
+  if (active) row('namespace', names.namespace, `in cluster ${platform.cluster.name}; ${quotaText(tenant)}`);
+  if (active) {
+    for (const pool of tenant.gpuPools) {
+      const types = pool.instanceTypes.map((t) => instanceTypeText(t, platform)).join(', ');
+      row('node pool', names.nodeGroup(pool.name), `${types}; ${pool.capacity}; ${pool.minNodes}–${plural(pool.maxNodes, 'node')}; ${pool.diskGi} GiB disk; only this tenant's pods`);
+    }
+  } else {
+    row('lifecycle', 'retained', 'workloads removed: no namespace, workload role or node pools; the account, key and buckets are kept');
+  }
+  row('budget', names.budget, `${usd(tenant.monthlyBudgetUsd)} per month on the tenant account; ${BUDGET_ALERTS} (${tenant.owner})`);
+
+  const ceiling = gpuCostCeiling(active ? tenant.gpuPools : [], platform.gpuInstanceTypes);
+  if (ceiling.perPool.length > 0) {
+    const terms = ceiling.perPool.map((p) => `${p.pool.name}: ${plural(p.pool.maxNodes, 'node')} × ${hourly(p.hourlyUsd)} × ${HOURS_PER_MONTH} h`).join('; ');
+    const spot = tenant.gpuPools.some((p) => p.capacity === 'spot') ? '; spot capacity usually costs much less' : '';
+    row('GPU ceiling', `${usd(ceiling.monthlyUsd)} per month`, `${terms}; at on-demand prices${spot}`);
+  } else {
+    row('GPU ceiling', '$0 per month', active ? 'no GPU pools: CPU work runs on the shared general-purpose nodes' : 'no GPU pools while retained');
+  }
+
+  const warnings: string[] = [];
+  if (ceiling.monthlyUsd > tenant.monthlyBudgetUsd) {
+    warnings.push(
+      `warning: the GPU cost ceiling ${usd(ceiling.monthlyUsd)} per month is above the budget ${usd(tenant.monthlyBudgetUsd)}; the plan review will flag it: raise budget.monthlyUsd or lower maxNodes`,
+    );
+  }
+  return { tenant, platform, names, rows, ceiling, warnings };
+}
+
+/** Columns padded to their widest cell; the last column is not padded. */
+export function alignColumns(table: readonly (readonly string[])[], gap = '  '): string[] {
+  const widths = table[0].map((_, col) => Math.max(...table.map((r) => r[col].length)));
+  return table.map((r) => r.map((cell, col) => (col === r.length - 1 ? cell : cell.padEnd(widths[col]))).join(gap).trimEnd());
+}
+
+export function renderTable(d: TenantDescription): string {
+  const t = d.tenant;
+  const heading = `Tenant ${t.name} · owner ${t.owner} · cost center ${t.costCenter} · ${t.lifecycle}`;
+  const lines = alignColumns([['WHAT', 'NAME', 'DETAILS'], ...d.rows.map((r) => [r.what, r.name, r.details])]);
+  return [heading, '', ...lines, ...(d.warnings.length > 0 ? ['', ...d.warnings] : [])].join('\n');
+}
+
+/** The one-line result: what the tenant gets and whether the ceiling fits the budget. */
+export function summaryLine(d: TenantDescription): string {
+  const t = d.tenant;
+  const pools = t.lifecycle === 'active' ? t.gpuPools.length : 0;
+  const fit = d.ceiling.monthlyUsd > t.monthlyBudgetUsd ? 'above' : 'within';
+  return `${t.name}: ${plural(t.buckets.length, 'bucket')}, ${plural(pools, 'GPU pool')}, GPU ceiling ${usd(d.ceiling.monthlyUsd)} per month ${fit} the budget ${usd(t.monthlyBudgetUsd)}`;
+}
