@@ -53,7 +53,7 @@ runCli(NAME, USAGE, (args) => {
     const known = config.tenants.map((t) => t.name);
     const guess = closest(name, known);
     const listed = known.length <= 10 ? `; the tenants are ${known.join(', ') || 'none yet'}` : `; ${known.length} tenants, list them with ls ${paths.tenantsDir}`;
-    throw new CliFailure(`no tenant '${name}' in ${paths.tenantsDir}${guess ? `: did you mean '${guess}'?` : ''}${listed}`, EXIT.rejected);
+    throw new CliFailure(`no tenant '${name}' in ${paths.tenantsDir}${guess ? ` (did you mean '${guess}'?)` : ''}${listed}`, EXIT.rejected);
   }
 
   const description = describeTenant(tenant, config.platform);
