@@ -2,14 +2,16 @@
  * What every stack of the platform shares: an S3 state backend with one state file per
  * stack (so tenant stacks plan and apply independently) and S3-native locking.
  */
-import { S3Backend, TerraformStack, type TerraformResource } from 'cdktf';
+import { S3Backend, TerraformStack, type TerraformBackend, type TerraformResource } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { Platform } from '../config/model';
 
 export abstract class PlatformStack extends TerraformStack {
+  private readonly backend: S3Backend;
+
   constructor(scope: Construct, name: string, platform: Platform) {
     super(scope, name);
-    new S3Backend(this, {
+    this.backend = new S3Backend(this, {
       bucket: platform.state.bucket,
       key: `${platform.state.keyPrefix}/${name}.tfstate`,
       region: platform.state.region,
@@ -17,6 +19,15 @@ export abstract class PlatformStack extends TerraformStack {
     });
     // cdktf 0.21's S3Backend has no typed option for S3-native locking (Terraform >= 1.10).
     this.addOverride('terraform.backend.s3.use_lockfile', true);
+  }
+
+  /**
+   * The stack's one backend. cdktf looks it up by walking every construct of the stack, and
+   * does so for each cross-stack reference into it: a walk of the organization stack (which
+   * grows with the tenants) per reference from every tenant stack, quadratic in tenants.
+   */
+  override ensureBackendExists(): TerraformBackend {
+    return this.backend ?? super.ensureBackendExists();
   }
 
   /**
