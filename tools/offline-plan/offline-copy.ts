@@ -133,7 +133,10 @@ function removeProvidersNotInMirror(config: TerraformJson, providers: readonly R
   const removedPatterns = () => removed.map((r) => referencePattern(r.kind === 'data' ? `data.${r.address}` : r.address));
   for (let patterns = removedPatterns(); ; patterns = removedPatterns()) {
     dropDependsOn(config, patterns);
-    const dependents = removeBlocks(config, (_type, block) => patterns.some((p) => p.test(JSON.stringify(block))));
+    const dependents = removeBlocks(config, (_type, block) => {
+      const text = JSON.stringify(block);
+      return patterns.some((p) => p.test(text));
+    });
     if (dependents.length === 0) break;
     removed.push(...dependents);
     const byProvider = new Map<string, RemovedBlock[]>();
@@ -146,7 +149,8 @@ function removeProvidersNotInMirror(config: TerraformJson, providers: readonly R
   const outputs = objectAt(config, 'output') ?? {};
   const patterns = removedPatterns();
   for (const [name, output] of Object.entries(outputs)) {
-    if (!patterns.some((p) => p.test(JSON.stringify(output)))) continue;
+    const text = JSON.stringify(output);
+    if (!patterns.some((p) => p.test(text))) continue;
     delete outputs[name];
     diagnostics.push({ severity: 'warning', stage: 'offline-copy', summary: `output '${name}' left out: it refers to resources that were not validated` });
   }

@@ -76,7 +76,7 @@ export async function planOffline(options: PlanOfflineOptions = {}): Promise<Sta
   const cliConfig = path.join(workDir, CLI_CONFIG_FILE);
   writeCliConfig(cliConfig, path.join(workDir, PLUGIN_CACHE_DIR), tooling, online);
   if (!options.stacks) removeStaleStackDirs(workDir, allStacks);
-  progress(`terraform ${tooling.version}, ${tooling.mirrorDir ? `mirror ${tooling.mirrorDir}` : 'no mirror'}${online ? ', online' : ''}; planning ${selected.length} stacks`);
+  progress(`terraform ${tooling.version}, ${tooling.mirrorDir ? `mirror ${tooling.mirrorDir}` : 'no mirror'}${online ? ', online' : ''}; planning ${selected.length} stack${selected.length === 1 ? '' : 's'}`);
 
   const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
   // Largest first, so the longest plan does not start last.

@@ -144,6 +144,20 @@ describe('offline copy of a synthesized stack', () => {
     expect(copy.notValidated.map((n) => n.provider)).toEqual(['kubernetes']);
   });
 
+  test('leaves out an output that refers to a left-out resource, with a warning', () => {
+    const copy = makeOfflineCopy(
+      stack('exports', {
+        ...K8S_AND_AWS,
+        resource: { kubernetes_namespace_v1: { ns: { metadata: [{ name: 'x' }] } } },
+        output: { namespace: { value: '${kubernetes_namespace_v1.ns.metadata[0].name}' }, region: { value: 'us-east-1' } },
+      }),
+      { allStacks: [], mirror: AWS_ONLY_MIRROR },
+    );
+    expect(Object.keys(copy.config.output as Json)).toEqual(['region']);
+    expect(copy.diagnostics).toEqual([expect.objectContaining({ severity: 'warning', summary: expect.stringContaining("output 'namespace' left out") })]);
+    expect(copy.plannable).toBe(true);
+  });
+
   test('reports a data source that calls the AWS API as an error at its construct path, and does not plan', () => {
     const copy = makeOfflineCopy(
       stack('lookup', {
