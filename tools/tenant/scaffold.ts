@@ -61,7 +61,7 @@ export function defaultBudgetUsd(request: PartialRequest, platform: PlatformFile
   return Math.min(wanted, platform.tenantCaps.maxMonthlyBudgetUsd);
 }
 
-/** GPUs the pool has at its maximum size, with the largest of its instance types. */
+/** GPUs of the pools at their maximum size, each node counted as the largest of its instance types. */
 function poolGpus(pools: readonly GpuPool[], platform: PlatformFile): number {
   return pools.reduce((sum, pool) => sum + pool.maxNodes * Math.max(0, ...pool.instanceTypes.map((t) => platform.gpuInstanceTypes[t]?.gpus ?? 0)), 0);
 }

@@ -23,12 +23,10 @@ function run(bin: string, args: string[], env: Record<string, string> = {}) {
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 describe('npm run tenant:new', () => {
-  test('answers --help with usage and exit 0, as tenant:describe does', () => {
-    const created = run('bin/tenant-new.ts', ['--help']);
-    const described = run('bin/tenant-describe.ts', ['--help']);
-    expect([created.code, described.code]).toEqual([0, 0]);
-    expect(created.stdout).toMatch(/^Usage: npm run tenant:new -- --name <name> --owner <email> --cost-center <code>/);
-    expect(described.stdout).toMatch(/^Usage: npm run tenant:describe -- <name> \[--format table\|mermaid\]/);
+  test('answers --help with usage and exit 0', () => {
+    const { code, stdout } = run('bin/tenant-new.ts', ['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Usage: npm run tenant:new -- --name <name> --owner <email> --cost-center <code>/);
   });
 
   test('exits 2 listing the missing flags when there is no terminal to ask on, writing nothing', () => {
