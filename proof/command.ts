@@ -4,7 +4,7 @@ import { ProofInputError, proveSynthDir, type ProofResult } from './prove';
 import { formatReport, formatResult, leakCount } from './report';
 import { SynthInputError } from './resolve';
 
-export const USAGE = `Usage: npm run prove-isolation -- [--synth <dir>] [--pairwise] [--matrix]
+export const USAGE = `Usage: npm run prove-isolation -- [--synth <dir>] [--plans <dir>] [--pairwise] [--matrix]
 
 Reads the synthesized stacks and, with an IAM policy evaluator, checks for every ordered
 pair of tenants (a, b) that a's roles and pods cannot read, write, list or delete b's
@@ -13,6 +13,9 @@ buckets and key. Service control policies of the organization stack are in force
 
 Options:
   --synth <dir>  synthesized output to read (default: cdktf.out; run 'npm run synth' first)
+  --plans <dir>  an 'npm run plan:offline' working directory: take each policy document
+                 from the stack's planned values (<dir>/<stack>/plan.json) where Terraform
+                 knows all of it, else resolve it from the synthesized output
   --pairwise     simulate every ordered pair instead of classes, twins and samples (slower)
   --matrix       print the tenants x tenants matrix even for more than 30 tenants
 
@@ -34,12 +37,12 @@ const STANDARD_OUTPUT: CommandOutput = {
 
 /** Runs the proof; returns the one-line result, or throws CliFailure (exit 1 on a finding, 2 on input errors) or UsageError. */
 export async function proveIsolationCommand(args: readonly string[], output: CommandOutput = STANDARD_OUTPUT): Promise<string> {
-  const { flags, positional } = parseFlags(args, ['synth'], ['pairwise', 'matrix']);
+  const { flags, positional } = parseFlags(args, ['synth', 'plans'], ['pairwise', 'matrix']);
   if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
   const dir = flags.synth ?? 'cdktf.out';
   let result: ProofResult;
   try {
-    result = await proveSynthDir(dir, { mode: flags.pairwise ? 'pairwise' : 'fast', progress: (line) => output.diagnostic(`prove-isolation: ${line}`) });
+    result = await proveSynthDir(dir, { mode: flags.pairwise ? 'pairwise' : 'fast', plansDir: flags.plans, progress: (line) => output.diagnostic(`prove-isolation: ${line}`) });
   } catch (error) {
     if (error instanceof SynthInputError) throw new CliFailure(error.message, EXIT.usage);
     if (error instanceof ProofInputError) {

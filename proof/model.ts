@@ -194,7 +194,7 @@ class ModelReader {
     for (const ref of this.inAccount('aws_iam_policy')) {
       const arn = r.attribute(ref, ['arn']);
       if (typeof arn === 'string') {
-        this.iamPolicyByArn.set(arn, { ref, policy: () => named(r.stringArgument(ref, 'name'), locationOf(ref, 'policy'), r.argument(ref, 'policy')) });
+        this.iamPolicyByArn.set(arn, { ref, policy: () => named(r.stringArgument(ref, 'name'), locationOf(ref, 'policy'), r.policy(ref, { name: 'policy' }, r.argument(ref, 'policy'))) });
       }
     }
   }
@@ -213,18 +213,19 @@ class ModelReader {
     const r = this.r;
     const name = r.stringArgument(ref, 'name');
     const arn = String(r.attribute(ref, ['arn']));
-    const trust = named('trust policy', locationOf(ref, 'assume_role_policy'), r.argument(ref, 'assume_role_policy'));
+    const trust = named('trust policy', locationOf(ref, 'assume_role_policy'), r.policy(ref, { name: 'assume_role_policy' }, r.argument(ref, 'assume_role_policy')));
     const identity: NamedPolicy[] = [];
     const inline = r.argument(ref, 'inline_policy');
     for (const block of Array.isArray(inline) ? inline : inline ? [inline] : []) {
       const entry = asObject(block);
       if (!entry || entry.policy === undefined) continue;
-      identity.push(named(String(entry.name ?? 'inline'), locationOf(ref, `inline_policy[${String(entry.name ?? '')}]`), entry.policy));
+      const inlineName = String(entry.name ?? '');
+      identity.push(named(String(entry.name ?? 'inline'), locationOf(ref, `inline_policy[${inlineName}]`), r.policy(ref, { name: 'inline_policy', inline: inlineName }, entry.policy)));
     }
     for (const policyArn of stringList(r.argument(ref, 'managed_policy_arns'))) identity.push(this.managedPolicy(policyArn, locationOf(ref, 'managed_policy_arns')));
     const matchesRole = (value: HclValue | undefined) => value === name || value === arn;
     for (const p of this.inAccount('aws_iam_role_policy')) {
-      if (matchesRole(r.argument(p, 'role'))) identity.push(named(String(r.argument(p, 'name') ?? p.name), locationOf(p, 'policy'), r.argument(p, 'policy')));
+      if (matchesRole(r.argument(p, 'role'))) identity.push(named(String(r.argument(p, 'name') ?? p.name), locationOf(p, 'policy'), r.policy(p, { name: 'policy' }, r.argument(p, 'policy'))));
     }
     for (const a of this.inAccount('aws_iam_role_policy_attachment')) {
       if (matchesRole(r.argument(a, 'role'))) identity.push(this.managedPolicy(r.stringArgument(a, 'policy_arn'), locationOf(a, 'policy_arn')));
@@ -245,7 +246,7 @@ class ModelReader {
     for (const p of this.inAccount('aws_s3_bucket_policy')) {
       const bucket = r.stringArgument(p, 'bucket');
       if (policies.has(bucket)) throw new ResolveError(locationOf(p, 'bucket'), bucket, 'a second bucket policy for the same bucket; AWS keeps only one');
-      policies.set(bucket, named('bucket policy', locationOf(p, 'policy'), r.argument(p, 'policy')));
+      policies.set(bucket, named('bucket policy', locationOf(p, 'policy'), r.policy(p, { name: 'policy' }, r.argument(p, 'policy'))));
     }
     const restrict = new Map<string, boolean>();
     for (const b of this.inAccount('aws_s3_bucket_public_access_block')) restrict.set(r.stringArgument(b, 'bucket'), r.argument(b, 'restrict_public_buckets') === true);
@@ -258,11 +259,12 @@ class ModelReader {
   keys(): KeyModel[] {
     const r = this.r;
     const separate = new Map<string, NamedPolicy>();
-    for (const p of this.inAccount('aws_kms_key_policy')) separate.set(r.stringArgument(p, 'key_id'), named('key policy', locationOf(p, 'policy'), r.argument(p, 'policy')));
+    for (const p of this.inAccount('aws_kms_key_policy')) separate.set(r.stringArgument(p, 'key_id'), named('key policy', locationOf(p, 'policy'), r.policy(p, { name: 'policy' }, r.argument(p, 'policy'))));
     return this.inAccount('aws_kms_key').map((ref) => {
       const keyId = String(r.attribute(ref, ['key_id']));
       const arn = String(r.attribute(ref, ['arn']));
-      const own = r.argument(ref, 'policy');
+      const resolvedOwn = r.argument(ref, 'policy');
+      const own = resolvedOwn === undefined ? undefined : r.policy(ref, { name: 'policy' }, resolvedOwn);
       const policy =
         separate.get(keyId) ??
         separate.get(arn) ??
@@ -316,7 +318,7 @@ function organization(r: Resolver): OrganizationModel {
     for (const ref of r.resources(stack, 'aws_organizations_policy')) {
       const type = r.optionalStringArgument(ref, 'type') ?? 'SERVICE_CONTROL_POLICY';
       if (type !== 'SERVICE_CONTROL_POLICY' && type !== 'RESOURCE_CONTROL_POLICY') continue;
-      policies.set(String(r.attribute(ref, ['id'])), { type, policy: named(r.stringArgument(ref, 'name'), locationOf(ref, 'content'), r.argument(ref, 'content')) });
+      policies.set(String(r.attribute(ref, ['id'])), { type, policy: named(r.stringArgument(ref, 'name'), locationOf(ref, 'content'), r.policy(ref, { name: 'content' }, r.argument(ref, 'content'))) });
     }
     for (const ref of r.resources(stack, 'aws_organizations_policy_attachment')) {
       attachments.push({ policyId: r.stringArgument(ref, 'policy_id'), targetId: r.stringArgument(ref, 'target_id') });

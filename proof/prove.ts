@@ -11,6 +11,7 @@
  */
 import { readSynthDir, ResolveError, Resolver, SynthInputError, type ComputedAttributes, type SynthStack } from './resolve';
 import { readPlatformModel, type PlatformModel, type RoleModel, type TenantModel } from './model';
+import { OfflinePlanAttributes, PlannedPolicies, type PolicySourceCounts } from './planned';
 import { classId, identifierIndex, irregularities, normalForm, renameTenant, tenantPolicies, twinRenaming, type IdentifierIndex } from './normal-form';
 import { culprits, decide, MODELLED_CONDITION_KEYS, MODELLED_TOKEN_CLAIMS, RequestBuilder, validationErrors, type Check, type Culprit, type Decision } from './simulate';
 
@@ -22,6 +23,8 @@ export interface ProofOptions {
   readonly progress?: (line: string) => void;
   /** Replaces the placeholder values of computed attributes (for example with planned values). */
   readonly computed?: ComputedAttributes;
+  /** A `plan:offline` working directory: policy documents come from each stack's plan.json where fully known. */
+  readonly plansDir?: string;
 }
 
 /** A check whose decision is not what isolation needs. */
@@ -56,6 +59,8 @@ export interface ProofResult {
   readonly tenantsWithoutKnownScps: readonly string[];
   readonly notes: readonly string[];
   readonly seconds: number;
+  /** With plansDir: how many policy documents came from planned values and how many from the proof's resolver. */
+  readonly policySources?: PolicySourceCounts;
 }
 
 /** Input the proof cannot decide on: unresolvable expressions, invalid policies, unmodelled condition keys. */
@@ -322,11 +327,41 @@ export async function proveModel(model: PlatformModel, options: ProofOptions = {
 
 /** Reads the stacks, resolves them, and proves. Throws SynthInputError or ProofInputError on input it cannot decide on. */
 export async function proveStacks(stacks: readonly SynthStack[], options: ProofOptions = {}): Promise<ProofResult> {
-  const resolver = new Resolver(stacks, options.computed);
+  const planned = options.plansDir === undefined ? undefined : new PlannedPolicies(options.plansDir, stacks.map((stack) => stack.name));
+  const computed = options.computed ?? (planned ? new OfflinePlanAttributes(stacks) : undefined);
+  const resolver = new Resolver(stacks, computed, planned);
   const { model, errors } = readPlatformModel(resolver);
   if (!model) throw new ProofInputError(errors.map((e: ResolveError) => e.message));
   if (model.tenants.length === 0) throw new SynthInputError('no tenant stacks (tenant-<name>) in the synthesized output');
-  return proveModel(model, options);
+  if (!planned) return proveModel(model, options);
+  const mismatches = planned.accountMismatches(knownAccounts(resolver, model));
+  if (mismatches.length > 0) {
+    throw new ProofInputError(
+      mismatches.map(
+        (m) => `${m.location}: the planned document in ${planned.dir} names account ${m.accounts.join(', ')}, which the synthesized output does not: plan the same synth output again ('npm run plan:offline')`,
+      ),
+    );
+  }
+  const counts = planned.counts();
+  return { ...(await proveModel(model, options)), policySources: counts };
+}
+
+/** Tenant accounts and the accounts of every AWS provider of every stack, as the proof resolves them. */
+function knownAccounts(resolver: Resolver, model: PlatformModel): Set<string> {
+  const known = new Set(model.tenants.map((t) => t.accountId));
+  for (const stack of resolver.stackNames()) {
+    const providers = resolver.stack(stack).json.provider;
+    const aws = providers !== null && typeof providers === 'object' && !Array.isArray(providers) ? providers.aws : undefined;
+    for (const block of Array.isArray(aws) ? aws : aws ? [aws] : []) {
+      const alias = block !== null && typeof block === 'object' && !Array.isArray(block) && typeof block.alias === 'string' ? block.alias : undefined;
+      try {
+        known.add(resolver.providerOf(stack, alias).account);
+      } catch (error) {
+        if (!(error instanceof ResolveError)) throw error;
+      }
+    }
+  }
+  return known;
 }
 
 export async function proveSynthDir(dir: string, options: ProofOptions = {}): Promise<ProofResult> {

@@ -77,6 +77,10 @@ export function formatReport(result: ProofResult, options: ReportOptions = {}): 
     lines.push(`  not placed in an OU by the organization stack (adopted accounts): ${shown}; their denials are proved without SCPs, their own access with all of them`);
   }
   for (const [tenant, reasons] of result.irregular) lines.push(`irregular ${tenant}: ${reasons.slice(0, 3).join('; ')}${reasons.length > 3 ? `; and ${reasons.length - 3} more` : ''}`);
+  if (result.policySources) {
+    const { planned, resolved, stacksWithPlan } = result.policySources;
+    lines.push(`policy documents: ${planned} from planned values (${plural(stacksWithPlan, 'stack')} with a plan), ${resolved} from the proof's resolver`);
+  }
   for (const note of result.notes) lines.push(`note: ${note}`);
   lines.push(...(n <= MATRIX_LIMIT || options.matrix ? formatMatrix(result) : []), ...formatSummary(result));
   result.findings.slice(0, FINDING_LIMIT).forEach((finding) => lines.push(...formatFinding(finding)));

@@ -169,6 +169,17 @@ export class PlaceholderAttributes implements ComputedAttributes {
   }
 }
 
+/** Which policy attribute of a resource: `policy`, `assume_role_policy`, `content`, or one inline policy by name. */
+export interface PolicyAttribute {
+  readonly name: string;
+  readonly inline?: string;
+}
+
+/** Another source of resolved policy documents (for example planned values); `resolved` is the proof's own resolution. */
+export interface PolicySource {
+  policy(ref: ResourceRef, attribute: PolicyAttribute, resolved: HclValue | undefined): HclValue | undefined;
+}
+
 export interface ProviderInfo {
   readonly account: string;
   readonly region: string;
@@ -186,6 +197,7 @@ export class Resolver {
   constructor(
     stacks: readonly SynthStack[],
     private readonly computed: ComputedAttributes = new PlaceholderAttributes(),
+    private readonly policies?: PolicySource,
   ) {
     for (const stack of stacks) this.stacks.set(stack.name, stack);
   }
@@ -233,6 +245,11 @@ export class Resolver {
       throw new ResolveError({ stack: ref.stack, address: resourceAddress(ref), attribute: name }, String(this.rawConfig(ref)[name] ?? '(absent)'), `expected a string argument '${name}'`);
     }
     return value;
+  }
+
+  /** A policy document as resolved by the proof, or as the policy source gives it when there is one. */
+  policy(ref: ResourceRef, attribute: PolicyAttribute, resolved: HclValue | undefined): HclValue | undefined {
+    return this.policies ? this.policies.policy(ref, attribute, resolved) : resolved;
   }
 
   optionalStringArgument(ref: ResourceRef, name: string): string | undefined {
