@@ -20,12 +20,16 @@ Options:
   --platform <file>       platform.yaml of the head, for GPU prices (default: platform.yaml)
   --guardrails <file>     report of \`npm run guardrails\` (text or JSON); absent: "not run"
   --proof <file>          report of \`npm run prove-isolation\` (text or JSON); absent: "not run"
+  --base-plans <dir>      offline plan work directory of the base (\`npm run plan:offline -- --work\`):
+                          a stack's <dir>/<stack>/plan.json gives Terraform's planned values
+  --head-plans <dir>      the same for the head; a resource is compared by planned values when
+                          both sides have them, else by its synthesized configuration
   --changed-stacks <file> write the head stacks that differ from the base, one per line,
                           in deploy order (for \`cdktf diff\` and \`cdktf deploy\`)
 
 Exit codes: 0 ok or needs attention, 1 blocked, 2 usage or input error.`;
 
-const FLAGS = ['base', 'head', 'out', 'full', 'platform', 'guardrails', 'proof', 'changed-stacks'];
+const FLAGS = ['base', 'head', 'out', 'full', 'platform', 'guardrails', 'proof', 'base-plans', 'head-plans', 'changed-stacks'];
 
 function write(file: string, text: string): void {
   try {
@@ -54,6 +58,8 @@ export function main(args: string[]): string {
       platformFile: flags.platform ?? 'platform.yaml',
       guardrailsFile: flags.guardrails,
       proofFile: flags.proof,
+      basePlans: flags['base-plans'],
+      headPlans: flags['head-plans'],
       progress,
     });
   } catch (error) {

@@ -17,6 +17,13 @@ export interface Block {
   readonly config: Readonly<Record<string, unknown>>;
   /** Canonical JSON of `config`, for equality. */
   readonly json: string;
+  /**
+   * Terraform's planned values for the block (from an offline plan), with the config's
+   * `lifecycle`; absent when the stack has no plan or the plan leaves the block out.
+   */
+  readonly planned?: Readonly<Record<string, unknown>>;
+  /** Canonical JSON of `planned`. */
+  readonly plannedJson?: string;
 }
 
 export type StackBlocks = ReadonlyMap<string, Block>;
@@ -66,6 +73,22 @@ export function blocksOf(stack: Readonly<Record<string, unknown>>): StackBlocks 
     }
   }
   return blocks;
+}
+
+/** The blocks with Terraform's planned values attached where the plan has their address. */
+export function withPlannedValues(blocks: StackBlocks, planned: ReadonlyMap<string, Readonly<Record<string, unknown>>>): StackBlocks {
+  const out = new Map<string, Block>();
+  for (const [address, block] of blocks) {
+    const values = block.kind === 'resource' || block.kind === 'data' ? planned.get(address) : undefined;
+    if (!values) {
+      out.set(address, block);
+      continue;
+    }
+    // lifecycle is configuration only; keeping it shows a prevent_destroy change either way.
+    const withLifecycle = block.config.lifecycle === undefined ? values : { ...values, lifecycle: block.config.lifecycle };
+    out.set(address, { ...block, planned: withLifecycle, plannedJson: JSON.stringify(withLifecycle) });
+  }
+  return out;
 }
 
 /** Flattens a configuration into `path → value` leaves; lists of scalars stay whole for readability. */

@@ -5,9 +5,10 @@
  * cannot update in place, or a data-bearing resource whose address changed, is a
  * replacement.
  *
- * The "after" side is the synthesized configuration. Planned values (a plan JSON per
- * stack) would be a drop-in replacement for `Block.config` here: the comparison and
- * everything downstream only need address → attributes.
+ * Attributes come from Terraform's planned values when both sides of a block have them
+ * (an offline plan of the stack on each side), else from the synthesized configuration of
+ * both sides: planned values hold every provider default, so comparing them with a
+ * configuration would list each default as a change.
  */
 import { flatten, ignoredAttributes, type Block, type BlockKind, type StackBlocks } from './blocks';
 import { forcesReplacement, isDataBearing, isIgnored } from './replacement';
@@ -49,10 +50,16 @@ function preventsDestroy(block: Block): boolean {
   return isRecord(lifecycle) && lifecycle.prevent_destroy === true;
 }
 
+/** True when both sides are compared by planned values. */
+function bothPlanned(base: Block, head: Block): boolean {
+  return base.planned !== undefined && head.planned !== undefined;
+}
+
 /** Changed attributes of one block, sorted by path; ignored attributes left out. */
 export function attributeChanges(base: Block, head: Block): AttributeChange[] {
-  const before = flatten(base.config);
-  const after = flatten(head.config);
+  const planned = bothPlanned(base, head);
+  const before = flatten(planned ? base.planned : base.config);
+  const after = flatten(planned ? head.planned : head.config);
   const ignored = head.kind === 'resource' ? ignoredAttributes(head.config) : [];
   const paths = new Set([...before.keys(), ...after.keys()]);
   const changes: AttributeChange[] = [];
@@ -99,7 +106,7 @@ export function compareBlocks(stack: string, base: StackBlocks | undefined, head
       added.push(headBlock);
       continue;
     }
-    if (baseBlock.json === headBlock.json) continue;
+    if (bothPlanned(baseBlock, headBlock) ? baseBlock.plannedJson === headBlock.plannedJson : baseBlock.json === headBlock.json) continue;
     const attributes = attributeChanges(baseBlock, headBlock);
     if (attributes.length === 0) continue;
     const replaced = attributes.some((a) => a.forcesReplacement);

@@ -22,6 +22,9 @@ export interface PlanReviewOptions {
   readonly platformFile: string;
   readonly guardrailsFile?: string;
   readonly proofFile?: string;
+  /** Offline plan work directories (`npm run plan:offline -- --work <dir>`) of each side. */
+  readonly basePlans?: string;
+  readonly headPlans?: string;
   /** @default COMMENT_LIMIT */
   readonly maxChars?: number;
   readonly progress?: (line: string) => void;
@@ -41,6 +44,8 @@ export function planReview(options: PlanReviewOptions): PlanReviewResult {
     headDir: options.headDir,
     prices: toPlatform(platform.value).gpuInstanceTypes,
     checks,
+    basePlans: options.basePlans,
+    headPlans: options.headPlans,
     progress: options.progress,
   });
   return { review, markdown: renderReview(review, { maxChars: options.maxChars ?? COMMENT_LIMIT }) };

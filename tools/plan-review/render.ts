@@ -350,7 +350,15 @@ function footer(review: Review): string {
   const s = review.stacks;
   const deploy = review.changedStacks.length > 0 ? ` Stacks to deploy: ${review.changedStacks.map((n) => `\`${n}\``).join(', ')}.` : '';
   const shownDeploy = deploy.length > 2_000 ? ` ${plural(review.changedStacks.length, 'stack')} to deploy.` : deploy;
-  return `\n<sub>Compared ${plural(s.base, 'base stack')} with ${plural(s.head, 'head stack')} (${s.identical.toLocaleString('en-US')} identical) from the synthesized configuration; \`cdktf diff\` shows the real plan.${shownDeploy}</sub>\n\n${STICKY_MARKER}\n`;
+  return `\n<sub>Compared ${plural(s.base, 'base stack')} with ${plural(s.head, 'head stack')} (${s.identical.toLocaleString('en-US')} identical) from the synthesized configuration; \`cdktf diff\` shows the real plan.${shownDeploy}</sub>\n${plannedLine(review)}\n${STICKY_MARKER}\n`;
+}
+
+/** Which side's attributes came from an offline plan, for how many stacks; empty without plans. */
+function plannedLine(review: Review): string {
+  const { base, head } = review.planned;
+  if (base === undefined && head === undefined) return '';
+  const side = (name: string, n: number | undefined) => (n === undefined ? `${name}: no plans given` : `${name}: ${plural(n, 'stack')}`);
+  return `\n<sub>Planned values (offline plan) used for ${side('base', base)}, ${side('head', head)}; a resource is compared by planned values when both sides have them, else by configuration.</sub>\n`;
 }
 
 type Section = (review: Review, maxChars: number) => string;

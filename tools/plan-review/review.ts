@@ -6,10 +6,11 @@
  * stack files are skipped without parsing.
  */
 import { STACK, TENANT_STACK_PREFIX } from '../../config/names';
-import { blocksOf, tenantTag, type Block, type StackBlocks } from './blocks';
+import { blocksOf, tenantTag, withPlannedValues, type Block, type StackBlocks } from './blocks';
 import type { CheckResult } from './checks';
 import { compareBlocks, type BlockChange } from './compare';
 import { tenantCeiling, usd, type Prices, type TenantCeiling } from './cost';
+import { checkPlansDir, readPlannedValues } from './planned-values';
 import { DATA_BEARING } from './replacement';
 import { deployOrder, parseStack, readStackBytes, readSynthOutput, type SynthOutput } from './synth-output';
 import { tenantFacts, type TenantFacts } from './tenant-facts';
@@ -76,6 +77,8 @@ export interface Review {
   readonly changedStacks: readonly string[];
   readonly counts: ResourceCounts;
   readonly stacks: { readonly base: number; readonly head: number; readonly identical: number };
+  /** Stacks whose attributes came from an offline plan's planned values, per side; undefined: no plans were given for that side. */
+  readonly planned: { readonly base?: number; readonly head?: number };
 }
 
 export interface ReviewInputs {
@@ -83,6 +86,9 @@ export interface ReviewInputs {
   readonly headDir: string;
   readonly prices: Prices;
   readonly checks: readonly CheckResult[];
+  /** Offline plan work directories (`npm run plan:offline --work`), holding `<stack>/plan.json`. */
+  readonly basePlans?: string;
+  readonly headPlans?: string;
   readonly progress?: (line: string) => void;
 }
 
@@ -100,8 +106,15 @@ function tenantOfStack(name: string): string {
 class Side {
   private readonly bytes = new Map<string, Buffer>();
   private readonly blocks = new Map<string, StackBlocks>();
+  /** Stacks whose plan JSON was read: only stacks that differ, so identical stacks cost nothing. */
+  readonly plannedStacks = new Set<string>();
+  /** Stacks worth reading a plan for; set once the differing stacks are known. */
+  planFor: ReadonlySet<string> = new Set();
 
-  constructor(readonly output: SynthOutput) {}
+  constructor(
+    readonly output: SynthOutput,
+    private readonly plansDir?: string,
+  ) {}
 
   has(name: string): boolean {
     return this.output.stacks.has(name);
@@ -126,6 +139,11 @@ class Side {
     let cached = this.blocks.get(name);
     if (!cached) {
       cached = blocksOf(parseStack(this.output.stacks.get(name)!, this.bytesOf(name)));
+      const planned = this.plansDir && this.planFor.has(name) ? readPlannedValues(this.plansDir, name) : undefined;
+      if (planned) {
+        cached = withPlannedValues(cached, planned);
+        this.plannedStacks.add(name);
+      }
       this.blocks.set(name, cached);
       this.bytes.delete(name);
     }
@@ -242,8 +260,10 @@ function verdictOf(findings: readonly Finding[]): Verdict {
 
 export function buildReview(inputs: ReviewInputs): Review {
   const progress = inputs.progress ?? (() => undefined);
-  const base = new Side(readSynthOutput(inputs.baseDir, 'base'));
-  const head = new Side(readSynthOutput(inputs.headDir, 'head'));
+  if (inputs.basePlans) checkPlansDir(inputs.basePlans, 'base');
+  if (inputs.headPlans) checkPlansDir(inputs.headPlans, 'head');
+  const base = new Side(readSynthOutput(inputs.baseDir, 'base'), inputs.basePlans);
+  const head = new Side(readSynthOutput(inputs.headDir, 'head'), inputs.headPlans);
   const names = [...new Set([...base.output.stacks.keys(), ...head.output.stacks.keys()])].sort();
   progress(`comparing ${names.length} stacks`);
 
@@ -265,6 +285,8 @@ export function buildReview(inputs: ReviewInputs): Review {
   progress(`${identical} stacks identical, ${differing.length} to review`);
 
   const differingSet = new Set(differing);
+  base.planFor = differingSet;
+  head.planFor = differingSet;
   const knownTenants = new Set(names.filter(isTenantStack).map(tenantOfStack));
   const organizationDiffers = differingSet.has(ORGANIZATION);
   const touched = new Set(differing.filter(isTenantStack).map(tenantOfStack));
@@ -392,5 +414,6 @@ export function buildReview(inputs: ReviewInputs): Review {
     changedStacks,
     counts,
     stacks: { base: base.output.stacks.size, head: head.output.stacks.size, identical },
+    planned: { base: inputs.basePlans ? base.plannedStacks.size : undefined, head: inputs.headPlans ? head.plannedStacks.size : undefined },
   };
 }
