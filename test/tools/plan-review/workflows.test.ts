@@ -84,6 +84,13 @@ describe('pull-request workflow', () => {
     ]);
   });
 
+  it('plans the head offline and hands the plans to the review', () => {
+    const offline = stepIndex(review, /npm run --silent plan:offline -- --synth "\$RUNNER_TEMP\/synth-head" --work "\$RUNNER_TEMP\/plans-head"/);
+    const withPlans = stepIndex(review, /plan-review[\s\S]*--head-plans "\$RUNNER_TEMP\/plans-head"/);
+    expect(offline).toBeGreaterThan(stepIndex(review, /npm run synth/));
+    expect(withPlans).toBeGreaterThan(offline);
+  });
+
   it('holds no cloud credential in the fork-safe review job', () => {
     const text = JSON.stringify(review);
     expect(review.permissions?.['id-token']).toBeUndefined();
