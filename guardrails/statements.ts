@@ -1,5 +1,5 @@
 /** Reading resolved IAM statements, shared by the IAM and S3 rules. */
-import { asRecord, asStringList, type ResolvedStatement } from './rule';
+import { asRecord, asStringList, type Block, type ResolvedStatement, type Violation } from './rule';
 
 export function isAllow(statement: ResolvedStatement): boolean {
   return statement.Effect === 'Allow';
@@ -42,4 +42,25 @@ export function conditionEntries(condition: unknown): ConditionEntry[] {
 
 export function describeStatement(statement: ResolvedStatement, index: number): string {
   return statement.Sid ? `statement '${statement.Sid}'` : `statement ${index + 1}`;
+}
+
+/**
+ * Runs `check` on every Allow statement of the block's readable policies and collects its
+ * violations; undefined when the block has no readable policy (the rule does not apply).
+ */
+export function checkAllowStatements(
+  block: Block,
+  check: (statement: ResolvedStatement, index: number, attribute: string) => Violation | undefined,
+): Violation[] | undefined {
+  const readable = block.policies.filter((policy) => policy.statements !== undefined);
+  if (readable.length === 0) return undefined;
+  const violations: Violation[] = [];
+  for (const policy of readable) {
+    policy.statements?.forEach((statement, i) => {
+      if (!isAllow(statement)) return;
+      const violation = check(statement, i, policy.attribute);
+      if (violation) violations.push(violation);
+    });
+  }
+  return violations;
 }

@@ -1,5 +1,5 @@
-import { type Block, type ResolvedStatement, type Verdict, type Violation } from '../rule';
-import { conditionEntries, describeStatement, isAllow, isEveryone } from '../statements';
+import { type Block, type ResolvedStatement, type Verdict } from '../rule';
+import { checkAllowStatements, conditionEntries, describeStatement, isEveryone } from '../statements';
 
 /** Condition keys that tie a request to the organization, an account, a principal, a source or a network. */
 const RESTRICTING_KEYS = new Set(
@@ -33,20 +33,12 @@ function isRestricting(statement: ResolvedStatement): boolean {
 
 /** No statement allows everyone (`Principal: "*"`, or any principal but a few) without a condition that restricts who. */
 export function iamNoPublicPrincipal(block: Block): Verdict {
-  const readable = block.policies.filter((policy) => policy.statements !== undefined);
-  if (readable.length === 0) return undefined;
-  const violations: Violation[] = [];
-  for (const policy of readable) {
-    policy.statements?.forEach((statement, i) => {
-      if (!isAllow(statement)) return;
-      const everyone = isEveryone(statement.Principal) || statement.NotPrincipal !== undefined;
-      if (everyone && !isRestricting(statement)) {
-        violations.push({
-          problem: `${describeStatement(statement, i)} of ${policy.attribute} allows ${statement.NotPrincipal !== undefined ? 'every principal but a few (NotPrincipal)' : "Principal '*'"} without a condition that restricts who`,
-          fix: "name the principals, or add a condition such as { StringEquals: { 'aws:PrincipalOrgID': <organization id> } }",
-        });
-      }
-    });
-  }
-  return violations;
+  return checkAllowStatements(block, (statement, i, attribute) => {
+    const everyone = isEveryone(statement.Principal) || statement.NotPrincipal !== undefined;
+    if (!everyone || isRestricting(statement)) return undefined;
+    return {
+      problem: `${describeStatement(statement, i)} of ${attribute} allows ${statement.NotPrincipal !== undefined ? 'every principal but a few (NotPrincipal)' : "Principal '*'"} without a condition that restricts who`,
+      fix: "name the principals, or add a condition such as { StringEquals: { 'aws:PrincipalOrgID': <organization id> } }",
+    };
+  });
 }
