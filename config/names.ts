@@ -78,7 +78,6 @@ export function isReservedTenantName(name: string): boolean {
 
 /** Label and tag keys the platform writes on tenant resources. */
 export const TENANT_LABEL = 'tenant';
-export const PLATFORM_LABEL = 'platform';
 export const GPU_TAINT_KEY = 'nvidia.com/gpu';
 
 /** Short, stable suffix that makes bucket names globally unique in practice. */

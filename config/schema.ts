@@ -22,7 +22,6 @@ const nonNegativeInt = z.number().int().nonnegative();
 
 export const CAPACITY_TYPES = ['spot', 'on-demand'] as const;
 export const LIFECYCLES = ['active', 'retained'] as const;
-export const DEFAULT_BUCKETS = ['datasets', 'artifacts'] as const;
 
 export const bucketSchema = z.strictObject({
   name: dnsLabel('bucket name').describe('Purpose of the bucket; the AWS bucket name is derived from tenant and purpose.'),

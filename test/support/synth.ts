@@ -50,8 +50,3 @@ export function single(stack: StackJson, type: string, pathPart = ''): Record<st
   if (found.length !== 1) throw new Error(`expected one ${type} under '${pathPart}', found ${found.length}`);
   return found[0];
 }
-
-/** The JSON inside `${jsonencode(...)}` as text, for assertions on policy statements. */
-export function policyText(value: unknown): string {
-  return String(value);
-}
