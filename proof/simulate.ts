@@ -125,30 +125,35 @@ export class RequestBuilder {
   bucketChecks(expect: Expectation, p: TenantModel, role: RoleModel, owner: TenantModel, bucket: BucketModel): Check[] {
     return BUCKET_ACTIONS.map((action) => {
       const arn = action === 's3:ListBucket' ? bucket.arn : `${bucket.arn}/${PROOF_OBJECT_KEY}`;
-      return {
-        kind: 'data',
-        expect,
-        principalTenant: p.name,
-        resourceTenant: owner.name,
-        principal: role.arn,
-        action,
-        resource: arn,
-        simulation: this.roleRequest(expect, p, role, action, { arn, account: owner.accountId, region: bucket.region }, owner, bucket.policy, bucket.restrictPublic),
-      };
+      return this.dataCheck(expect, p, role, owner, action, { arn, region: bucket.region }, bucket.policy, bucket.restrictPublic);
     });
   }
 
   keyChecks(expect: Expectation, p: TenantModel, role: RoleModel, owner: TenantModel, key: KeyModel): Check[] {
-    return KEY_ACTIONS.map((action) => ({
+    return KEY_ACTIONS.map((action) => this.dataCheck(expect, p, role, owner, action, { arn: key.arn, region: key.region }, key.policy));
+  }
+
+  /** One request of `role` (of tenant `p`) on a data resource of tenant `owner`. */
+  private dataCheck(
+    expect: Expectation,
+    p: TenantModel,
+    role: RoleModel,
+    owner: TenantModel,
+    action: string,
+    resource: { arn: string; region: string },
+    resourcePolicy: NamedPolicy | undefined,
+    restrictPublic = false,
+  ): Check {
+    return {
       kind: 'data',
       expect,
       principalTenant: p.name,
       resourceTenant: owner.name,
       principal: role.arn,
       action,
-      resource: key.arn,
-      simulation: this.roleRequest(expect, p, role, action, { arn: key.arn, account: owner.accountId, region: key.region }, owner, key.policy),
-    }));
+      resource: resource.arn,
+      simulation: this.roleRequest(expect, p, role, action, { ...resource, account: owner.accountId }, owner, resourcePolicy, restrictPublic),
+    };
   }
 
   assumeRoleCheck(p: TenantModel, role: RoleModel, owner: TenantModel, target: RoleModel): Check {
