@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
-import { App, Fn, TerraformStack } from 'cdktf';
+import { App, Fn, TerraformStack, Token } from 'cdktf';
+import fc from 'fast-check';
 import { policyDocument, renderedPolicyDocument, renderPolicy, type PolicyDocument } from '../../../constructs/common/policy';
 import { tempDir } from '../../support/config-fixtures';
 
@@ -76,6 +77,68 @@ describe('renderPolicy', () => {
     });
     expect(byPrefix(stacks.consumer, 'rendered')).toEqual(byPrefix(stacks.consumer, 'plain'));
     expect(byPrefix(stacks.producer, 'rendered')).toEqual(byPrefix(stacks.producer, 'plain'));
+  });
+
+  it('renders generated documents exactly as Fn.jsonencode does, in the producing and in a consuming stack', () => {
+    // Strings a document may hold: escapes, quotes, IAM policy variables, newlines, references alone and inside text.
+    const text = fc.oneof(
+      fc.constantFrom('', '"', '"quoted"', 'a\\b', 'line\nbreak', '${aws:username}', '$${literal}', '%{if}', 'ünïcode', '*', 's3:GetObject'),
+      fc.string({ maxLength: 8 }),
+    );
+    type Leaf = string | number | boolean | null | undefined | { ref: string; suffix?: string };
+    const leaf: fc.Arbitrary<Leaf> = fc.oneof(
+      text,
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constant(undefined),
+      fc.record({ ref: fc.constantFrom('arn', 'id', 'bucket'), suffix: fc.option(text, { nil: undefined }) }),
+    );
+    const value = fc.letrec<{ value: unknown }>((tie) => ({
+      value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(text, tie('value'), { maxKeys: 3 })),
+    })).value;
+    fc.assert(
+      fc.property(fc.array(fc.dictionary(text, value, { maxKeys: 4 }), { minLength: 1, maxLength: 6 }), (documents) => {
+        const stacks = synthPolicies((producer, consumer) => {
+          const bucket = new S3Bucket(producer, 'bucket', { bucket: 'b' });
+          // A leaf { ref } becomes a reference to the bucket, alone or inside a longer string.
+          const materialize = (item: unknown): unknown => {
+            if (Array.isArray(item)) return item.map(materialize);
+            if (item !== null && typeof item === 'object' && 'ref' in item) {
+              const { ref, suffix } = item as { ref: string; suffix?: string };
+              const token = bucket.getStringAttribute(ref);
+              return suffix === undefined ? token : `${token}${suffix}`;
+            }
+            if (item !== null && typeof item === 'object') return Object.fromEntries(Object.entries(item).map(([key, nested]) => [key, materialize(nested)]));
+            return item;
+          };
+          documents.forEach((generated, i) => {
+            const document = { Version: '2012-10-17', Statement: [materialize(generated)] } as unknown as PolicyDocument;
+            for (const stack of [producer, consumer]) {
+              new IamPolicy(stack, `rendered-${i}`, { policy: renderPolicy(document) });
+              new IamPolicy(stack, `plain-${i}`, { policy: Fn.jsonencode(document) });
+            }
+          });
+        });
+        for (const stack of Object.values(stacks)) expect(byPrefix(stack, 'rendered')).toEqual(byPrefix(stack, 'plain'));
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  it('leaves a document holding a token object to cdktf and still renders it the same', () => {
+    const stacks = synthPolicies((producer, consumer) => {
+      const bucket = new S3Bucket(producer, 'bucket', { bucket: 'b' });
+      const document = policyDocument({ Effect: 'Allow', Action: Token.asList(bucket.getListAttribute('tags_all')), Resource: bucket.arn });
+      for (const stack of [producer, consumer]) {
+        new IamPolicy(stack, 'rendered-policy', { policy: renderPolicy(document) });
+        new IamPolicy(stack, 'plain-policy', { policy: Fn.jsonencode(document) });
+      }
+    });
+    for (const stack of Object.values(stacks)) {
+      expect(byPrefix(stack, 'rendered')).toEqual(byPrefix(stack, 'plain'));
+      expect(byPrefix(stack, 'rendered')[0]).toContain('tags_all');
+    }
   });
 
   it('keeps the typed document behind the rendered value for the guardrails', () => {
