@@ -6,6 +6,7 @@
  * size of the stack.
  */
 import { DefaultTokenResolver, StringConcat, TerraformElement, TerraformResource, Tokenization, type TerraformStack } from 'cdktf';
+import { stackOutput } from '../stacks/stack-output';
 import type { IConstruct } from 'constructs';
 import { renderedPolicyDocument } from '../constructs/common/policy';
 import { asRecord, nestedBlocks, type Block, type BlockKind, type FoundPolicy, type ResolvedStatement, type StackView } from './rule';
@@ -175,12 +176,68 @@ function mergedTags(config: Readonly<Record<string, unknown>>, type: string, def
   return { ...(defaults.get(provider) ?? {}), ...(asRecord(own) ?? {}) };
 }
 
-/** Every block of the stack, in construct order. */
+/**
+ * The element's part of the stack's resolved configuration: each block its unresolved
+ * configuration declares, as the stack's output holds it. Undefined if a block cannot be
+ * found there unambiguously (a key or provider alias that is itself a token).
+ */
+export function partOfOutput(output: Readonly<Record<string, unknown>>, raw: Readonly<Record<string, unknown>>): Record<string, unknown> | undefined {
+  const part: Record<string, Record<string, unknown>> = {};
+  const entries = (value: unknown) => Object.entries(asRecord(value) ?? {});
+  const put = (top: string, key: string, value: unknown) => {
+    if (value === undefined) return false;
+    (part[top] ??= {})[key] = value;
+    return true;
+  };
+  for (const [top, section] of Object.entries(raw)) {
+    const resolvedSection = asRecord(output[top]);
+    if (top === 'resource' || top === 'data') {
+      for (const [type, byName] of entries(section)) {
+        const resolvedType = asRecord(resolvedSection?.[type]);
+        const names: Record<string, unknown> = {};
+        for (const [name] of entries(byName)) {
+          if (resolvedType?.[name] === undefined) return undefined;
+          names[name] = resolvedType[name];
+        }
+        put(top, type, names);
+      }
+    } else if (top === 'provider') {
+      for (const [type, list] of entries(section)) {
+        const declared = nestedBlocks(resolvedSection?.[type]);
+        const blocks = [];
+        for (const block of nestedBlocks(list)) {
+          const matches = declared.filter((candidate) => candidate.alias === block.alias);
+          if (matches.length !== 1) return undefined;
+          blocks.push(matches[0]);
+        }
+        put(top, type, blocks);
+      }
+    } else if (top === 'terraform') {
+      const backends: Record<string, unknown> = {};
+      for (const [type] of entries(asRecord(section)?.backend)) {
+        const backend = asRecord(asRecord(resolvedSection?.backend)?.[type]);
+        if (!backend) return undefined;
+        backends[type] = backend;
+      }
+      put(top, 'backend', backends);
+    } else {
+      for (const [name] of entries(section)) if (!put(top, name, resolvedSection?.[name])) return undefined;
+    }
+  }
+  return part;
+}
+
+/**
+ * Every block of the stack, in construct order. The resolved values come from the stack's
+ * output (`stackOutput`, which the synth then writes without resolving the stack again);
+ * each element's unresolved configuration says which blocks are its own.
+ */
 export function synthesizedBlocks(stack: TerraformStack): StackBlock[] {
   const elements = stack.node.findAll().filter((node): node is TerraformElement => TerraformElement.isTerraformElement(node) && node.cdktfStack === stack);
+  const output = stackOutput(stack);
   const perElement = elements.map((element) => {
     const raw = element.toTerraform() as Record<string, unknown>;
-    const resolved = (resolveIn(element, raw) ?? {}) as Record<string, unknown>;
+    const resolved = partOfOutput(output, raw) ?? ((resolveIn(stack, raw) ?? {}) as Record<string, unknown>);
     return { element, fragments: fragmentsOf(resolved, raw) };
   });
   const defaults = providerDefaultTags(perElement.flatMap((entry) => entry.fragments));

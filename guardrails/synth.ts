@@ -7,6 +7,7 @@
  */
 import { AnnotationMetadataEntryType, TerraformStack, type App, type IStackSynthesizer, type ISynthesisSession, type StackAnnotation } from 'cdktf';
 import { CliFailure, EXIT } from '../bin/cli';
+import { keepingStackOutput } from '../stacks/stack-output';
 
 export interface ErrorAnnotation {
   readonly stack: string;
@@ -39,7 +40,7 @@ class ContinuePastErrorAnnotations implements IStackSynthesizer {
 
   synthesize(session: ISynthesisSession): void {
     try {
-      this.inner.synthesize(session);
+      keepingStackOutput(this.stack, () => this.inner.synthesize(session));
     } catch (error) {
       // The stack's annotations are in the manifest before cdktf throws for them; anything else is a real failure.
       if (!session.manifest.forStack(this.stack).annotations.some(isError)) throw error;

@@ -5,6 +5,7 @@
 import { S3Backend, TerraformStack, type TerraformBackend, type TerraformResource } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { Platform } from '../config/model';
+import { keptStackOutput } from './stack-output';
 
 export abstract class PlatformStack extends TerraformStack {
   private readonly backend: S3Backend;
@@ -28,6 +29,11 @@ export abstract class PlatformStack extends TerraformStack {
    */
   override ensureBackendExists(): TerraformBackend {
     return this.backend ?? super.ensureBackendExists();
+  }
+
+  /** The configuration the guardrail check computed in this synthesis, if any (see stack-output.ts), else cdktf's. */
+  override toTerraform(): Record<string, unknown> {
+    return (keptStackOutput(this) as Record<string, unknown> | undefined) ?? (super.toTerraform() as Record<string, unknown>);
   }
 
   /**
