@@ -1,17 +1,20 @@
 /**
- * The benchmark's baseline: a plain cdktf program that synthesizes the same stacks as the
- * project, each with the same number of resources of the same provider classes, the same
- * providers, the same S3 backend and about the same cross-stack references, but with none
- * of the project's layers (no config loading, no constructs, no aspects, no guardrails).
- * Resources get minimal valid arguments. The synth time of the project divided by this
- * program's is the project's overhead.
+ * The benchmark's baselines: plain cdktf programs that synthesize the same stacks as the
+ * project with none of the project's layers (no config loading, no constructs, no
+ * aspects, no guardrails). The synth time of the project divided by a baseline's is the
+ * project's overhead. Both read the project's own synth output of the same tenants, so
+ * they stay comparable as the project changes; a resource type the project starts to use
+ * needs an entry in RESOURCE_FACTORIES.
  *
- * The shape (stacks, resource counts per type, providers, cross-stack references) is read
- * from the project's own synth output of the same tenants (`shapeOfSynth`), so the two
- * stay comparable as the project changes; a resource type the project starts to use needs
- * an entry in RESOURCE_FACTORIES.
+ * - The minimal-argument baseline (`--shape`): per stack the same number of resources of
+ *   the same provider classes, the same providers, the same S3 backend and about the same
+ *   cross-stack references, each resource with minimal arguments. Its input is the shape
+ *   of the project's output (`shapeOfSynth`).
+ * - The same-output baseline (`--same-output-of`): the same Terraform as the project,
+ *   attribute for attribute (`buildSameOutput`): it measures what cdktf costs any program
+ *   that writes this configuration, so the ratio against it is the cost of the layers.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { AutoscalingGroupTagA } from '@cdktf/provider-aws/lib/autoscaling-group-tag';
 import { BudgetsBudget } from '@cdktf/provider-aws/lib/budgets-budget';
@@ -61,9 +64,21 @@ import { PriorityClassV1 } from '@cdktf/provider-kubernetes/lib/priority-class-v
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v1';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
-import { App, S3Backend, TerraformStack, type TerraformResource } from 'cdktf';
+import {
+  App,
+  dependable,
+  S3Backend,
+  TerraformStack,
+  Token,
+  type IResolvable,
+  type IResolveContext,
+  type TerraformBackend,
+  type TerraformProvider,
+  type TerraformResource,
+  type TerraformResourceLifecycle,
+} from 'cdktf';
 import type { Construct } from 'constructs';
-import { parseFlags, runCli, UsageError } from '../bin/cli';
+import { CliFailure, parseFlags, runCli, UsageError } from '../bin/cli';
 import { withoutTokenStackTraces } from '../stacks/token-stack-traces';
 
 /** Makes one resource; `value` fills one string argument and is a cross-stack reference for some resources. */
@@ -243,18 +258,343 @@ function* referencesOf(name: string, uses: readonly CrossStackUse[], resourcesOf
   return undefined;
 }
 
-const USAGE = `Usage: npx tsx bench/baseline.ts --shape <shape.json> --outdir <dir>
+type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+type JsonObject = { [key: string]: JsonValue };
+
+/** The project's synth output: every stack's Terraform JSON, in manifest order. */
+export interface SynthOutput {
+  readonly stacks: readonly { readonly name: string; readonly terraform: JsonObject }[];
+}
+
+/** Reads manifest.json and every stack's cdk.tf.json of a synth output directory. */
+export function readSynthOutput(dir: string): SynthOutput {
+  const manifestFile = path.join(dir, 'manifest.json');
+  if (!existsSync(manifestFile)) throw new CliFailure(`${dir}: no manifest.json; give the directory a synth wrote (npm run synth writes cdktf.out)`);
+  const manifest = record(readJson(manifestFile).stacks);
+  return {
+    stacks: Object.entries(manifest).map(([name, entry]) => ({
+      name,
+      terraform: JSON.parse(readFileSync(path.join(dir, String(record(entry).synthesizedStackPath)), 'utf8')) as JsonObject,
+    })),
+  };
+}
+
+/** cdktf's metadata key, at the top of a stack and in every block: not Terraform configuration. */
+const METADATA_KEY = '//';
+const TOP_LEVEL_BLOCKS = new Set([METADATA_KEY, 'terraform', 'provider', 'resource', 'data', 'output']);
+const REMOTE_STATE_PREFIX = 'cross-stack-reference-input-';
+const CROSS_STACK_OUTPUT_PREFIX = 'cross-stack-output-';
+/** A read of another stack's output, with the `${` and `}` around it when it is a whole interpolation. */
+const REMOTE_READ = /(\$\{)?data\.terraform_remote_state\.cross-stack-reference-input-([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)(\})?/g;
+
+function isObject(value: JsonValue | undefined): value is JsonObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function objectAt(value: JsonValue | undefined, where: string): JsonObject {
+  if (value === undefined) return {};
+  if (!isObject(value)) throw new CliFailure(`${where} is not an object`);
+  return value;
+}
+
+/**
+ * A stack that knows its backend. cdktf otherwise finds it by walking every construct of
+ * the producing stack for each stack that reads its outputs, quadratic in tenants; the
+ * project's stacks carry the same fix (stacks/platform-stack.ts), so leaving it out would
+ * charge the baseline a cost the project does not pay.
+ */
+class KnownBackendStack extends TerraformStack {
+  knownBackend: S3Backend | undefined;
+
+  override ensureBackendExists(): TerraformBackend {
+    return this.knownBackend ?? super.ensureBackendExists();
+  }
+}
+
+/**
+ * A cross-stack reference rendered as in the project's output: `${...}` where it is a whole
+ * interpolation, bare inside an expression (`${jsonencode({... = data....})}`). cdktf
+ * chooses by `context.suppressBraces`, which its escape tracking in a literal string resets
+ * at the first `}` inside `${...}`, so the choice is made here from the project's text.
+ */
+class RenderedReference implements IResolvable {
+  readonly creationStack: string[] = [];
+
+  constructor(
+    private readonly reference: IResolvable,
+    private readonly braces: boolean,
+  ) {}
+
+  resolve(context: IResolveContext): unknown {
+    context.suppressBraces = !this.braces;
+    return this.reference.resolve(context);
+  }
+
+  toString(): string {
+    return Token.asString(this);
+  }
+}
+
+/**
+ * A value that replaces what the minimal constructor arguments set for the same attribute:
+ * cdktf merges an override into the class's value (objects key by key, arrays appended),
+ * but takes a token as it is.
+ */
+class Replacement implements IResolvable {
+  readonly creationStack: string[] = [];
+
+  constructor(private readonly value: unknown) {}
+
+  resolve(): unknown {
+    return this.value;
+  }
+
+  toString(): string {
+    return Token.asString(this);
+  }
+}
+
+const PROVIDER_CLASSES: Readonly<Record<string, (scope: Construct, id: string, alias: string | undefined) => TerraformProvider>> = {
+  aws: (s, id, alias) => new AwsProvider(s, id, { alias }),
+  kubernetes: (s, id, alias) => new KubernetesProvider(s, id, { alias }),
+};
+
+/** Reads of other stacks' outputs: a new token for the producing resource's attribute per use, as a program would write it. */
+type RemoteRead = (producer: string, output: string) => IResolvable;
+
+interface DeclaredStack {
+  readonly name: string;
+  readonly stack: KnownBackendStack;
+  readonly terraform: JsonObject;
+  readonly providerBlocks: readonly (readonly [TerraformProvider, JsonObject])[];
+  /** By the name resources give in `provider`: `aws`, `aws.platform`. */
+  readonly providers: ReadonlyMap<string, TerraformProvider>;
+  /** By Terraform address: `aws_s3_bucket.models_1A2B3C4D`. */
+  readonly resources: ReadonlyMap<string, TerraformResource>;
+  /** Cross-stack output name to the identifier it exports (`aws_eks_cluster.cluster_A4C38409.name`). */
+  readonly crossStackOutputs: ReadonlyMap<string, string>;
+}
+
+/**
+ * Adds to `app` one stack per stack of the project's output that synthesizes the same
+ * Terraform: the same backend and provider blocks; every resource of the same provider
+ * class under the same name, with the project's attribute values set by escape hatches
+ * over minimal constructor arguments and its meta-arguments set as a program sets them;
+ * every read of another stack's output a token of the producing resource's attribute, so
+ * that cdktf makes the outputs and remote-state data sources as it does for the project.
+ *
+ * References within a stack stay the literal text of the project's output: cheaper for
+ * cdktf than tokens, which keeps the baseline fast and the ratio against it conservative.
+ */
+export function buildSameOutput(app: App, synth: SynthOutput): void {
+  const declared = synth.stacks.map(({ name, terraform }) => declareStack(app, name, terraform));
+  const byName = new Map(declared.map((stack) => [stack.name, stack]));
+  const minimalArguments = new Map<string, ReadonlySet<string>>();
+  for (const stack of declared) fillStack(stack, byName, minimalArguments);
+}
+
+/** The stack, its backend, providers and resources (named), and what it exports; values come once every stack exists. */
+function declareStack(app: App, name: string, terraform: JsonObject): DeclaredStack {
+  const where = `stack ${name}`;
+  for (const key of Object.keys(terraform)) {
+    if (!TOP_LEVEL_BLOCKS.has(key)) throw new CliFailure(`${where}: the same-output baseline does not reproduce top-level '${key}' blocks; add them to buildSameOutput in bench/baseline.ts`);
+  }
+  const stack = new KnownBackendStack(app, name);
+  stack.knownBackend = declareBackend(stack, objectAt(terraform.terraform, `${where}: terraform`), where);
+
+  const providerBlocks: [TerraformProvider, JsonObject][] = [];
+  const providers = new Map<string, TerraformProvider>();
+  for (const [type, blocks] of Object.entries(objectAt(terraform.provider, `${where}: provider`))) {
+    const make = PROVIDER_CLASSES[type];
+    if (!make) throw new CliFailure(`${where}: no baseline class for provider '${type}'; add it to PROVIDER_CLASSES in bench/baseline.ts`);
+    for (const block of Array.isArray(blocks) ? blocks : [blocks]) {
+      const body = objectAt(block, `${where}: provider ${type}`);
+      const alias = typeof body.alias === 'string' ? body.alias : undefined;
+      const provider = make(stack, `${type}.${alias ?? 'default'}`, alias);
+      providers.set(alias ? `${type}.${alias}` : type, provider);
+      providerBlocks.push([provider, body]);
+    }
+  }
+
+  const resources = new Map<string, TerraformResource>();
+  for (const [type, byName] of Object.entries(objectAt(terraform.resource, `${where}: resource`))) {
+    const factory = RESOURCE_FACTORIES[type];
+    if (!factory) throw new CliFailure(`${where}: no baseline class for resource type '${type}'; add it to RESOURCE_FACTORIES in bench/baseline.ts`);
+    for (const resourceName of Object.keys(objectAt(byName, `${where}: resource ${type}`))) {
+      const resource = factory(stack, `${type}.${resourceName}`, resourceName);
+      resource.overrideLogicalId(resourceName);
+      resources.set(`${type}.${resourceName}`, resource);
+    }
+  }
+
+  // cdktf makes the remote-state data sources from the reads of other stacks' outputs.
+  for (const [type, byName] of Object.entries(objectAt(terraform.data, `${where}: data`))) {
+    const unknown = type === 'terraform_remote_state' ? Object.keys(objectAt(byName, `${where}: data ${type}`)).find((n) => !n.startsWith(REMOTE_STATE_PREFIX)) : type;
+    if (unknown !== undefined) throw new CliFailure(`${where}: the same-output baseline reproduces only cdktf's cross-stack remote states, not data '${unknown}'; add it to declareStack in bench/baseline.ts`);
+  }
+
+  const crossStackOutputs = new Map<string, string>();
+  for (const [outputName, output] of Object.entries(objectAt(terraform.output, `${where}: output`))) {
+    const value = objectAt(output, `${where}: output ${outputName}`).value;
+    const identifier = typeof value === 'string' ? /^\$\{([^{}]+)\}$/.exec(value)?.[1] : undefined;
+    if (!outputName.startsWith(CROSS_STACK_OUTPUT_PREFIX) || identifier === undefined) {
+      throw new CliFailure(`${where}: the same-output baseline reproduces only cdktf's cross-stack outputs, not output '${outputName}'; add it to declareStack in bench/baseline.ts`);
+    }
+    crossStackOutputs.set(outputName, identifier);
+  }
+  return { name, stack, terraform, providerBlocks, providers, resources, crossStackOutputs };
+}
+
+/**
+ * The S3 backend with the arguments the project passes to S3Backend
+ * (stacks/platform-stack.ts), which cdktf also writes into the remote-state data sources
+ * of the stacks that read this one; any other setting as the project's override.
+ */
+function declareBackend(stack: KnownBackendStack, terraform: JsonObject, where: string): S3Backend {
+  // cdktf writes required_providers from the providers.
+  const unknown = Object.keys(terraform).find((key) => key !== 'backend' && key !== 'required_providers');
+  if (unknown) throw new CliFailure(`${where}: the same-output baseline does not reproduce terraform.${unknown}; add it to declareBackend in bench/baseline.ts`);
+  const backends = objectAt(terraform.backend, `${where}: terraform.backend`);
+  const s3 = backends.s3;
+  if (!isObject(s3) || Object.keys(backends).length !== 1) throw new CliFailure(`${where}: the same-output baseline knows only the S3 backend`);
+  const { bucket, key, region, encrypt, ...settings } = s3;
+  if (typeof bucket !== 'string' || typeof key !== 'string' || typeof region !== 'string') throw new CliFailure(`${where}: the S3 backend has no bucket, key or region`);
+  const backend = new S3Backend(stack, { bucket, key, region, encrypt: typeof encrypt === 'boolean' ? encrypt : undefined });
+  for (const [setting, value] of Object.entries(settings)) stack.addOverride(`terraform.backend.s3.${setting}`, value);
+  return backend;
+}
+
+/** Sets every value of the stack's provider blocks and resources, and declares its cross-stack outputs. */
+function fillStack(declared: DeclaredStack, stacks: ReadonlyMap<string, DeclaredStack>, minimalArguments: Map<string, ReadonlySet<string>>): void {
+  const where = `stack ${declared.name}`;
+  // Declared up front as the project's producing stacks do, so that outputs no stack reads are kept too.
+  for (const identifier of declared.crossStackOutputs.values()) declared.stack.registerOutgoingCrossStackReference(identifier);
+
+  const read: RemoteRead = (producerName, outputName) => {
+    const producer = stacks.get(producerName);
+    const identifier = producer?.crossStackOutputs.get(outputName);
+    if (!producer || identifier === undefined) throw new CliFailure(`${where} reads output '${outputName}' of stack '${producerName}', which that stack does not declare`);
+    const [type, resourceName] = identifier.split('.', 2);
+    const resource = producer.resources.get(`${type}.${resourceName}`);
+    if (!resource) throw new CliFailure(`stack ${producerName}: output '${outputName}' exports '${identifier}', which is not a resource of the stack`);
+    return resource.interpolationForAttribute(identifier.slice(type.length + resourceName.length + 2));
+  };
+
+  for (const [provider, body] of declared.providerBlocks) {
+    for (const [key, value] of Object.entries(body)) if (key !== 'alias') provider.addOverride(key, withReferences(value, read));
+  }
+
+  for (const [type, byName] of Object.entries(objectAt(declared.terraform.resource, `${where}: resource`))) {
+    for (const [resourceName, body] of Object.entries(objectAt(byName, `${where}: resource ${type}`))) {
+      const address = `${type}.${resourceName}`;
+      const resource = declared.resources.get(address)!;
+      let minimal = minimalArguments.get(type);
+      if (!minimal) {
+        minimal = argumentsOf(resource);
+        minimalArguments.set(type, minimal);
+      }
+      const attributes = objectAt(body, `${where}: ${address}`);
+      for (const key of minimal) if (!(key in attributes)) resource.addOverride(key, undefined);
+      for (const [key, value] of Object.entries(attributes)) {
+        if (key === METADATA_KEY) continue;
+        if (key === 'provider') resource.provider = declared.providers.get(String(value)) ?? fail(`${where}: ${address} names provider '${String(value)}', which the stack has not`);
+        else if (key === 'depends_on') resource.dependsOn = dependenciesOf(value, declared.resources, `${where}: ${address}`);
+        else if (key === 'lifecycle') resource.lifecycle = lifecycleOf(value, `${where}: ${address}`);
+        else {
+          const rendered = withReferences(value, read);
+          resource.addOverride(key, minimal.has(key) && typeof rendered === 'object' && rendered !== null ? new Replacement(rendered) : rendered);
+        }
+      }
+    }
+  }
+}
+
+function fail(message: string): never {
+  throw new CliFailure(message);
+}
+
+/** The top-level arguments a resource's constructor arguments set (before any override). */
+function argumentsOf(resource: TerraformResource): ReadonlySet<string> {
+  const synthesized = resource.toTerraform() as { resource: Record<string, Record<string, Record<string, unknown>>> };
+  const body = synthesized.resource[resource.terraformResourceType][resource.friendlyUniqueId];
+  return new Set(Object.keys(body).filter((key) => key !== METADATA_KEY && body[key] !== undefined));
+}
+
+function dependenciesOf(value: JsonValue, resources: ReadonlyMap<string, TerraformResource>, where: string): string[] {
+  if (!Array.isArray(value)) fail(`${where}: depends_on is not a list`);
+  return value.map((address) => dependable(resources.get(String(address)) ?? fail(`${where}: depends on '${String(address)}', which is not a resource of the stack`)));
+}
+
+function lifecycleOf(value: JsonValue, where: string): TerraformResourceLifecycle {
+  const lifecycle: { preventDestroy?: boolean; createBeforeDestroy?: boolean; ignoreChanges?: string[] | 'all' } = {};
+  for (const [key, setting] of Object.entries(objectAt(value, `${where}: lifecycle`))) {
+    if (key === 'prevent_destroy' && typeof setting === 'boolean') lifecycle.preventDestroy = setting;
+    else if (key === 'create_before_destroy' && typeof setting === 'boolean') lifecycle.createBeforeDestroy = setting;
+    else if (key === 'ignore_changes' && setting === 'all') lifecycle.ignoreChanges = setting;
+    else if (key === 'ignore_changes' && Array.isArray(setting)) lifecycle.ignoreChanges = setting.map(String);
+    else fail(`${where}: the same-output baseline does not reproduce lifecycle.${key}; add it to lifecycleOf in bench/baseline.ts`);
+  }
+  return lifecycle;
+}
+
+/** The value with every read of another stack's output made a token; everything else as it is. */
+function withReferences(value: JsonValue, read: RemoteRead): unknown {
+  if (typeof value === 'string') return value.includes('data.terraform_remote_state.') ? stringWithReferences(value, read) : value;
+  if (Array.isArray(value)) return value.map((item) => withReferences(item, read));
+  if (isObject(value)) {
+    const result: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) result[key] = withReferences(item, read);
+    return result;
+  }
+  return value;
+}
+
+function stringWithReferences(text: string, read: RemoteRead): string {
+  let result = '';
+  let last = 0;
+  for (const match of text.matchAll(REMOTE_READ)) {
+    const [whole, open, producer, output, close] = match;
+    const braces = open !== undefined && close !== undefined;
+    const token = Token.asString(new RenderedReference(read(producer, output), braces));
+    result += text.slice(last, match.index) + (braces ? token : `${open ?? ''}${token}${close ?? ''}`);
+    last = match.index + whole.length;
+  }
+  return result + text.slice(last);
+}
+
+const USAGE = `Usage: npx tsx bench/baseline.ts --same-output-of <synth dir> --outdir <dir>
+       npx tsx bench/baseline.ts --shape <shape.json> --outdir <dir>
        npx tsx bench/baseline.ts --shape-of <synth dir> --write-shape <shape.json>
 
-The benchmark's baseline: a plain cdktf program that synthesizes the stacks described by
-the shape file (stacks, resource counts per type, providers, cross-stack references; made
-from the project's synth output with --shape-of) with minimal arguments and none of the
-project's layers. npm run bench runs it; run it by hand to inspect its output.`;
+The benchmark's baselines: plain cdktf programs with none of the project's layers.
+--same-output-of synthesizes the same Terraform as the project's synth output in <synth
+dir> (reading it is part of the run; its time is in the result line). --shape
+synthesizes the stacks described by a shape file (stacks, resource counts per type,
+providers, cross-stack references; made from a synth output with --shape-of) with
+minimal arguments. npm run bench runs both; run them by hand to inspect their output.`;
 
-/** The baseline command: writes a shape file, or synthesizes one. */
+/** Synthesizes with cdktf's token stack traces off, as the project's synth does, so that the ratio compares the layers, not this setting. */
+function synthesizePlain(outdir: string, build: (app: App) => void): void {
+  withoutTokenStackTraces(() => {
+    const app = new App({ outdir, skipValidation: false });
+    build(app);
+    app.synth();
+  });
+}
+
+/** The baseline command: writes a shape file, or synthesizes one of the two baselines. */
 function main(args: string[]): string {
-  const { flags, positional } = parseFlags(args, ['shape', 'outdir', 'shape-of', 'write-shape']);
+  const { flags, positional } = parseFlags(args, ['shape', 'outdir', 'shape-of', 'write-shape', 'same-output-of']);
   if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
+  if (flags['same-output-of']) {
+    if (!flags.outdir) throw new UsageError('--same-output-of needs --outdir <dir>');
+    if (flags.shape || flags['shape-of']) throw new UsageError('--same-output-of goes without --shape and --shape-of');
+    const started = process.hrtime.bigint();
+    const synth = readSynthOutput(flags['same-output-of']);
+    const readSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    synthesizePlain(flags.outdir, (app) => buildSameOutput(app, synth));
+    return `ok: synthesized ${synth.stacks.length} stacks with the Terraform of ${flags['same-output-of']} into ${flags.outdir} (input read in ${readSeconds.toFixed(1)} s)`;
+  }
   if (flags['shape-of']) {
     if (!flags['write-shape']) throw new UsageError('--shape-of needs --write-shape <file>');
     const shape = shapeOfSynth(flags['shape-of']);
@@ -263,12 +603,7 @@ function main(args: string[]): string {
   }
   if (!flags.shape || !flags.outdir) throw new UsageError('--shape and --outdir are both required');
   const shape = JSON.parse(readFileSync(flags.shape, 'utf8')) as SynthShape;
-  // The same setting as the project's synth, so that the ratio compares the layers, not this setting.
-  withoutTokenStackTraces(() => {
-    const app = new App({ outdir: flags.outdir, skipValidation: false });
-    buildBaseline(app, shape);
-    app.synth();
-  });
+  synthesizePlain(flags.outdir, (app) => buildBaseline(app, shape));
   return `ok: synthesized ${shape.stacks.length} baseline stacks into ${flags.outdir}`;
 }
 

@@ -1,14 +1,15 @@
 /**
  * `npm run bench`: how validate, synth, plan review and the isolation proof scale with the
- * number of tenants, against a plain cdktf baseline, written to bench/results.md.
+ * number of tenants, against plain cdktf baselines, written to bench/results.md.
  *
  * Every measurement is its own process (the command's script as main module, with
  * bench/run-phase.ts preloaded to report), so module loading is counted and peak RSS is
  * that command's alone. Each figure is the median of `--runs` runs; synth and baseline
- * runs alternate, and the overhead ratio is the median of the ratios of runs made side by
- * side, so a change in machine load hits both. The time per tenant leaves out the fixed
- * cost (a synth of no tenants: start-up, module loading, the platform stacks), so that a
- * quadratic step shows instead of being averaged away.
+ * runs alternate (project, same-output baseline, minimal-argument baseline), and the
+ * overhead ratio is the median of the ratios of runs made side by side, so a change in
+ * machine load hits both. The time per tenant leaves out the fixed cost (a synth of no
+ * tenants: start-up, module loading, the platform stacks), so that a quadratic step shows
+ * instead of being averaged away.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,9 +33,11 @@ const USAGE = `Usage: npm run bench -- [--sizes 10,100,1000] [--runs 3] [--resul
 Generates N tenants (training teams with spot GPU pools and three buckets, inference teams
 with adopted accounts and on-demand pools, CPU-only teams) in a temporary directory and
 measures, for each N: validate; synth of every stack (time, CPU, peak RSS, per tenant) and
-the same synth by a plain cdktf baseline (bench/baseline.ts); plan review of N against N+1
-tenants; the isolation proof. A synth of no tenants gives the fixed cost that the time per
-tenant leaves out. Each figure is the median of --runs runs, each run a fresh process.
+the same synth by two plain cdktf baselines (bench/baseline.ts): one writing the same
+Terraform as the project (the overhead ratio), one with minimal arguments (shown for
+information); plan review of N against N+1 tenants; the isolation proof. A synth of no
+tenants gives the fixed cost that the time per tenant leaves out. Each figure is the
+median of --runs runs, each run a fresh process.
 Progress goes to standard error; the tables go to --results.
 
 Options:
@@ -55,15 +58,25 @@ interface Measurement {
   readonly result: string;
 }
 
-interface SizeResult {
-  readonly tenants: number;
+/** What one synth output holds, to show that the baselines match the project. */
+interface OutputCounts {
   readonly stacks: number;
   readonly resources: number;
-  readonly baselineResources: number;
-  readonly remoteUses: { readonly project: number; readonly baseline: number };
+  /** Uses of remote-state outputs. */
+  readonly remoteUses: number;
+  /** Bytes of all cdk.tf.json files. */
+  readonly bytes: number;
+}
+
+interface SizeResult {
+  readonly tenants: number;
+  readonly counts: { readonly project: OutputCounts; readonly sameOutput: OutputCounts; readonly minimal: OutputCounts };
   readonly validate: readonly Measurement[];
   readonly synth: readonly Measurement[];
-  readonly baseline: readonly Measurement[];
+  /** The same-output baseline: the overhead ratio is judged against it. */
+  readonly sameOutput: readonly Measurement[];
+  /** The minimal-argument baseline, for information. */
+  readonly minimal: readonly Measurement[];
   readonly planReview: readonly Measurement[];
   readonly proof: readonly Measurement[];
 }
@@ -144,18 +157,29 @@ async function repeat(runs: number, label: string, progress: Progress, measure: 
   return results;
 }
 
-/** Resources and uses of remote-state outputs in a synth output, to show that the baseline matches the project. */
-function countOutput(dir: string): { stacks: number; resources: number; remoteUses: number } {
+/** Resources, uses of remote-state outputs and bytes of a synth output, to show that the baselines match the project. */
+function countOutput(dir: string): OutputCounts {
   const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { synthesizedStackPath: string }> };
   let resources = 0;
   let remoteUses = 0;
+  let bytes = 0;
   for (const stack of Object.values(manifest.stacks)) {
     const text = readFileSync(path.join(dir, stack.synthesizedStackPath), 'utf8');
     const json = JSON.parse(text) as { resource?: Record<string, Record<string, unknown>> };
     for (const byName of Object.values(json.resource ?? {})) resources += Object.keys(byName).length;
     remoteUses += text.match(/data\.terraform_remote_state\.[^.]+\.outputs\./g)?.length ?? 0;
+    bytes += Buffer.byteLength(text);
   }
-  return { stacks: Object.keys(manifest.stacks).length, resources, remoteUses };
+  return { stacks: Object.keys(manifest.stacks).length, resources, remoteUses, bytes };
+}
+
+/** Both baselines' arguments: the same-output one reads the project's output, the minimal one its shape. */
+function baselineArgs(projectOut: string, shapeFile: string, sameOutputOut: string, minimalOut: string) {
+  return { sameOutput: ['--same-output-of', projectOut, '--outdir', sameOutputOut], minimal: ['--shape', shapeFile, '--outdir', minimalOut] };
+}
+
+function ratio(project: Measurement, baseline: Measurement): string {
+  return (project.wallMs / baseline.wallMs).toFixed(2);
 }
 
 async function measureSize(n: number, runs: number, workRoot: string, progress: Progress): Promise<SizeResult> {
@@ -164,8 +188,10 @@ async function measureSize(n: number, runs: number, workRoot: string, progress: 
   const nextTenants = path.join(work, 'tenants-next');
   const out = path.join(work, 'synth');
   const nextOut = path.join(work, 'synth-next');
-  const baselineOut = path.join(work, 'baseline');
+  const sameOutputOut = path.join(work, 'baseline-same-output');
+  const minimalOut = path.join(work, 'baseline-minimal');
   const shapeFile = path.join(work, 'shape.json');
+  const args = baselineArgs(out, shapeFile, sameOutputOut, minimalOut);
   generateTenants(n, tenants);
   generateTenants(n + 1, nextTenants);
   progress(`N=${n}: generated ${n} and ${n + 1} tenant files in ${work}`);
@@ -174,21 +200,22 @@ async function measureSize(n: number, runs: number, workRoot: string, progress: 
   const validate = await repeat(runs, `N=${n}: validate`, progress, () => runPhase('validate', [], config));
 
   const synth: Measurement[] = [];
-  const baseline: Measurement[] = [];
+  const sameOutput: Measurement[] = [];
+  const minimal: Measurement[] = [];
   for (let i = 0; i < runs; i++) {
     const project = await runPhase('synth', [], { ...config, CDKTF_OUTDIR: out });
     if (i === 0) writeFileSync(shapeFile, JSON.stringify(shapeOfSynth(out)));
-    mkdirSync(baselineOut, { recursive: true });
-    const plain = await runPhase('baseline', ['--shape', shapeFile, '--outdir', baselineOut], {});
+    const same = await runPhase('baseline', args.sameOutput, {});
+    const plain = await runPhase('baseline', args.minimal, {});
     progress(
       `N=${n}: synth run ${i + 1}/${runs}: ${seconds(project.wallMs)}, peak RSS ${bytes(project.outcome.maxRssKb * 1024)}; ` +
-        `baseline ${seconds(plain.wallMs)}, ratio ${(project.wallMs / plain.wallMs).toFixed(2)}`,
+        `same-output baseline ${seconds(same.wallMs)}, ratio ${ratio(project, same)}; minimal baseline ${seconds(plain.wallMs)}, ratio ${ratio(project, plain)}`,
     );
     synth.push(project);
-    baseline.push(plain);
+    sameOutput.push(same);
+    minimal.push(plain);
   }
-  const projectCounts = countOutput(out);
-  const baselineCounts = countOutput(baselineOut);
+  const counts = { project: countOutput(out), sameOutput: countOutput(sameOutputOut), minimal: countOutput(minimalOut) };
 
   progress(`N=${n}: synthesizing ${n + 1} tenants for the plan review`);
   await runPhase('synth', [], { PLATFORM_CONFIG: PLATFORM_FILE, TENANTS_DIR: nextTenants, CDKTF_OUTDIR: nextOut });
@@ -197,51 +224,45 @@ async function measureSize(n: number, runs: number, workRoot: string, progress: 
     runPhase('plan-review', ['--base', out, '--head', nextOut, '--out', path.join(work, 'review.md'), '--platform', PLATFORM_FILE], {}, [0, 1]),
   );
   const proof = await repeat(runs, `N=${n}: isolation proof`, progress, () => runPhase('prove-isolation', ['--synth', out], {}));
-  return {
-    tenants: n,
-    stacks: projectCounts.stacks,
-    resources: projectCounts.resources,
-    baselineResources: baselineCounts.resources,
-    remoteUses: { project: projectCounts.remoteUses, baseline: baselineCounts.remoteUses },
-    validate,
-    synth,
-    baseline,
-    planReview,
-    proof,
-  };
+  return { tenants: n, counts, validate, synth, sameOutput, minimal, planReview, proof };
 }
 
 /** The same synth with no tenant files: start-up, module loading and the three platform stacks. */
 interface FixedCost {
   readonly synth: readonly Measurement[];
-  readonly baseline: readonly Measurement[];
+  readonly sameOutput: readonly Measurement[];
+  readonly minimal: readonly Measurement[];
 }
 
 async function measureFixedCost(runs: number, workRoot: string, progress: Progress): Promise<FixedCost> {
   const work = path.join(workRoot, 'n0');
   const tenants = path.join(work, 'tenants');
   const out = path.join(work, 'synth');
-  const baselineOut = path.join(work, 'baseline');
   const shapeFile = path.join(work, 'shape.json');
+  const args = baselineArgs(out, shapeFile, path.join(work, 'baseline-same-output'), path.join(work, 'baseline-minimal'));
   mkdirSync(tenants, { recursive: true });
-  mkdirSync(baselineOut, { recursive: true });
   const config = { PLATFORM_CONFIG: PLATFORM_FILE, TENANTS_DIR: tenants, CDKTF_OUTDIR: out };
   // Untimed: the first run of each script fills tsx's compile cache and the file cache.
   progress('warming up (one untimed run of each command)');
   await runPhase('validate', [], config);
   await runPhase('synth', [], config);
   writeFileSync(shapeFile, JSON.stringify(shapeOfSynth(out)));
-  await runPhase('baseline', ['--shape', shapeFile, '--outdir', baselineOut], {});
+  await runPhase('baseline', args.sameOutput, {});
+  await runPhase('baseline', args.minimal, {});
   await runPhase('plan-review', ['--help'], {});
   await runPhase('prove-isolation', ['--help'], {});
   const synth: Measurement[] = [];
-  const baseline: Measurement[] = [];
+  const sameOutput: Measurement[] = [];
+  const minimal: Measurement[] = [];
   for (let i = 0; i < runs; i++) {
     synth.push(await runPhase('synth', [], config));
-    baseline.push(await runPhase('baseline', ['--shape', shapeFile, '--outdir', baselineOut], {}));
-    progress(`N=0 (fixed cost): synth run ${i + 1}/${runs}: ${seconds(synth[i].wallMs)}; baseline ${seconds(baseline[i].wallMs)}`);
+    sameOutput.push(await runPhase('baseline', args.sameOutput, {}));
+    minimal.push(await runPhase('baseline', args.minimal, {}));
+    progress(
+      `N=0 (fixed cost): synth run ${i + 1}/${runs}: ${seconds(synth[i].wallMs)}; same-output baseline ${seconds(sameOutput[i].wallMs)}; minimal baseline ${seconds(minimal[i].wallMs)}`,
+    );
   }
-  return { synth, baseline };
+  return { synth, sameOutput, minimal };
 }
 
 /** Synth time per tenant beyond the fixed cost, by wall or CPU time. */
@@ -262,12 +283,13 @@ function targets(results: readonly SizeResult[], fixed: FixedCost, npmTestMs: nu
   const r = i1000 >= 0 ? results[i1000] : undefined;
   const notMeasured = (what: string): Target => ({ name: what, measured: 'not measured (include 1000 in --sizes)', met: undefined });
   const list: Target[] = [];
+  const ratioName = 'synth of 1,000 tenants: overhead ratio against the same-output baseline ≤ 1.5';
   if (r) {
-    const ratios = r.synth.map((run, i) => run.wallMs / r.baseline[i].wallMs);
-    list.push({ name: 'synth of 1,000 tenants: overhead ratio against the baseline ≤ 1.5', measured: median(ratios).toFixed(2), met: median(ratios) <= 1.5 });
+    const ratios = r.synth.map((run, i) => run.wallMs / r.sameOutput[i].wallMs);
+    list.push({ name: ratioName, measured: median(ratios).toFixed(2), met: median(ratios) <= 1.5 });
     list.push({ name: 'synth of 1,000 tenants: peak RSS < 2 GiB', measured: bytes(rss(r.synth)), met: rss(r.synth) < 2 * GIB });
   } else {
-    list.push(notMeasured('synth of 1,000 tenants: overhead ratio against the baseline ≤ 1.5'), notMeasured('synth of 1,000 tenants: peak RSS < 2 GiB'));
+    list.push(notMeasured(ratioName), notMeasured('synth of 1,000 tenants: peak RSS < 2 GiB'));
   }
   const linearName = 'synth time per tenant at N = 1,000 within 1.2× of N = 100 (CPU time, fixed cost left out)';
   if (r && i100 >= 0) {
@@ -333,22 +355,36 @@ function renderResults(results: readonly SizeResult[], fixed: FixedCost, runs: n
   lines.push('');
   lines.push('### Synth (organization + shared + shared-k8s + one stack per tenant)');
   lines.push('');
-  lines.push('| Tenants | Stacks | Resources | Synth | CPU | Peak RSS | Per tenant | Per tenant, CPU | Baseline | Baseline CPU | Baseline RSS | Overhead ratio | Ratio, CPU |');
-  lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-  const row = (tenants: number, stacks: string, resources: string, synth: readonly Measurement[], baseline: readonly Measurement[], per: string, perCpu: string) => {
-    const ratios = synth.map((run, j) => run.wallMs / baseline[j].wallMs);
-    const cpuRatios = synth.map((run, j) => run.outcome.cpuMs / baseline[j].outcome.cpuMs);
+  lines.push(
+    '| Tenants | Stacks | Resources | Synth | CPU | Peak RSS | Per tenant | Per tenant, CPU | Same-output baseline | Its CPU | Its RSS | Overhead ratio | Ratio, CPU | Minimal baseline | Ratio to minimal |',
+  );
+  lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const sideBySide = (synth: readonly Measurement[], baseline: readonly Measurement[], time: (run: Measurement) => number) =>
+    median(synth.map((run, j) => time(run) / time(baseline[j]))).toFixed(2);
+  const row = (tenants: number, stacks: string, resources: string, runs: FixedCost, per: string, perCpu: string) => {
+    const { synth, sameOutput, minimal } = runs;
     lines.push(
       `| ${tenants.toLocaleString('en-US')} | ${stacks} | ${resources} | ${seconds(wall(synth))} | ${seconds(cpu(synth))} | ${bytes(rss(synth))} | ${per} | ${perCpu} | ` +
-        `${seconds(wall(baseline))} | ${seconds(cpu(baseline))} | ${bytes(rss(baseline))} | ${median(ratios).toFixed(2)} | ${median(cpuRatios).toFixed(2)} |`,
+        `${seconds(wall(sameOutput))} | ${seconds(cpu(sameOutput))} | ${bytes(rss(sameOutput))} | ${sideBySide(synth, sameOutput, (run) => run.wallMs)} | ` +
+        `${sideBySide(synth, sameOutput, (run) => run.outcome.cpuMs)} | ${seconds(wall(minimal))} | ${sideBySide(synth, minimal, (run) => run.wallMs)} |`,
     );
   };
-  row(0, '3', '–', fixed.synth, fixed.baseline, '–', '–');
+  row(0, '3', '–', fixed, '–', '–');
   for (const r of results) {
-    row(r.tenants, r.stacks.toLocaleString('en-US'), r.resources.toLocaleString('en-US'), r.synth, r.baseline, `${perTenant(r, fixed, wall).toFixed(0)} ms`, `${perTenant(r, fixed, cpu).toFixed(0)} ms`);
+    row(
+      r.tenants,
+      r.counts.project.stacks.toLocaleString('en-US'),
+      r.counts.project.resources.toLocaleString('en-US'),
+      r,
+      `${perTenant(r, fixed, wall).toFixed(0)} ms`,
+      `${perTenant(r, fixed, cpu).toFixed(0)} ms`,
+    );
   }
   lines.push('');
-  lines.push('Per tenant: (synth of N tenants − synth of none) / N. Overhead ratio: project / baseline, median of the ratios of runs made side by side.');
+  lines.push(
+    'Per tenant: (synth of N tenants − synth of none) / N. Overhead ratio: project / same-output baseline (the same Terraform by plain cdktf), median of the ratios of runs made side by side. ' +
+      'Ratio to minimal: project / minimal-argument baseline, for information (docs/scale.md, "The baselines").',
+  );
   lines.push('');
   lines.push('### Other commands');
   lines.push('');
@@ -366,18 +402,24 @@ function renderResults(results: readonly SizeResult[], fixed: FixedCost, runs: n
   lines.push('|---|---:|:---:|');
   for (const target of targets(results, fixed, npmTestMs)) lines.push(`| ${target.name} | ${target.measured} | ${target.met === undefined ? '–' : target.met ? 'yes' : '**no**'} |`);
   lines.push('');
-  lines.push('### Comparability of the baseline');
+  lines.push('### Comparability of the baselines');
   lines.push('');
-  lines.push('| Tenants | Resources (project / baseline) | Uses of cross-stack outputs (project / baseline) |');
-  lines.push('|---:|---:|---:|');
+  lines.push('Each figure as project / same-output baseline / minimal baseline.');
+  lines.push('');
+  lines.push('| Tenants | Resources | Uses of cross-stack outputs | Output (MB) |');
+  lines.push('|---:|---:|---:|---:|');
+  const three = (r: SizeResult, figure: (counts: OutputCounts) => string) => [r.counts.project, r.counts.sameOutput, r.counts.minimal].map(figure).join(' / ');
   for (const r of results) {
-    lines.push(`| ${r.tenants.toLocaleString('en-US')} | ${r.resources.toLocaleString('en-US')} / ${r.baselineResources.toLocaleString('en-US')} | ${r.remoteUses.project.toLocaleString('en-US')} / ${r.remoteUses.baseline.toLocaleString('en-US')} |`);
+    lines.push(
+      `| ${r.tenants.toLocaleString('en-US')} | ${three(r, (c) => c.resources.toLocaleString('en-US'))} | ${three(r, (c) => c.remoteUses.toLocaleString('en-US'))} | ` +
+        `${three(r, (c) => (c.bytes / 1e6).toFixed(1))} |`,
+    );
   }
   lines.push('');
   lines.push('Last result lines of the largest size:');
   lines.push('');
   const last = results[results.length - 1];
-  for (const runs of [last.validate, last.synth, last.planReview, last.proof]) lines.push(`- \`${runs[runs.length - 1].result.replace(/`/g, "'")}\``);
+  for (const runs of [last.validate, last.synth, last.sameOutput, last.planReview, last.proof]) lines.push(`- \`${runs[runs.length - 1].result.replace(/`/g, "'")}\``);
   return lines.join('\n');
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdktf';
-import { buildBaseline, RESOURCE_FACTORIES, shapeOfSynth } from '../../bench/baseline';
+import { buildBaseline, buildSameOutput, readSynthOutput, RESOURCE_FACTORIES, shapeOfSynth, type SynthOutput } from '../../bench/baseline';
 import { tempDir } from '../support/config-fixtures';
 import { synthPlatform, type Synthesized } from '../support/synth';
 import { generateTenants } from '../support/tenant-generator';
@@ -27,6 +27,43 @@ function synthBaseline(project: Synthesized): string {
   return outdir;
 }
 
+function synthSameOutput(synth: SynthOutput): string {
+  const outdir = tempDir('mlp-same-output-');
+  const app = new App({ outdir });
+  buildSameOutput(app, synth);
+  app.synth();
+  return outdir;
+}
+
+type Json = Record<string, unknown>;
+
+function readStack(outdir: string, stack: string): Json {
+  return JSON.parse(readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as Json;
+}
+
+/** The stack without cdktf's metadata: the top-level "//" and the "//" of every block. */
+function withoutMetadata(stack: Json): Json {
+  const blocksWithout = (byType: unknown) =>
+    Object.fromEntries(
+      Object.entries(byType as Record<string, Record<string, Json>>).map(([type, byName]) => [
+        type,
+        Object.fromEntries(Object.entries(byName).map(([name, { ['//']: _metadata, ...body }]) => [name, body])),
+      ]),
+    );
+  const { ['//']: _metadata, resource, data, output, ...rest } = stack;
+  return {
+    ...rest,
+    ...(resource ? { resource: blocksWithout(resource) } : {}),
+    ...(data ? { data: blocksWithout(data) } : {}),
+    ...(output ? { output: blocksWithout({ output }).output } : {}),
+  };
+}
+
+function dependenciesOf(outdir: string): Record<string, string[]> {
+  const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { dependencies: string[] }> };
+  return Object.fromEntries(Object.entries(manifest.stacks).map(([name, stack]) => [name, stack.dependencies]));
+}
+
 describe('the benchmark baseline', () => {
   const tenantsDir = tempDir('mlp-baseline-tenants-');
   generateTenants(6, tenantsDir);
@@ -46,5 +83,40 @@ describe('the benchmark baseline', () => {
     const keyOf = (outdir: string, stack: string) =>
       (JSON.parse(readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as { terraform: { backend: { s3: { key: string } } } }).terraform.backend.s3.key;
     for (const stack of Object.keys(project.stacks)) expect(keyOf(baseline, stack)).toBe(keyOf(project.outdir, stack));
+  });
+
+  describe('with the same output', () => {
+    const sameOutput = synthSameOutput(readSynthOutput(project.outdir));
+
+    it("writes every stack as the project does, apart from cdktf's metadata", () => {
+      for (const stack of Object.keys(project.stacks)) expect(withoutMetadata(readStack(sameOutput, stack))).toEqual(withoutMetadata(readStack(project.outdir, stack)));
+    });
+
+    it('lists the same stacks with the same dependencies, which cdktf derives from cross-stack references', () => {
+      expect(dependenciesOf(sameOutput)).toEqual(dependenciesOf(project.outdir));
+    });
+
+    it("lets cdktf make the remote states from the references, without the project's data blocks", () => {
+      const input = readSynthOutput(project.outdir);
+      const withoutData = { stacks: input.stacks.map(({ name, terraform: { data: _data, ...terraform } }) => ({ name, terraform })) };
+      const outdir = synthSameOutput(withoutData);
+      const tenant = Object.keys(project.stacks).find((name) => name.startsWith('tenant-'))!;
+      expect(readStack(outdir, tenant).data).toEqual(readStack(project.outdir, tenant).data);
+    });
+
+    it('fails naming the resource type and the fix when a type has no provider class', () => {
+      const input = readSynthOutput(project.outdir);
+      const [first, ...rest] = input.stacks;
+      const unknown = { ...first.terraform, resource: { ...(first.terraform.resource as Json), aws_made_up_thing: { thing: { name: 'x' } } } };
+      expect(() => synthSameOutput({ stacks: [{ name: first.name, terraform: unknown }, ...rest] })).toThrow(
+        `stack ${first.name}: no baseline class for resource type 'aws_made_up_thing'; add it to RESOURCE_FACTORIES in bench/baseline.ts`,
+      );
+    });
+
+    it('fails naming the stack and output when a stack reads an output its producer does not declare', () => {
+      const input = readSynthOutput(project.outdir);
+      const stacks = input.stacks.map(({ name, terraform }) => ({ name, terraform: name === 'organization' ? { ...terraform, output: {} } : terraform }));
+      expect(() => synthSameOutput({ stacks })).toThrow(/^stack tenant-[a-z0-9-]+ reads output 'cross-stack-output-aws_organizations_account[^']+' of stack 'organization', which that stack does not declare$/);
+    });
   });
 });
