@@ -7,7 +7,7 @@
  */
 import { AnnotationMetadataEntryType, TerraformStack, type App, type IStackSynthesizer, type ISynthesisSession, type StackAnnotation } from 'cdktf';
 import { CliFailure, EXIT } from '../bin/cli';
-import { keepingStackOutput } from '../stacks/stack-output';
+import { resolvingOnce } from '../stacks/stack-output';
 
 export interface ErrorAnnotation {
   readonly stack: string;
@@ -40,7 +40,7 @@ class ContinuePastErrorAnnotations implements IStackSynthesizer {
 
   synthesize(session: ISynthesisSession): void {
     try {
-      keepingStackOutput(this.stack, () => this.inner.synthesize(session));
+      this.inner.synthesize(session);
     } catch (error) {
       // The stack's annotations are in the manifest before cdktf throws for them; anything else is a real failure.
       if (!session.manifest.forStack(this.stack).annotations.some(isError)) throw error;
@@ -59,7 +59,7 @@ export function synthesizeCollectingErrors(app: App): ErrorAnnotation[] {
     stack.synthesizer = new ContinuePastErrorAnnotations(stack.synthesizer, stack);
     wrapped.add(stack);
   }
-  app.synth();
+  resolvingOnce(app, () => app.synth());
   return Object.values(app.manifest.stacks).flatMap((stack) =>
     stack.annotations.filter(isError).map((annotation) => ({ stack: stack.name, path: annotation.constructPath, message: annotation.message })),
   );

@@ -5,7 +5,7 @@
 import { S3Backend, TerraformStack, type TerraformBackend, type TerraformResource } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { Platform } from '../config/model';
-import { keptStackOutput } from './stack-output';
+import { prepareKeepingResolution, writtenOutput } from './stack-output';
 
 export abstract class PlatformStack extends TerraformStack {
   private readonly backend: S3Backend;
@@ -31,9 +31,14 @@ export abstract class PlatformStack extends TerraformStack {
     return this.backend ?? super.ensureBackendExists();
   }
 
-  /** The configuration the guardrail check computed in this synthesis, if any (see stack-output.ts), else cdktf's. */
+  /** cdktf's preparation, keeping what it resolves for the output when the app resolves once (stack-output.ts). */
+  override prepareStack(): void {
+    if (!prepareKeepingResolution(this)) super.prepareStack();
+  }
+
+  /** The configuration resolved once in this synthesis, released as it is written (stack-output.ts); else cdktf's. */
   override toTerraform(): Record<string, unknown> {
-    return (keptStackOutput(this) as Record<string, unknown> | undefined) ?? (super.toTerraform() as Record<string, unknown>);
+    return (writtenOutput(this) as Record<string, unknown> | undefined) ?? (super.toTerraform() as Record<string, unknown>);
   }
 
   /**

@@ -5,7 +5,7 @@ import { App, TerraformStack } from 'cdktf';
 import { loadConfig } from '../../config/load';
 import { synthesizeWithGuardrails } from '../../guardrails/synth';
 import { buildPlatform, type PlatformStacks } from '../../stacks/platform';
-import { keepingStackOutput, stackOutput } from '../../stacks/stack-output';
+import { resolvingOnce, stackOutput } from '../../stacks/stack-output';
 import { PLATFORM_FILE, SAMPLE_TENANTS_DIR, tempDir } from '../support/config-fixtures';
 
 function samplePlatform(outdir = tempDir('mlp-output-')): { app: App; stacks: PlatformStacks } {
@@ -14,18 +14,27 @@ function samplePlatform(outdir = tempDir('mlp-output-')): { app: App; stacks: Pl
 }
 
 describe('stackOutput', () => {
-  it('is computed once within one synthesis of a stack, and the stack writes that result', () => {
-    const stack = samplePlatform().stacks.tenants[0];
-    keepingStackOutput(stack, () => {
+  it('is resolved once within a synthesis of the app: the check reads what the stack writes, then it is released', () => {
+    const { app, stacks } = samplePlatform();
+    const stack = stacks.tenants[0];
+    resolvingOnce(app, () => {
+      for (const each of app.node.findAll().filter(TerraformStack.isStack)) each.prepareStack();
       const first = stackOutput(stack);
       expect(stackOutput(stack)).toBe(first);
       expect(stack.toTerraform()).toBe(first);
+      // Written, so released: a later read computes it again.
+      expect(stack.toTerraform()).not.toBe(first);
+      expect(stack.toTerraform()).toEqual(first);
     });
   });
 
   it('is computed afresh outside a synthesis, so a change after one is seen', () => {
-    const stack = samplePlatform().stacks.tenants[0];
-    const kept = keepingStackOutput(stack, () => stackOutput(stack));
+    const { app, stacks } = samplePlatform();
+    const stack = stacks.tenants[0];
+    const kept = resolvingOnce(app, () => {
+      stack.prepareStack();
+      return stackOutput(stack);
+    });
     new S3Bucket(stack, 'added', { bucket: 'added-after-synthesis' });
     expect(stackOutput(stack)).not.toBe(kept);
     expect(JSON.stringify(stack.toTerraform())).toContain('added-after-synthesis');
