@@ -7,7 +7,7 @@
  */
 import { AnnotationMetadataEntryType, TerraformStack, type App, type IStackSynthesizer, type ISynthesisSession, type StackAnnotation } from 'cdktf';
 import { CliFailure, EXIT } from '../bin/cli';
-import { resolvingOnce } from '../stacks/stack-output';
+import { synthesizeResolvingOnce } from '../stacks/stack-output';
 
 export interface ErrorAnnotation {
   readonly stack: string;
@@ -59,7 +59,7 @@ export function synthesizeCollectingErrors(app: App): ErrorAnnotation[] {
     stack.synthesizer = new ContinuePastErrorAnnotations(stack.synthesizer, stack);
     wrapped.add(stack);
   }
-  resolvingOnce(app, () => app.synth());
+  synthesizeResolvingOnce(app);
   return Object.values(app.manifest.stacks).flatMap((stack) =>
     stack.annotations.filter(isError).map((annotation) => ({ stack: stack.name, path: annotation.constructPath, message: annotation.message })),
   );

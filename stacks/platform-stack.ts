@@ -31,6 +31,14 @@ export abstract class PlatformStack extends TerraformStack {
     return this.backend ?? super.ensureBackendExists();
   }
 
+  /**
+   * Whether other stacks read this stack's outputs. A stack no other stack reads is written
+   * as soon as it is prepared (stack-output.ts); the synth fails if another stack reads it.
+   */
+  get readByOtherStacks(): boolean {
+    return true;
+  }
+
   /** cdktf's preparation, keeping what it resolves for the output when the app resolves once (stack-output.ts). */
   override prepareStack(): void {
     if (!prepareKeepingResolution(this)) super.prepareStack();

@@ -3,8 +3,8 @@
  *
  * cdktf resolves every element of every stack when it prepares the stacks (to find
  * cross-stack references) and again when it writes them, and the guardrail check reads the
- * same configuration in between. Within `resolvingOnce(app, ...)`, which brackets one
- * `app.synth()` of the platform:
+ * same configuration in between. Within `synthesizeResolvingOnce(app)`, the platform's
+ * `app.synth()`:
  * - `PlatformStack.prepareStack` keeps each element's resolution (cdktf resolves exactly the
  *   same values while preparing: a reference to another stack already renders as that
  *   stack's output); elements added later (cross-stack outputs and remote states) are
@@ -25,20 +25,9 @@ import type { IConstruct } from 'constructs';
 
 type Configuration = Record<string, unknown>;
 
-/**
- * Each element's configuration as preparing resolved it, as JSON text: every stack's is
- * held from preparing until the stack is written, and as objects they doubled the peak
- * memory (and the garbage collector's work). Resolved configuration is plain JSON data, so
- * the text holds it exactly.
- */
-interface PreparedStack {
-  readonly elements: readonly TerraformElement[];
-  readonly resolved: string;
-}
-
 interface StackSynthesis {
-  /** Until the output is assembled. */
-  prepared?: PreparedStack;
+  /** Each element's configuration as preparing resolved it, until the output is assembled. */
+  prepared?: Map<TerraformElement, Configuration>;
   output?: Readonly<Configuration>;
 }
 
@@ -55,17 +44,51 @@ function elementsOf(stack: TerraformStack): TerraformElement[] {
   return stack.node.findAll().filter((node): node is TerraformElement => TerraformElement.isTerraformElement(node) && node.cdktfStack === stack);
 }
 
-/** Runs `synth` (the app's `synth()`) resolving each stack once. */
-export function resolvingOnce<T>(app: App, synth: () => T): T {
+/** A stack other stacks may read: any stack but one that says otherwise (`PlatformStack.readByOtherStacks`). */
+function isReadByOthers(stack: TerraformStack): boolean {
+  return (stack as Partial<{ readonly readByOtherStacks: boolean }>).readByOtherStacks !== false;
+}
+
+/**
+ * cdktf 0.21's `App.synth()`, resolving each stack once. cdktf prepares every stack, then
+ * writes every stack; here a stack no other stack reads (a tenant stack,
+ * `PlatformStack.readByOtherStacks`) is written right after it is prepared, so that what preparing
+ * resolved is held for one stack at a time: held for every stack until it was written, it
+ * doubled the heap at 1,000 tenants and the garbage collector's work grew faster than the
+ * tenants. Stacks other stacks read are prepared first and written last, as preparing a
+ * stack that reads them may add outputs to them. A stack written early that gains an
+ * element afterwards (another stack reading it) would be incomplete: that fails the synth.
+ */
+export function synthesizeResolvingOnce(app: App): void {
   const stacks = app.node.findAll().filter(TerraformStack.isStack);
+  const session = { outdir: app.outdir, skipValidation: app.skipValidation, manifest: app.manifest };
   for (const stack of stacks) invokeAspects(stack);
   appsResolvingOnce.add(app);
   try {
-    return synth();
+    const read = stacks.filter(isReadByOthers);
+    const unread = stacks.filter((stack) => !isReadByOthers(stack));
+    for (const stack of read) stack.prepareStack();
+    const writtenElements = new Map<TerraformStack, number>();
+    for (const stack of unread) {
+      stack.prepareStack();
+      stack.synthesizer.synthesize(session);
+      writtenElements.set(stack, elementsOf(stack).length);
+    }
+    for (const stack of read) stack.synthesizer.synthesize(session);
+    for (const [stack, count] of writtenElements) {
+      if (elementsOf(stack).length !== count) {
+        throw new Error(`stack '${stack.node.id}' is read by another stack but says it is not (readByOtherStacks); it was written before the reader added its outputs`);
+      }
+    }
   } finally {
     appsResolvingOnce.delete(app);
     for (const stack of stacks) syntheses.delete(stack);
   }
+  if (!app.skipValidation) {
+    const errors = app.node.validate();
+    if (errors.length > 0) throw new Error(`App-level validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+  }
+  app.manifest.writeToFile();
 }
 
 /**
@@ -75,10 +98,9 @@ export function resolvingOnce<T>(app: App, synth: () => T): T {
 export function prepareKeepingResolution(stack: TerraformStack): boolean {
   if (!appsResolvingOnce.has(App.of(stack))) return false;
   stack.ensureBackendExists();
-  const elements = elementsOf(stack);
-  // Each element's resolution becomes text at once: objects kept for the whole stack survived young-generation collections.
-  const resolved = `[${elements.map((element) => JSON.stringify(resolveIn(stack, element.toTerraform(), true) ?? {})).join(',')}]`;
-  syntheses.set(stack, { prepared: { elements, resolved } });
+  const prepared = new Map<TerraformElement, Configuration>();
+  for (const element of elementsOf(stack)) prepared.set(element, resolveIn(stack, element.toTerraform(), true) as Configuration);
+  syntheses.set(stack, { prepared });
   return true;
 }
 
@@ -137,12 +159,7 @@ export function onceResolvedOutput(stack: TerraformStack): Readonly<Configuratio
   const synthesis = syntheses.get(stack);
   if (!synthesis) return undefined;
   if (!synthesis.output) {
-    const prepared = new Map<TerraformElement, Configuration>();
-    if (synthesis.prepared) {
-      const fragments = JSON.parse(synthesis.prepared.resolved) as Configuration[];
-      synthesis.prepared.elements.forEach((element, i) => prepared.set(element, fragments[i]));
-    }
-    synthesis.output = assemble(stack, prepared);
+    synthesis.output = assemble(stack, synthesis.prepared ?? new Map());
     synthesis.prepared = undefined;
   }
   return synthesis.output;

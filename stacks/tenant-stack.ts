@@ -36,6 +36,11 @@ export interface TenantStackProps {
 export class TenantStack extends PlatformStack {
   readonly tenant: Tenant;
 
+  /** No stack reads a tenant's stack: tenants share nothing. */
+  override get readByOtherStacks(): boolean {
+    return false;
+  }
+
   constructor(scope: Construct, props: TenantStackProps) {
     const { platform, tenant } = props;
     const names = tenantNames(platform.name, platform.platformAccountId, tenant.name);

@@ -1,44 +1,31 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { App, TerraformStack } from 'cdktf';
 import { loadConfig } from '../../config/load';
 import { synthesizeWithGuardrails } from '../../guardrails/synth';
 import { buildPlatform, type PlatformStacks } from '../../stacks/platform';
-import { resolvingOnce, stackOutput } from '../../stacks/stack-output';
+import { PlatformStack } from '../../stacks/platform-stack';
+import { stackOutput, synthesizeResolvingOnce } from '../../stacks/stack-output';
 import { PLATFORM_FILE, SAMPLE_TENANTS_DIR, tempDir } from '../support/config-fixtures';
+
+const config = loadConfig({ platformFile: PLATFORM_FILE, tenantsDir: SAMPLE_TENANTS_DIR });
 
 function samplePlatform(outdir = tempDir('mlp-output-')): { app: App; stacks: PlatformStacks } {
   const app = new App({ outdir });
-  return { app, stacks: buildPlatform(app, loadConfig({ platformFile: PLATFORM_FILE, tenantsDir: SAMPLE_TENANTS_DIR })) };
+  return { app, stacks: buildPlatform(app, config) };
 }
 
-describe('stackOutput', () => {
-  it('is resolved once within a synthesis of the app: the check reads what the stack writes, then it is released', () => {
-    const { app, stacks } = samplePlatform();
-    const stack = stacks.tenants[0];
-    resolvingOnce(app, () => {
-      for (const each of app.node.findAll().filter(TerraformStack.isStack)) each.prepareStack();
-      const first = stackOutput(stack);
-      expect(stackOutput(stack)).toBe(first);
-      expect(stack.toTerraform()).toBe(first);
-      // Written, so released: a later read computes it again.
-      expect(stack.toTerraform()).not.toBe(first);
-      expect(stack.toTerraform()).toEqual(first);
-    });
-  });
+/** A platform stack that says no other stack reads it. */
+class UnreadStack extends PlatformStack {
+  override get readByOtherStacks(): boolean {
+    return false;
+  }
+}
 
-  it('is computed afresh outside a synthesis, so a change after one is seen', () => {
-    const { app, stacks } = samplePlatform();
-    const stack = stacks.tenants[0];
-    const kept = resolvingOnce(app, () => {
-      stack.prepareStack();
-      return stackOutput(stack);
-    });
-    new S3Bucket(stack, 'added', { bucket: 'added-after-synthesis' });
-    expect(stackOutput(stack)).not.toBe(kept);
-    expect(JSON.stringify(stack.toTerraform())).toContain('added-after-synthesis');
-  });
+describe('synthesizeResolvingOnce', () => {
+  afterEach(() => jest.restoreAllMocks());
 
   it('makes every stack of the platform write what cdktf itself computes for it', () => {
     const outdir = tempDir('mlp-output-');
@@ -48,5 +35,33 @@ describe('stackOutput', () => {
       const written: unknown = JSON.parse(readFileSync(path.join(outdir, 'stacks', stack.node.id, 'cdk.tf.json'), 'utf8'));
       expect(written).toEqual(JSON.parse(JSON.stringify(TerraformStack.prototype.toTerraform.call(stack))));
     }
+  });
+
+  it('resolves each stack once: neither cdktf\'s preparation nor its output resolution runs', () => {
+    const prepare = jest.spyOn(TerraformStack.prototype, 'prepareStack');
+    const output = jest.spyOn(TerraformStack.prototype, 'toTerraform');
+    synthesizeWithGuardrails(samplePlatform().app);
+    expect(prepare).not.toHaveBeenCalled();
+    expect(output).not.toHaveBeenCalled();
+  });
+
+  it('computes a stack afresh outside a synthesis, so a change after one is seen', () => {
+    const { app, stacks } = samplePlatform();
+    synthesizeWithGuardrails(app);
+    const stack = stacks.tenants[0];
+    const before = stackOutput(stack);
+    new S3Bucket(stack, 'added', { bucket: 'added-after-synthesis' });
+    expect(stackOutput(stack)).not.toBe(before);
+    expect(JSON.stringify(stack.toTerraform())).toContain('added-after-synthesis');
+  });
+
+  it('fails when a stack that says no other stack reads it is read by a later stack', () => {
+    const app = new App({ outdir: tempDir('mlp-output-') });
+    const producer = new UnreadStack(app, 'producer', config.platform);
+    const consumer = new UnreadStack(app, 'consumer', config.platform);
+    for (const stack of [producer, consumer]) new AwsProvider(stack, 'aws', { region: 'us-east-1' });
+    const bucket = new S3Bucket(producer, 'bucket', { bucket: 'b' });
+    new S3Bucket(consumer, 'copy', { bucket: bucket.bucket });
+    expect(() => synthesizeResolvingOnce(app)).toThrow("stack 'producer' is read by another stack but says it is not");
   });
 });
