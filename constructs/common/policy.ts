@@ -69,13 +69,16 @@ function isListTokenItem(item: unknown): boolean {
 /**
  * Whether the one-pass rendering below covers every value: plain objects and arrays of
  * strings (tokens included), numbers, booleans and null. Anything else (a token object, a
- * list or map token, a key with a token) is left to cdktf's own rendering.
+ * list or map token, a key with a token, a `__proto__` key) is left to cdktf's own rendering.
  */
 function isPlainDocument(value: unknown): boolean {
   if (value === undefined || value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return true;
   if (Array.isArray(value)) return value.every((item) => !isListTokenItem(item) && isPlainDocument(item));
   if (!isPlainObject(value)) return false;
-  return Object.entries(value).every(([key, item]) => !Token.isUnresolved(key) && Tokenization.reverseMap({ [key]: item }) === undefined && isPlainDocument(item));
+  // cdktf's resolution drops a `__proto__` key (it assigns it, setting the prototype): such a document is left to cdktf.
+  return Object.entries(value).every(
+    ([key, item]) => key !== '__proto__' && !Token.isUnresolved(key) && Tokenization.reverseMap({ [key]: item }) === undefined && isPlainDocument(item),
+  );
 }
 
 /**

@@ -126,6 +126,15 @@ describe('renderPolicy', () => {
     );
   });
 
+  it('renders a document with a __proto__ key as cdktf does, which drops that key', () => {
+    const stacks = synthPolicies((producer) => {
+      const document = { Version: '2012-10-17', Statement: [Object.fromEntries([['__proto__', 'x'], ['Effect', 'Deny']])] } as unknown as PolicyDocument;
+      new IamPolicy(producer, 'rendered-policy', { policy: renderPolicy(document) });
+      new IamPolicy(producer, 'plain-policy', { policy: Fn.jsonencode(document) });
+    });
+    expect(byPrefix(stacks.producer, 'rendered')).toEqual(byPrefix(stacks.producer, 'plain'));
+  });
+
   it('leaves a document holding a token object to cdktf and still renders it the same', () => {
     const stacks = synthPolicies((producer, consumer) => {
       const bucket = new S3Bucket(producer, 'bucket', { bucket: 'b' });
