@@ -6,7 +6,7 @@
  * size of the stack.
  */
 import { DefaultTokenResolver, StringConcat, TerraformElement, TerraformResource, Tokenization, type TerraformStack } from 'cdktf';
-import { stackOutput } from '../stacks/stack-output';
+import { stackElements, stackOutput } from '../stacks/stack-output';
 import type { IConstruct } from 'constructs';
 import { renderedPolicyDocument } from '../constructs/common/policy';
 import { asRecord, nestedBlocks, type Block, type BlockKind, type FoundPolicy, type ResolvedStatement, type StackView } from './rule';
@@ -248,7 +248,7 @@ export function partOfOutput(output: Readonly<Record<string, unknown>>, raw: Rea
  * each element's unresolved configuration says which blocks are its own.
  */
 export function synthesizedBlocks(stack: TerraformStack): StackBlock[] {
-  const elements = stack.node.findAll().filter((node): node is TerraformElement => TerraformElement.isTerraformElement(node) && node.cdktfStack === stack);
+  const elements = stackElements(stack);
   const output = stackOutput(stack);
   const perElement = elements.map((element) => {
     const raw = element.toTerraform() as Record<string, unknown>;

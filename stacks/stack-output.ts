@@ -40,7 +40,7 @@ function resolveIn(stack: TerraformStack, value: unknown, preparing: boolean): u
 }
 
 /** The stack's elements in cdktf's order (construct order, not entering nested stacks). */
-function elementsOf(stack: TerraformStack): TerraformElement[] {
+export function stackElements(stack: TerraformStack): TerraformElement[] {
   return stack.node.findAll().filter((node): node is TerraformElement => TerraformElement.isTerraformElement(node) && node.cdktfStack === stack);
 }
 
@@ -72,11 +72,11 @@ export function synthesizeResolvingOnce(app: App): void {
     for (const stack of unread) {
       stack.prepareStack();
       stack.synthesizer.synthesize(session);
-      writtenElements.set(stack, elementsOf(stack).length);
+      writtenElements.set(stack, stackElements(stack).length);
     }
     for (const stack of read) stack.synthesizer.synthesize(session);
     for (const [stack, count] of writtenElements) {
-      if (elementsOf(stack).length !== count) {
+      if (stackElements(stack).length !== count) {
         throw new Error(`stack '${stack.node.id}' is read by another stack but says it is not (readByOtherStacks); it was written before the reader added its outputs`);
       }
     }
@@ -99,7 +99,7 @@ export function prepareKeepingResolution(stack: TerraformStack): boolean {
   if (!appsResolvingOnce.has(App.of(stack))) return false;
   stack.ensureBackendExists();
   const prepared = new Map<TerraformElement, Configuration>();
-  for (const element of elementsOf(stack)) prepared.set(element, resolveIn(stack, element.toTerraform(), true) as Configuration);
+  for (const element of stackElements(stack)) prepared.set(element, resolveIn(stack, element.toTerraform(), true) as Configuration);
   syntheses.set(stack, { prepared });
   return true;
 }
@@ -133,7 +133,7 @@ function assemble(stack: TerraformStack, prepared: ReadonlyMap<TerraformElement,
     cloud: undefined,
     ...(Object.keys(rawOverrides).length > 0 ? { overrides: { stack: Object.keys(rawOverrides) } } : {}),
   };
-  const elements = elementsOf(stack);
+  const elements = stackElements(stack);
   for (const element of elements) deepMerge(metadata, resolveIn(stack, element.toMetadata(), false));
   const outputs: Configuration = {};
   for (const element of elements) {

@@ -1,8 +1,8 @@
-import { App, TerraformElement } from 'cdktf';
+import { App } from 'cdktf';
 import { loadConfig } from '../../config/load';
 import { partOfOutput, synthesizedBlocks } from '../../guardrails/blocks';
 import { buildPlatform } from '../../stacks/platform';
-import { stackOutput } from '../../stacks/stack-output';
+import { stackElements, stackOutput } from '../../stacks/stack-output';
 import { PLATFORM_FILE, SAMPLE_TENANTS_DIR, tempDir } from '../support/config-fixtures';
 
 describe('synthesizedBlocks', () => {
@@ -13,7 +13,7 @@ describe('synthesizedBlocks', () => {
   it('finds the blocks of every element of the platform in its stack\'s output, without resolving the element again', () => {
     for (const stack of all) {
       const output = stackOutput(stack);
-      const elements = stack.node.findAll().filter((node): node is TerraformElement => TerraformElement.isTerraformElement(node) && node.cdktfStack === stack);
+      const elements = stackElements(stack);
       const missing = elements.filter((element) => partOfOutput(output, element.toTerraform() as Record<string, unknown>) === undefined).map((element) => element.node.path);
       expect(missing).toEqual([]);
     }
