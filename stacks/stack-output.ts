@@ -14,7 +14,7 @@
  *   (`PlatformStack.toTerraform`), which releases it.
  * Aspects run before the stacks are prepared, as an element an aspect changes after
  * preparing would be kept stale (cdktf runs them after preparing, and again here, to no
- * effect: the platform's aspects set what is unset and register once). Outside the bracket
+ * effect: the platform's aspects set what is unset and register once). Outside that synth
  * everything is computed afresh, so a stack changed between two synths is never read stale.
  */
 import { App, DefaultTokenResolver, StringConcat, TerraformElement, TerraformOutput, TerraformStack, Tokenization } from 'cdktf';
