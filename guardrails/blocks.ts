@@ -2,22 +2,15 @@
  * A stack as the guardrail rules see it: every Terraform block with its resolved
  * configuration (what Terraform reads), its construct path, its tags as Terraform will
  * apply them (provider `default_tags` merged with the block's own), and the policy
- * documents in its attributes. One resolution per element, so the cost is linear in the
- * size of the stack.
+ * documents in its attributes. The values come from the stack's output, resolved once per
+ * synthesis (stacks/stack-output.ts), so the cost is linear in the size of the stack.
  */
-import { DefaultTokenResolver, StringConcat, TerraformElement, TerraformResource, Tokenization, type TerraformStack } from 'cdktf';
-import { stackElements, stackOutput } from '../stacks/stack-output';
+import { TerraformElement, TerraformResource, type TerraformStack } from 'cdktf';
 import type { IConstruct } from 'constructs';
-import { renderedPolicyDocument } from '../constructs/common/policy';
+import { isPlainObject, renderedPolicyDocument } from '../constructs/common/policy';
+import { resolveIn, stackElements, stackOutput } from '../stacks/stack-output';
 import { asRecord, nestedBlocks, type Block, type BlockKind, type FoundPolicy, type ResolvedStatement, type StackView } from './rule';
 import type { TenantDirectory } from './tenants';
-
-const RESOLVER = new DefaultTokenResolver(new StringConcat());
-
-/** Resolves outside the prepare phase, so nothing (such as a cross-stack reference) is registered. */
-function resolveIn(scope: IConstruct, value: unknown): unknown {
-  return Tokenization.resolve(value, { scope, preparing: false, resolver: RESOLVER });
-}
 
 /** Attributes that hold an IAM-syntax policy document on any resource type. */
 const POLICY_ATTRIBUTES = new Set(['policy', 'assume_role_policy', 'policy_document']);
@@ -37,12 +30,6 @@ type Path = readonly (string | number)[];
 
 function formatAttribute(path: Path): string {
   return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`)).join('');
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object') return false;
-  const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
 }
 
 /**

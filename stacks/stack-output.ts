@@ -35,8 +35,9 @@ const RESOLVER = new DefaultTokenResolver(new StringConcat());
 const appsResolvingOnce = new WeakSet<IConstruct>();
 const syntheses = new WeakMap<TerraformStack, StackSynthesis>();
 
-function resolveIn(stack: TerraformStack, value: unknown, preparing: boolean): unknown {
-  return Tokenization.resolve(value, { scope: stack, preparing, resolver: RESOLVER });
+/** Resolves as cdktf does for a stack's output; outside preparing, nothing (such as a cross-stack reference) is registered. */
+export function resolveIn(scope: IConstruct, value: unknown, preparing = false): unknown {
+  return Tokenization.resolve(value, { scope, preparing, resolver: RESOLVER });
 }
 
 /** The stack's elements in cdktf's order (construct order, not entering nested stacks). */

@@ -53,7 +53,8 @@ function isArgumentRenderer(value: unknown): value is ArgumentRenderer & IResolv
   return Tokenization.isResolvable(value) && typeof (value as Partial<ArgumentRenderer>).resolveArg === 'function';
 }
 
-function isPlainObject(value: unknown): value is Readonly<Record<string, unknown>> {
+/** A plain object (not an array, a token or another class instance), as documents and resolved configuration hold. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object') return false;
   const prototype = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;
