@@ -80,6 +80,13 @@ export function isReservedTenantName(name: string): boolean {
 export const TENANT_LABEL = 'tenant';
 export const GPU_TAINT_KEY = 'nvidia.com/gpu';
 
+/**
+ * Taint of the system nodes: only critical add-ons (CoreDNS, the node provisioner, the device
+ * plugin's control parts) tolerate it, so tenant pods never land beside them. The key is the
+ * one EKS add-ons and the Karpenter chart already tolerate.
+ */
+export const SYSTEM_NODE_TAINT = { key: 'CriticalAddonsOnly', value: 'true', effect: 'NoSchedule' } as const;
+
 /** Short, stable suffix that makes bucket names globally unique in practice. */
 function uniqueSuffix(...parts: string[]): string {
   return createHash('sha256').update(parts.join('/')).digest('hex').slice(0, 8);
