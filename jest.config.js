@@ -15,6 +15,8 @@ module.exports = {
     ],
   },
   transformIgnorePatterns: [`/node_modules/(?!${ESM_ONLY_PACKAGES}/)`],
+  globalSetup: '<rootDir>/test/support/global-setup.js',
+  globalTeardown: '<rootDir>/test/support/global-teardown.js',
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   maxWorkers: 2,
   testTimeout: 60000,
