@@ -1,0 +1,53 @@
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import type { ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import { policyDocument, renderPolicy } from '../common/policy';
+
+/** What the VPC CNI needs to attach network interfaces and assign pod addresses. */
+export const VPC_CNI_MANAGED_POLICY = 'AmazonEKS_CNI_Policy';
+/** The CNI's service account in kube-system (the `aws-node` DaemonSet). */
+export const VPC_CNI_SERVICE_ACCOUNT = 'aws-node';
+/** EKS Pod Identity's service principal; it needs TagSession to pass the session tags. */
+export const POD_IDENTITY_PRINCIPAL = 'pods.eks.amazonaws.com';
+
+/**
+ * The VPC CNI's configuration: the network policy agent on, so the NetworkPolicies of every
+ * tenant namespace are enforced (the add-on ignores them without it).
+ */
+export const VPC_CNI_CONFIGURATION = { enableNetworkPolicy: 'true' } as const;
+
+export interface VpcCniRoleProps {
+  readonly roleName: string;
+}
+
+/**
+ * The VPC CNI's own role, which it receives through EKS Pod Identity: node roles no longer
+ * carry AmazonEKS_CNI_Policy, so a compromised node cannot reassign the platform account's
+ * pod addresses.
+ */
+export class VpcCniRole extends Construct {
+  readonly roleArn: string;
+  readonly attachment: ITerraformDependable;
+
+  constructor(scope: Construct, id: string, props: VpcCniRoleProps) {
+    super(scope, id);
+    const role = new IamRole(this, 'role', {
+      name: props.roleName,
+      description: 'VPC CNI (aws-node) through EKS Pod Identity',
+      assumeRolePolicy: renderPolicy(
+        policyDocument({ Effect: 'Allow', Principal: { Service: POD_IDENTITY_PRINCIPAL }, Action: ['sts:AssumeRole', 'sts:TagSession'] }),
+      ),
+    });
+    this.roleArn = role.arn;
+    this.attachment = new IamRolePolicyAttachment(this, 'cni-policy', { role: role.name, policyArn: `arn:aws:iam::aws:policy/${VPC_CNI_MANAGED_POLICY}` });
+  }
+
+  /** The add-on's arguments that turn enforcement on and hand it this role. */
+  addonArguments() {
+    return {
+      configurationValues: JSON.stringify(VPC_CNI_CONFIGURATION),
+      podIdentityAssociation: [{ roleArn: this.roleArn, serviceAccount: VPC_CNI_SERVICE_ACCOUNT }],
+    };
+  }
+}
