@@ -1,6 +1,6 @@
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { Construct } from 'constructs';
-import { MANAGED_BY_LABEL, SYSTEM_NODE_TAINT, TENANT_GROUP_PREFIX, TENANT_LABEL } from '../../config/names';
+import { GPU_TAINT_KEY, MANAGED_BY_LABEL, SYSTEM_NODE_TAINT, TENANT_GROUP_PREFIX, TENANT_LABEL } from '../../config/names';
 import { WORKLOAD_PRIORITY_CLASSES } from './workload-priority-classes';
 
 /**
@@ -51,6 +51,22 @@ const hasManagedLabel = (o: string) =>
 const TENANT_REQUESTER =
   `((has(request.userInfo.groups) && request.userInfo.groups.exists(g, g.startsWith('${TENANT_GROUP_PREFIX}'))) || ` +
   `(request.userInfo.username.startsWith('system:serviceaccount:') && !request.userInfo.username.startsWith('system:serviceaccount:kube-system:')))`;
+
+/**
+ * What a tenant's GPU pod carries to land on its own GPU nodes, and all admission lets it
+ * carry: a node selector on its own tenant label and tolerations of its own tenant taint
+ * and of the GPU taint (plus a `nvidia.com/gpu` limit in a container). tenant:describe
+ * prints it; the isolation proof admits a pod with exactly this.
+ */
+export function tenantGpuPlacement(tenant: string): { nodeSelector: Record<string, string>; tolerations: Record<string, string>[] } {
+  return {
+    nodeSelector: { [TENANT_LABEL]: tenant },
+    tolerations: [
+      { key: TENANT_LABEL, operator: 'Equal', value: tenant, effect: 'NoSchedule' },
+      { key: GPU_TAINT_KEY, operator: 'Exists', effect: 'NoSchedule' },
+    ],
+  };
+}
 
 export const TENANT_PRIORITY_CLASSES: readonly string[] = Object.keys(WORKLOAD_PRIORITY_CLASSES);
 /** Service types a tenant may create: cluster-internal only (NodePort and LoadBalancer open the nodes or the VPC). */

@@ -17,6 +17,17 @@ export const POD_IDENTITY_PRINCIPAL = 'pods.eks.amazonaws.com';
  */
 export const VPC_CNI_CONFIGURATION = { enableNetworkPolicy: 'true' } as const;
 
+/** True when an add-on's `configuration_values` (as synthesized) turn the network policy agent on. */
+export function enforcesNetworkPolicies(configurationValues: unknown): boolean {
+  if (typeof configurationValues !== 'string') return false;
+  try {
+    const values: unknown = JSON.parse(configurationValues);
+    return typeof values === 'object' && values !== null && (values as Record<string, unknown>).enableNetworkPolicy === VPC_CNI_CONFIGURATION.enableNetworkPolicy;
+  } catch {
+    return false;
+  }
+}
+
 export interface VpcCniRoleProps {
   readonly roleName: string;
 }

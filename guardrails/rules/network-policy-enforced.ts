@@ -1,17 +1,8 @@
-import { asRecord, type Block, type StackView, type Verdict } from '../rule';
+import { enforcesNetworkPolicies } from '../../constructs/cluster/vpc-cni';
+import type { Block, StackView, Verdict } from '../rule';
 
 /** What the VPC CNI needs in its configuration values to enforce NetworkPolicies. */
 export const ENFORCING_CNI = { addon: 'vpc-cni', setting: 'enableNetworkPolicy', value: 'true' } as const;
-
-/** True when an add-on's `configuration_values` turn the network policy agent on. */
-export function enforcesNetworkPolicies(configurationValues: unknown): boolean {
-  if (typeof configurationValues !== 'string') return false;
-  try {
-    return asRecord(JSON.parse(configurationValues))?.[ENFORCING_CNI.setting] === ENFORCING_CNI.value;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * An EKS cluster enforces the NetworkPolicies every tenant namespace carries: its stack
