@@ -1,8 +1,6 @@
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { policyDocument, renderPolicy } from '../common/policy';
+import { ServiceRole } from '../common/service-role';
 
 /** What the VPC CNI needs to attach network interfaces and assign pod addresses. */
 export const VPC_CNI_MANAGED_POLICY = 'AmazonEKS_CNI_Policy';
@@ -43,15 +41,15 @@ export class VpcCniRole extends Construct {
 
   constructor(scope: Construct, id: string, props: VpcCniRoleProps) {
     super(scope, id);
-    const role = new IamRole(this, 'role', {
-      name: props.roleName,
+    const role = new ServiceRole(this, 'role', {
+      roleName: props.roleName,
+      service: POD_IDENTITY_PRINCIPAL,
+      trustActions: ['sts:AssumeRole', 'sts:TagSession'],
+      managedPolicies: [VPC_CNI_MANAGED_POLICY],
       description: 'VPC CNI (aws-node) through EKS Pod Identity',
-      assumeRolePolicy: renderPolicy(
-        policyDocument({ Effect: 'Allow', Principal: { Service: POD_IDENTITY_PRINCIPAL }, Action: ['sts:AssumeRole', 'sts:TagSession'] }),
-      ),
     });
-    this.roleArn = role.arn;
-    this.attachment = new IamRolePolicyAttachment(this, 'cni-policy', { role: role.name, policyArn: `arn:aws:iam::aws:policy/${VPC_CNI_MANAGED_POLICY}` });
+    this.roleArn = role.roleArn;
+    this.attachment = role.attachments[0];
   }
 
   /** The add-on's arguments that turn enforcement on and hand it this role. */

@@ -91,7 +91,7 @@ describe('shared stack', () => {
       expect(JSON.parse(cni.configuration_values)).toEqual({ enableNetworkPolicy: 'true' });
       expect(cni.pod_identity_association).toEqual([{ role_arn: expect.stringMatching(/aws_iam_role\.cluster_vpc-cni-role/), service_account: 'aws-node' }]);
       const cniPolicies = bodies(shared, 'aws_iam_role_policy_attachment').filter((a) => String(a.policy_arn).endsWith('/AmazonEKS_CNI_Policy'));
-      expect(cniPolicies.map((a) => a['//'].metadata.path)).toEqual(['shared/cluster/vpc-cni-role/cni-policy']);
+      expect(cniPolicies.map((a) => a['//'].metadata.path)).toEqual(['shared/cluster/vpc-cni-role/role/policy-AmazonEKS_CNI_Policy']);
     });
 
     test('taints the system nodes for critical add-ons only; the general nodes stay open to tenant CPU pods', () => {
