@@ -56,13 +56,16 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
+import { ClusterRoleV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-v1';
 import { DaemonSetV1 } from '@cdktf/provider-kubernetes/lib/daemon-set-v1';
 import { LimitRangeV1 } from '@cdktf/provider-kubernetes/lib/limit-range-v1';
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { PriorityClassV1 } from '@cdktf/provider-kubernetes/lib/priority-class-v1';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v1';
+import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import {
   App,
@@ -131,16 +134,20 @@ export const RESOURCE_FACTORIES: Readonly<Record<string, ResourceFactory>> = {
   aws_subnet: (s, id, v) => new Subnet(s, id, { vpcId: v }),
   aws_vpc: (s, id, v) => new Vpc(s, id, { cidrBlock: '10.0.0.0/16', tags: { Name: v } }),
   aws_vpc_endpoint: (s, id, v) => new VpcEndpoint(s, id, { vpcId: v, serviceName: 'com.amazonaws.us-east-1.s3' }),
+  kubernetes_cluster_role_v1: (s, id, v) => new ClusterRoleV1(s, id, { metadata: METADATA(v) }),
   kubernetes_daemon_set_v1: (s, id, v) =>
     new DaemonSetV1(s, id, {
       metadata: METADATA(v),
       spec: { selector: { matchLabels: { app: 'a' } }, template: { metadata: { labels: { app: 'a' } }, spec: { container: [{ name: 'c', image: 'i' }] } } },
     }),
   kubernetes_limit_range_v1: (s, id, v) => new LimitRangeV1(s, id, { metadata: METADATA(v) }),
+  kubernetes_manifest: (s, id, v) => new Manifest(s, id, { manifest: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: v } } }),
   kubernetes_namespace_v1: (s, id, v) => new NamespaceV1(s, id, { metadata: METADATA(v) }),
   kubernetes_network_policy_v1: (s, id, v) => new NetworkPolicyV1(s, id, { metadata: METADATA(v), spec: { podSelector: {}, policyTypes: ['Ingress'] } }),
   kubernetes_priority_class_v1: (s, id, v) => new PriorityClassV1(s, id, { metadata: METADATA(v), value: 1 }),
   kubernetes_resource_quota_v1: (s, id, v) => new ResourceQuotaV1(s, id, { metadata: METADATA(v) }),
+  kubernetes_role_binding_v1: (s, id, v) =>
+    new RoleBindingV1(s, id, { metadata: METADATA(v), roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'r' }, subject: [{ kind: 'Group', name: 'g' }] }),
   kubernetes_service_account_v1: (s, id, v) => new ServiceAccountV1(s, id, { metadata: METADATA(v) }),
 };
 

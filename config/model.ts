@@ -2,7 +2,7 @@
  * The typed values the rest of the project works with. Constructs and stacks take these,
  * never the raw YAML; every default is applied here, in one visible place.
  */
-import type { PlatformFile, TenantFile } from './schema';
+import type { ClusterAddonName, PlatformFile, TenantFile } from './schema';
 
 export type CapacityType = 'spot' | 'on-demand';
 export type Lifecycle = 'active' | 'retained';
@@ -79,6 +79,8 @@ export interface Platform {
     readonly generalNodes: NodeGroupSize;
     readonly logRetentionDays: number;
     readonly adminRoleArns: readonly string[];
+    /** Every EKS add-on of the cluster, pinned. */
+    readonly addonVersions: Readonly<Record<ClusterAddonName, string>>;
   };
   readonly ecrRepositories: readonly string[];
   readonly gpuInstanceTypes: Readonly<Record<string, GpuInstanceType>>;
@@ -100,6 +102,13 @@ export const DEFAULTS = {
   lifecycle: 'active' as Lifecycle,
   tenantOuName: 'Tenants',
   accountAccessRoleName: 'OrganizationAccountAccessRole',
+  /** Versions tested with Kubernetes 1.32; platform.yaml pins its own. */
+  addonVersions: {
+    'vpc-cni': 'v1.19.5-eksbuild.1',
+    'kube-proxy': 'v1.32.3-eksbuild.7',
+    coredns: 'v1.11.4-eksbuild.14',
+    'eks-pod-identity-agent': 'v1.3.7-eksbuild.2',
+  } satisfies Record<ClusterAddonName, string>,
 } as const;
 
 function bucketsOf(file: TenantFile): NonNullable<TenantFile['buckets']> {
@@ -157,6 +166,7 @@ export function toPlatform(file: PlatformFile): Platform {
       generalNodes: toNodeGroupSize(file.cluster.generalNodes),
       logRetentionDays: file.cluster.logRetentionDays,
       adminRoleArns: file.cluster.adminRoleArns ?? [],
+      addonVersions: { ...DEFAULTS.addonVersions, ...file.cluster.addonVersions },
     },
     ecrRepositories: file.ecrRepositories,
     gpuInstanceTypes: file.gpuInstanceTypes,

@@ -70,6 +70,10 @@ export const RESERVED_TENANT_NAMES: readonly string[] = [
   'allow-egress-outside-cluster',
   'expire-noncurrent-versions',
   'ml-platform-blueprint',
+  'ml-platform',
+  'tenant-people',
+  'system-priority-quota',
+  'volume-mounts',
 ];
 
 export function isReservedTenantName(name: string): boolean {
@@ -87,6 +91,18 @@ export const GPU_TAINT_KEY = 'nvidia.com/gpu';
  */
 export const SYSTEM_NODE_TAINT = { key: 'CriticalAddonsOnly', value: 'true', effect: 'NoSchedule' } as const;
 
+/**
+ * Label on every object the platform manages inside a tenant namespace (policies, quota,
+ * limits, service account, bindings): admission denies tenants changing or deleting them.
+ */
+export const MANAGED_BY_LABEL = { key: 'app.kubernetes.io/managed-by', value: 'ml-platform' } as const;
+
+/**
+ * Kubernetes groups of tenant people: the people role's access entry maps to
+ * `<prefix><tenant>`, and only the tenant's own RoleBinding names that group.
+ */
+export const TENANT_GROUP_PREFIX = 'ml-platform:tenant:';
+
 /** Short, stable suffix that makes bucket names globally unique in practice. */
 function uniqueSuffix(...parts: string[]): string {
   return createHash('sha256').update(parts.join('/')).digest('hex').slice(0, 8);
@@ -103,6 +119,8 @@ export interface TenantNames {
   readonly keyAlias: string;
   readonly budget: string;
   readonly accountName: string;
+  /** Kubernetes group the people role maps to in the shared cluster. */
+  readonly kubernetesGroup: string;
   bucket(purpose: string): string;
   nodeGroup(pool: string): string;
 }
@@ -123,6 +141,7 @@ export function tenantNames(platformName: string, platformAccountId: string, ten
     keyAlias: `alias/${platformName}/${tenant}/data`,
     budget: `${platformName}-${tenant}-monthly`,
     accountName: `${platformName}-${tenant}`,
+    kubernetesGroup: `${TENANT_GROUP_PREFIX}${tenant}`,
     bucket: (purpose) => `${platformName}-${tenant}-${purpose}-${uniqueSuffix(platformAccountId, tenant, purpose)}`,
     nodeGroup: (pool) => `${tenant}-${pool}`,
   };

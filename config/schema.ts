@@ -22,6 +22,9 @@ const nonNegativeInt = z.number().int().nonnegative();
 
 export const CAPACITY_TYPES = ['spot', 'on-demand'] as const;
 export const LIFECYCLES = ['active', 'retained'] as const;
+/** The EKS add-ons of the shared cluster, each pinned to a version. */
+export const CLUSTER_ADDON_NAMES = ['vpc-cni', 'kube-proxy', 'coredns', 'eks-pod-identity-agent'] as const;
+export type ClusterAddonName = (typeof CLUSTER_ADDON_NAMES)[number];
 
 export const bucketSchema = z.strictObject({
   name: dnsLabel('bucket name').describe('Purpose of the bucket; the AWS bucket name is derived from tenant and purpose.'),
@@ -123,6 +126,10 @@ export const platformSchema = z.strictObject({
     generalNodes: nodeGroupSchema,
     logRetentionDays: positiveInt,
     adminRoleArns: z.array(z.string()).optional().describe('Roles granted cluster admin through access entries.'),
+    addonVersions: z
+      .partialRecord(z.enum(CLUSTER_ADDON_NAMES), z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, { message: "must be an EKS add-on version such as 'v1.19.5-eksbuild.1'" }))
+      .optional()
+      .describe('Pinned EKS add-on versions (aws eks describe-addon-versions); absent ones take the platform default.'),
   }),
   ecrRepositories: z.array(dnsLabel('repository name')).describe('Shared base-image repositories.'),
   gpuInstanceTypes: z

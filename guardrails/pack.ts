@@ -10,6 +10,7 @@ import { iamAllowsNoFullAccess } from './rules/iam-no-full-access';
 import { iamNoPublicPrincipal } from './rules/iam-no-public-principal';
 import { iamPoliciesReadable } from './rules/iam-readable-policies';
 import { kmsKeyRotates } from './rules/kms-key-rotation';
+import { networkPoliciesEnforced } from './rules/network-policy-enforced';
 import { noForeignTenantIdentifiers } from './rules/no-foreign-tenant-identifiers';
 import { protectedFromDestroy } from './rules/prevent-destroy';
 import { hasRequiredTags } from './rules/required-tags';
@@ -32,6 +33,7 @@ export const PLATFORM_GUARDRAILS: readonly GuardrailRule[] = [
   { id: 'MLP-IAM-2', severity: 'error', description: "No Principal '*' without a condition that restricts who", check: iamNoPublicPrincipal },
   { id: 'MLP-IAM-3', severity: 'error', description: 'Policy documents are readable before apply', check: iamPoliciesReadable },
   { id: 'MLP-EKS-1', severity: 'error', description: 'Tenant GPU node groups carry the tenant taint and label', check: gpuNodeGroupIsolated },
+  { id: 'MLP-EKS-2', severity: 'error', description: 'Clusters enforce NetworkPolicies (VPC CNI network policy agent on)', check: networkPoliciesEnforced },
   { id: 'MLP-TEN-1', severity: 'error', description: 'A tenant stack names nothing of another tenant', check: noForeignTenantIdentifiers },
   { id: 'MLP-TF-1', severity: 'error', description: 'No data source calls a cloud API at plan time', check: dataSourcesPlanOffline },
 ];

@@ -1,8 +1,10 @@
 /** The `prove-isolation` command, callable in-process; bin/prove-isolation.ts runs it in the CLI frame. */
 import { CliFailure, EXIT, parseFlags, UsageError } from '../bin/cli';
+import { proveCluster } from './cluster/prove-cluster';
+import { clusterResultText, formatClusterReport } from './cluster/report';
 import { ProofInputError, proveSynthDir, type ProofResult } from './prove';
 import { formatReport, formatResult, leakCount } from './report';
-import { SynthInputError } from './resolve';
+import { readSynthDir, SynthInputError } from './resolve';
 
 export const USAGE = `Usage: npm run prove-isolation -- [--synth <dir>] [--plans <dir>] [--pairwise] [--matrix]
 
@@ -10,6 +12,10 @@ Reads the synthesized stacks and, with an IAM policy evaluator, checks for every
 pair of tenants (a, b) that a's roles and pods cannot read, write, list or delete b's
 buckets, decrypt with b's key or assume b's roles, and that every tenant reaches its own
 buckets and key. Service control policies of the organization stack are in force.
+In the cluster it checks that a's attack pods and Services are denied by the synthesized
+admission policies (CEL) while a's GPU pod is admitted, that no pod of a reaches a pod of
+b under the enforced NetworkPolicies, and that a's people can change nothing in b's
+namespace nor the platform's objects in their own (RBAC and admission).
 
 Options:
   --synth <dir>  synthesized output to read (default: cdktf.out; run 'npm run synth' first)
@@ -52,7 +58,14 @@ export async function proveIsolationCommand(args: readonly string[], output: Com
     throw error;
   }
   for (const line of formatReport(result, { matrix: flags.matrix === 'true' })) output.report(line);
+  const cluster = proveCluster(readSynthDir(dir));
+  if (cluster.problems.length > 0) {
+    for (const problem of cluster.problems) output.diagnostic(problem);
+    throw new CliFailure(`${cluster.problems.length} problem${cluster.problems.length === 1 ? '' : 's'} in the cluster objects of the synthesized output; the cluster layer was not proved`, EXIT.usage);
+  }
+  for (const line of formatClusterReport(cluster, { matrix: flags.matrix === 'true' })) output.report(line);
   const { leaks, blocked } = leakCount(result);
-  if (leaks > 0 || blocked > 0) throw new CliFailure(formatResult(result), EXIT.rejected);
-  return formatResult(result);
+  const line = `${formatResult(result)}; ${clusterResultText(cluster)}`;
+  if (leaks > 0 || blocked > 0 || cluster.findings.length > 0) throw new CliFailure(line, EXIT.rejected);
+  return line;
 }

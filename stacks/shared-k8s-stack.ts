@@ -7,6 +7,8 @@ import type { Construct } from 'constructs';
 import type { Platform } from '../config/model';
 import { STACK } from '../config/names';
 import { NvidiaDevicePlugin } from '../constructs/cluster/nvidia-device-plugin';
+import { TenantAdmission } from '../constructs/cluster/tenant-admission';
+import { TenantEditRole } from '../constructs/cluster/tenant-edit-role';
 import { WorkloadPriorityClasses } from '../constructs/cluster/workload-priority-classes';
 import type { SharedCluster } from '../constructs/shared/shared-cluster';
 import { PlatformStack } from './platform-stack';
@@ -23,5 +25,7 @@ export class SharedK8sStack extends PlatformStack {
     kubernetesProvider(this, 'kubernetes', props.cluster, props.platform.region, props.platform.deployRoles.platform);
     new NvidiaDevicePlugin(this, 'nvidia-device-plugin');
     new WorkloadPriorityClasses(this, 'priority-classes');
+    new TenantAdmission(this, 'tenant-admission');
+    new TenantEditRole(this, 'tenant-edit-role');
   }
 }

@@ -82,6 +82,7 @@ export class SharedStack extends PlatformStack {
       systemNodes: platform.cluster.systemNodes,
       generalNodes: platform.cluster.generalNodes,
       namePrefix: prefix,
+      addonVersions: platform.cluster.addonVersions,
     });
     this.registries = new SharedRegistries(this, 'registries', {
       namePrefix: prefix,

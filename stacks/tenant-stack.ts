@@ -110,6 +110,7 @@ export class TenantStack extends PlatformStack {
       workloadRoleArn: workload.roleArn,
       vpcCidr: platform.cluster.vpcCidr,
       endpointSubnetCidrs: props.network.endpointSubnetCidrs,
+      peopleGroup: names.kubernetesGroup,
     });
 
     const inPlatformAccount = new Construct(this, 'platform-account');
@@ -117,7 +118,7 @@ export class TenantStack extends PlatformStack {
     new TenantClusterAccess(inPlatformAccount, 'cluster-access', {
       clusterName: props.cluster.clusterName,
       principalArn: people.roleArn,
-      namespace: names.namespace,
+      kubernetesGroup: names.kubernetesGroup,
     });
     if (tenant.gpuPools.length === 0) return;
     const nodeRole = new NodeRole(inPlatformAccount, 'gpu-node-role', { roleName: names.nodeRole });

@@ -2,8 +2,12 @@ import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ServiceRole } from '../common/service-role';
 
-/** The AWS managed policies EKS documents for worker nodes. */
-export const NODE_MANAGED_POLICIES = ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly'] as const;
+/**
+ * The AWS managed policies EKS documents for worker nodes, without AmazonEKS_CNI_Policy:
+ * the VPC CNI has a role of its own (constructs/cluster/vpc-cni.ts), so a node cannot
+ * reassign the pod addresses of the platform account.
+ */
+export const NODE_MANAGED_POLICIES = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryReadOnly'] as const;
 
 export interface NodeRoleProps {
   readonly roleName: string;

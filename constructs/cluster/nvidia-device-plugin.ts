@@ -12,6 +12,19 @@ export interface NvidiaDevicePluginProps {
 export const NVIDIA_DEVICE_PLUGIN_IMAGE = 'nvcr.io/nvidia/k8s-device-plugin:v0.17.1';
 
 /**
+ * GPUs reach a container as volume mounts under /var/run/nvidia-container-devices instead
+ * of through NVIDIA_VISIBLE_DEVICES, so a container that requested no GPU cannot name them
+ * in its environment. The node's container toolkit must accept only this path
+ * (accept-nvidia-visible-devices-as-volume-mounts = true,
+ * accept-nvidia-visible-devices-envvar-when-unprivileged = false): see docs/cluster-boundary.md.
+ */
+export const DEVICE_PLUGIN_ENV = {
+  FAIL_ON_INIT_ERROR: 'false',
+  DEVICE_LIST_STRATEGY: 'volume-mounts',
+  DEVICE_ID_STRATEGY: 'uuid',
+} as const;
+
+/**
  * The NVIDIA device plugin, so GPU nodes advertise `nvidia.com/gpu`. It tolerates every
  * taint (operator Exists) rather than each tenant's, so adding a tenant does not change
  * it, and runs only on nodes labelled as GPU nodes.
@@ -41,7 +54,7 @@ export class NvidiaDevicePlugin extends Construct {
               {
                 name: 'nvidia-device-plugin',
                 image: props.image ?? NVIDIA_DEVICE_PLUGIN_IMAGE,
-                env: [{ name: 'FAIL_ON_INIT_ERROR', value: 'false' }],
+                env: Object.entries(DEVICE_PLUGIN_ENV).map(([name, value]) => ({ name, value })),
                 securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
                 volumeMount: [{ name: 'device-plugins', mountPath: '/var/lib/kubelet/device-plugins' }],
               },

@@ -10,6 +10,8 @@ export interface ServiceRoleProps {
   /** AWS managed policies the service needs, by name (`AmazonEKSClusterPolicy`). @default none */
   readonly managedPolicies?: readonly string[];
   readonly description?: string;
+  /** What the service may do in the trust policy; EKS Pod Identity also needs `sts:TagSession`. @default ['sts:AssumeRole'] */
+  readonly trustActions?: readonly string[];
 }
 
 /** A role that only an AWS service can assume, with the AWS managed policies that service documents. */
@@ -25,7 +27,7 @@ export class ServiceRole extends Construct {
       name: props.roleName,
       description: props.description,
       assumeRolePolicy: renderPolicy(
-        policyDocument({ Effect: 'Allow', Principal: { Service: props.service }, Action: 'sts:AssumeRole' }),
+        policyDocument({ Effect: 'Allow', Principal: { Service: props.service }, Action: props.trustActions ? [...props.trustActions] : 'sts:AssumeRole' }),
       ),
     });
     this.roleArn = role.arn;

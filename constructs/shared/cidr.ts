@@ -8,6 +8,14 @@ function toIp(value: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
 }
 
+/** First and last address of an IPv4 CIDR, as integers. */
+export function cidrRange(cidr: string): { first: number; last: number } {
+  const [ip, prefixText] = cidr.split('/');
+  const size = 2 ** (32 - Number(prefixText));
+  const first = toInt(ip) - (toInt(ip) % size);
+  return { first, last: first + size - 1 };
+}
+
 /** The `index`-th subnet of size `/newPrefix` inside `cidr`, like Terraform's cidrsubnet. */
 export function cidrSubnet(cidr: string, newPrefix: number, index: number): string {
   const [ip, prefixText] = cidr.split('/');

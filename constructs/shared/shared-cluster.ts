@@ -5,12 +5,14 @@ import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
 import { Construct } from 'constructs';
 import type { NodeGroupSize } from '../../config/model';
+import { SYSTEM_NODE_TAINT } from '../../config/names';
+import type { ClusterAddonName } from '../../config/schema';
 import { AMI_TYPE, ManagedNodeGroup } from '../cluster/managed-node-group';
 import { NodeRole } from '../cluster/node-role';
+import { VpcCniRole } from '../cluster/vpc-cni';
 import { ServiceRole } from '../common/service-role';
 
 export const CONTROL_PLANE_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] as const;
-export const CLUSTER_ADDONS = ['vpc-cni', 'kube-proxy', 'coredns'] as const;
 export const CLUSTER_ADMIN_POLICY_ARN = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
 
 /** Node label of the shared general-purpose CPU nodes, where tenants' CPU pods run. */
@@ -31,12 +33,16 @@ export interface SharedClusterProps {
   readonly systemNodes: NodeGroupSize;
   readonly generalNodes: NodeGroupSize;
   readonly namePrefix: string;
+  /** Pinned version of every add-on. */
+  readonly addonVersions: Readonly<Record<ClusterAddonName, string>>;
 }
 
 /**
  * The shared EKS cluster: API authentication mode (access entries, no aws-auth ConfigMap),
  * KMS envelope encryption of secrets, all control-plane logs, a private endpoint with an
- * optional public allow-list, a system and a general CPU node group, and the core add-ons.
+ * optional public allow-list, a system and a general CPU node group, and the core add-ons,
+ * each pinned. System nodes carry the CriticalAddonsOnly taint, so only critical add-ons
+ * (which tolerate it) run there and tenant CPU pods go to the general nodes.
  */
 export class SharedCluster extends Construct {
   readonly cluster: EksCluster;
@@ -94,7 +100,15 @@ export class SharedCluster extends Construct {
       });
     });
 
-    const vpcCni = new EksAddon(this, 'addon-vpc-cni', this.addonConfig('vpc-cni'));
+    const versions = props.addonVersions;
+    // Runs host-networked, so it starts before the CNI it hands credentials to.
+    const podIdentityAgent = new EksAddon(this, 'addon-eks-pod-identity-agent', this.addonConfig('eks-pod-identity-agent', versions));
+    const cniRole = new VpcCniRole(this, 'vpc-cni-role', { roleName: `${props.namePrefix}-vpc-cni` });
+    const vpcCni = new EksAddon(this, 'addon-vpc-cni', {
+      ...this.addonConfig('vpc-cni', versions),
+      ...cniRole.addonArguments(),
+      dependsOn: [podIdentityAgent, cniRole.attachment],
+    });
     const nodeRole = new NodeRole(this, 'node-role', { roleName: `${props.namePrefix}-shared-nodes` });
     const nodeGroups = (['system', 'general'] as const).map((pool) => {
       const size = pool === 'system' ? props.systemNodes : props.generalNodes;
@@ -110,18 +124,21 @@ export class SharedCluster extends Construct {
         desiredNodes: size.desiredNodes,
         amiType: AMI_TYPE.cpu,
         labels: { [GENERAL_NODE_LABEL.key]: GENERAL_NODE_LABEL[pool] },
+        taints: pool === 'system' ? [{ key: SYSTEM_NODE_TAINT.key, value: SYSTEM_NODE_TAINT.value }] : [],
         dependsOn: [...nodeRole.policyAttachments, vpcCni],
       });
     });
-    new EksAddon(this, 'addon-kube-proxy', this.addonConfig('kube-proxy'));
-    // CoreDNS pods need nodes to run on; without them the add-on stays degraded.
-    new EksAddon(this, 'addon-coredns', { ...this.addonConfig('coredns'), dependsOn: nodeGroups.map((g) => g.nodeGroup) });
+    new EksAddon(this, 'addon-kube-proxy', this.addonConfig('kube-proxy', versions));
+    // CoreDNS pods need nodes to run on; without them the add-on stays degraded. It
+    // tolerates CriticalAddonsOnly, so it runs on the system nodes.
+    new EksAddon(this, 'addon-coredns', { ...this.addonConfig('coredns', versions), dependsOn: nodeGroups.map((g) => g.nodeGroup) });
   }
 
-  private addonConfig(addonName: (typeof CLUSTER_ADDONS)[number]) {
+  private addonConfig(addonName: ClusterAddonName, versions: Readonly<Record<ClusterAddonName, string>>) {
     return {
       clusterName: this.cluster.name,
       addonName,
+      addonVersion: versions[addonName],
       resolveConflictsOnCreate: 'OVERWRITE',
       resolveConflictsOnUpdate: 'OVERWRITE',
     };

@@ -1,27 +1,27 @@
 import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
-import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
 import { Construct } from 'constructs';
-
-export const NAMESPACED_EDIT_POLICY_ARN = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy';
 
 export interface TenantClusterAccessProps {
   readonly clusterName: string;
   /** The tenant's people role, in the tenant account. */
   readonly principalArn: string;
-  readonly namespace: string;
+  /** The Kubernetes group the role maps to; only the tenant namespace's RoleBinding names it. */
+  readonly kubernetesGroup: string;
 }
 
-/** Lets the tenant's people edit their own namespace in the shared cluster, and nothing cluster-wide. */
+/**
+ * Maps the tenant's people role to its Kubernetes group in the shared cluster. No AWS-managed
+ * access policy is associated: what the group may do is the RoleBinding and ClusterRole in
+ * the synthesized output (TenantNamespace, TenantEditRole), reviewable and proved.
+ */
 export class TenantClusterAccess extends Construct {
   constructor(scope: Construct, id: string, props: TenantClusterAccessProps) {
     super(scope, id);
-    const entry = new EksAccessEntry(this, 'access-entry', { clusterName: props.clusterName, principalArn: props.principalArn, type: 'STANDARD' });
-    new EksAccessPolicyAssociation(this, 'namespaced-edit', {
+    new EksAccessEntry(this, 'access-entry', {
       clusterName: props.clusterName,
       principalArn: props.principalArn,
-      policyArn: NAMESPACED_EDIT_POLICY_ARN,
-      accessScope: { type: 'namespace', namespaces: [props.namespace] },
-      dependsOn: [entry],
+      type: 'STANDARD',
+      kubernetesGroups: [props.kubernetesGroup],
     });
   }
 }

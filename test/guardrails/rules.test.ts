@@ -1,6 +1,8 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { EcrRepositoryPolicy } from '@cdktf/provider-aws/lib/ecr-repository-policy';
+import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
+import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
@@ -303,6 +305,34 @@ describe('MLP-EKS-1 (tenant GPU node groups)', () => {
       { tenant: 'a' },
     );
     expect(errorsOf(checked, 'MLP-EKS-1')).toHaveLength(2);
+  });
+});
+
+describe('MLP-EKS-2 (network policies enforced)', () => {
+  const cluster = (stack: TerraformStack) => new EksCluster(stack, 'cluster', { name: 'c', roleArn: 'arn:aws:iam::222222222222:role/r', vpcConfig: { subnetIds: ['s'] } });
+  const cni = (stack: TerraformStack, configurationValues?: string) => new EksAddon(stack, 'cni', { clusterName: 'c', addonName: 'vpc-cni', configurationValues });
+
+  test('passes a cluster whose VPC CNI runs the network policy agent', () => {
+    const checked = checkTiny((stack) => {
+      cluster(stack);
+      cni(stack, JSON.stringify({ enableNetworkPolicy: 'true' }));
+    });
+    expect(errorsOf(checked, 'MLP-EKS-2')).toEqual([]);
+    expect(checked.result.checked['MLP-EKS-2']).toBe(1);
+  });
+
+  test('fails a cluster whose VPC CNI has no configuration (the agent is off by default), or a "false" one', () => {
+    for (const values of [undefined, JSON.stringify({ enableNetworkPolicy: 'false' })]) {
+      const checked = checkTiny((stack) => {
+        cluster(stack);
+        cni(stack, values);
+      });
+      expect(errorsOf(checked, 'MLP-EKS-2')).toEqual([expect.stringContaining('leaves the network policy agent off')]);
+    }
+  });
+
+  test('fails a cluster without the VPC CNI add-on', () => {
+    expect(errorsOf(checkTiny((stack) => cluster(stack)), 'MLP-EKS-2')).toEqual([expect.stringContaining('has no vpc-cni add-on')]);
   });
 });
 

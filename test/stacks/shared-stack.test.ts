@@ -76,8 +76,28 @@ describe('shared stack', () => {
       expect(single(shared, 'aws_eks_node_group', 'general-nodes').scaling_config).toEqual({ min_size: 1, max_size: 20, desired_size: 1 });
     });
 
-    test('installs the vpc-cni, kube-proxy and coredns add-ons', () => {
-      expect(bodies(shared, 'aws_eks_addon').map((a) => a.addon_name).sort()).toEqual(['coredns', 'kube-proxy', 'vpc-cni']);
+    test('installs the core add-ons, each at the version platform.yaml pins', () => {
+      const versions = Object.fromEntries(bodies(shared, 'aws_eks_addon').map((a) => [a.addon_name, a.addon_version]));
+      expect(versions).toEqual({
+        coredns: 'v1.11.4-eksbuild.14',
+        'eks-pod-identity-agent': 'v1.3.7-eksbuild.2',
+        'kube-proxy': 'v1.32.3-eksbuild.7',
+        'vpc-cni': 'v1.19.5-eksbuild.1',
+      });
+    });
+
+    test('turns on network policy enforcement in the VPC CNI and gives it its own role through Pod Identity', () => {
+      const cni = bodies(shared, 'aws_eks_addon').find((a) => a.addon_name === 'vpc-cni')!;
+      expect(JSON.parse(cni.configuration_values)).toEqual({ enableNetworkPolicy: 'true' });
+      expect(cni.pod_identity_association).toEqual([{ role_arn: expect.stringMatching(/aws_iam_role\.cluster_vpc-cni-role/), service_account: 'aws-node' }]);
+      const cniPolicies = bodies(shared, 'aws_iam_role_policy_attachment').filter((a) => String(a.policy_arn).endsWith('/AmazonEKS_CNI_Policy'));
+      expect(cniPolicies.map((a) => a['//'].metadata.path)).toEqual(['shared/cluster/vpc-cni-role/role/policy-AmazonEKS_CNI_Policy']);
+    });
+
+    test('taints the system nodes for critical add-ons only; the general nodes stay open to tenant CPU pods', () => {
+      const taints = Object.fromEntries(bodies(shared, 'aws_eks_node_group').map((g) => [g.labels['ml-platform/node-pool'], g.taint]));
+      expect(taints.system).toEqual([{ key: 'CriticalAddonsOnly', value: 'true', effect: 'NO_SCHEDULE' }]);
+      expect(taints.general).toEqual([]);
     });
 
     test('grants cluster admin to the deploy role and the configured admins through access entries', () => {

@@ -207,13 +207,23 @@ describe('tenant stack', () => {
       });
     });
 
-    test('has a ResourceQuota from the tenant file', () => {
-      expect(single(fraud, 'kubernetes_resource_quota_v1').spec.hard).toEqual({
+    test('has a ResourceQuota from the tenant file, with no node ports or load balancers', () => {
+      expect(single(fraud, 'kubernetes_resource_quota_v1', 'namespace/quota').spec.hard).toEqual({
         'requests.cpu': '64',
         'requests.memory': '512Gi',
         'requests.nvidia.com/gpu': '16',
         pods: '200',
+        'services.nodeports': '0',
+        'services.loadbalancers': '0',
       });
+    });
+
+    test('allows no pod of the system priority classes (quota 0 for that scope)', () => {
+      const quota = single(fraud, 'kubernetes_resource_quota_v1', 'system-priority-quota');
+      expect(quota.spec.hard).toEqual({ pods: '0' });
+      expect(quota.spec.scope_selector.match_expression).toEqual([
+        { scope_name: 'PriorityClass', operator: 'In', values: ['system-node-critical', 'system-cluster-critical'] },
+      ]);
     });
 
     test('has container defaults', () => {
@@ -240,14 +250,15 @@ describe('tenant stack', () => {
       expect(sa.metadata.annotations['eks.amazonaws.com/role-arn']).toMatch(/aws_iam_role\.workload-role_\w+\.arn/);
     });
 
-    test("gives the people role namespaced edit in the tenant's namespace only", () => {
-      const association = single(fraud, 'aws_eks_access_policy_association');
-      expect(association).toMatchObject({
-        policy_arn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy',
-        access_scope: { type: 'namespace', namespaces: ['fraud-detection'] },
-        provider: 'aws.platform',
-      });
-      expect(single(fraud, 'aws_eks_access_entry').principal_arn).toMatch(/aws_iam_role\.people-role_\w+\.arn/);
+    test("maps the people role to the tenant's Kubernetes group, bound to the tenant edit role in its namespace only", () => {
+      expect(bodies(fraud, 'aws_eks_access_policy_association')).toEqual([]);
+      const entry = single(fraud, 'aws_eks_access_entry');
+      expect(entry).toMatchObject({ kubernetes_groups: ['ml-platform:tenant:fraud-detection'], provider: 'aws.platform' });
+      expect(entry.principal_arn).toMatch(/aws_iam_role\.people-role_\w+\.arn/);
+      const binding = single(fraud, 'kubernetes_role_binding_v1');
+      expect(binding.metadata.namespace).toMatch(/kubernetes_namespace_v1\./);
+      expect(binding.role_ref).toEqual({ api_group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'ml-platform:tenant-edit' });
+      expect(binding.subject).toEqual([{ kind: 'Group', name: 'ml-platform:tenant:fraud-detection', api_group: 'rbac.authorization.k8s.io' }]);
     });
   });
 

@@ -12,6 +12,7 @@ import { readSynthOutput, type SynthesizedStack } from './synth-output';
 import { findTooling, runTerraform, terraformEnv, writeCliConfig, type TerraformTooling } from './terraform';
 import type { PlanDiagnostic, StackPlanResult } from './types';
 import { countCreates } from './plan-json';
+import { checkStackObjects, clusterMinorVersion } from '../kubernetes-schema/validate';
 
 export const DEFAULT_SYNTH_DIR = 'cdktf.out';
 export const DEFAULT_WORK_DIR = '.plan-offline';
@@ -151,6 +152,9 @@ async function planStack(stack: SynthesizedStack, context: StackContext): Promis
 
   const locator = new ConfigLocator(copy.config, text);
   const diagnostics: PlanDiagnostic[] = [...copy.diagnostics];
+  // The kubernetes provider is not in the mirror: its objects are checked against the API schemas instead.
+  const schema = await checkStackObjects(stack.name, stack.config, clusterMinorVersion(context.allStacks));
+  for (const problem of schema.problems) diagnostics.push({ severity: 'error', stage: 'schema', summary: problem });
   const log: string[] = [];
   const run = async (args: string[], stdoutFile?: string) => {
     const commandStarted = Date.now();
@@ -168,6 +172,7 @@ async function planStack(stack: SynthesizedStack, context: StackContext): Promis
       resourcesInStack: countResources(stack.config),
       diagnostics,
       notValidated: copy.notValidated,
+      schemaValidated: schema.validated,
       seconds: (Date.now() - started) / 1000,
     };
     writeFileSync(path.join(dir, STACK_FILES.log), log.join('\n'));

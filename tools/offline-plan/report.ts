@@ -29,8 +29,10 @@ export function formatStackResults(results: readonly StackPlanResult[]): string[
   const lines: string[] = [];
   for (const result of results) {
     const plan = result.planJsonPath ? `  ${shown(result.planJsonPath)}` : '  no plan';
-    const missing = result.notValidated.some((n) => n.resources > 0) ? `  NOT VALIDATED: ${notValidatedText(result.notValidated)}` : '';
-    lines.push(`${result.stack.padEnd(width)}  ${result.status.padEnd(7)}  ${String(result.resourcesToCreate).padStart(4)} to create${plan}${missing}`);
+    const unvalidated = unvalidatedEntries(result);
+    const missing = unvalidated.some((n) => n.resources > 0) ? `  NOT VALIDATED: ${notValidatedText(unvalidated)}` : '';
+    const schema = result.schemaValidated ? `  ${result.schemaValidated} kubernetes schema-validated` : '';
+    lines.push(`${result.stack.padEnd(width)}  ${result.status.padEnd(7)}  ${String(result.resourcesToCreate).padStart(4)} to create${plan}${schema}${missing}`);
     for (const diagnostic of result.diagnostics) lines.push(`  ${formatDiagnostic(diagnostic)}`);
   }
   return lines;
@@ -43,11 +45,22 @@ export interface NotValidatedTotal {
   readonly reasons: readonly string[];
 }
 
-/** Resources left out of the offline plan, summed by provider over all stacks. */
+/** Kubernetes resources left out of the plan but validated against the API schemas are not counted as unvalidated. */
+function unvalidatedEntries(result: StackPlanResult): NotValidated[] {
+  let schemaValidated = result.schemaValidated ?? 0;
+  return result.notValidated.map((entry) => {
+    if (entry.provider !== 'kubernetes' || schemaValidated === 0) return entry;
+    const covered = Math.min(schemaValidated, entry.resources);
+    schemaValidated -= covered;
+    return { ...entry, resources: entry.resources - covered };
+  });
+}
+
+/** Resources left out of the offline plan and not schema-validated either, summed by provider over all stacks. */
 export function notValidatedTotals(results: readonly StackPlanResult[]): NotValidatedTotal[] {
   const totals = new Map<string, { resources: number; stacks: Set<string>; reasons: Set<string> }>();
   for (const result of results) {
-    for (const entry of result.notValidated) {
+    for (const entry of unvalidatedEntries(result)) {
       if (entry.resources + entry.dataSources === 0) continue;
       const total = totals.get(entry.provider) ?? { resources: 0, stacks: new Set<string>(), reasons: new Set<string>() };
       total.resources += entry.resources;
@@ -71,5 +84,7 @@ export function summaryLine(results: readonly StackPlanResult[], seconds: number
   const toCreate = results.reduce((sum, r) => sum + r.resourcesToCreate, 0);
   const totals = notValidatedTotals(results);
   const missing = totals.length > 0 ? `, ${totals.map((t) => `${t.resources} ${t.provider}`).join(', ')} resources NOT validated` : '';
-  return `${valid} of ${results.length} stacks valid, ${toCreate} resources to create${missing} (${seconds.toFixed(1)} s)`;
+  const schemaValidated = results.reduce((sum, r) => sum + (r.schemaValidated ?? 0), 0);
+  const schema = schemaValidated > 0 ? `, ${schemaValidated} kubernetes resources schema-validated` : '';
+  return `${valid} of ${results.length} stacks valid, ${toCreate} resources to create${schema}${missing} (${seconds.toFixed(1)} s)`;
 }

@@ -3,7 +3,7 @@
 /** A synthesized Terraform JSON configuration (`cdk.tf.json`), read as plain data. */
 export type TerraformJson = Record<string, unknown>;
 
-export type DiagnosticStage = 'offline-copy' | 'init' | 'validate' | 'plan' | 'show';
+export type DiagnosticStage = 'offline-copy' | 'init' | 'validate' | 'plan' | 'show' | 'schema';
 
 export interface PlanDiagnostic {
   readonly severity: 'error' | 'warning';
@@ -39,5 +39,7 @@ export interface StackPlanResult {
   readonly resourcesInStack: number;
   readonly diagnostics: readonly PlanDiagnostic[];
   readonly notValidated: readonly NotValidated[];
+  /** In-cluster objects validated offline against the Kubernetes API schemas (tools/kubernetes-schema) instead of planned. @default 0 */
+  readonly schemaValidated?: number;
   readonly seconds: number;
 }

@@ -86,6 +86,8 @@ export function tenantFacts(name: string, stack: StackBlocks | undefined, organi
     else if (block.type === 'kubernetes_namespace_v1') workloads = true;
     else if (block.type === 'kubernetes_resource_quota_v1') {
       const spec = isRecord(block.config.spec) ? block.config.spec : {};
+      // A scoped quota (the system priority classes' zero) is not the tenant's quota.
+      if (spec.scope_selector !== undefined || spec.scopes !== undefined) continue;
       const hard = isRecord(spec.hard) ? spec.hard : {};
       quota = { cpu: str(hard['requests.cpu']), memory: str(hard['requests.memory']), gpus: str(hard['requests.nvidia.com/gpu']), pods: str(hard.pods) };
     }

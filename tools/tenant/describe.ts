@@ -5,6 +5,8 @@
  */
 import type { Platform, Tenant } from '../../config/model';
 import { tenantNames, type TenantNames } from '../../config/names';
+import { GPU_VISIBILITY_ENV, tenantGpuPlacement, TENANT_PRIORITY_CLASSES } from '../../constructs/cluster/tenant-admission';
+import { TENANT_EDIT_ROLE } from '../../constructs/cluster/tenant-edit-role';
 import { HOURS_PER_MONTH, usd } from '../plan-review/cost';
 import { gpuCostCeiling, type GpuCostCeiling } from './cost';
 
@@ -44,6 +46,17 @@ function instanceTypeText(type: string, platform: Platform): string {
   return spec ? `${type} (${plural(spec.gpus, 'GPU')}, ${hourly(spec.onDemandHourlyUsd)})` : `${type} (not priced in platform.yaml)`;
 }
 
+/**
+ * Exactly what a GPU pod of the tenant carries to be admitted and land on its nodes; the
+ * admission policies deny anything that selects or tolerates another tenant's nodes.
+ */
+export function gpuPodSpecText(tenant: string): string {
+  const placement = tenantGpuPlacement(tenant);
+  const selector = Object.entries(placement.nodeSelector).map(([k, v]) => `${k}=${v}`).join(', ');
+  const tolerations = placement.tolerations.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect} (${t.operator})`).join(', ');
+  return `nodeSelector ${selector}; tolerations ${tolerations}; a container limit nvidia.com/gpu: <count>; priorityClassName ${TENANT_PRIORITY_CLASSES.join(' or ')} (optional); no nodeName, no ${GPU_VISIBILITY_ENV}`;
+}
+
 export function describeTenant(tenant: Tenant, platform: Platform): TenantDescription {
   const names = tenantNames(platform.name, platform.platformAccountId, tenant.name);
   const active = tenant.lifecycle === 'active';
@@ -64,6 +77,8 @@ export function describeTenant(tenant: Tenant, platform: Platform): TenantDescri
   row('role', names.peopleRole, `people role: the team's access to its account and namespace, within the boundary ${names.peopleBoundaryPolicy}`);
   if (active && tenant.gpuPools.length > 0) row('role', names.nodeRole, `node role of the GPU pools, in the platform account ${platform.platformAccountId}`);
   if (active) row('namespace', names.namespace, `in cluster ${platform.cluster.name}; ${quotaText(tenant)}`);
+  if (active) row('cluster group', names.kubernetesGroup, `the people role's Kubernetes group: ClusterRole ${TENANT_EDIT_ROLE} in namespace ${names.namespace} only`);
+  if (active && tenant.gpuPools.length > 0) row('GPU pod spec', names.namespace, gpuPodSpecText(tenant.name));
   if (active) {
     for (const pool of tenant.gpuPools) {
       const types = pool.instanceTypes.map((t) => instanceTypeText(t, platform)).join(', ');

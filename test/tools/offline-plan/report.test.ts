@@ -49,4 +49,17 @@ describe('offline plan report', () => {
   test('says in the summary how many stacks are valid and how many resources were not validated', () => {
     expect(summaryLine(RESULTS, 12.34)).toBe('2 of 3 stacks valid, 93 resources to create, 16 kubernetes resources NOT validated (12.3 s)');
   });
+
+  test('counts kubernetes resources validated against the API schemas as schema-validated, and only the rest as NOT validated', () => {
+    const results = [
+      result('tenant-a', { resourcesToCreate: 22, notValidated: [{ ...KUBERNETES, resources: 8 }], schemaValidated: 8 }),
+      result('tenant-b', { resourcesToCreate: 22, notValidated: [{ ...KUBERNETES, resources: 8 }], schemaValidated: 5 }),
+    ];
+    expect(formatStackResults(results).map((line) => line.trim().split(/\s{2,}/).slice(4))).toEqual([
+      ['8 kubernetes schema-validated'],
+      ['5 kubernetes schema-validated', 'NOT VALIDATED: 3 kubernetes resources'],
+    ]);
+    expect(formatNotValidated(results)).toEqual([`WARNING: 3 kubernetes resources were NOT validated in 1 stack (tenant-b): ${KUBERNETES.reason}`]);
+    expect(summaryLine(results, 1)).toBe('2 of 2 stacks valid, 44 resources to create, 13 kubernetes resources schema-validated, 3 kubernetes resources NOT validated (1.0 s)');
+  });
 });

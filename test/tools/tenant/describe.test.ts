@@ -32,6 +32,14 @@ describe('tenant:describe table', () => {
     expect(table).toMatch(/^node pool +fraud-detection-train +g6\.12xlarge \(4 GPUs, .*\), g5\.12xlarge .*; spot; 0–4 nodes; 500 GiB disk/m);
   });
 
+  test("shows the people role's Kubernetes group and exactly what a GPU pod carries to be admitted (the spec the isolation proof admits)", () => {
+    const table = renderTable(sample('fraud-detection'));
+    expect(table).toMatch(/^cluster group +ml-platform:tenant:fraud-detection +.*ClusterRole ml-platform:tenant-edit in namespace fraud-detection only/m);
+    expect(table).toMatch(
+      /^GPU pod spec +fraud-detection +nodeSelector tenant=fraud-detection; tolerations tenant=fraud-detection:NoSchedule \(Equal\), nvidia\.com\/gpu:NoSchedule \(Exists\); a container limit nvidia\.com\/gpu: <count>; priorityClassName ml-inference or ml-training \(optional\); no nodeName, no NVIDIA_VISIBLE_DEVICES$/m,
+    );
+  });
+
   test('gives the GPU cost ceiling at the highest on-demand price of each pool', () => {
     const d = sample('fraud-detection');
     const ceiling = 4 * Math.max(price('g6.12xlarge'), price('g5.12xlarge')) * HOURS_PER_MONTH;

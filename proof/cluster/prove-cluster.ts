@@ -1,0 +1,124 @@
+/**
+ * The cluster layer of the isolation proof, for every ordered pair of tenants (a, b):
+ * - admission: each of a's attack requests aimed at b is denied by the synthesized
+ *   ValidatingAdmissionPolicies (evaluated with a CEL evaluator), and a's legitimate GPU
+ *   pod is admitted;
+ * - network: no pod of a reaches a pod of b under the synthesized NetworkPolicies, and
+ *   they are enforced;
+ * - RBAC: a's people can create, change or delete nothing in b's namespace, nothing
+ *   cluster-wide, and cannot change or delete the platform's objects in their own.
+ */
+import { MANAGED_BY_LABEL } from '../../config/names';
+import type { SynthStack } from '../resolve';
+import { admit, type AdmissionRequest } from './admission';
+import { attacks, legitimateRequest, peopleOf } from './attacks';
+import { readClusterModel, type ApiObject, type ClusterModel, type TenantInCluster } from './cluster-model';
+import { reachability } from './network';
+import { allowedVerbs, grantsOf, WRITE_VERBS } from './rbac';
+
+export type ClusterLayer = 'admission' | 'network' | 'rbac';
+
+export interface ClusterFinding {
+  readonly layer: ClusterLayer;
+  /** `leak`: a reaches b (or weakens its own boundary when a = b); `blocked`: a's legitimate workload is denied. */
+  readonly type: 'leak' | 'blocked';
+  readonly from: string;
+  readonly to: string;
+  readonly what: string;
+  readonly why: string;
+}
+
+export interface ClusterProofResult {
+  readonly tenants: readonly string[];
+  readonly findings: readonly ClusterFinding[];
+  readonly checks: Readonly<Record<ClusterLayer, number>>;
+  readonly enforcement: ClusterModel['networkPolicyEnforcement'];
+  readonly notes: readonly string[];
+  /** Input the layer cannot read: the proof reports it and fails. */
+  readonly problems: readonly string[];
+}
+
+/** API resource of each kind the platform manages inside a tenant namespace. */
+export const MANAGED_KINDS: Readonly<Record<string, AdmissionRequest['resource']>> = {
+  NetworkPolicy: { group: 'networking.k8s.io', version: 'v1', resource: 'networkpolicies' },
+  ResourceQuota: { group: '', version: 'v1', resource: 'resourcequotas' },
+  LimitRange: { group: '', version: 'v1', resource: 'limitranges' },
+  ServiceAccount: { group: '', version: 'v1', resource: 'serviceaccounts' },
+  RoleBinding: { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'rolebindings' },
+  Role: { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'roles' },
+};
+
+function admissionFindings(model: ClusterModel, a: TenantInCluster, b: TenantInCluster): ClusterFinding[] {
+  return attacks(a, b)
+    .map((attack) => ({ attack, decision: admit(model, attack.request) }))
+    .filter(({ decision }) => decision.allowed)
+    .map(({ attack }) => ({ layer: 'admission', type: 'leak', from: a.name, to: b.name, what: `${attack.id}: ${attack.description} in ${a.namespace}`, why: 'admitted: no denying policy bound to the namespace rejects it' }));
+}
+
+function rbacFindings(model: ClusterModel, a: TenantInCluster, b: TenantInCluster): ClusterFinding[] {
+  const findings: ClusterFinding[] = [];
+  for (const grant of grantsOf(model, a)) {
+    if (grant.namespace !== undefined && grant.namespace !== b.namespace) continue;
+    const verbs = allowedVerbs(grant, '*', '*', WRITE_VERBS);
+    if (verbs.length === 0) continue;
+    const where = grant.namespace === undefined ? 'cluster-wide (every namespace, b\'s included)' : `in ${b.namespace}`;
+    findings.push({ layer: 'rbac', type: 'leak', from: a.name, to: b.name, what: `${a.name}'s people can ${verbs.join(', ')} ${where}`, why: `granted by ${grant.via}` });
+  }
+  return findings;
+}
+
+/** a's people against the platform's objects in a's own namespace: whatever RBAC lets through, admission must deny. */
+function ownBoundaryFindings(model: ClusterModel, a: TenantInCluster): { findings: ClusterFinding[]; checks: number } {
+  const findings: ClusterFinding[] = [];
+  let checks = 0;
+  const grants = grantsOf(model, a).filter((g) => g.namespace === undefined || g.namespace === a.namespace);
+  const managed = model.objects
+    .map((o) => o.object as ApiObject)
+    .filter((o) => o.metadata?.namespace === a.namespace && o.metadata?.labels?.[MANAGED_BY_LABEL.key] === MANAGED_BY_LABEL.value && MANAGED_KINDS[String(o.kind)]);
+  for (const object of managed) {
+    const resource = MANAGED_KINDS[String(object.kind)];
+    const stripped = { ...object, metadata: { ...object.metadata, labels: {} } };
+    for (const [verb, operation, newObject] of [['delete', 'DELETE', null], ['update', 'UPDATE', stripped]] as const) {
+      checks += 1;
+      const via = grants.find((g) => allowedVerbs(g, resource.group, resource.resource, [verb]).length > 0);
+      if (!via) continue;
+      const request: AdmissionRequest = { operation, resource, namespaceObject: a.namespaceObject, object: newObject, oldObject: object, userInfo: peopleOf(a) };
+      const decision = admit(model, request);
+      if (decision.allowed) {
+        findings.push({ layer: 'rbac', type: 'leak', from: a.name, to: a.name, what: `${a.name}'s people can ${verb} the platform's ${object.kind} ${a.namespace}/${object.metadata?.name}`, why: `RBAC allows it (${via.via}) and no admission policy denies it` });
+      }
+    }
+  }
+  return { findings, checks };
+}
+
+export function proveClusterModel(model: ClusterModel): ClusterProofResult {
+  const findings: ClusterFinding[] = [];
+  const checks = { admission: 0, network: 0, rbac: 0 };
+  const { tenants } = model;
+  for (const a of tenants) {
+    checks.admission += 1;
+    const own = admit(model, legitimateRequest(a));
+    if (!own.allowed) findings.push({ layer: 'admission', type: 'blocked', from: a.name, to: a.name, what: `${a.name}'s legitimate GPU pod`, why: `denied: ${own.denials.join('; ')}` });
+    const boundary = ownBoundaryFindings(model, a);
+    checks.rbac += boundary.checks;
+    findings.push(...boundary.findings);
+    for (const b of tenants) {
+      if (a === b) continue;
+      checks.admission += attacks(a, b).length;
+      findings.push(...admissionFindings(model, a, b));
+      checks.network += 1;
+      const reach = reachability(model, a, b);
+      if (reach.reachable) findings.push({ layer: 'network', type: 'leak', from: a.name, to: b.name, what: `a pod of ${a.name} reaches a pod of ${b.name}`, why: reach.why });
+      checks.rbac += 1;
+      findings.push(...rbacFindings(model, a, b));
+    }
+  }
+  const notes = model.withoutNamespace.length > 0 ? [`tenants without a namespace (retained), nothing of theirs in the cluster: ${model.withoutNamespace.join(', ')}`] : [];
+  if (tenants.length > 0 && model.objects.every((o) => o.object.kind !== 'ValidatingAdmissionPolicy')) notes.push('no ValidatingAdmissionPolicy in the synthesized output');
+  return { tenants: tenants.map((t) => t.name), findings, checks, enforcement: model.networkPolicyEnforcement, notes, problems: model.problems };
+}
+
+export function proveCluster(stacks: readonly SynthStack[]): ClusterProofResult {
+  return proveClusterModel(readClusterModel(stacks));
+}
