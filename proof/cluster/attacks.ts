@@ -62,6 +62,11 @@ function service(tenant: TenantInCluster, spec: Record<string, unknown>): Admiss
   return create(tenant, SERVICE, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: tenant.namespace }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }], ...spec } });
 }
 
+/** The tenant's legitimate GPU pod in another priority class. */
+export function priorityClassRequest(tenant: TenantInCluster, priorityClassName: string): AdmissionRequest {
+  return podWith(tenant, (spec) => (spec.priorityClassName = priorityClassName));
+}
+
 export function legitimateRequest(tenant: TenantInCluster): AdmissionRequest {
   return create(tenant, POD, legitimateGpuPod(tenant));
 }

@@ -11,8 +11,8 @@
 import { MANAGED_BY_LABEL } from '../../config/names';
 import type { SynthStack } from '../resolve';
 import { admit, type AdmissionRequest } from './admission';
-import { attacks, legitimateRequest, peopleOf } from './attacks';
-import { readClusterModel, type ApiObject, type ClusterModel, type TenantInCluster } from './cluster-model';
+import { attacks, legitimateRequest, peopleOf, priorityClassRequest } from './attacks';
+import { objectsOfKind, readClusterModel, type ApiObject, type ClusterModel, type TenantInCluster } from './cluster-model';
 import { reachability } from './network';
 import { allowedVerbs, grantsOf, WRITE_VERBS } from './rbac';
 
@@ -53,6 +53,28 @@ function admissionFindings(model: ClusterModel, a: TenantInCluster, b: TenantInC
     .map((attack) => ({ attack, decision: admit(model, attack.request) }))
     .filter(({ decision }) => decision.allowed)
     .map(({ attack }) => ({ layer: 'admission', type: 'leak', from: a.name, to: b.name, what: `${attack.id}: ${attack.description} in ${a.namespace}`, why: 'admitted: no denying policy bound to the namespace rejects it' }));
+}
+
+/**
+ * Priority classes that a's pods are admitted with and that preempt: a's pod of such a class
+ * evicts lower-priority pods of b on the nodes they share (the general nodes), so every
+ * class tenant pods may use must have `preemptionPolicy: Never`.
+ */
+function preemptingClasses(model: ClusterModel, a: TenantInCluster): { checked: number; preempting: ApiObject[] } {
+  const classes = objectsOfKind(model, 'PriorityClass').map((o) => o.object as ApiObject);
+  const preempting = classes.filter((pc) => (pc.preemptionPolicy ?? 'PreemptLowerPriority') !== 'Never' && admit(model, priorityClassRequest(a, String(pc.metadata?.name))).allowed);
+  return { checked: classes.length, preempting };
+}
+
+function preemptionFindings(preempting: readonly ApiObject[], a: TenantInCluster, b: TenantInCluster): ClusterFinding[] {
+  return preempting.map((pc) => ({
+    layer: 'admission',
+    type: 'leak',
+    from: a.name,
+    to: b.name,
+    what: `preemption: a pod of priority class ${pc.metadata?.name} in ${a.namespace} evicts ${b.name}'s lower-priority pods on the shared nodes`,
+    why: `admitted in tenant namespaces, and the class preempts (preemptionPolicy ${pc.preemptionPolicy ?? 'PreemptLowerPriority'})`,
+  }));
 }
 
 function rbacFindings(model: ClusterModel, a: TenantInCluster, b: TenantInCluster): ClusterFinding[] {
@@ -100,13 +122,14 @@ export function proveClusterModel(model: ClusterModel): ClusterProofResult {
     checks.admission += 1;
     const own = admit(model, legitimateRequest(a));
     if (!own.allowed) findings.push({ layer: 'admission', type: 'blocked', from: a.name, to: a.name, what: `${a.name}'s legitimate GPU pod`, why: `denied: ${own.denials.join('; ')}` });
+    const preemption = preemptingClasses(model, a);
     const boundary = ownBoundaryFindings(model, a);
     checks.rbac += boundary.checks;
     findings.push(...boundary.findings);
     for (const b of tenants) {
       if (a === b) continue;
-      checks.admission += attacks(a, b).length;
-      findings.push(...admissionFindings(model, a, b));
+      checks.admission += attacks(a, b).length + preemption.checked;
+      findings.push(...admissionFindings(model, a, b), ...preemptionFindings(preemption.preempting, a, b));
       checks.network += 1;
       const reach = reachability(model, a, b);
       if (reach.reachable) findings.push({ layer: 'network', type: 'leak', from: a.name, to: b.name, what: `a pod of ${a.name} reaches a pod of ${b.name}`, why: reach.why });

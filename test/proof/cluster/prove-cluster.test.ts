@@ -39,8 +39,8 @@ describe('cluster layer of the isolation proof', () => {
     expect(result.tenants).toHaveLength(3);
     expect(result.findings).toEqual([]);
     expect(result.enforcement.enforced).toBe(true);
-    // 3 legitimate pods + 6 ordered pairs x 12 attacks; 6 pairs of network checks.
-    expect(result.checks.admission).toBe(3 + 6 * 12);
+    // 3 legitimate pods + 6 ordered pairs x (12 attacks + 2 priority classes); 6 pairs of network checks.
+    expect(result.checks.admission).toBe(3 + 6 * (12 + 2));
     expect(result.checks.network).toBe(6);
     expect(result.checks.rbac).toBeGreaterThan(6);
   });
@@ -135,6 +135,23 @@ describe('cluster layer of the isolation proof', () => {
       expect(found.filter((f) => f.from === f.to && f.what.includes('delete the platform\'s NetworkPolicy')).length).toBeGreaterThanOrEqual(3 * 4);
       // RBAC alone keeps quota, limits and bindings: the tenant edit role cannot write them.
       expect(found.filter((f) => /ResourceQuota|LimitRange|RoleBinding/.test(f.what))).toEqual([]);
+    });
+
+    test('a tenant priority class that preempts: every ordered pair gets a preemption leak, for that class only', () => {
+      const stacks = cloneStacks(samples);
+      const classes = resourcesOf(stacks, 'shared-k8s', 'kubernetes_priority_class_v1');
+      const planted = Object.values(classes).find((c) => c.metadata.name === 'ml-inference')!;
+      planted.preemption_policy = 'PreemptLowerPriority';
+      const found = leaks(proveCluster(stacks), 'admission');
+      expect(found).toHaveLength(6);
+      expect(found.every((f) => f.what.startsWith('preemption: a pod of priority class ml-inference'))).toBe(true);
+    });
+
+    test('a preempting priority class that admission refuses in tenant namespaces is no leak', () => {
+      const stacks = cloneStacks(samples);
+      const classes = resourcesOf(stacks, 'shared-k8s', 'kubernetes_priority_class_v1');
+      classes.planted = { metadata: { name: 'platform-critical' }, value: 1000000, preemption_policy: 'PreemptLowerPriority' };
+      expect(leaks(proveCluster(stacks), 'admission')).toEqual([]);
     });
 
     test('a legitimate GPU pod denied (a rule too strict) is reported as blocked', () => {
