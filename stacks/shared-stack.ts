@@ -4,9 +4,10 @@
  */
 import type { Construct } from 'constructs';
 import type { Platform } from '../config/model';
-import { STACK } from '../config/names';
+import { karpenterNames, STACK, tenantNames } from '../config/names';
 import { ManagedKey } from '../constructs/common/managed-key';
 import { platformTags } from '../constructs/common/tags';
+import { KarpenterController } from '../constructs/shared/karpenter-controller';
 import { SharedCluster } from '../constructs/shared/shared-cluster';
 import { SharedNetwork } from '../constructs/shared/shared-network';
 import { SharedRegistries } from '../constructs/shared/shared-registries';
@@ -82,6 +83,18 @@ export class SharedStack extends PlatformStack {
       systemNodes: platform.cluster.systemNodes,
       generalNodes: platform.cluster.generalNodes,
       namePrefix: prefix,
+    });
+    // Node roles the controller may pass: every tenant's, by the name pattern, so a new tenant changes nothing here.
+    const nodeRoleNamePattern = tenantNames(prefix, accountId, '*').nodeRole;
+    new KarpenterController(this, 'karpenter', {
+      clusterName: this.cluster.clusterName,
+      discoveryTagValue: platform.cluster.name,
+      clusterArn: this.cluster.clusterArn,
+      clusterSecurityGroupId: this.cluster.clusterSecurityGroupId,
+      region: platform.region,
+      accountId,
+      names: karpenterNames(prefix),
+      nodeRoleNamePattern,
     });
     this.registries = new SharedRegistries(this, 'registries', {
       namePrefix: prefix,

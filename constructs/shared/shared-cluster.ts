@@ -46,6 +46,9 @@ export class SharedCluster extends Construct {
   /** `https://oidc.eks.<region>.amazonaws.com/id/<id>`: tenant accounts trust it for IRSA. */
   readonly oidcIssuerUrl: string;
   readonly subnetIds: string[];
+  readonly clusterArn: string;
+  /** The security group EKS creates for the control plane and nodes. */
+  readonly clusterSecurityGroupId: string;
 
   constructor(scope: Construct, id: string, props: SharedClusterProps) {
     super(scope, id);
@@ -82,6 +85,8 @@ export class SharedCluster extends Construct {
     this.certificateAuthorityData = this.cluster.certificateAuthority.get(0).data;
     this.oidcIssuerUrl = this.cluster.identity.get(0).oidc.get(0).issuer;
     this.subnetIds = props.subnetIds;
+    this.clusterArn = this.cluster.arn;
+    this.clusterSecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
 
     props.adminRoleArns.forEach((principalArn, i) => {
       const entry = new EksAccessEntry(this, `admin-${i}`, { clusterName: this.cluster.name, principalArn, type: 'STANDARD' });

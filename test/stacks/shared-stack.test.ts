@@ -76,8 +76,8 @@ describe('shared stack', () => {
       expect(single(shared, 'aws_eks_node_group', 'general-nodes').scaling_config).toEqual({ min_size: 1, max_size: 20, desired_size: 1 });
     });
 
-    test('installs the vpc-cni, kube-proxy and coredns add-ons', () => {
-      expect(bodies(shared, 'aws_eks_addon').map((a) => a.addon_name).sort()).toEqual(['coredns', 'kube-proxy', 'vpc-cni']);
+    test('installs the vpc-cni, kube-proxy, coredns and pod identity agent add-ons', () => {
+      expect(bodies(shared, 'aws_eks_addon').map((a) => a.addon_name).sort()).toEqual(['coredns', 'eks-pod-identity-agent', 'kube-proxy', 'vpc-cni']);
     });
 
     test('grants cluster admin to the deploy role and the configured admins through access entries', () => {
