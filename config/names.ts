@@ -25,7 +25,7 @@ export const NAME_LIMITS = {
   k8sNamespace: 63,
   k8sServiceAccount: 253,
   /** Karpenter writes the NodePool name as a label value (`karpenter.sh/nodepool`). */
-  k8sLabelValue: 63,
+  karpenterNodePool: 63,
   kmsAlias: 256,
   budget: 100,
   organizationsAccount: 50,
@@ -192,6 +192,6 @@ export function derivedNames(
     { kind: 'organizationsAccount', name: n.accountName, from: fromName },
     ...tenant.buckets.map((b, i): DerivedName => ({ kind: 's3Bucket', name: n.bucket(b), from: ['buckets', i, 'name'] })),
     // The warm pool's name is the longest a pool derives.
-    ...tenant.gpuPools.map((p, i): DerivedName => ({ kind: 'k8sLabelValue', name: n.warmNodePool(p), from: ['gpuPools', i, 'name'] })),
+    ...tenant.gpuPools.map((p, i): DerivedName => ({ kind: 'karpenterNodePool', name: n.warmNodePool(p), from: ['gpuPools', i, 'name'] })),
   ];
 }

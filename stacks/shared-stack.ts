@@ -88,7 +88,7 @@ export class SharedStack extends PlatformStack {
     const nodeRoleNamePattern = tenantNames(prefix, accountId, '*').nodeRole;
     new KarpenterController(this, 'karpenter', {
       clusterName: this.cluster.clusterName,
-      discoveryTagValue: platform.cluster.name,
+      configuredClusterName: platform.cluster.name,
       clusterArn: this.cluster.clusterArn,
       clusterSecurityGroupId: this.cluster.clusterSecurityGroupId,
       region: platform.region,
@@ -109,6 +109,5 @@ export class SharedStack extends PlatformStack {
     for (const attribute of ['name', 'endpoint', 'certificate_authority[0].data', 'identity[0].oidc[0].issuer']) {
       this.exportAttribute(cluster, attribute);
     }
-    for (const subnet of this.network.privateSubnets) this.exportAttribute(subnet, 'id');
   }
 }

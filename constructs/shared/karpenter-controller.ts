@@ -24,8 +24,11 @@ export const POD_IDENTITY_PRINCIPAL = 'pods.eks.amazonaws.com';
 export interface KarpenterControllerProps {
   /** The cluster's name as a reference, so the add-on and association wait for the cluster. */
   readonly clusterName: string;
-  /** The cluster name as written in platform.yaml: the discovery tag's value, literal like on the subnets and node classes. */
-  readonly discoveryTagValue: string;
+  /**
+   * The cluster name as written in platform.yaml, for what must be literal: the discovery tag
+   * (as on the subnets and node classes) and the policy's tag condition keys.
+   */
+  readonly configuredClusterName: string;
   /** ARN of the cluster: the only one whose pods may assume the controller role. */
   readonly clusterArn: string;
   /** The security group EKS made for the cluster; nodes join it, found by the discovery tag. */
@@ -89,7 +92,7 @@ export class KarpenterController extends Construct {
     }
 
     // Node classes select the cluster security group by this tag (the subnets carry it too).
-    new Ec2Tag(this, 'security-group-discovery-tag', { resourceId: props.clusterSecurityGroupId, key: KARPENTER_DISCOVERY_TAG, value: props.discoveryTagValue });
+    new Ec2Tag(this, 'security-group-discovery-tag', { resourceId: props.clusterSecurityGroupId, key: KARPENTER_DISCOVERY_TAG, value: props.configuredClusterName });
 
     const role = new IamRole(this, 'role', {
       name: names.controllerRole,
@@ -125,7 +128,8 @@ export class KarpenterController extends Construct {
  * profiles it created for this cluster, pass only the platform's node roles, read its queue.
  */
 export function controllerStatements(props: KarpenterControllerProps, queueArn: string): PolicyStatement[] {
-  const { clusterName, region, accountId } = props;
+  const { region, accountId } = props;
+  const clusterName = props.configuredClusterName;
   const ec2 = (type: string) => `arn:aws:ec2:${region}:*:${type}/*`;
   const ownedTag = `kubernetes.io/cluster/${clusterName}`;
   const launched = ['fleet', 'instance', 'volume', 'network-interface', 'launch-template', 'spot-instances-request'].map(ec2);

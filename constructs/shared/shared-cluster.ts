@@ -45,7 +45,6 @@ export class SharedCluster extends Construct {
   readonly certificateAuthorityData: string;
   /** `https://oidc.eks.<region>.amazonaws.com/id/<id>`: tenant accounts trust it for IRSA. */
   readonly oidcIssuerUrl: string;
-  readonly subnetIds: string[];
   readonly clusterArn: string;
   /** The security group EKS creates for the control plane and nodes. */
   readonly clusterSecurityGroupId: string;
@@ -84,7 +83,6 @@ export class SharedCluster extends Construct {
     this.endpoint = this.cluster.endpoint;
     this.certificateAuthorityData = this.cluster.certificateAuthority.get(0).data;
     this.oidcIssuerUrl = this.cluster.identity.get(0).oidc.get(0).issuer;
-    this.subnetIds = props.subnetIds;
     this.clusterArn = this.cluster.arn;
     this.clusterSecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
 

@@ -164,6 +164,9 @@ describe('tenant GPU pools (Karpenter)', () => {
     const policy = String(controller.inline_policy[0].policy);
     const passRole = /"Sid" = "PassOnlyNodeRoles"[^}]*?"Resource" = "arn:aws:iam::222222222222:role\/([^"]+)"/.exec(policy);
     expect(passRole).not.toBeNull();
+    // Launches and deletions are limited to instances tagged as this cluster's (a literal key, not a reference).
+    expect(policy).toContain('"aws:RequestTag/kubernetes.io/cluster/mlp-shared" = "owned"');
+    expect(policy).not.toContain('undefined');
     for (const tenant of withPools()) {
       const stack = stackOf(tenant);
       const role = single(stack, 'aws_iam_role', 'gpu-node-role');

@@ -69,15 +69,14 @@ describeWithTerraform('offline plan of the sample tenants', () => {
     }
   });
 
-  test('feeds cross-stack inputs from the placeholder state: node groups get the placeholder subnets', () => {
+  test("feeds cross-stack inputs from the placeholder state: the access entries (people and GPU nodes) get the placeholder cluster's name", () => {
     const inputs = JSON.parse(readFileSync(path.join(workDir, 'tenant-fraud-detection', 'inputs', 'shared.tfstate'), 'utf8')) as Json;
-    const subnets = Object.entries(inputs.outputs as Record<string, { value: string }>)
-      .filter(([name]) => name.includes('aws_subnet'))
-      .map(([, output]) => output.value);
+    const clusterName = Object.entries(inputs.outputs as Record<string, { value: string }>).find(([name]) => name.includes('aws_eks_cluster') && name.endsWith('name'))?.[1].value;
+    expect(clusterName).toEqual(expect.any(String));
     const plan = readPlanJson(planJsonPath(workDir, 'tenant-fraud-detection'));
-    const nodeGroups = (plan.resource_changes ?? []).filter((c) => c.type === 'aws_eks_node_group');
-    expect(nodeGroups.length).toBeGreaterThan(0);
-    for (const group of nodeGroups) expect([...((group.change.after as Json).subnet_ids as string[])].sort()).toEqual([...subnets].sort());
+    const entries = (plan.resource_changes ?? []).filter((c) => c.type === 'aws_eks_access_entry');
+    expect(entries.map((e) => (e.change.after as Json).type).sort()).toEqual(['EC2_LINUX', 'STANDARD']);
+    for (const entry of entries) expect((entry.change.after as Json).cluster_name).toBe(clusterName);
   });
 
   test('writes every result to <work>/results.json', () => {
