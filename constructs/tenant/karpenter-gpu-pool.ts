@@ -1,24 +1,10 @@
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import type { GpuPool } from '../../config/model';
-import type { PoolLimits } from '../../config/pool-limits';
-import { gpuPoolManifests, type GpuPoolManifests } from './gpu-pool-manifests';
+import { gpuPoolManifests, type GpuPoolManifestProps, type GpuPoolManifests } from './gpu-pool-manifests';
 
-export interface KarpenterGpuPoolProps {
-  readonly tenantName: string;
-  readonly pool: GpuPool;
-  /** The pool's hard ceiling (config/pool-limits.ts). */
-  readonly limits: PoolLimits;
-  /** `<tenant>.<pool>` (config/names.ts). */
-  readonly name: string;
-  /** `<tenant>.<pool>.warm` (config/names.ts). */
-  readonly warmName: string;
-  readonly nodeRoleName: string;
-  readonly clusterName: string;
-  readonly amiAlias: string;
-  /** Tags of the instances, volumes and network interfaces: the tenant's cost tags. */
-  readonly tags: Readonly<Record<string, string>>;
+/** The manifests' props (names from config/names.ts, limits from config/pool-limits.ts), and what the node class waits for. */
+export interface KarpenterGpuPoolProps extends GpuPoolManifestProps {
   /** What nodes need before they can join: the node role's policies and access entry. @default none */
   readonly dependsOn?: ITerraformDependable[];
 }

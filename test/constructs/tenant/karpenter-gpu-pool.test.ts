@@ -1,7 +1,7 @@
 import { Testing, TerraformStack } from 'cdktf';
 import type { GpuPool } from '../../../config/model';
 import { poolLimits } from '../../../config/pool-limits';
-import { gpuPoolManifests, type GpuPoolManifestProps } from '../../../constructs/tenant/gpu-pool-manifests';
+import { gpuPoolManifests } from '../../../constructs/tenant/gpu-pool-manifests';
 import { KarpenterGpuPool, type KarpenterGpuPoolProps } from '../../../constructs/tenant/karpenter-gpu-pool';
 import { karpenterModels, schemaError, type KarpenterModels } from '../../support/karpenter-models';
 
@@ -10,7 +10,7 @@ const SIZES = {
   'g6.12xlarge': { gpus: 4, vcpus: 48, memoryGi: 192, onDemandHourlyUsd: 4.6 },
 };
 
-function props(pool: Partial<GpuPool> = {}): KarpenterGpuPoolProps & GpuPoolManifestProps {
+function props(pool: Partial<GpuPool> = {}): KarpenterGpuPoolProps {
   const full: GpuPool = { name: 'train', instanceTypes: ['g6.xlarge', 'g6.12xlarge'], capacity: 'spot', minNodes: 0, maxNodes: 3, diskGi: 300, ...pool };
   return {
     tenantName: 'a',
