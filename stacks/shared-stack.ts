@@ -109,5 +109,7 @@ export class SharedStack extends PlatformStack {
     for (const attribute of ['name', 'endpoint', 'certificate_authority[0].data', 'identity[0].oidc[0].issuer']) {
       this.exportAttribute(cluster, attribute);
     }
+    // No tenant stack reads the subnets since GPU pools select them by tag; kept as a stable output for tools and pipelines.
+    for (const subnet of this.network.privateSubnets) this.exportAttribute(subnet, 'id');
   }
 }
