@@ -20,6 +20,7 @@ import { tenantFacts } from '../../tools/plan-review/tenant-facts';
 import { gpuCostCeiling } from '../../tools/tenant/cost';
 import { PLATFORM_FILE, SAMPLE_TENANTS_DIR, tempDir, tenantDir, tenantFields } from '../support/config-fixtures';
 import { karpenterModels, schemaError, type KarpenterModels } from '../support/karpenter-models';
+import { nodesLaunched, poolAccepts, type PendingPod } from '../support/karpenter-sim';
 import { bodies, single, synthPlatform, type StackJson, type Synthesized } from '../support/synth';
 import { generateTenants } from '../support/tenant-generator';
 
@@ -110,6 +111,46 @@ describe('tenant GPU pools (Karpenter)', () => {
             ]),
           );
         }
+      }
+    }
+  });
+
+  test("a tenant's GPU pod can only make its own tenant's pools launch a node; a pod without the tolerations none", () => {
+    const gpuPod = (tenant: string): PendingPod => ({
+      tolerations: [
+        { key: TENANT_LABEL, operator: 'Equal', value: tenant, effect: 'NoSchedule' },
+        { key: GPU_TAINT_KEY, operator: 'Exists', effect: 'NoSchedule' },
+      ],
+      nodeSelector: { [TENANT_LABEL]: tenant },
+      gpus: 1,
+    });
+    const all = withPools().flatMap((t) => manifests(stackOf(t), 'NodePool').map((pool) => ({ tenant: t.name, pool })));
+    expect(all.length).toBeGreaterThanOrEqual(20);
+    for (const tenant of withPools()) {
+      const accepting = all.filter(({ pool }) => poolAccepts(pool, gpuPod(tenant.name)));
+      expect(accepting.length).toBeGreaterThan(0);
+      expect(new Set(accepting.map((a) => a.tenant))).toEqual(new Set([tenant.name]));
+    }
+    // A CPU pod of the tenant (no GPU toleration), or a pod that only claims the tenant's label, gets no GPU node.
+    const [first] = withPools();
+    expect(all.filter(({ pool }) => poolAccepts(pool, { tolerations: [gpuPod(first.name).tolerations[0]], nodeSelector: { [TENANT_LABEL]: first.name }, gpus: 0 }))).toEqual([]);
+    expect(all.filter(({ pool }) => poolAccepts(pool, { tolerations: [gpuPod(first.name).tolerations[1]], nodeSelector: { [TENANT_LABEL]: first.name }, gpus: 1 }))).toEqual([]);
+  });
+
+  test('a burst of pending GPU pods scales a dynamic pool from zero to its ceiling and no further, whichever type Karpenter picks', () => {
+    for (const tenant of withPools()) {
+      for (const pool of tenant.gpuPools.filter((p) => p.maxNodes > p.minNodes)) {
+        const dynamic = manifests(stackOf(tenant), 'NodePool').find((m) => m.metadata.name === `${tenant.name}.${pool.name}`);
+        if (dynamic === undefined) throw new Error(`no dynamic NodePool for ${tenant.name}.${pool.name}`);
+        const largestGpus = Math.max(...pool.instanceTypes.map((t) => platform.gpuInstanceTypes[t].gpus));
+        for (const type of pool.instanceTypes) {
+          const size = platform.gpuInstanceTypes[type];
+          const launched = nodesLaunched(dynamic, size, 1000, 1);
+          // Never more GPUs than maxNodes of the largest type; with the largest type, exactly the dynamic nodes.
+          expect(launched * size.gpus).toBeLessThanOrEqual(pool.maxNodes * largestGpus);
+          if (size.gpus === largestGpus) expect([tenant.name, type, launched]).toEqual([tenant.name, type, pool.maxNodes - pool.minNodes]);
+        }
+        expect(nodesLaunched(dynamic, platform.gpuInstanceTypes[pool.instanceTypes[0]], 0, 1)).toBe(0);
       }
     }
   });
