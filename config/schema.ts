@@ -87,7 +87,7 @@ export const platformSchema = z.strictObject({
   allowedRegions: z.array(z.string()).min(1).describe('Regions tenants may use; the SCP denies the others.'),
   accounts: z.strictObject({
     management: accountId.describe('Organization management account: runs the organization stack.'),
-    platform: accountId.describe('Account of the shared cluster, registries and tenant node groups.'),
+    platform: accountId.describe('Account of the shared cluster, registries and the tenants\' GPU nodes.'),
   }),
   organization: z.strictObject({
     id: z.string().regex(/^o-[a-z0-9]{10,32}$/, { message: "must be an organization id such as 'o-a1b2c3d4e5'" }).describe('Organization id; shared registries admit its principals.'),

@@ -250,11 +250,12 @@ describe('tenant stack', () => {
       expect(bodies(retained, 'aws_iam_role', 'people-role')).toHaveLength(1);
     });
 
-    test('drops node groups, namespace, workload role and cluster access', () => {
-      for (const type of ['aws_eks_node_group', 'kubernetes_namespace_v1', 'kubernetes_service_account_v1', 'aws_eks_access_entry', 'aws_iam_openid_connect_provider']) {
+    test('drops GPU pools (NodePools, node classes, node role), namespace, workload role and cluster access', () => {
+      for (const type of ['kubernetes_manifest', 'kubernetes_namespace_v1', 'kubernetes_service_account_v1', 'aws_eks_access_entry', 'aws_iam_openid_connect_provider']) {
         expect(bodies(retained, type)).toEqual([]);
       }
       expect(bodies(retained, 'aws_iam_role', 'workload-role')).toEqual([]);
+      expect(bodies(retained, 'aws_iam_role', 'gpu-node-role')).toEqual([]);
     });
 
     test('keeps the kubernetes provider so Terraform can remove the namespace', () => {
