@@ -103,9 +103,14 @@ export class KarpenterController extends Construct {
           Effect: 'Allow',
           Principal: { Service: POD_IDENTITY_PRINCIPAL },
           Action: ['sts:AssumeRole', 'sts:TagSession'],
+          // Pod Identity tags the session with the cluster, namespace and service account: only this cluster's controller matches.
           Condition: {
-            StringEquals: { 'aws:SourceAccount': accountId },
-            ArnEquals: { 'aws:SourceArn': props.clusterArn },
+            StringEquals: {
+              'aws:SourceAccount': accountId,
+              'aws:RequestTag/eks-cluster-arn': props.clusterArn,
+              'aws:RequestTag/kubernetes-namespace': names.namespace,
+              'aws:RequestTag/kubernetes-service-account': names.serviceAccount,
+            },
           },
         }),
       ),
@@ -239,7 +244,9 @@ export function controllerStatements(props: KarpenterControllerProps, queueArn: 
         StringLike: { 'aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass': '*' },
       },
     },
-    { Sid: 'ReadInstanceProfiles', Effect: 'Allow', Action: ['iam:GetInstanceProfile', 'iam:ListInstanceProfiles'], Resource: instanceProfiles },
+    { Sid: 'ReadInstanceProfiles', Effect: 'Allow', Action: 'iam:GetInstanceProfile', Resource: instanceProfiles },
+    // Listing takes no resource-level scope in IAM.
+    { Sid: 'ListInstanceProfiles', Effect: 'Allow', Action: 'iam:ListInstanceProfiles', Resource: '*' },
     { Sid: 'FindApiEndpoint', Effect: 'Allow', Action: 'eks:DescribeCluster', Resource: props.clusterArn },
   ];
 }

@@ -286,7 +286,9 @@ describe('tenant GPU pools (Karpenter)', () => {
     expect([association.namespace, association.service_account]).toEqual([release.namespace, values.serviceAccount.name]);
     const trust = String(single(shared, 'aws_iam_role', 'karpenter').assume_role_policy);
     expect(trust).toContain('pods.eks.amazonaws.com');
-    expect(trust).toMatch(/"aws:SourceArn" = aws_eks_cluster\.cluster_\w+\.arn\b/);
+    expect(trust).toMatch(/"aws:RequestTag\/eks-cluster-arn" = aws_eks_cluster\.cluster_\w+\.arn\b/);
+    expect(trust).toContain(`"aws:RequestTag/kubernetes-namespace" = "${association.namespace}"`);
+    expect(trust).toContain(`"aws:RequestTag/kubernetes-service-account" = "${association.service_account}"`);
     const queue = single(shared, 'aws_sqs_queue', 'karpenter');
     expect(values.settings.interruptionQueue).toBe(queue.name);
     const targets = bodies(shared, 'aws_cloudwatch_event_target', 'karpenter');
