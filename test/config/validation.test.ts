@@ -78,6 +78,11 @@ describe('tenant file validation', () => {
     expect(problems(dir)).toEqual([expect.stringContaining(`name: '${name}' is a value of platform.yaml (platform name, region or tag)`)]);
   });
 
+  test('rejects a tenant and pool whose NodePool name is an instance type name', () => {
+    const dir = tenantDir({ g6: tenantFields('g6', { gpuPools: [{ name: 'xlarge', instanceTypes: ['g6.xlarge'], capacity: 'spot', minNodes: 0, maxNodes: 2 }] }) });
+    expect(problems(dir)).toEqual([expect.stringMatching(/gpuPools\[0\]\.name: makes the NodePool name 'g6\.xlarge', which is also a GPU instance type in platform\.yaml; choose another pool name/)]);
+  });
+
   test('rejects a pool name whose Karpenter NodePool name (a label value) would exceed 63 characters', () => {
     const name = 'b'.repeat(30);
     const pool = 'p'.repeat(30);
