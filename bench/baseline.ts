@@ -16,9 +16,12 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { AutoscalingGroupTagA } from '@cdktf/provider-aws/lib/autoscaling-group-tag';
 import { BudgetsBudget } from '@cdktf/provider-aws/lib/budgets-budget';
+import { CeCostAllocationTag } from '@cdktf/provider-aws/lib/ce-cost-allocation-tag';
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { Ec2Tag } from '@cdktf/provider-aws/lib/ec2-tag';
 import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
 import { EcrRepositoryPolicy } from '@cdktf/provider-aws/lib/ecr-repository-policy';
 import { Eip } from '@cdktf/provider-aws/lib/eip';
@@ -27,6 +30,7 @@ import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-p
 import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
+import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
@@ -53,11 +57,15 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { ClusterRoleV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-v1';
 import { DaemonSetV1 } from '@cdktf/provider-kubernetes/lib/daemon-set-v1';
+import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import { Release } from '@cdktf/provider-helm/lib/release';
 import { LimitRangeV1 } from '@cdktf/provider-kubernetes/lib/limit-range-v1';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
@@ -92,9 +100,12 @@ const METADATA = (name: string) => ({ name });
 
 /** Terraform type to provider class, with minimal valid arguments. */
 export const RESOURCE_FACTORIES: Readonly<Record<string, ResourceFactory>> = {
-  aws_autoscaling_group_tag: (s, id, v) => new AutoscalingGroupTagA(s, id, { autoscalingGroupName: v, tag: { key: 'k', value: 'v', propagateAtLaunch: false } }),
   aws_budgets_budget: (s, id, v) => new BudgetsBudget(s, id, { name: v, budgetType: 'COST', timeUnit: 'MONTHLY' }),
+  aws_ce_cost_allocation_tag: (s, id, v) => new CeCostAllocationTag(s, id, { tagKey: v, status: 'Active' }),
+  aws_cloudwatch_event_rule: (s, id, v) => new CloudwatchEventRule(s, id, { name: v }),
+  aws_cloudwatch_event_target: (s, id, v) => new CloudwatchEventTarget(s, id, { rule: v, arn: 'arn:aws:sqs:us-east-1:111111111111:q' }),
   aws_cloudwatch_log_group: (s, id, v) => new CloudwatchLogGroup(s, id, { name: v }),
+  aws_ec2_tag: (s, id, v) => new Ec2Tag(s, id, { resourceId: v, key: 'k', value: 'v' }),
   aws_ecr_repository: (s, id, v) => new EcrRepository(s, id, { name: v }),
   aws_ecr_repository_policy: (s, id, v) => new EcrRepositoryPolicy(s, id, { repository: v, policy: POLICY }),
   aws_eip: (s, id, v) => new Eip(s, id, { domain: 'vpc', tags: { Name: v } }),
@@ -105,6 +116,8 @@ export const RESOURCE_FACTORIES: Readonly<Record<string, ResourceFactory>> = {
   aws_eks_cluster: (s, id, v) => new EksCluster(s, id, { name: v, roleArn: 'arn:aws:iam::111111111111:role/r', vpcConfig: { subnetIds: ['subnet-1'] } }),
   aws_eks_node_group: (s, id, v) =>
     new EksNodeGroup(s, id, { clusterName: v, nodeRoleArn: 'arn:aws:iam::111111111111:role/r', subnetIds: ['subnet-1'], scalingConfig: { minSize: 0, maxSize: 1, desiredSize: 0 } }),
+  aws_eks_pod_identity_association: (s, id, v) =>
+    new EksPodIdentityAssociation(s, id, { clusterName: v, namespace: 'n', serviceAccount: 's', roleArn: 'arn:aws:iam::111111111111:role/r' }),
   aws_flow_log: (s, id, v) => new FlowLog(s, id, { vpcId: v, trafficType: 'ALL', logDestination: 'arn:aws:logs:us-east-1:111111111111:log-group:g' }),
   aws_iam_openid_connect_provider: (s, id, v) => new IamOpenidConnectProvider(s, id, { url: v, clientIdList: ['sts.amazonaws.com'] }),
   aws_iam_policy: (s, id, v) => new IamPolicy(s, id, { name: v, policy: POLICY }),
@@ -131,10 +144,13 @@ export const RESOURCE_FACTORIES: Readonly<Record<string, ResourceFactory>> = {
     new S3BucketServerSideEncryptionConfigurationA(s, id, { bucket: v, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms' } }] }),
   aws_s3_bucket_versioning: (s, id, v) => new S3BucketVersioningA(s, id, { bucket: v, versioningConfiguration: { status: 'Enabled' } }),
   aws_security_group: (s, id, v) => new SecurityGroup(s, id, { name: v }),
+  aws_sqs_queue: (s, id, v) => new SqsQueue(s, id, { name: v }),
+  aws_sqs_queue_policy: (s, id, v) => new SqsQueuePolicy(s, id, { queueUrl: v, policy: POLICY }),
   aws_subnet: (s, id, v) => new Subnet(s, id, { vpcId: v }),
   aws_vpc: (s, id, v) => new Vpc(s, id, { cidrBlock: '10.0.0.0/16', tags: { Name: v } }),
   aws_vpc_endpoint: (s, id, v) => new VpcEndpoint(s, id, { vpcId: v, serviceName: 'com.amazonaws.us-east-1.s3' }),
   kubernetes_cluster_role_v1: (s, id, v) => new ClusterRoleV1(s, id, { metadata: METADATA(v) }),
+  helm_release: (s, id, v) => new Release(s, id, { name: v, chart: 'c' }),
   kubernetes_daemon_set_v1: (s, id, v) =>
     new DaemonSetV1(s, id, {
       metadata: METADATA(v),
@@ -235,14 +251,15 @@ export function buildBaseline(app: App, shape: SynthShape): void {
     new S3Backend(stack, { bucket: shape.backend.bucket, key: `${shape.backend.keyPrefix}/${name}.tfstate`, region: shape.backend.region, encrypt: true });
     stack.addOverride('terraform.backend.s3.use_lockfile', true);
     const { providers, resources } = shape.contents[content];
+    // One string argument per cluster provider and per resource carries a cross-stack reference, until every use is placed.
+    const references = referencesOf(name, uses, resourcesOf);
     for (const provider of providers) {
       const [type, alias] = provider.split('.');
       if (type === 'aws') new AwsProvider(stack, `aws-${alias ?? 'default'}`, { region: 'us-east-1', alias });
-      else if (type === 'kubernetes') new KubernetesProvider(stack, `kubernetes-${alias ?? 'default'}`, { alias });
+      else if (type === 'kubernetes') new KubernetesProvider(stack, `kubernetes-${alias ?? 'default'}`, { alias, host: references.next().value });
+      else if (type === 'helm') new HelmProvider(stack, `helm-${alias ?? 'default'}`, { alias, kubernetes: { host: references.next().value } });
       else throw new Error(`stack ${name}: no baseline provider class for '${type}'`);
     }
-    // One string argument per resource carries a cross-stack reference, until every use is placed.
-    const references = referencesOf(name, uses, resourcesOf);
     const made: TerraformResource[] = [];
     for (const [type, count] of Object.entries(resources)) {
       const factory = RESOURCE_FACTORIES[type];
@@ -364,6 +381,7 @@ class Replacement implements IResolvable {
 const PROVIDER_CLASSES: Readonly<Record<string, (scope: Construct, id: string, alias: string | undefined) => TerraformProvider>> = {
   aws: (s, id, alias) => new AwsProvider(s, id, { alias }),
   kubernetes: (s, id, alias) => new KubernetesProvider(s, id, { alias }),
+  helm: (s, id, alias) => new HelmProvider(s, id, { alias }),
 };
 
 /** Reads of other stacks' outputs: a new token for the producing resource's attribute per use, as a program would write it. */

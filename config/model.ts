@@ -54,7 +54,15 @@ export interface NodeGroupSize {
 
 export interface GpuInstanceType {
   readonly gpus: number;
+  readonly vcpus: number;
+  readonly memoryGi: number;
   readonly onDemandHourlyUsd: number;
+}
+
+/** The node provisioner, pinned. */
+export interface KarpenterSettings {
+  readonly chartVersion: string;
+  readonly amiAlias: string;
 }
 
 export interface Platform {
@@ -84,6 +92,7 @@ export interface Platform {
   };
   readonly ecrRepositories: readonly string[];
   readonly gpuInstanceTypes: Readonly<Record<string, GpuInstanceType>>;
+  readonly karpenter: KarpenterSettings;
   readonly tenantCaps: {
     readonly maxGpus: number;
     readonly maxNodesPerPool: number;
@@ -170,6 +179,7 @@ export function toPlatform(file: PlatformFile): Platform {
     },
     ecrRepositories: file.ecrRepositories,
     gpuInstanceTypes: file.gpuInstanceTypes,
+    karpenter: file.karpenter,
     tenantCaps: file.tenantCaps,
     tags: file.tags ?? {},
   };

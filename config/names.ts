@@ -24,7 +24,8 @@ export const NAME_LIMITS = {
   iamPolicy: 128,
   k8sNamespace: 63,
   k8sServiceAccount: 253,
-  eksNodeGroup: 63,
+  /** Karpenter writes the NodePool name as a label value (`karpenter.sh/nodepool`). */
+  karpenterNodePool: 63,
   kmsAlias: 256,
   budget: 100,
   organizationsAccount: 50,
@@ -103,6 +104,26 @@ export const MANAGED_BY_LABEL = { key: 'app.kubernetes.io/managed-by', value: 'm
  */
 export const TENANT_GROUP_PREFIX = 'ml-platform:tenant:';
 
+/**
+ * Tag that marks the subnets and the security group Karpenter launches nodes into; node
+ * classes select them by this tag and the cluster name, never by id.
+ */
+export const KARPENTER_DISCOVERY_TAG = 'karpenter.sh/discovery';
+
+/** Where the Karpenter controller runs and the names of its AWS side, in the platform account. */
+export function karpenterNames(platformName: string) {
+  return {
+    namespace: 'karpenter',
+    serviceAccount: 'karpenter',
+    release: 'karpenter',
+    controllerRole: `${platformName}-karpenter-controller`,
+    controllerPolicy: `${platformName}-karpenter-controller`,
+    interruptionQueue: `${platformName}-karpenter-interruption`,
+    /** Prefix of the EventBridge rules that feed the queue. */
+    eventRulePrefix: `${platformName}-karpenter`,
+  } as const;
+}
+
 /** Short, stable suffix that makes bucket names globally unique in practice. */
 function uniqueSuffix(...parts: string[]): string {
   return createHash('sha256').update(parts.join('/')).digest('hex').slice(0, 8);
@@ -118,12 +139,25 @@ export interface TenantNames {
   readonly nodeRole: string;
   readonly keyAlias: string;
   readonly budget: string;
+  /** Second budget: the tenant account's whole spend, tagged or not. */
+  readonly accountBudget: string;
   readonly accountName: string;
   /** Kubernetes group the people role maps to in the shared cluster. */
   readonly kubernetesGroup: string;
   bucket(purpose: string): string;
-  nodeGroup(pool: string): string;
+  /** Karpenter NodePool and EC2NodeClass of a pool: `<tenant>.<pool>`. */
+  nodePool(pool: string): string;
+  /** The static NodePool that keeps a pool's warm nodes: `<tenant>.<pool>.warm`. */
+  warmNodePool(pool: string): string;
 }
+
+/**
+ * Separator of tenant and pool in Karpenter object names. Tenant and pool names are DNS
+ * labels, which never contain a dot, so `<tenant>.<pool>` is injective: tenant `a-b` with
+ * pool `c` and tenant `a` with pool `b-c` give `a-b.c` and `a.b-c`. A dash would give
+ * `a-b-c` twice.
+ */
+export const POOL_NAME_SEPARATOR = '.';
 
 /**
  * Names of everything one tenant gets. `platformName` prefixes what lives in shared
@@ -140,10 +174,12 @@ export function tenantNames(platformName: string, platformAccountId: string, ten
     nodeRole: `${platformName}-${tenant}-gpu-nodes`,
     keyAlias: `alias/${platformName}/${tenant}/data`,
     budget: `${platformName}-${tenant}-monthly`,
+    accountBudget: `${platformName}-${tenant}-account`,
     accountName: `${platformName}-${tenant}`,
     kubernetesGroup: `${TENANT_GROUP_PREFIX}${tenant}`,
     bucket: (purpose) => `${platformName}-${tenant}-${purpose}-${uniqueSuffix(platformAccountId, tenant, purpose)}`,
-    nodeGroup: (pool) => `${tenant}-${pool}`,
+    nodePool: (pool) => `${tenant}${POOL_NAME_SEPARATOR}${pool}`,
+    warmNodePool: (pool) => `${tenant}${POOL_NAME_SEPARATOR}${pool}${POOL_NAME_SEPARATOR}warm`,
   };
 }
 
@@ -171,8 +207,10 @@ export function derivedNames(
     { kind: 'iamPolicy', name: n.peopleBoundaryPolicy, from: fromName },
     { kind: 'kmsAlias', name: n.keyAlias, from: fromName },
     { kind: 'budget', name: n.budget, from: fromName },
+    { kind: 'budget', name: n.accountBudget, from: fromName },
     { kind: 'organizationsAccount', name: n.accountName, from: fromName },
     ...tenant.buckets.map((b, i): DerivedName => ({ kind: 's3Bucket', name: n.bucket(b), from: ['buckets', i, 'name'] })),
-    ...tenant.gpuPools.map((p, i): DerivedName => ({ kind: 'eksNodeGroup', name: n.nodeGroup(p), from: ['gpuPools', i, 'name'] })),
+    // The warm pool's name is the longest a pool derives.
+    ...tenant.gpuPools.map((p, i): DerivedName => ({ kind: 'karpenterNodePool', name: n.warmNodePool(p), from: ['gpuPools', i, 'name'] })),
   ];
 }

@@ -4,7 +4,7 @@
  * path; the loader turns paths into lines.
  */
 import type { FieldPath } from './issues';
-import { derivedNames, isReservedTenantName, NAME_LIMITS } from './names';
+import { derivedNames, isReservedTenantName, NAME_LIMITS, tenantNames } from './names';
 import type { PlatformFile, TenantFile } from './schema';
 
 export interface RuleIssue {
@@ -69,6 +69,11 @@ export function tenantPlatformRules(tenant: TenantFile, platform: PlatformFile):
         issues.push({ path: ['gpuPools', i, 'instanceTypes', j], message: `'${type}' is not an allowed GPU instance type; use one of ${allowed.join(', ')} (platform.yaml gpuInstanceTypes)` });
       }
     });
+    // `g6` with pool `xlarge` would be NodePool `g6.xlarge`: a string every tenant stack holds, read as naming that tenant.
+    const nodePool = tenantNames(platform.name, platform.accounts.platform, tenant.name).nodePool(pool.name);
+    if (nodePool in platform.gpuInstanceTypes) {
+      issues.push({ path: ['gpuPools', i, 'name'], message: `makes the NodePool name '${nodePool}', which is also a GPU instance type in platform.yaml; choose another pool name` });
+    }
     if (pool.maxNodes > caps.maxNodesPerPool) {
       issues.push({ path: ['gpuPools', i, 'maxNodes'], message: `must be at most the platform cap of ${caps.maxNodesPerPool} nodes per pool, got ${pool.maxNodes}` });
     }

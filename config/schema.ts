@@ -40,8 +40,8 @@ export const gpuPoolSchema = z.strictObject({
     .min(1)
     .describe("GPU instance types, each from platform.yaml's gpuInstanceTypes."),
   capacity: z.enum(CAPACITY_TYPES).describe('spot or on-demand.'),
-  minNodes: nonNegativeInt.describe('Minimum nodes; 0 lets the pool scale to zero.'),
-  maxNodes: positiveInt.describe('Maximum nodes; at most the platform cap.'),
+  minNodes: nonNegativeInt.describe('Warm nodes kept running even when idle (a static Karpenter pool); 0 lets the pool scale to zero.'),
+  maxNodes: positiveInt.describe('Maximum nodes, warm ones included; the pool limits (GPU, CPU, memory) are this many of its largest type. At most the platform cap.'),
   diskGi: positiveInt.optional().describe('Root volume size in GiB. Default: 200.'),
 });
 
@@ -90,7 +90,7 @@ export const platformSchema = z.strictObject({
   allowedRegions: z.array(z.string()).min(1).describe('Regions tenants may use; the SCP denies the others.'),
   accounts: z.strictObject({
     management: accountId.describe('Organization management account: runs the organization stack.'),
-    platform: accountId.describe('Account of the shared cluster, registries and tenant node groups.'),
+    platform: accountId.describe('Account of the shared cluster, registries and the tenants\' GPU nodes.'),
   }),
   organization: z.strictObject({
     id: z.string().regex(/^o-[a-z0-9]{10,32}$/, { message: "must be an organization id such as 'o-a1b2c3d4e5'" }).describe('Organization id; shared registries admit its principals.'),
@@ -137,10 +137,24 @@ export const platformSchema = z.strictObject({
       z.string(),
       z.strictObject({
         gpus: positiveInt,
+        vcpus: positiveInt.describe('vCPUs per instance: the pool CPU limit is maxNodes times the largest.'),
+        memoryGi: positiveInt.describe('Memory per instance in GiB: the pool memory limit is maxNodes times the largest.'),
         onDemandHourlyUsd: z.number().positive(),
       }),
     )
-    .describe('GPU instance types tenants may use, with their on-demand price for cost estimates.'),
+    .describe('GPU instance types tenants may use, with their size (for the pool limits) and on-demand price (for cost estimates).'),
+  karpenter: z
+    .strictObject({
+      chartVersion: z
+        .string()
+        .regex(/^\d+\.\d+\.\d+$/, { message: "must be an exact chart version such as '1.8.1'" })
+        .describe('Karpenter Helm chart (oci://public.ecr.aws/karpenter/karpenter) version; the controller image follows it.'),
+      amiAlias: z
+        .string()
+        .regex(/^al2023@v\d{8}$/, { message: "must pin an AL2023 EKS AMI release such as 'al2023@v20250410' (never @latest)" })
+        .describe('AMI alias of every Karpenter node class; GPU instances get the NVIDIA variant of this release. Changing it rolls the nodes through drift.'),
+    })
+    .describe('The node provisioner: chart and AMI release, both pinned.'),
   tenantCaps: z.strictObject({
     maxGpus: nonNegativeInt.describe('Max requests.nvidia.com/gpu per tenant namespace.'),
     maxNodesPerPool: positiveInt,

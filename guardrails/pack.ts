@@ -5,10 +5,11 @@
  */
 import type { GuardrailRule } from './rule';
 import { dataSourcesPlanOffline } from './rules/offline-data-sources';
-import { gpuNodeGroupIsolated } from './rules/gpu-node-group-isolation';
 import { iamAllowsNoFullAccess } from './rules/iam-no-full-access';
 import { iamNoPublicPrincipal } from './rules/iam-no-public-principal';
 import { iamPoliciesReadable } from './rules/iam-readable-policies';
+import { karpenterPoolCapped } from './rules/karpenter-pool-capped';
+import { karpenterPoolIsolated } from './rules/karpenter-pool-isolation';
 import { kmsKeyRotates } from './rules/kms-key-rotation';
 import { networkPoliciesEnforced } from './rules/network-policy-enforced';
 import { noForeignTenantIdentifiers } from './rules/no-foreign-tenant-identifiers';
@@ -32,8 +33,9 @@ export const PLATFORM_GUARDRAILS: readonly GuardrailRule[] = [
   { id: 'MLP-IAM-1', severity: 'error', description: "No policy statement allows '*' actions on '*' resources", check: iamAllowsNoFullAccess },
   { id: 'MLP-IAM-2', severity: 'error', description: "No Principal '*' without a condition that restricts who", check: iamNoPublicPrincipal },
   { id: 'MLP-IAM-3', severity: 'error', description: 'Policy documents are readable before apply', check: iamPoliciesReadable },
-  { id: 'MLP-EKS-1', severity: 'error', description: 'Tenant GPU node groups carry the tenant taint and label', check: gpuNodeGroupIsolated },
+  { id: 'MLP-EKS-1', severity: 'error', description: 'Tenant Karpenter NodePools give their nodes the tenant taint and label', check: karpenterPoolIsolated },
   { id: 'MLP-EKS-2', severity: 'error', description: 'Clusters enforce NetworkPolicies (VPC CNI network policy agent on)', check: networkPoliciesEnforced },
+  { id: 'MLP-EKS-3', severity: 'error', description: "Tenant Karpenter NodePools are capped: a GPU limit, or a static pool's nodes", check: karpenterPoolCapped },
   { id: 'MLP-TEN-1', severity: 'error', description: 'A tenant stack names nothing of another tenant', check: noForeignTenantIdentifiers },
   { id: 'MLP-TF-1', severity: 'error', description: 'No data source calls a cloud API at plan time', check: dataSourcesPlanOffline },
 ];

@@ -114,9 +114,10 @@ export function tenantIdentity(platform: Platform, tenant: Tenant, uniqueIds: re
     names.nodeRole,
     names.keyAlias,
     names.budget,
+    names.accountBudget,
     names.accountName,
     ...tenant.buckets.map((bucket) => names.bucket(bucket.purpose)),
-    ...tenant.gpuPools.map((pool) => names.nodeGroup(pool.name)),
+    ...tenant.gpuPools.flatMap((pool) => [names.nodePool(pool.name), names.warmNodePool(pool.name)]),
     tenant.account.kind === 'adopted' ? tenant.account.id : tenant.account.email,
   ];
   return { tenant: tenant.name, names: [...new Set([tenant.name, names.namespace])], identifiers: [...new Set(identifiers)], uniqueIds };

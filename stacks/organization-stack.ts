@@ -1,12 +1,13 @@
 /**
  * `organization` (management account): the tenants' OU with its service control policies,
- * one account and one budget per tenant. Adding a tenant adds only that tenant's account
- * and budget here.
+ * the cost allocation tags, one account and two budgets per tenant. Adding a tenant adds
+ * only that tenant's account and budgets here.
  */
 import type { Construct } from 'constructs';
 import type { Platform, Tenant } from '../config/model';
 import { STACK, tenantNames } from '../config/names';
-import { platformTags, tenantTags } from '../constructs/common/tags';
+import { platformTags, TAG, tenantTags } from '../constructs/common/tags';
+import { CostAllocationTags } from '../constructs/organization/cost-allocation-tags';
 import { TenantAccount } from '../constructs/organization/tenant-account';
 import { TenantBudget } from '../constructs/organization/tenant-budget';
 import { TenantOrganizationalUnit } from '../constructs/organization/tenant-organizational-unit';
@@ -38,6 +39,7 @@ export class OrganizationStack extends PlatformStack {
       platformRoleName: platform.accountAccessRoleName,
       allowedRegions: platform.allowedRegions,
     });
+    new CostAllocationTags(this, 'cost-allocation-tags', { tagKeys: [TAG.tenant, TAG.costCenter] });
     for (const tenant of props.tenants) {
       const names = tenantNames(platform.name, platform.platformAccountId, tenant.name);
       const tags = tenantTags(platform.name, tenant, platform.tags);
@@ -52,7 +54,9 @@ export class OrganizationStack extends PlatformStack {
       this.accounts.set(tenant.name, account);
       new TenantBudget(this, `${tenant.name}-budget`, {
         budgetName: names.budget,
+        accountBudgetName: names.accountBudget,
         accountId: account.accountId,
+        tenantTag: { key: TAG.tenant, value: tenant.name },
         monthlyUsd: tenant.monthlyBudgetUsd,
         notify: [tenant.owner],
         tags,

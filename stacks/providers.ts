@@ -1,9 +1,10 @@
 /**
  * Provider configuration. AWS providers assume a role (never static credentials); the
- * kubernetes provider authenticates with `aws eks get-token`, so no credential is ever
- * written into the synthesized files.
+ * kubernetes and helm providers authenticate with `aws eks get-token`, so no credential is
+ * ever written into the synthesized files.
  */
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Fn } from 'cdktf';
 import type { Construct } from 'constructs';
@@ -34,18 +35,27 @@ export interface ClusterConnection {
   readonly certificateAuthorityData: string;
 }
 
-export function kubernetesProvider(scope: Construct, id: string, cluster: ClusterConnection, region: string, roleArn: string): KubernetesProvider {
-  return new KubernetesProvider(scope, id, {
+/** How both cluster providers reach the cluster: its endpoint and CA, and a token from `aws eks get-token`. */
+function clusterAccess(cluster: ClusterConnection, region: string, roleArn: string) {
+  return {
     host: cluster.endpoint,
     clusterCaCertificate: Fn.base64decode(cluster.certificateAuthorityData),
-    exec: [
-      {
-        apiVersion: 'client.authentication.k8s.io/v1beta1',
-        command: 'aws',
-        args: ['eks', 'get-token', '--cluster-name', cluster.clusterName, '--region', region, '--role-arn', roleArn],
-      },
-    ],
-  });
+    exec: {
+      apiVersion: 'client.authentication.k8s.io/v1beta1',
+      command: 'aws',
+      args: ['eks', 'get-token', '--cluster-name', cluster.clusterName, '--region', region, '--role-arn', roleArn],
+    },
+  };
+}
+
+export function kubernetesProvider(scope: Construct, id: string, cluster: ClusterConnection, region: string, roleArn: string): KubernetesProvider {
+  const access = clusterAccess(cluster, region, roleArn);
+  return new KubernetesProvider(scope, id, { ...access, exec: [access.exec] });
+}
+
+/** The helm provider (3.x), configured like the kubernetes provider. */
+export function helmProvider(scope: Construct, id: string, cluster: ClusterConnection, region: string, roleArn: string): HelmProvider {
+  return new HelmProvider(scope, id, { kubernetes: clusterAccess(cluster, region, roleArn) });
 }
 
 export function roleArn(accountId: string, roleName: string): string {

@@ -1,18 +1,20 @@
 /**
  * `shared-k8s`: cluster-wide objects inside the shared cluster. A stack of its own because
  * the kubernetes provider must not be configured from a cluster created in the same apply;
- * it reads the cluster from `shared` through cross-stack references.
+ * it reads the cluster from `shared` through cross-stack references. Karpenter is installed
+ * here, so tenant stacks (whose NodePools need its CRDs) are applied after this one.
  */
 import type { Construct } from 'constructs';
 import type { Platform } from '../config/model';
-import { STACK } from '../config/names';
+import { karpenterNames, STACK } from '../config/names';
+import { KarpenterRelease } from '../constructs/cluster/karpenter-release';
 import { NvidiaDevicePlugin } from '../constructs/cluster/nvidia-device-plugin';
 import { TenantAdmission } from '../constructs/cluster/tenant-admission';
 import { TenantEditRole } from '../constructs/cluster/tenant-edit-role';
 import { WorkloadPriorityClasses } from '../constructs/cluster/workload-priority-classes';
-import type { SharedCluster } from '../constructs/shared/shared-cluster';
+import { GENERAL_NODE_LABEL, type SharedCluster } from '../constructs/shared/shared-cluster';
 import { PlatformStack } from './platform-stack';
-import { kubernetesProvider } from './providers';
+import { helmProvider, kubernetesProvider } from './providers';
 
 export interface SharedK8sStackProps {
   readonly platform: Platform;
@@ -22,7 +24,19 @@ export interface SharedK8sStackProps {
 export class SharedK8sStack extends PlatformStack {
   constructor(scope: Construct, props: SharedK8sStackProps) {
     super(scope, STACK.sharedK8s, props.platform);
-    kubernetesProvider(this, 'kubernetes', props.cluster, props.platform.region, props.platform.deployRoles.platform);
+    const { platform } = props;
+    kubernetesProvider(this, 'kubernetes', props.cluster, platform.region, platform.deployRoles.platform);
+    helmProvider(this, 'helm', props.cluster, platform.region, platform.deployRoles.platform);
+    const karpenter = karpenterNames(platform.name);
+    new KarpenterRelease(this, 'karpenter', {
+      chartVersion: platform.karpenter.chartVersion,
+      clusterName: platform.cluster.name,
+      interruptionQueueName: karpenter.interruptionQueue,
+      namespace: karpenter.namespace,
+      serviceAccount: karpenter.serviceAccount,
+      releaseName: karpenter.release,
+      systemNodeSelector: { [GENERAL_NODE_LABEL.key]: GENERAL_NODE_LABEL.system },
+    });
     new NvidiaDevicePlugin(this, 'nvidia-device-plugin');
     new WorkloadPriorityClasses(this, 'priority-classes');
     new TenantAdmission(this, 'tenant-admission');

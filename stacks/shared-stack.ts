@@ -4,9 +4,10 @@
  */
 import type { Construct } from 'constructs';
 import type { Platform } from '../config/model';
-import { STACK } from '../config/names';
+import { karpenterNames, STACK, tenantNames } from '../config/names';
 import { ManagedKey } from '../constructs/common/managed-key';
 import { platformTags } from '../constructs/common/tags';
+import { KarpenterController } from '../constructs/shared/karpenter-controller';
 import { SharedCluster } from '../constructs/shared/shared-cluster';
 import { SharedNetwork } from '../constructs/shared/shared-network';
 import { SharedRegistries } from '../constructs/shared/shared-registries';
@@ -84,6 +85,19 @@ export class SharedStack extends PlatformStack {
       namePrefix: prefix,
       addonVersions: platform.cluster.addonVersions,
     });
+    // Node roles the controller may pass: every tenant's, by the name pattern, so a new tenant changes nothing here.
+    const nodeRoleNamePattern = tenantNames(prefix, accountId, '*').nodeRole;
+    new KarpenterController(this, 'karpenter', {
+      clusterName: this.cluster.clusterName,
+      configuredClusterName: platform.cluster.name,
+      clusterArn: this.cluster.clusterArn,
+      clusterSecurityGroupId: this.cluster.clusterSecurityGroupId,
+      podIdentityAgent: this.cluster.podIdentityAgent,
+      region: platform.region,
+      accountId,
+      names: karpenterNames(prefix),
+      nodeRoleNamePattern,
+    });
     this.registries = new SharedRegistries(this, 'registries', {
       namePrefix: prefix,
       repositories: platform.ecrRepositories,
@@ -97,6 +111,7 @@ export class SharedStack extends PlatformStack {
     for (const attribute of ['name', 'endpoint', 'certificate_authority[0].data', 'identity[0].oidc[0].issuer']) {
       this.exportAttribute(cluster, attribute);
     }
+    // No tenant stack reads the subnets since GPU pools select them by tag; kept as a stable output for tools and pipelines.
     for (const subnet of this.network.privateSubnets) this.exportAttribute(subnet, 'id');
   }
 }

@@ -1,21 +1,23 @@
 /**
  * `tenant-<name>`: everything one tenant file gives a tenant. Resources in the tenant's own
- * account use the default AWS provider; node groups and the cluster access entry live in
- * the platform account (alias `platform`); the namespace lives in the shared cluster.
+ * account use the default AWS provider; the GPU node role and the cluster access entries
+ * live in the platform account (alias `platform`); the namespace and the Karpenter pools
+ * live in the shared cluster.
  * Nothing here names another tenant.
  */
 import { Construct } from 'constructs';
 import type { Platform, Tenant } from '../config/model';
 import { tenantNames } from '../config/names';
+import { poolLimits } from '../config/pool-limits';
 import { NodeRole } from '../constructs/cluster/node-role';
 import { tenantTags } from '../constructs/common/tags';
 import type { TenantAccount } from '../constructs/organization/tenant-account';
 import type { SharedCluster } from '../constructs/shared/shared-cluster';
 import type { SharedNetwork } from '../constructs/shared/shared-network';
 import { ECR_PULL_ACTIONS, type SharedRegistries } from '../constructs/shared/shared-registries';
-import { GpuNodePool } from '../constructs/tenant/gpu-node-pool';
 import { TenantBuckets } from '../constructs/tenant/tenant-buckets';
 import { TenantClusterAccess } from '../constructs/tenant/tenant-cluster-access';
+import { KarpenterGpuPool } from '../constructs/tenant/karpenter-gpu-pool';
 import { TenantKey } from '../constructs/tenant/tenant-key';
 import { TenantNamespace } from '../constructs/tenant/tenant-namespace';
 import { TenantPeopleRole } from '../constructs/tenant/tenant-people-role';
@@ -121,20 +123,20 @@ export class TenantStack extends PlatformStack {
       kubernetesGroup: names.kubernetesGroup,
     });
     if (tenant.gpuPools.length === 0) return;
-    const nodeRole = new NodeRole(inPlatformAccount, 'gpu-node-role', { roleName: names.nodeRole });
+    const nodeRole = new NodeRole(inPlatformAccount, 'gpu-node-role', { roleName: names.nodeRole, clusterName: props.cluster.clusterName });
     for (const pool of tenant.gpuPools) {
-      new GpuNodePool(inPlatformAccount, `gpu-pool-${pool.name}`, {
+      new KarpenterGpuPool(this, `gpu-pool-${pool.name}`, {
         tenantName: tenant.name,
         pool,
-        clusterName: props.cluster.clusterName,
-        nodeGroupName: names.nodeGroup(pool.name),
-        nodeRoleArn: nodeRole.roleArn,
-        subnetIds: props.cluster.subnetIds,
-        gpusPerNode: Math.min(...pool.instanceTypes.map((type) => platform.gpuInstanceTypes[type]?.gpus ?? 1)),
+        limits: poolLimits(pool, platform.gpuInstanceTypes),
+        name: names.nodePool(pool.name),
+        warmName: names.warmNodePool(pool.name),
+        nodeRoleName: names.nodeRole,
+        clusterName: platform.cluster.name,
+        amiAlias: platform.karpenter.amiAlias,
         tags,
         dependsOn: nodeRole.policyAttachments,
       });
     }
   }
 }
-

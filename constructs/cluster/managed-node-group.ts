@@ -1,7 +1,6 @@
-import { AutoscalingGroupTagA as AutoscalingGroupTag } from '@cdktf/provider-aws/lib/autoscaling-group-tag';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
-import { Fn, Token, type ITerraformDependable } from 'cdktf';
+import { Token, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { CapacityType } from '../../config/model';
 
@@ -36,27 +35,16 @@ export interface ManagedNodeGroupProps {
   readonly labels?: Record<string, string>;
   /** Every taint is NoSchedule. @default none */
   readonly taints?: readonly NodeTaint[];
-  /** Extended resources a node offers, e.g. `{ 'nvidia.com/gpu': 4 }`, for the autoscaler's node template. @default none */
-  readonly extendedResources?: Record<string, number>;
   /** @default none */
   readonly tags?: Record<string, string>;
   /** What must exist first, e.g. the node role's policy attachments. @default none */
   readonly dependsOn?: ITerraformDependable[];
 }
 
-export const AUTOSCALER_TAG = {
-  enabled: 'k8s.io/cluster-autoscaler/enabled',
-  cluster: (cluster: string) => `k8s.io/cluster-autoscaler/${cluster}`,
-  label: (key: string) => `k8s.io/cluster-autoscaler/node-template/label/${key}`,
-  taint: (key: string) => `k8s.io/cluster-autoscaler/node-template/taint/${key}`,
-  resource: (name: string) => `k8s.io/cluster-autoscaler/node-template/resources/${name}`,
-} as const;
-
 /**
- * An EKS managed node group. The cluster autoscaler owns the desired size, so Terraform
- * ignores it after creation. Labels, taints and extended resources are also written as the
- * autoscaler's node-template tags on the group's Auto Scaling group, so that a group at
- * zero nodes can still be chosen for a pending pod. Nodes require IMDSv2 with a hop limit of
+ * An EKS managed node group, for the nodes that must run before Karpenter does (Karpenter
+ * itself, CoreDNS). No autoscaler runs for it: Terraform sets its size from platform.yaml,
+ * and changing `desiredNodes` there resizes it. Nodes require IMDSv2 with a hop limit of
  * one, so pods (one hop further) cannot read the node role's credentials.
  */
 export class ManagedNodeGroup extends Construct {
@@ -76,13 +64,6 @@ export class ManagedNodeGroup extends Construct {
 
     const labels = props.labels ?? {};
     const taints = props.taints ?? [];
-    const templateTags: Record<string, string> = {
-      [AUTOSCALER_TAG.enabled]: 'true',
-      [AUTOSCALER_TAG.cluster(props.clusterName)]: 'owned',
-    };
-    for (const [key, value] of Object.entries(labels)) templateTags[AUTOSCALER_TAG.label(key)] = value;
-    for (const taint of taints) templateTags[AUTOSCALER_TAG.taint(taint.key)] = `${taint.value ?? ''}:NoSchedule`;
-    for (const [name, count] of Object.entries(props.extendedResources ?? {})) templateTags[AUTOSCALER_TAG.resource(name)] = String(count);
 
     const launchTemplate = new LaunchTemplate(this, 'launch-template', {
       name: `${props.nodeGroupName}-nodes`,
@@ -104,18 +85,9 @@ export class ManagedNodeGroup extends Construct {
       updateConfig: { maxUnavailable: 1 },
       labels,
       taint: taints.map((t) => ({ key: t.key, value: t.value, effect: 'NO_SCHEDULE' })),
-      tags: { ...props.tags, ...templateTags },
-      lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
+      tags: props.tags,
       dependsOn: props.dependsOn,
     });
     this.nodeGroupName = this.nodeGroup.nodeGroupName;
-
-    const autoscalingGroupName = Fn.lookupNested(this.nodeGroup.resources, ['0', 'autoscaling_groups', '0', 'name']);
-    Object.entries(templateTags).forEach(([key, value], i) => {
-      new AutoscalingGroupTag(this, `asg-tag-${i}`, {
-        autoscalingGroupName,
-        tag: { key, value, propagateAtLaunch: false },
-      });
-    });
   }
 }

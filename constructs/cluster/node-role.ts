@@ -1,3 +1,4 @@
+import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ServiceRole } from '../common/service-role';
@@ -11,13 +12,19 @@ export const NODE_MANAGED_POLICIES = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2Con
 
 export interface NodeRoleProps {
   readonly roleName: string;
+  /**
+   * Cluster whose access entry of type EC2_LINUX lets the role's nodes join. Needed for nodes
+   * Karpenter launches; managed node groups get theirs from EKS, and a second one would fail.
+   * @default no access entry
+   */
+  readonly clusterName?: string;
 }
 
 /** The instance role of EKS worker nodes. */
 export class NodeRole extends Construct {
   readonly roleArn: string;
   readonly roleName: string;
-  /** Node groups wait for these, or nodes start without the permissions to join. */
+  /** Node groups and node classes wait for these (and the access entry), or nodes start without the permissions to join. */
   readonly policyAttachments: ITerraformDependable[];
 
   constructor(scope: Construct, id: string, props: NodeRoleProps) {
@@ -31,5 +38,9 @@ export class NodeRole extends Construct {
     this.roleArn = role.roleArn;
     this.roleName = role.roleName;
     this.policyAttachments = role.attachments;
+    if (props.clusterName !== undefined) {
+      const entry = new EksAccessEntry(this, 'access-entry', { clusterName: props.clusterName, principalArn: role.roleArn, type: 'EC2_LINUX' });
+      this.policyAttachments = [...role.attachments, entry];
+    }
   }
 }

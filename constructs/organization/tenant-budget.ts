@@ -2,9 +2,14 @@ import { BudgetsBudget } from '@cdktf/provider-aws/lib/budgets-budget';
 import { Construct } from 'constructs';
 
 export interface TenantBudgetProps {
+  /** The tenant's budget: its tagged spend in every account. */
   readonly budgetName: string;
-  /** Account whose costs the budget tracks (a linked account of the organization). */
+  /** The account budget: everything the tenant account spends, tagged or not. */
+  readonly accountBudgetName: string;
+  /** Account whose costs the account budget tracks (a linked account of the organization). */
   readonly accountId: string;
+  /** The cost allocation tag that names the tenant on its resources, e.g. `{ key: 'tenant', value: 'a' }`. */
+  readonly tenantTag: { readonly key: string; readonly value: string };
   readonly monthlyUsd: number;
   /** Who is alerted: the tenant's owner. */
   readonly notify: readonly string[];
@@ -15,7 +20,21 @@ export interface TenantBudgetProps {
   readonly tags: Record<string, string>;
 }
 
-/** A monthly cost budget on one tenant account, alerting the owner on actual and forecast spend. */
+/** How AWS Budgets names a cost allocation tag value in a `TagKeyValue` filter: `user:<key>$<value>`. */
+export function tagKeyValueFilter(key: string, value: string): string {
+  return `user:${key}$${value}`;
+}
+
+/**
+ * The tenant's monthly budgets, alerting the owner on actual and forecast spend. AWS Budgets
+ * ANDs filters of different dimensions (and provider 5.100.0 has no OR expression), so one
+ * budget cannot count "the tenant account OR the tenant's nodes in the platform account".
+ * The tenant budget therefore filters on the `tenant` cost allocation tag alone, which every
+ * resource the platform creates for the tenant carries in every account (the tenant stack's
+ * default tags, and the node class tags on its GPU instances, volumes and network interfaces
+ * in the platform account). The account budget, with the same limit, catches what the tag
+ * cannot: untagged spend in the tenant account (resources its people create by hand).
+ */
 export class TenantBudget extends Construct {
   constructor(scope: Construct, id: string, props: TenantBudgetProps) {
     super(scope, id);
@@ -26,15 +45,23 @@ export class TenantBudget extends Construct {
       notificationType,
       subscriberEmailAddresses: [...props.notify],
     });
-    new BudgetsBudget(this, 'budget', {
-      name: props.budgetName,
+    const common = {
       budgetType: 'COST',
       limitAmount: props.monthlyUsd.toFixed(2),
       limitUnit: 'USD',
       timeUnit: 'MONTHLY',
-      costFilter: [{ name: 'LinkedAccount', values: [props.accountId] }],
       notification: [alert(props.actualAlertPercent ?? 80, 'ACTUAL'), alert(props.forecastAlertPercent ?? 100, 'FORECASTED')],
       tags: props.tags,
+    };
+    new BudgetsBudget(this, 'budget', {
+      ...common,
+      name: props.budgetName,
+      costFilter: [{ name: 'TagKeyValue', values: [tagKeyValueFilter(props.tenantTag.key, props.tenantTag.value)] }],
+    });
+    new BudgetsBudget(this, 'account-budget', {
+      ...common,
+      name: props.accountBudgetName,
+      costFilter: [{ name: 'LinkedAccount', values: [props.accountId] }],
     });
   }
 }

@@ -51,7 +51,11 @@ export class SharedCluster extends Construct {
   readonly certificateAuthorityData: string;
   /** `https://oidc.eks.<region>.amazonaws.com/id/<id>`: tenant accounts trust it for IRSA. */
   readonly oidcIssuerUrl: string;
-  readonly subnetIds: string[];
+  readonly clusterArn: string;
+  /** The security group EKS creates for the control plane and nodes. */
+  readonly clusterSecurityGroupId: string;
+  /** The EKS Pod Identity agent add-on: what hands Pod Identity credentials to pods. */
+  readonly podIdentityAgent: EksAddon;
 
   constructor(scope: Construct, id: string, props: SharedClusterProps) {
     super(scope, id);
@@ -87,7 +91,8 @@ export class SharedCluster extends Construct {
     this.endpoint = this.cluster.endpoint;
     this.certificateAuthorityData = this.cluster.certificateAuthority.get(0).data;
     this.oidcIssuerUrl = this.cluster.identity.get(0).oidc.get(0).issuer;
-    this.subnetIds = props.subnetIds;
+    this.clusterArn = this.cluster.arn;
+    this.clusterSecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
 
     props.adminRoleArns.forEach((principalArn, i) => {
       const entry = new EksAccessEntry(this, `admin-${i}`, { clusterName: this.cluster.name, principalArn, type: 'STANDARD' });
@@ -103,6 +108,7 @@ export class SharedCluster extends Construct {
     const versions = props.addonVersions;
     // Runs host-networked, so it starts before the CNI it hands credentials to.
     const podIdentityAgent = new EksAddon(this, 'addon-eks-pod-identity-agent', this.addonConfig('eks-pod-identity-agent', versions));
+    this.podIdentityAgent = podIdentityAgent;
     const cniRole = new VpcCniRole(this, 'vpc-cni-role', { roleName: `${props.namePrefix}-vpc-cni` });
     const vpcCni = new EksAddon(this, 'addon-vpc-cni', {
       ...this.addonConfig('vpc-cni', versions),

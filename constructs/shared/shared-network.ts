@@ -11,6 +11,7 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { Construct } from 'constructs';
+import { KARPENTER_DISCOVERY_TAG } from '../../config/names';
 import { policyDocument, renderPolicy } from '../common/policy';
 import { ServiceRole } from '../common/service-role';
 import { vpcLayout } from './cidr';
@@ -90,7 +91,8 @@ export class SharedNetwork extends Construct {
         vpcId: vpc.id,
         availabilityZone: zone,
         cidrBlock: layout.private[i],
-        tags: { ...clusterTag, Name: `${props.namePrefix}-private-${zone}`, 'kubernetes.io/role/internal-elb': '1' },
+        // Karpenter's node classes select the subnets for nodes by the discovery tag.
+        tags: { ...clusterTag, [KARPENTER_DISCOVERY_TAG]: props.clusterName, Name: `${props.namePrefix}-private-${zone}`, 'kubernetes.io/role/internal-elb': '1' },
       });
       const privateRoutes = new RouteTable(this, `private-${zone}-routes`, {
         vpcId: vpc.id,

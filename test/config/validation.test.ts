@@ -78,6 +78,18 @@ describe('tenant file validation', () => {
     expect(problems(dir)).toEqual([expect.stringContaining(`name: '${name}' is a value of platform.yaml (platform name, region or tag)`)]);
   });
 
+  test('rejects a tenant and pool whose NodePool name is an instance type name', () => {
+    const dir = tenantDir({ g6: tenantFields('g6', { gpuPools: [{ name: 'xlarge', instanceTypes: ['g6.xlarge'], capacity: 'spot', minNodes: 0, maxNodes: 2 }] }) });
+    expect(problems(dir)).toEqual([expect.stringMatching(/gpuPools\[0\]\.name: makes the NodePool name 'g6\.xlarge', which is also a GPU instance type in platform\.yaml; choose another pool name/)]);
+  });
+
+  test('rejects a pool name whose Karpenter NodePool name (a label value) would exceed 63 characters', () => {
+    const name = 'b'.repeat(30);
+    const pool = 'p'.repeat(30);
+    const dir = tenantDir({ [name]: tenantFields(name, { gpuPools: [{ name: pool, instanceTypes: ['g6.xlarge'], capacity: 'spot', minNodes: 0, maxNodes: 2 }] }) });
+    expect(problems(dir)).toEqual([expect.stringMatching(/gpuPools\[0\]\.name: too long: it makes the karpenterNodePool name 'b{30}\.p{30}\.warm' \(66 characters, limit 63\); shorten it by 3/)]);
+  });
+
   test('rejects a name whose derived bucket name would exceed 63 characters', () => {
     const name = 'a'.repeat(30);
     const dir = tenantDir({ [name]: tenantFields(name, { buckets: [{ name: 'training-datasets-raw' }] }) });

@@ -17,13 +17,14 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { DataTerraformRemoteStateS3, Fn, TerraformOutput, type TerraformStack } from 'cdktf';
-import { AMI_TYPE, ManagedNodeGroup } from '../../constructs/cluster/managed-node-group';
 import { ManagedKey } from '../../constructs/common/managed-key';
 import { policyDocument, renderPolicy, type PolicyStatement } from '../../constructs/common/policy';
 import { TenantAccount } from '../../constructs/organization/tenant-account';
 import { TenantOrganizationalUnit } from '../../constructs/organization/tenant-organizational-unit';
 import { SharedRegistries } from '../../constructs/shared/shared-registries';
-import { GpuNodePool } from '../../constructs/tenant/gpu-node-pool';
+import { KarpenterGpuPool } from '../../constructs/tenant/karpenter-gpu-pool';
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { poolLimits } from '../../config/pool-limits';
 import { TenantBuckets } from '../../constructs/tenant/tenant-buckets';
 import { TenantDirectory } from '../../guardrails/tenants';
 import { checkTiny, errorsOf } from './support';
@@ -264,47 +265,68 @@ describe('the IAM rules', () => {
   });
 });
 
-describe('MLP-EKS-1 (tenant GPU node groups)', () => {
-  const pool = { name: 'train', instanceTypes: ['g6.xlarge'], capacity: 'spot' as const, minNodes: 0, maxNodes: 2, diskGi: 100 };
+describe('MLP-EKS-1 and MLP-EKS-3 (tenant Karpenter pools)', () => {
+  const sizes = { 'g6.xlarge': { gpus: 1, vcpus: 4, memoryGi: 16, onDemandHourlyUsd: 0.8 } };
+  const pool = { name: 'train', instanceTypes: ['g6.xlarge'], capacity: 'spot' as const, minNodes: 1, maxNodes: 3, diskGi: 100 };
+  const gpuPool = (stack: TerraformStack, tenant: string) =>
+    new KarpenterGpuPool(stack, 'pool', {
+      tenantName: tenant,
+      pool,
+      limits: poolLimits(pool, sizes),
+      name: `${tenant}.train`,
+      warmName: `${tenant}.train.warm`,
+      nodeRoleName: 'n',
+      clusterName: 'c',
+      amiAlias: 'al2023@v20250410',
+      tags: {},
+    });
+  /** A NodePool as someone might write it by hand: `spec` replaces the isolated, capped one's. */
+  const handWritten = (stack: TerraformStack, spec: Record<string, unknown>) =>
+    new Manifest(stack, 'hand-written', { manifest: { apiVersion: 'karpenter.sh/v1', kind: 'NodePool', metadata: { name: 'x' }, spec } });
+  const template = { metadata: { labels: { tenant: 'a' } }, spec: { nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'x' }, requirements: [], taints: [{ key: 'tenant', value: 'a', effect: 'NoSchedule' }] } };
 
-  test('passes GpuNodePool in its tenant stack', () => {
-    const checked = checkTiny(
-      (stack) => new GpuNodePool(stack, 'pool', { tenantName: 'a', pool, clusterName: 'c', nodeGroupName: 'a-train', nodeRoleArn: 'arn:aws:iam::222222222222:role/n', subnetIds: ['s'], gpusPerNode: 1, tags: {} }),
-      { tenant: 'a' },
-    );
+  test('pass the dynamic and the warm pool of KarpenterGpuPool in its tenant stack', () => {
+    const checked = checkTiny((stack) => gpuPool(stack, 'a'), { tenant: 'a' });
     expect(checked.errors).toEqual([]);
-    expect(checked.result.checked['MLP-EKS-1']).toBe(1);
+    expect(checked.result.checked['MLP-EKS-1']).toBe(2);
+    expect(checked.result.checked['MLP-EKS-3']).toBe(2);
   });
 
-  test('fails a node group without the tenant taint and label', () => {
-    const checked = checkTiny(
-      (stack) =>
-        new ManagedNodeGroup(stack, 'nodes', {
-          clusterName: 'c',
-          nodeGroupName: 'a-train',
-          nodeRoleArn: 'arn:aws:iam::222222222222:role/n',
-          subnetIds: ['s'],
-          instanceTypes: ['g6.xlarge'],
-          capacity: 'spot',
-          minNodes: 0,
-          maxNodes: 2,
-          amiType: AMI_TYPE.nvidia,
-          taints: [{ key: 'nvidia.com/gpu', value: 'true' }],
-        }),
-      { tenant: 'a' },
-    );
-    expect(errorsOf(checked, 'MLP-EKS-1')).toEqual([
-      expect.stringContaining('lacks the taint tenant=a:NoSchedule'),
-      expect.stringContaining('lacks the label tenant=a'),
+  test('MLP-EKS-1 fails pools whose nodes are tainted and labelled for another tenant', () => {
+    expect(errorsOf(checkTiny((stack) => gpuPool(stack, 'b'), { tenant: 'a' }), 'MLP-EKS-1')).toEqual([
+      expect.stringContaining('lack the taint tenant=a:NoSchedule'),
+      expect.stringContaining('lack the label tenant=a'),
+      expect.stringContaining('lack the taint tenant=a:NoSchedule'),
+      expect.stringContaining('lack the label tenant=a'),
     ]);
   });
 
-  test('fails a node group tainted for another tenant', () => {
-    const checked = checkTiny(
-      (stack) => new GpuNodePool(stack, 'pool', { tenantName: 'b', pool, clusterName: 'c', nodeGroupName: 'b-train', nodeRoleArn: 'arn:aws:iam::222222222222:role/n', subnetIds: ['s'], gpusPerNode: 1, tags: {} }),
-      { tenant: 'a' },
-    );
-    expect(errorsOf(checked, 'MLP-EKS-1')).toHaveLength(2);
+  test('MLP-EKS-1 fails a NodePool whose tenant taint only prefers (PreferNoSchedule)', () => {
+    const weak = { ...template, spec: { ...template.spec, taints: [{ key: 'tenant', value: 'a', effect: 'PreferNoSchedule' }] } };
+    const checked = checkTiny((stack) => handWritten(stack, { template: weak, limits: { 'nvidia.com/gpu': '4' } }), { tenant: 'a' });
+    expect(errorsOf(checked, 'MLP-EKS-1')).toEqual([expect.stringContaining('lack the taint tenant=a:NoSchedule')]);
+    expect(errorsOf(checked, 'MLP-EKS-3')).toEqual([]);
+  });
+
+  test('MLP-EKS-3 fails a dynamic NodePool without a GPU limit, or with a CPU limit only', () => {
+    for (const limits of [undefined, { cpu: '64' }, { 'nvidia.com/gpu': '0' }]) {
+      const checked = checkTiny((stack) => handWritten(stack, { template, limits }), { tenant: 'a' });
+      expect(errorsOf(checked, 'MLP-EKS-3')).toEqual([expect.stringContaining('no positive nvidia.com/gpu limit')]);
+      expect(errorsOf(checked, 'MLP-EKS-1')).toEqual([]);
+    }
+  });
+
+  test('MLP-EKS-3 fails a static NodePool whose node limit exceeds its replicas or is missing', () => {
+    for (const limits of [{ nodes: '5' }, undefined]) {
+      const checked = checkTiny((stack) => handWritten(stack, { template, replicas: 2, limits }), { tenant: 'a' });
+      expect(errorsOf(checked, 'MLP-EKS-3')).toEqual([expect.stringContaining('no node limit at most its replicas (2)')]);
+    }
+  });
+
+  test('neither applies to platform stacks', () => {
+    const checked = checkTiny((stack) => handWritten(stack, { template }));
+    expect(checked.result.checked['MLP-EKS-1'] ?? 0).toBe(0);
+    expect(checked.result.checked['MLP-EKS-3'] ?? 0).toBe(0);
   });
 });
 

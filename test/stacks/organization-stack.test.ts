@@ -57,13 +57,26 @@ describe('organization stack', () => {
     expect(account.tags).toMatchObject({ tenant: 'fraud-detection', 'cost-center': 'cc-4410', 'managed-by': 'ml-platform-blueprint' });
   });
 
-  test("budgets each tenant's linked account and alerts the owner at 80% actual and 100% forecast", () => {
-    const budget = single(org, 'aws_budgets_budget', 'fraud-detection');
-    expect(budget).toMatchObject({ budget_type: 'COST', limit_amount: '20000.00', limit_unit: 'USD', time_unit: 'MONTHLY' });
-    expect(budget.cost_filter).toEqual([{ name: 'LinkedAccount', values: [expect.stringMatching(/aws_organizations_account\.fraud-detection-account_\w+\.id/)] }]);
-    expect(budget.notification).toEqual([
-      expect.objectContaining({ threshold: 80, notification_type: 'ACTUAL', subscriber_email_addresses: ['fraud-ml@example.com'] }),
-      expect.objectContaining({ threshold: 100, notification_type: 'FORECASTED', subscriber_email_addresses: ['fraud-ml@example.com'] }),
+  test("budgets each tenant's tagged spend in every account and its linked account, alerting the owner at 80% actual and 100% forecast", () => {
+    const tagged = single(org, 'aws_budgets_budget', 'fraud-detection-budget/budget');
+    const account = single(org, 'aws_budgets_budget', 'fraud-detection-budget/account-budget');
+    expect(tagged.name).toBe('mlp-fraud-detection-monthly');
+    expect(tagged.cost_filter).toEqual([{ name: 'TagKeyValue', values: ['user:tenant$fraud-detection'] }]);
+    expect(account.name).toBe('mlp-fraud-detection-account');
+    expect(account.cost_filter).toEqual([{ name: 'LinkedAccount', values: [expect.stringMatching(/aws_organizations_account\.fraud-detection-account_\w+\.id/)] }]);
+    for (const budget of [tagged, account]) {
+      expect(budget).toMatchObject({ budget_type: 'COST', limit_amount: '20000.00', limit_unit: 'USD', time_unit: 'MONTHLY' });
+      expect(budget.notification).toEqual([
+        expect.objectContaining({ threshold: 80, notification_type: 'ACTUAL', subscriber_email_addresses: ['fraud-ml@example.com'] }),
+        expect.objectContaining({ threshold: 100, notification_type: 'FORECASTED', subscriber_email_addresses: ['fraud-ml@example.com'] }),
+      ]);
+    }
+  });
+
+  test('activates the tenant and cost-center tags as cost allocation tags, once for all tenants', () => {
+    expect(bodies(org, 'aws_ce_cost_allocation_tag').map((t) => [t.tag_key, t.status]).sort()).toEqual([
+      ['cost-center', 'Active'],
+      ['tenant', 'Active'],
     ]);
   });
 
@@ -75,7 +88,7 @@ describe('organization stack', () => {
   });
 
   test('budgets an adopted account by its literal id', () => {
-    expect(single(org, 'aws_budgets_budget', 'recsys-inference').cost_filter[0].values).toEqual(['333333333333']);
+    expect(single(org, 'aws_budgets_budget', 'recsys-inference-budget/account-budget').cost_filter[0].values).toEqual(['333333333333']);
   });
 
   test('assumes the management deploy role, with no static credentials', () => {

@@ -100,12 +100,15 @@ describe('the platform as a whole', () => {
       expect(changed.every((address) => address.includes('analytics-account') || address.includes('analytics-budget'))).toBe(true);
     });
 
-    test("changing a tenant's budget changes only its budget in organization", () => {
+    test("changing a tenant's budget changes only its two budgets in organization", () => {
       const dir = copyOfSamples();
       const file = path.join(dir, 'fraud-detection.yaml');
       writeTenant(dir, 'fraud-detection', readFileSync(file, 'utf8').replace('monthlyUsd: 20000', 'monthlyUsd: 25000'));
       const head = synthPlatform(dir);
-      expect(changedAddresses(base.stacks.organization, head.stacks.organization)).toEqual([expect.stringMatching(/^aws_budgets_budget\.fraud-detection-budget_/)]);
+      expect(changedAddresses(base.stacks.organization, head.stacks.organization)).toEqual([
+        expect.stringMatching(/^aws_budgets_budget\.fraud-detection-budget_[0-9A-F]{8}$/),
+        expect.stringMatching(/^aws_budgets_budget\.fraud-detection-budget_account-budget_/),
+      ]);
       expect(head.text.shared).toBe(base.text.shared);
     });
 

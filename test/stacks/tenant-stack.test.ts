@@ -142,60 +142,33 @@ describe('tenant stack', () => {
     });
   });
 
-  describe('GPU node pools', () => {
-    test('one managed node group per pool on the NVIDIA AL2023 AMI with the pool sizes', () => {
-      const group = single(fraud, 'aws_eks_node_group');
-      expect(group).toMatchObject({
-        node_group_name: 'fraud-detection-train',
-        ami_type: 'AL2023_x86_64_NVIDIA',
-        capacity_type: 'SPOT',
-        instance_types: ['g6.12xlarge', 'g5.12xlarge'],
-        scaling_config: { min_size: 0, max_size: 4, desired_size: 0 },
-      });
-      expect(single(fraud, 'aws_launch_template', 'gpu-pool-train').block_device_mappings[0].ebs).toMatchObject({ volume_size: 500, encrypted: 'true' });
-      expect(single(synthesized.stacks['tenant-recsys-inference'], 'aws_eks_node_group').capacity_type).toBe('ON_DEMAND');
+  describe('GPU pools', () => {
+    const nodePools = (stack: StackJson) => bodies(stack, 'kubernetes_manifest').filter((b) => b.manifest.kind === 'NodePool');
+
+    test('a pool that scales to zero is one dynamic NodePool and its EC2NodeClass, named <tenant>.<pool>, and no node group', () => {
+      expect(nodePools(fraud).map((b) => b.manifest.metadata.name)).toEqual(['fraud-detection.train']);
+      expect(nodePools(fraud)[0].manifest.spec.replicas).toBeUndefined();
+      expect(single(fraud, 'kubernetes_manifest', 'gpu-pool-train/node-class').manifest.metadata.name).toBe('fraud-detection.train');
+      expect(bodies(fraud, 'aws_eks_node_group')).toEqual([]);
+      expect(bodies(fraud, 'aws_launch_template')).toEqual([]);
     });
 
-    test('carries the tenant label and the tenant and GPU taints', () => {
-      const group = single(fraud, 'aws_eks_node_group');
-      expect(group.labels).toMatchObject({ tenant: 'fraud-detection' });
-      expect(group.taint).toEqual([
-        { key: 'tenant', value: 'fraud-detection', effect: 'NO_SCHEDULE' },
-        { key: 'nvidia.com/gpu', value: 'true', effect: 'NO_SCHEDULE' },
-      ]);
+    test('minNodes become a static NodePool of that many replicas beside the dynamic one', () => {
+      const recsys = synthesized.stacks['tenant-recsys-inference'];
+      const byName = Object.fromEntries(nodePools(recsys).map((b) => [b.manifest.metadata.name, b.manifest.spec]));
+      expect(byName['recsys-inference.serve.warm']).toMatchObject({ replicas: 2, limits: { nodes: '2' } });
+      expect(byName['recsys-inference.serve'].limits).toEqual({ 'nvidia.com/gpu': '6', cpu: '24', memory: '96Gi' });
     });
 
-    test('tags the Auto Scaling group with the autoscaler node template so the pool scales up from zero', () => {
-      const tags = Object.fromEntries(bodies(fraud, 'aws_autoscaling_group_tag').map((t) => [t.tag.key, t.tag.value]));
-      expect(tags).toMatchObject({
-        'k8s.io/cluster-autoscaler/enabled': 'true',
-        'k8s.io/cluster-autoscaler/node-template/label/tenant': 'fraud-detection',
-        'k8s.io/cluster-autoscaler/node-template/taint/tenant': 'fraud-detection:NoSchedule',
-        'k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu': '4',
-      });
+    test('empty nodes are consolidated, and nodes expire and are replaced', () => {
+      expect(nodePools(fraud)[0].manifest.spec.disruption).toMatchObject({ consolidationPolicy: 'WhenEmpty', consolidateAfter: '5m' });
+      expect(nodePools(fraud)[0].manifest.spec.template.spec.expireAfter).toBe('720h');
     });
 
-    test('nodes require IMDSv2 with one hop, so pods cannot read the node role credentials', () => {
-      const template = single(fraud, 'aws_launch_template', 'gpu-pool-train');
-      expect(template.metadata_options).toEqual({ http_endpoint: 'enabled', http_tokens: 'required', http_put_response_hop_limit: 1 });
-      expect(single(fraud, 'aws_eks_node_group').launch_template).toEqual({
-        id: expect.stringMatching(/aws_launch_template\.\S+\.id/),
-        version: expect.stringMatching(/aws_launch_template\.\S+\.latest_version/),
-      });
-    });
-
-    test('runs in the platform account with a node role of its own tenant', () => {
-      const group = single(fraud, 'aws_eks_node_group');
-      expect(group.provider).toBe('aws.platform');
-      expect(group.node_role_arn).toMatch(/aws_iam_role\.platform-account_gpu-node-role/);
-      expect(single(fraud, 'aws_iam_role', 'gpu-node-role').name).toBe('mlp-fraud-detection-gpu-nodes');
-      expect(group.cluster_name).toMatch(/cross-stack-reference-input-shared/);
-    });
-
-    test('a CPU-only tenant gets no node group and no node role', () => {
-      const analytics = synthesized.stacks['tenant-analytics'];
-      expect(bodies(analytics, 'aws_eks_node_group')).toEqual([]);
-      expect(bodies(analytics, 'aws_iam_role', 'gpu-node-role')).toEqual([]);
+    test('the node objects wait for the node role and its access entry; the pools wait for their node class', () => {
+      const nodeClass = single(fraud, 'kubernetes_manifest', 'gpu-pool-train/node-class');
+      expect(nodeClass.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_eks_access_entry\.platform-account_gpu-node-role_access-entry_/)]));
+      expect(nodePools(fraud)[0].depends_on).toEqual([expect.stringMatching(/^kubernetes_manifest\.gpu-pool-train_node-class_/)]);
     });
   });
 
@@ -252,7 +225,7 @@ describe('tenant stack', () => {
 
     test("maps the people role to the tenant's Kubernetes group, bound to the tenant edit role in its namespace only", () => {
       expect(bodies(fraud, 'aws_eks_access_policy_association')).toEqual([]);
-      const entry = single(fraud, 'aws_eks_access_entry');
+      const entry = single(fraud, 'aws_eks_access_entry', 'cluster-access');
       expect(entry).toMatchObject({ kubernetes_groups: ['ml-platform:tenant:fraud-detection'], provider: 'aws.platform' });
       expect(entry.principal_arn).toMatch(/aws_iam_role\.people-role_\w+\.arn/);
       const binding = single(fraud, 'kubernetes_role_binding_v1');
@@ -288,11 +261,12 @@ describe('tenant stack', () => {
       expect(bodies(retained, 'aws_iam_role', 'people-role')).toHaveLength(1);
     });
 
-    test('drops node groups, namespace, workload role and cluster access', () => {
-      for (const type of ['aws_eks_node_group', 'kubernetes_namespace_v1', 'kubernetes_service_account_v1', 'aws_eks_access_entry', 'aws_iam_openid_connect_provider']) {
+    test('drops GPU pools (NodePools, node classes, node role), namespace, workload role and cluster access', () => {
+      for (const type of ['kubernetes_manifest', 'kubernetes_namespace_v1', 'kubernetes_service_account_v1', 'aws_eks_access_entry', 'aws_iam_openid_connect_provider']) {
         expect(bodies(retained, type)).toEqual([]);
       }
       expect(bodies(retained, 'aws_iam_role', 'workload-role')).toEqual([]);
+      expect(bodies(retained, 'aws_iam_role', 'gpu-node-role')).toEqual([]);
     });
 
     test('keeps the kubernetes provider so Terraform can remove the namespace', () => {

@@ -29,7 +29,7 @@ export function formatStackResults(results: readonly StackPlanResult[]): string[
   const lines: string[] = [];
   for (const result of results) {
     const plan = result.planJsonPath ? `  ${shown(result.planJsonPath)}` : '  no plan';
-    const unvalidated = unvalidatedEntries(result);
+    const unvalidated = unvalidatedEntries(result).filter((n) => n.resources > 0);
     const missing = unvalidated.some((n) => n.resources > 0) ? `  NOT VALIDATED: ${notValidatedText(unvalidated)}` : '';
     const schema = result.schemaValidated ? `  ${result.schemaValidated} kubernetes schema-validated` : '';
     lines.push(`${result.stack.padEnd(width)}  ${result.status.padEnd(7)}  ${String(result.resourcesToCreate).padStart(4)} to create${plan}${schema}${missing}`);

@@ -117,7 +117,8 @@ function findingsSection(review: Review, maxChars: number): string {
 }
 
 function poolText(pool: PoolFacts): string {
-  return `${pool.name}: ${pool.minNodes}–${pool.maxNodes} × ${pool.instanceTypes.join('/')}, ${pool.capacity}`;
+  const warm = pool.warmNodes > 0 ? `${pool.warmNodes} warm + ` : '';
+  return `${pool.name}: ${warm}≤ ${pool.gpuLimit} GPUs × ${pool.instanceTypes.join('/')}, ${pool.capacity}`;
 }
 
 function ceilingText(before: TenantCeiling | undefined, after: TenantCeiling | undefined): string {

@@ -2,6 +2,7 @@
  * Which resources hold data, and which attribute changes make Terraform replace a resource
  * rather than update it in place. The attributes are those the providers mark ForceNew
  * (AWS provider 5.100, Kubernetes provider 2.38) for the types this platform synthesizes;
+ * a `kubernetes_manifest` is replaced when its object's identity (kind, name) changes;
  * a type or attribute missing here is shown as an update. Kept small on purpose: it is
  * read by reviewers, and a real plan (`cdktf diff`) remains the authority.
  */
@@ -44,6 +45,8 @@ export const FORCES_REPLACEMENT: Readonly<Record<string, readonly string[]>> = {
     'launch_template.name',
   ],
   aws_eks_cluster: ['name', 'role_arn'],
+  // A manifest keeps its object while its identity stays: a NodePool's new instance types or limits are an update.
+  kubernetes_manifest: ['manifest.apiVersion', 'manifest.kind', 'manifest.metadata.name', 'manifest.metadata.namespace'],
   aws_iam_role: ['name', 'name_prefix', 'path'],
   aws_iam_policy: ['name', 'name_prefix', 'path', 'description'],
   aws_kms_alias: ['name', 'name_prefix'],
@@ -63,7 +66,7 @@ function matches(attribute: string, forcing: string): boolean {
 /** True when changing `attributePath` of a `type` resource makes Terraform replace it. */
 export function forcesReplacement(type: string, attributePath: string): boolean {
   const attribute = withoutIndices(attributePath);
-  const forcing = type.startsWith('kubernetes_') ? KUBERNETES_IDENTITY : FORCES_REPLACEMENT[type] ?? [];
+  const forcing = FORCES_REPLACEMENT[type] ?? (type.startsWith('kubernetes_') ? KUBERNETES_IDENTITY : []);
   return forcing.some((f) => matches(attribute, f));
 }
 

@@ -1,8 +1,11 @@
 /**
  * What a tenant has, read back from its synthesized resources: the account and budget
- * from the organization stack, buckets, GPU pools and quota from its own stack. The
- * review shows these instead of raw resources, and prices the GPU pools.
+ * from the organization stack, buckets, GPU pools (its Karpenter NodePools and node
+ * classes) and quota from its own stack. The review shows these instead of raw resources,
+ * and prices the GPU pools from the limits the NodePools enforce.
  */
+import { GPU_TAINT_KEY } from '../../config/names';
+import { KARPENTER_API, KARPENTER_REQUIREMENT, POOL_LABEL } from '../../constructs/tenant/gpu-pool-manifests';
 import type { Block, StackBlocks } from './blocks';
 
 export type AccountFacts =
@@ -14,8 +17,10 @@ export interface PoolFacts {
   readonly name: string;
   readonly instanceTypes: readonly string[];
   readonly capacity: 'spot' | 'on-demand';
-  readonly minNodes: number;
-  readonly maxNodes: number;
+  /** Nodes the static NodePool keeps running (`replicas`); 0 without one. */
+  readonly warmNodes: number;
+  /** The dynamic NodePool's `nvidia.com/gpu` limit; 0 without one. */
+  readonly gpuLimit: number;
   readonly diskGi?: number;
 }
 
@@ -45,26 +50,50 @@ const str = (value: unknown): string | undefined => (typeof value === 'string' ?
 const num = (value: unknown): number | undefined => (typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : undefined);
 const lastSegment = (path: string | undefined): string | undefined => path?.split('/').pop();
 
-function poolOf(block: Block): PoolFacts {
-  const c = block.config;
-  const scaling = isRecord(c.scaling_config) ? c.scaling_config : {};
-  const labels = isRecord(c.labels) ? c.labels : {};
-  const fromPath = block.path?.split('/').find((s) => s.startsWith('gpu-pool-'))?.slice('gpu-pool-'.length);
-  return {
-    name: str(labels['ml-platform/pool']) ?? fromPath ?? str(c.node_group_name) ?? block.address,
-    instanceTypes: Array.isArray(c.instance_types) ? c.instance_types.filter((t): t is string => typeof t === 'string') : [],
-    capacity: c.capacity_type === 'SPOT' ? 'spot' : 'on-demand',
-    minNodes: num(scaling.min_size) ?? 0,
-    maxNodes: num(scaling.max_size) ?? 0,
-    diskGi: num(c.disk_size),
-  };
+const quantity = (value: unknown): number | undefined => num(typeof value === 'string' ? value.replace(/Gi$/, '') : value);
+
+/** The manifest of a `kubernetes_manifest` block if it is the given Karpenter kind. */
+function karpenterManifest(block: Block, api: { apiVersion: string; kind: string }): Record<string, unknown> | undefined {
+  const manifest = isRecord(block.config.manifest) ? block.config.manifest : undefined;
+  return manifest && manifest.apiVersion === api.apiVersion && manifest.kind === api.kind ? manifest : undefined;
+}
+
+function at(value: unknown, ...keys: string[]): unknown {
+  return keys.reduce<unknown>((v, key) => (isRecord(v) ? v[key] : undefined), value);
+}
+
+/** One tenant pool from its NodePools (dynamic and warm, joined by the pool label) and its node class. */
+function poolsOf(nodePools: readonly Record<string, unknown>[], nodeClasses: readonly Record<string, unknown>[]): PoolFacts[] {
+  const pools = new Map<string, { instanceTypes: string[]; capacity: 'spot' | 'on-demand'; warmNodes: number; gpuLimit: number; diskGi?: number }>();
+  for (const manifest of nodePools) {
+    const template = at(manifest, 'spec', 'template');
+    const name = str(at(template, 'metadata', 'labels', POOL_LABEL)) ?? str(at(manifest, 'metadata', 'name')) ?? '?';
+    const requirements = at(template, 'spec', 'requirements');
+    const values = (key: string): string[] => {
+      const found = Array.isArray(requirements) ? requirements.find((r) => isRecord(r) && r.key === key && r.operator === 'In') : undefined;
+      return isRecord(found) && Array.isArray(found.values) ? found.values.filter((v): v is string => typeof v === 'string') : [];
+    };
+    const pool = pools.get(name) ?? { instanceTypes: [], capacity: 'on-demand', warmNodes: 0, gpuLimit: 0 };
+    pool.instanceTypes = [...new Set([...pool.instanceTypes, ...values(KARPENTER_REQUIREMENT.instanceType)])];
+    if (values(KARPENTER_REQUIREMENT.capacityType).includes('spot')) pool.capacity = 'spot';
+    const replicas = num(at(manifest, 'spec', 'replicas'));
+    if (replicas !== undefined) pool.warmNodes += replicas;
+    else pool.gpuLimit += quantity(at(manifest, 'spec', 'limits', GPU_TAINT_KEY)) ?? 0;
+    pools.set(name, pool);
+  }
+  for (const manifest of nodeClasses) {
+    const pool = pools.get(str(at(manifest, 'metadata', 'labels', POOL_LABEL)) ?? '');
+    const devices = at(manifest, 'spec', 'blockDeviceMappings');
+    if (pool && Array.isArray(devices)) pool.diskGi = quantity(at(devices[0], 'ebs', 'volumeSize'));
+  }
+  return [...pools].map(([name, pool]) => ({ name, ...pool }));
 }
 
 function accountOf(organization: readonly Block[]): AccountFacts {
   const account = organization.find((b) => b.kind === 'resource' && b.type === 'aws_organizations_account');
   if (account) return { kind: 'vended', email: str(account.config.email) ?? '?', name: str(account.config.name) };
-  const budget = organization.find((b) => b.kind === 'resource' && b.type === 'aws_budgets_budget');
-  const filters = budget && Array.isArray(budget.config.cost_filter) ? budget.config.cost_filter : [];
+  const budgets = organization.filter((b) => b.kind === 'resource' && b.type === 'aws_budgets_budget');
+  const filters = budgets.flatMap((budget) => (Array.isArray(budget.config.cost_filter) ? budget.config.cost_filter : []));
   for (const filter of filters) {
     if (!isRecord(filter) || filter.name !== 'LinkedAccount' || !Array.isArray(filter.values)) continue;
     const id = filter.values.find((v): v is string => typeof v === 'string' && /^\d{12}$/.test(v));
@@ -76,13 +105,19 @@ function accountOf(organization: readonly Block[]): AccountFacts {
 /** Facts of one tenant from its stack's blocks and its blocks in the organization stack. */
 export function tenantFacts(name: string, stack: StackBlocks | undefined, organization: readonly Block[]): TenantFacts {
   const buckets: { purpose: string; name: string }[] = [];
-  const pools: PoolFacts[] = [];
+  const nodePools: Record<string, unknown>[] = [];
+  const nodeClasses: Record<string, unknown>[] = [];
   let quota: QuotaFacts | undefined;
   let workloads = false;
   for (const block of stack?.values() ?? []) {
     if (block.kind !== 'resource') continue;
     if (block.type === 'aws_s3_bucket') buckets.push({ purpose: lastSegment(block.path) ?? block.address, name: str(block.config.bucket) ?? '?' });
-    else if (block.type === 'aws_eks_node_group') pools.push(poolOf(block));
+    else if (block.type === 'kubernetes_manifest') {
+      const nodePool = karpenterManifest(block, KARPENTER_API.nodePool);
+      const nodeClass = karpenterManifest(block, KARPENTER_API.nodeClass);
+      if (nodePool) nodePools.push(nodePool);
+      if (nodeClass) nodeClasses.push(nodeClass);
+    }
     else if (block.type === 'kubernetes_namespace_v1') workloads = true;
     else if (block.type === 'kubernetes_resource_quota_v1') {
       const spec = isRecord(block.config.spec) ? block.config.spec : {};
@@ -97,7 +132,7 @@ export function tenantFacts(name: string, stack: StackBlocks | undefined, organi
     name,
     account: accountOf(organization),
     buckets: buckets.sort((a, b) => (a.purpose < b.purpose ? -1 : 1)),
-    pools: pools.sort((a, b) => (a.name < b.name ? -1 : 1)),
+    pools: poolsOf(nodePools, nodeClasses).sort((a, b) => (a.name < b.name ? -1 : 1)),
     quota,
     budgetUsd: budget ? num(budget.config.limit_amount) : undefined,
     workloads,

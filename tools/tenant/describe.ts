@@ -7,6 +7,8 @@ import type { Platform, Tenant } from '../../config/model';
 import { tenantNames, type TenantNames } from '../../config/names';
 import { GPU_VISIBILITY_ENV, tenantGpuPlacement, TENANT_PRIORITY_CLASSES } from '../../constructs/cluster/tenant-admission';
 import { TENANT_EDIT_ROLE } from '../../constructs/cluster/tenant-edit-role';
+import { poolLimits } from '../../config/pool-limits';
+import { EMPTY_NODE_GRACE } from '../../constructs/tenant/gpu-pool-manifests';
 import { HOURS_PER_MONTH, usd } from '../plan-review/cost';
 import { gpuCostCeiling, type GpuCostCeiling } from './cost';
 
@@ -68,7 +70,7 @@ export function describeTenant(tenant: Tenant, platform: Platform): TenantDescri
   } else {
     row('account', tenant.account.id, 'existing member account, adopted: its name and e-mail stay as they are');
   }
-  row('stack', names.stack, `Terraform stack: the tenant account's resources, node groups in the platform account ${platform.platformAccountId}, the namespace in ${platform.cluster.name}`);
+  row('stack', names.stack, `Terraform stack: the tenant account's resources, the GPU node role in the platform account ${platform.platformAccountId}, the namespace and GPU pools in ${platform.cluster.name}`);
   row('key', names.keyAlias, 'KMS key in the tenant account; encrypts the buckets');
   for (const bucket of tenant.buckets) {
     row('bucket', names.bucket(bucket.purpose), `${bucket.purpose}: versioned, KMS-encrypted, no public access; old versions expire after ${plural(bucket.noncurrentVersionDays, 'day')}`);
@@ -82,16 +84,24 @@ export function describeTenant(tenant: Tenant, platform: Platform): TenantDescri
   if (active) {
     for (const pool of tenant.gpuPools) {
       const types = pool.instanceTypes.map((t) => instanceTypeText(t, platform)).join(', ');
-      row('node pool', names.nodeGroup(pool.name), `${types}; ${pool.capacity}; ${pool.minNodes}–${plural(pool.maxNodes, 'node')}; ${pool.diskGi} GiB disk; only this tenant's pods`);
+      const limits = poolLimits(pool, platform.gpuInstanceTypes);
+      const warm = limits.warmNodes > 0 ? `${plural(limits.warmNodes, 'warm node')} always running (${names.warmNodePool(pool.name)})` : 'no node while idle';
+      const dynamic = limits.dynamicNodes > 0 ? `; Karpenter adds nodes for pending GPU pods up to ${limits.gpus} GPUs, ${limits.cpu} CPUs, ${limits.memoryGi} GiB (${plural(limits.dynamicNodes, 'node')} of the largest type) and removes empty ones after ${EMPTY_NODE_GRACE}` : '';
+      row('GPU pool', names.nodePool(pool.name), `${types}; ${pool.capacity}; ${warm}${dynamic}; ${pool.diskGi} GiB disk; only this tenant's pods`);
     }
   } else {
     row('lifecycle', 'retained', 'workloads removed: no namespace, workload role or node pools; the account, key and buckets are kept');
   }
-  row('budget', names.budget, `${usd(tenant.monthlyBudgetUsd)} per month on the tenant account; ${BUDGET_ALERTS} (${tenant.owner})`);
+  row('budget', names.budget, `${usd(tenant.monthlyBudgetUsd)} per month on everything tagged tenant=${tenant.name} in every account, its GPU nodes in the platform account included; ${BUDGET_ALERTS} (${tenant.owner})`);
+  row('budget', names.accountBudget, `${usd(tenant.monthlyBudgetUsd)} per month on the tenant account's whole spend, tagged or not; same alerts`);
 
   const ceiling = gpuCostCeiling(active ? tenant.gpuPools : [], platform.gpuInstanceTypes);
   if (ceiling.perPool.length > 0) {
-    const terms = ceiling.perPool.map((p) => `${p.pool.name}: ${plural(p.pool.maxNodes, 'node')} × ${hourly(p.hourlyUsd)} × ${HOURS_PER_MONTH} h`).join('; ');
+    const terms = ceiling.perPool.map((p) => {
+      const warm = p.pool.warmNodes > 0 ? [`${plural(p.pool.warmNodes, 'warm node')} × ${hourly(p.warmHourlyUsd)}`] : [];
+      const mix = Object.entries(p.mix).map(([type, n]) => `${n} × ${type} (${hourly(platform.gpuInstanceTypes[type]?.onDemandHourlyUsd ?? 0)})`);
+      return `${p.pool.name}: ${[...warm, ...mix].join(' + ') || 'nothing priced'} × ${HOURS_PER_MONTH} h`;
+    }).join('; ');
     const spot = tenant.gpuPools.some((p) => p.capacity === 'spot') ? '; spot capacity usually costs much less' : '';
     row('GPU ceiling', `${usd(ceiling.monthlyUsd)} per month`, `${terms}; at on-demand prices${spot}`);
   } else {
@@ -101,7 +111,7 @@ export function describeTenant(tenant: Tenant, platform: Platform): TenantDescri
   const warnings: string[] = [];
   if (ceiling.monthlyUsd > tenant.monthlyBudgetUsd) {
     warnings.push(
-      `warning: the GPU cost ceiling ${usd(ceiling.monthlyUsd)} per month is above the budget ${usd(tenant.monthlyBudgetUsd)}; the plan review will flag it: raise budget.monthlyUsd or lower maxNodes`,
+      `warning: the GPU cost ceiling ${usd(ceiling.monthlyUsd)} per month is above the budget ${usd(tenant.monthlyBudgetUsd)}; the plan review will flag it: raise budget.monthlyUsd, or lower maxNodes or the pool's largest instance type`,
     );
   }
   return { tenant, platform, names, rows, ceiling, warnings };

@@ -33,13 +33,14 @@ export function renderMermaid(d: TenantDescription): string {
     line(`subgraph shared_cluster[${label(`Shared cluster ${platform.cluster.name} · platform account ${platform.platformAccountId}`)}]`);
     line(`  tenant_namespace[${label(`Namespace ${names.namespace}`, quotaText(tenant))}]`);
     tenant.gpuPools.forEach((p, i) =>
-      line(`  pool_${i}[${label(`Node pool ${names.nodeGroup(p.name)}`, p.instanceTypes.join(', '), `${p.capacity}, ${p.minNodes}–${p.maxNodes} nodes`)}]`),
+      line(`  pool_${i}[${label(`Karpenter pool ${names.nodePool(p.name)}`, p.instanceTypes.join(', '), `${p.capacity}, ${p.minNodes} warm, at most ${p.maxNodes} nodes`)}]`),
     );
     if (tenant.gpuPools.length > 0) line(`  node_role[${label('IAM role · GPU nodes', names.nodeRole)}]`);
     line('end');
   }
 
   line('budget -.->|watches| tenant_account');
+  if (active) tenant.gpuPools.forEach((_, i) => line(`budget -.->|watches tagged nodes| pool_${i}`));
   tenant.buckets.forEach((_, i) => {
     line(`data_key -->|encrypts| bucket_${i}`);
     if (active) line(`workload_role -->|reads and writes| bucket_${i}`);

@@ -20,9 +20,12 @@ function build(overrides: Partial<ManagedNodeGroupProps>) {
 }
 
 describe('ManagedNodeGroup', () => {
-  test('leaves the desired size to the autoscaler after creation', () => {
-    const group = Object.values(build({}).resource.aws_eks_node_group)[0] as Record<string, any>;
-    expect(group.lifecycle.ignore_changes).toEqual(['scaling_config[0].desired_size']);
+  test('keeps the size Terraform sets: no autoscaler owns it, so a changed desiredNodes applies', () => {
+    const synthesized = build({ minNodes: 1, maxNodes: 3, desiredNodes: 2 });
+    const group = Object.values(synthesized.resource.aws_eks_node_group)[0] as Record<string, any>;
+    expect(group.scaling_config).toEqual({ min_size: 1, max_size: 3, desired_size: 2 });
+    expect(group.lifecycle).toBeUndefined();
+    expect(synthesized.resource.aws_autoscaling_group_tag).toBeUndefined();
   });
 
   test('gives nodes IMDSv2 only with a hop limit of one and an encrypted root volume of the given size', () => {
@@ -41,17 +44,5 @@ describe('ManagedNodeGroup', () => {
 
   test('collects every problem in one error', () => {
     expect(() => build({ minNodes: -1, maxNodes: 0, instanceTypes: [] })).toThrow(/minNodes must be at least 0.*maxNodes must be at least 1.*instanceTypes/);
-  });
-
-  test('writes one Auto Scaling group tag per node-template entry', () => {
-    const synthesized = build({ labels: { a: 'b' }, taints: [{ key: 't', value: 'v' }], extendedResources: { 'nvidia.com/gpu': 1 } });
-    const keys = Object.values(synthesized.resource.aws_autoscaling_group_tag as Record<string, { tag: { key: string } }>).map((t) => t.tag.key);
-    expect(keys.sort()).toEqual([
-      'k8s.io/cluster-autoscaler/c',
-      'k8s.io/cluster-autoscaler/enabled',
-      'k8s.io/cluster-autoscaler/node-template/label/a',
-      'k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu',
-      'k8s.io/cluster-autoscaler/node-template/taint/t',
-    ]);
   });
 });

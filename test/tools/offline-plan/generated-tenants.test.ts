@@ -34,14 +34,14 @@ function body(): void {
     expect(results.filter((r) => r.status !== 'valid').map((r) => ({ stack: r.stack, diagnostics: r.diagnostics }))).toEqual([]);
   });
 
-  test('plans to create every resource except the kubernetes ones, which are reported as not validated', () => {
+  test('plans to create every resource except the kubernetes and helm ones, which are reported as not validated', () => {
+    const notInMirror = (type: string) => type.startsWith('kubernetes_') || type.startsWith('helm_');
     for (const stack of stacks) {
       const result = results.find((r) => r.stack === stack.name)!;
-      const kubernetes = countResourcesOf(stack.config, (type) => type.startsWith('kubernetes_'));
       expect({ stack: stack.name, toCreate: result.resourcesToCreate, notValidated: result.notValidated.reduce((sum, n) => sum + n.resources, 0) }).toEqual({
         stack: stack.name,
-        toCreate: countResourcesOf(stack.config, (type) => !type.startsWith('kubernetes_')),
-        notValidated: kubernetes,
+        toCreate: countResourcesOf(stack.config, (type) => !notInMirror(type)),
+        notValidated: countResourcesOf(stack.config, notInMirror),
       });
     }
   });

@@ -11,7 +11,9 @@ import { tempDir } from '../../support/config-fixtures';
 import { countResourcesOf, describeWithTerraform, resourceTypes, sampleSynth } from './fixtures';
 
 type Json = Record<string, any>;
-const isKubernetes = (type: string) => type.startsWith('kubernetes_');
+/** Providers the mirror lacks: kubernetes (tenant namespaces, NodePools) and helm (Karpenter's release). */
+const NOT_IN_MIRROR = ['kubernetes', 'helm'] as const;
+const leftOutOfPlan = (type: string) => NOT_IN_MIRROR.some((provider) => type.startsWith(`${provider}_`));
 
 function resultOf(results: readonly StackPlanResult[], stack: string): StackPlanResult {
   const found = results.find((r) => r.stack === stack);
@@ -40,23 +42,24 @@ describeWithTerraform('offline plan of the sample tenants', () => {
 
   test('plans to create every resource of the stack except those of providers the mirror lacks', () => {
     for (const stack of sampleSynth().stacks) {
-      const expected = countResourcesOf(stack.config, (type) => !isKubernetes(type));
+      const expected = countResourcesOf(stack.config, (type) => !leftOutOfPlan(type));
       expect({ stack: stack.name, toCreate: resultOf(results, stack.name).resourcesToCreate }).toEqual({ stack: stack.name, toCreate: expected });
     }
     expect(resultOf(results, 'shared').resourcesToCreate).toBeGreaterThan(0);
   });
 
-  test('reports the kubernetes resources of each stack as left out of the plan, by count, and every one of them as schema-validated', () => {
+  test('reports the kubernetes and helm resources of each stack as left out of the plan, by provider and count; every kubernetes one is schema-validated, the helm releases are not', () => {
     for (const stack of sampleSynth().stacks) {
-      const kubernetes = countResourcesOf(stack.config, isKubernetes);
+      const expected = NOT_IN_MIRROR.map((provider) => [provider, countResourcesOf(stack.config, (type) => type.startsWith(`${provider}_`))] as const).filter(([, n]) => n > 0);
       const result = resultOf(results, stack.name);
-      expect({ stack: stack.name, reported: result.notValidated.map((n) => [n.provider, n.resources]), schemaValidated: result.schemaValidated }).toEqual({
+      expect({ stack: stack.name, reported: result.notValidated.map((n) => [n.provider, n.resources]).sort(), schemaValidated: result.schemaValidated }).toEqual({
         stack: stack.name,
-        reported: kubernetes > 0 ? [['kubernetes', kubernetes]] : [],
-        schemaValidated: kubernetes,
+        reported: [...expected].sort(),
+        schemaValidated: countResourcesOf(stack.config, (type) => type.startsWith('kubernetes_')),
       });
     }
-    expect(notValidatedTotals(results)).toEqual([]);
+    expect(resultOf(results, 'shared-k8s').notValidated.map((n) => n.provider).sort()).toEqual(['helm', 'kubernetes']);
+    expect(notValidatedTotals(results).map((t) => [t.provider, t.stacks])).toEqual([['helm', ['shared-k8s']]]);
   });
 
   test('writes each plan JSON at <work>/<stack>/plan.json, holding the addresses of the synthesized resources', () => {
@@ -65,22 +68,21 @@ describeWithTerraform('offline plan of the sample tenants', () => {
       expect(result.planJsonPath).toBe(planJsonPath(workDir, stack.name));
       const planned = (readPlanJson(result.planJsonPath!).resource_changes ?? []).map((c) => c.address).sort();
       const synthesized = Object.entries(resourceTypes(stack.config))
-        .filter(([type]) => !isKubernetes(type))
+        .filter(([type]) => !leftOutOfPlan(type))
         .flatMap(([type, blocks]) => Object.keys(blocks).map((name) => `${type}.${name}`))
         .sort();
       expect(planned).toEqual(synthesized);
     }
   });
 
-  test('feeds cross-stack inputs from the placeholder state: node groups get the placeholder subnets', () => {
+  test("feeds cross-stack inputs from the placeholder state: the access entries (people and GPU nodes) get the placeholder cluster's name", () => {
     const inputs = JSON.parse(readFileSync(path.join(workDir, 'tenant-fraud-detection', 'inputs', 'shared.tfstate'), 'utf8')) as Json;
-    const subnets = Object.entries(inputs.outputs as Record<string, { value: string }>)
-      .filter(([name]) => name.includes('aws_subnet'))
-      .map(([, output]) => output.value);
+    const clusterName = Object.entries(inputs.outputs as Record<string, { value: string }>).find(([name]) => name.includes('aws_eks_cluster') && name.endsWith('name'))?.[1].value;
+    expect(clusterName).toEqual(expect.any(String));
     const plan = readPlanJson(planJsonPath(workDir, 'tenant-fraud-detection'));
-    const nodeGroups = (plan.resource_changes ?? []).filter((c) => c.type === 'aws_eks_node_group');
-    expect(nodeGroups.length).toBeGreaterThan(0);
-    for (const group of nodeGroups) expect([...((group.change.after as Json).subnet_ids as string[])].sort()).toEqual([...subnets].sort());
+    const entries = (plan.resource_changes ?? []).filter((c) => c.type === 'aws_eks_access_entry');
+    expect(entries.map((e) => (e.change.after as Json).type).sort()).toEqual(['EC2_LINUX', 'STANDARD']);
+    for (const entry of entries) expect((entry.change.after as Json).cluster_name).toBe(clusterName);
   });
 
   test('writes every result to <work>/results.json', () => {

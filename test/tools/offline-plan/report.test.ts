@@ -62,4 +62,10 @@ describe('offline plan report', () => {
     expect(formatNotValidated(results)).toEqual([`WARNING: 3 kubernetes resources were NOT validated in 1 stack (tenant-b): ${KUBERNETES.reason}`]);
     expect(summaryLine(results, 1)).toBe('2 of 2 stacks valid, 44 resources to create, 13 kubernetes resources schema-validated, 3 kubernetes resources NOT validated (1.0 s)');
   });
+
+  test('names only the providers with resources left unvalidated on a stack line', () => {
+    const helm = { ...KUBERNETES, provider: 'helm', resources: 2 };
+    const results = [result('shared-k8s', { resourcesToCreate: 0, notValidated: [helm, { ...KUBERNETES, resources: 10 }], schemaValidated: 10 })];
+    expect(formatStackResults(results).map((line) => line.trim().split(/\s{2,}/).slice(4))).toEqual([['10 kubernetes schema-validated', 'NOT VALIDATED: 2 helm resources']]);
+  });
 });

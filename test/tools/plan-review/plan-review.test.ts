@@ -79,7 +79,7 @@ describe('plan review: tenant added', () => {
     const row = markdown.split('\n').find((l) => l.startsWith('| `vision` |') && l.includes('aws+vision@example.com'));
     expect(row).toBeDefined();
     expect(row).toContain('artifacts, datasets');
-    expect(row).toContain('train: 0–4 × g6.xlarge, spot');
+    expect(row).toContain('train: ≤ 4 GPUs × g6.xlarge, spot');
     expect(row).toContain('64 CPU, 512Gi, 16 GPU, 200 pods');
     expect(row).toContain('$5,000');
   });
@@ -109,11 +109,15 @@ describe('plan review: tenants changed (with a shared change)', () => {
   it('lists the changed attribute old → new by construct path and address', () => {
     const { review: r, markdown } = review('changed');
     const fraud = r.tenants.changed.find((t) => t.name === 'fraud-detection')!;
-    const nodeGroup = fraud.changes.find((c) => c.type === 'aws_eks_node_group')!;
-    expect(nodeGroup.action).toBe('update');
-    expect(nodeGroup.attributes.map((a) => [a.path, a.before, a.after])).toEqual([['scaling_config.max_size', 4, 8]]);
-    expect(markdown).toContain('`platform-account/gpu-pool-train/nodes/node-group` (`aws_eks_node_group.');
-    expect(markdown).toContain('`scaling_config.max_size`: `4` → `8`');
+    const nodePool = fraud.changes.find((c) => c.type === 'kubernetes_manifest')!;
+    expect(nodePool.action).toBe('update');
+    expect(nodePool.attributes.map((a) => [a.path, a.before, a.after])).toEqual([
+      ['manifest.spec.limits.cpu', '192', '384'],
+      ['manifest.spec.limits.memory', '768Gi', '1536Gi'],
+      ['manifest.spec.limits.nvidia.com/gpu', '16', '32'],
+    ]);
+    expect(markdown).toContain('`gpu-pool-train/node-pool` (`kubernetes_manifest.');
+    expect(markdown).toContain('`manifest.spec.limits.nvidia.com/gpu`: `16` → `32`');
   });
 
   it('warns when the GPU ceiling exceeds the budget and needs attention', () => {
@@ -140,7 +144,10 @@ describe('plan review: tenants changed (with a shared change)', () => {
   it('attributes a budget change in the organization stack to its tenant, not to the platform', () => {
     const { review: r, markdown } = review('changed');
     const recsys = r.tenants.changed.find((t) => t.name === 'recsys-inference')!;
-    expect(recsys.changes.map((c) => [c.stack, c.type, c.action])).toEqual([['organization', 'aws_budgets_budget', 'update']]);
+    expect(recsys.changes.map((c) => [c.stack, c.type, c.action])).toEqual([
+      ['organization', 'aws_budgets_budget', 'update'],
+      ['organization', 'aws_budgets_budget', 'update'],
+    ]);
     expect(r.platform.map((p) => p.stack)).not.toContain('organization');
     expect(r.cost.budgetDeltaUsd).toBe(3000);
     expect(markdown).toContain('budget $12,000 → $15,000');
@@ -168,12 +175,12 @@ describe('plan review: tenant file removed', () => {
     expect(markdown).toContain('`lifecycle: retained`');
   });
 
-  it('counts the tenant stack as orphaned and the account and budget as destroyed', () => {
+  it('counts the tenant stack as orphaned and the account and budgets as destroyed', () => {
     const { review: r } = review('removed');
     const removed = r.tenants.removed[0];
     const organization = removed.changes.filter((c) => c.stack === 'organization').map((c) => `${c.type} ${c.action}`);
-    expect(organization.sort()).toEqual(['aws_budgets_budget delete', 'aws_organizations_account delete', 'output delete']);
-    expect(r.counts.delete).toBe(2);
+    expect(organization.sort()).toEqual(['aws_budgets_budget delete', 'aws_budgets_budget delete', 'aws_organizations_account delete', 'output delete']);
+    expect(r.counts.delete).toBe(3);
     expect(r.counts.orphaned).toBe(removed.changes.filter((c) => c.stack === 'tenant-analytics' && c.kind === 'resource').length);
     expect(r.counts.orphaned).toBeGreaterThan(20);
     expect(r.changedStacks).toEqual(['organization', 'tenant-fraud-detection']);
@@ -193,10 +200,13 @@ describe('plan review: replacements (beside the removed tenant)', () => {
     ]);
   });
 
-  it('flags a node group replacement for attention without blocking on it', () => {
+  it("updates a pool's instance types in place: the NodePool stays, Karpenter replaces drifted nodes", () => {
     const { review: r, markdown } = review('removed');
-    const attention = r.findings.filter((f) => f.level === 'attention').map((f) => f.text);
-    expect(attention).toContainEqual(expect.stringContaining('`platform-account/gpu-pool-train/nodes/node-group` is replaced (`instance_types` cannot change in place): its nodes are drained'));
+    const fraud = r.tenants.changed[0];
+    const nodePool = fraud.changes.find((c) => c.type === 'kubernetes_manifest')!;
+    expect(nodePool.action).toBe('update');
+    expect(nodePool.attributes).toContainEqual(expect.objectContaining({ path: 'manifest.spec.template.spec.requirements[0].values', forcesReplacement: false }));
+    expect(fraud.changes.filter((c) => c.action === 'replace').map((c) => c.type)).toEqual(['aws_organizations_account']);
     expect(markdown).toContain('**(forces replacement)**');
   });
 });
@@ -219,7 +229,7 @@ describe('plan review: shared change (beside the changed tenants)', () => {
 describe('plan review: the comment', () => {
   it('starts with the verdict and counts and ends with the sticky marker', () => {
     const { markdown } = review('removed');
-    expect(markdown.split('\n')[0]).toMatch(/^## ⛔ Plan review: blocked · tenants: 1 changed, 1 removed · resources: 0 to add, 0 to change, 2 to replace, 2 to destroy, \d+ orphaned · platform: unchanged$/);
+    expect(markdown.split('\n')[0]).toMatch(/^## ⛔ Plan review: blocked · tenants: 1 changed, 1 removed · resources: 0 to add, 1 to change, 1 to replace, 3 to destroy, \d+ orphaned · platform: unchanged$/);
     expect(markdown.trimEnd().endsWith(STICKY_MARKER)).toBe(true);
   });
 

@@ -23,13 +23,16 @@ describe('tenant:describe table', () => {
     for (const purpose of ['datasets', 'artifacts', 'features']) expect(table).toContain(names.bucket(purpose));
   });
 
-  test('shows the roles, the namespace quota and the node pool with its size', () => {
+  test('shows the roles, the namespace quota and the GPU pool with how it scales and its limits', () => {
     const table = renderTable(sample('fraud-detection'));
     expect(table).toMatch(/^role +fraud-detection-workload /m);
     expect(table).toMatch(/^role +fraud-detection-people /m);
     expect(table).toMatch(/^role +mlp-fraud-detection-gpu-nodes /m);
     expect(table).toMatch(/^namespace +fraud-detection +.*quota 64 CPUs, 512 GiB memory, 16 GPUs, 200 pods/m);
-    expect(table).toMatch(/^node pool +fraud-detection-train +g6\.12xlarge \(4 GPUs, .*\), g5\.12xlarge .*; spot; 0–4 nodes; 500 GiB disk/m);
+    expect(table).toMatch(
+      /^GPU pool +fraud-detection\.train +g6\.12xlarge \(4 GPUs, .*\), g5\.12xlarge .*; spot; no node while idle; Karpenter adds nodes for pending GPU pods up to 16 GPUs, 192 CPUs, 768 GiB \(4 nodes of the largest type\) and removes empty ones after 5m; 500 GiB disk/m,
+    );
+    expect(renderTable(sample('recsys-inference'))).toMatch(/^GPU pool +recsys-inference\.serve +.*; on-demand; 2 warm nodes always running \(recsys-inference\.serve\.warm\); Karpenter adds nodes .* up to 6 GPUs/m);
   });
 
   test("shows the people role's Kubernetes group and exactly what a GPU pod carries to be admitted (the spec the isolation proof admits)", () => {
@@ -40,11 +43,23 @@ describe('tenant:describe table', () => {
     );
   });
 
-  test('gives the GPU cost ceiling at the highest on-demand price of each pool', () => {
+  test('shows both budgets: the tagged spend in every account and the account itself', () => {
+    const table = renderTable(sample('fraud-detection'));
+    expect(table).toMatch(/^budget +mlp-fraud-detection-monthly +\$20,000 per month on everything tagged tenant=fraud-detection in every account, its GPU nodes in the platform account included/m);
+    expect(table).toMatch(/^budget +mlp-fraud-detection-account +\$20,000 per month on the tenant account's whole spend/m);
+  });
+
+  test('gives the GPU cost ceiling as the dearest mix of instances within the GPU limit', () => {
     const d = sample('fraud-detection');
     const ceiling = 4 * Math.max(price('g6.12xlarge'), price('g5.12xlarge')) * HOURS_PER_MONTH;
     expect(d.ceiling.monthlyUsd).toBeCloseTo(ceiling, 6);
-    expect(renderTable(d)).toMatch(new RegExp(`^GPU ceiling +\\${usd(ceiling)} per month +train: 4 nodes × `, 'm'));
+    expect(renderTable(d)).toMatch(new RegExp(`^GPU ceiling +\\${usd(ceiling)} per month +train: 4 × g5\\.12xlarge \\(\\$5\\.672/h\\) × 730 h`, 'm'));
+  });
+
+  test('counts warm nodes at the highest price of their pool', () => {
+    const d = sample('recsys-inference');
+    expect(d.ceiling.monthlyUsd).toBeCloseTo(8 * price('g6.xlarge') * HOURS_PER_MONTH, 6);
+    expect(renderTable(d)).toMatch(/serve: 2 warm nodes × \$0\.8048\/h \+ 6 × g6\.xlarge \(\$0\.8048\/h\) × 730 h/);
   });
 
   test('aligns the columns', () => {
@@ -78,7 +93,7 @@ describe('tenant:describe table', () => {
     const d = describeTenant(loadConfig(paths).tenants.find((t) => t.name === 'kept')!, platform);
     const table = renderTable(d);
     expect(table).toMatch(/^lifecycle +retained +workloads removed/m);
-    expect(table).not.toMatch(/^(namespace|node pool) /m);
+    expect(table).not.toMatch(/^(namespace|GPU pool) /m);
     expect(table).not.toContain('kept-workload ');
     expect(d.ceiling.monthlyUsd).toBe(0);
   });
@@ -96,7 +111,7 @@ describe('tenant:describe mermaid', () => {
     const chart = renderMermaid(sample('fraud-detection'));
     const cluster = chart.slice(chart.indexOf('subgraph shared_cluster'), chart.indexOf('end', chart.indexOf('subgraph shared_cluster')));
     expect(chart).toMatch(/subgraph tenant_account\["Tenant account · new account mlp-fraud-detection"\]/);
-    expect(cluster).toContain('Node pool fraud-detection-train');
+    expect(cluster).toContain('Karpenter pool fraud-detection.train');
     expect(cluster).toContain('Namespace fraud-detection');
     expect(chart).toMatch(/pool_0 -->\|runs pods of\| tenant_namespace/);
   });
@@ -122,9 +137,9 @@ describe('tenant:new then tenant:describe', () => {
     const d = describeTenant(loaded.tenants.find((t) => t.name === 'speech')!, loaded.platform);
     const table = renderTable(d);
     expect(table).toMatch(/^Tenant speech · owner speech@corp\.example · cost center cc-77 · active$/m);
-    expect(table).toMatch(/^node pool +speech-serve +g6\.xlarge .*; on-demand; 0–3 nodes/m);
+    expect(table).toMatch(/^GPU pool +speech\.serve +g6\.xlarge .*; on-demand; no node while idle; Karpenter adds nodes for pending GPU pods up to 3 GPUs/m);
     expect(table).toMatch(/^budget +mlp-speech-monthly +\$4,000 per month/m);
     expect(d.ceiling.monthlyUsd).toBeCloseTo(written.ceiling.monthlyUsd, 6);
-    expect(renderMermaid(d)).toContain('Node pool speech-serve');
+    expect(renderMermaid(d)).toContain('Karpenter pool speech.serve');
   });
 });
