@@ -9,5 +9,6 @@
 
 /** `${` becomes `$${` and `%{` becomes `%%{`, which Terraform reads as the literal characters. */
 export function terraformLiteral(text: string): string {
-  return text.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  // A function, not a replacement string: in one, '$$' would itself mean a single '$'.
+  return text.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
 }

@@ -12,6 +12,7 @@ import { iamPoliciesReadable } from './rules/iam-readable-policies';
 import { kmsKeyRotates } from './rules/kms-key-rotation';
 import { noForeignTenantIdentifiers } from './rules/no-foreign-tenant-identifiers';
 import { protectedFromDestroy } from './rules/prevent-destroy';
+import { noTemplateInjection } from './rules/no-template-injection';
 import { hasRequiredTags } from './rules/required-tags';
 import { s3BlocksPublicAccess } from './rules/s3-block-public-access';
 import { s3KeepsObjectsOnDestroy } from './rules/s3-no-force-destroy';
@@ -34,4 +35,5 @@ export const PLATFORM_GUARDRAILS: readonly GuardrailRule[] = [
   { id: 'MLP-EKS-1', severity: 'error', description: 'Tenant GPU node groups carry the tenant taint and label', check: gpuNodeGroupIsolated },
   { id: 'MLP-TEN-1', severity: 'error', description: 'A tenant stack names nothing of another tenant', check: noForeignTenantIdentifiers },
   { id: 'MLP-TF-1', severity: 'error', description: 'No data source calls a cloud API at plan time', check: dataSourcesPlanOffline },
+  { id: 'MLP-TF-2', severity: 'error', description: 'No value holds a Terraform template sequence the code did not write', check: noTemplateInjection },
 ];
