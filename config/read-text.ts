@@ -22,7 +22,11 @@ export function fsProblem(error: unknown): string {
       return 'a symbolic link loop (a link that points back at itself): fix or remove the link';
     case 'EACCES':
     case 'EPERM':
-      return 'permission denied: make it readable (and its folders searchable), or point the setting elsewhere';
+      return 'permission denied: fix its permissions (and its folders\'), or point the setting elsewhere';
+    case 'EROFS':
+      return 'on a read-only file system';
+    case 'ENOSPC':
+      return 'on a full disk';
     case 'ENOTDIR':
       return 'a path through a file: a folder on the way is a file';
     case 'EISDIR':
