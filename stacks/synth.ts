@@ -30,10 +30,10 @@ export interface SynthResult {
 
 export function synthesize(options: SynthOptions): SynthResult {
   const progress = options.progress ?? (() => undefined);
-  // The output directory first: a refusal must come before any work, and touch nothing.
-  checkOutputDir(options.outdir, options.paths);
   const digest = inputDigest(options.paths);
   const config = loadConfig(options.paths);
+  // Before anything is written: a refusal touches nothing.
+  checkOutputDir(options.outdir, options.paths);
   progress(config.tenants.length === 0 ? `no tenant files in ${displayPath(options.paths.tenantsDir)}: synthesizing the platform stacks only` : `loaded ${config.tenants.length} tenant files`);
   const staging = createStaging(options.outdir, progress);
   try {
