@@ -67,9 +67,11 @@ describe('synthesize() with a guardrail failure', () => {
       const { [tags.TAG.managedBy]: _dropped, ...rest } = real(platformName, tenant, extra);
       return rest;
     });
+    // An earlier output (a bare cdktf one): the synth may replace it, and must keep it on failure.
     const outdir = path.join(tempDir(), 'cdktf.out');
-    mkdirSync(outdir);
-    writeFileSync(path.join(outdir, 'previous-output'), 'kept');
+    mkdirSync(path.join(outdir, 'stacks'), { recursive: true });
+    writeFileSync(path.join(outdir, 'manifest.json'), JSON.stringify({ version: '0.21.0', stacks: {} }));
+    writeFileSync(path.join(outdir, 'stacks', 'previous-output'), 'kept');
     let thrown: unknown;
     try {
       synthesize({ paths: SAMPLES, outdir });
@@ -84,7 +86,8 @@ describe('synthesize() with a guardrail failure', () => {
     );
     for (const stack of ['tenant-analytics', 'tenant-fraud-detection', 'tenant-recsys-inference']) expect(lines.some((line) => line.includes(`in stack '${stack}'`))).toBe(true);
     expect(readdirSync(path.dirname(outdir))).toEqual(['cdktf.out']);
-    expect(readdirSync(outdir)).toEqual(['previous-output']);
+    expect(readdirSync(outdir).sort()).toEqual(['manifest.json', 'stacks']);
+    expect(readdirSync(path.join(outdir, 'stacks'))).toEqual(['previous-output']);
   });
 
   test('prints as lines without a stack trace and exits 1', () => {
