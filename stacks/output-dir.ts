@@ -4,10 +4,10 @@
  * an existing directory only when it is empty, holds a synth record (synth-record.ts) or is
  * a bare cdktf output (manifest.json and stacks/ only), never a file, a symbolic link or a directory of anything else, and never one that holds
  * the working directory or the settings it reads. Deleting never follows a symbolic link.
- * A run that is killed leaves its staging directory, marked with its process id; the next
+ * A run that is killed leaves its staging directory, named with its process id; the next
  * run removes it (and git ignores it meanwhile).
  */
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ConfigPaths } from '../config/load';
 import { displayPath, fsProblem } from '../config/read-text';
@@ -15,8 +15,6 @@ import { readSynthRecord, SYNTH_RECORD_FILE } from './synth-record';
 
 /** The output directory is not the synth's to write: nothing was written or deleted. */
 export class OutputDirRefused extends Error {}
-
-const STAGING_MARKER = '.synth-staging';
 
 function isInside(child: string, parent: string): boolean {
   const relative = path.relative(parent, child);
@@ -72,43 +70,42 @@ function isBareCdktfOutput(abs: string, entries: readonly string[]): boolean {
   }
 }
 
-/** Creates the staging directory next to `outdir`, after removing what killed runs left there. */
+/**
+ * Creates the staging directory next to `outdir`, after removing what killed runs left
+ * there. Its name carries the process id (`<outdir>.synth-<pid>-<random>`), so that it is
+ * recognisable as the synth's from the moment it exists.
+ */
 export function createStaging(outdir: string, progress: (line: string) => void = () => undefined): string {
   const abs = path.resolve(outdir);
   const parent = path.dirname(abs);
   try {
     mkdirSync(parent, { recursive: true });
     removeLeftovers(abs, progress);
-    const staging = mkdtempSync(`${abs}.synth-`);
-    writeFileSync(path.join(staging, STAGING_MARKER), `${process.pid}\n`);
-    return staging;
+    return mkdtempSync(`${abs}.synth-${process.pid}-`);
   } catch (error) {
     throw new OutputDirRefused(`cannot create the output directory ${displayPath(outdir)} in ${displayPath(parent)}, which is ${fsProblem(error)}; point CDKTF_OUTDIR at a writable place; nothing was written`);
   }
 }
 
-/** Staging directories of earlier runs whose process is gone. */
+/** Staging directories (and earlier outputs moved aside) of runs whose process is gone. */
 function removeLeftovers(abs: string, progress: (line: string) => void): void {
-  const prefix = `${path.basename(abs)}.synth-`;
+  const ours = new RegExp(`^${escapeRegExp(path.basename(abs))}\\.synth-(\\d+)-[A-Za-z0-9]{6}(\\.old)?$`);
   for (const entry of readdirSync(path.dirname(abs))) {
-    if (!entry.startsWith(prefix)) continue;
+    const match = ours.exec(entry);
+    if (!match || isRunning(Number(match[1]))) continue;
     const dir = path.join(path.dirname(abs), entry);
-    if (!leftover(dir)) continue;
+    try {
+      if (!lstatSync(dir).isDirectory()) continue;
+    } catch {
+      continue;
+    }
     rmSync(dir, { recursive: true, force: true });
     progress(`removed ${displayPath(dir)}, left by an interrupted synth`);
   }
 }
 
-/** A staging directory whose process is gone, or an earlier output a killed run had moved aside. */
-function leftover(dir: string): boolean {
-  try {
-    if (!lstatSync(dir).isDirectory()) return false;
-    if (dir.endsWith('.old')) return readSynthRecord(dir) !== undefined;
-    const pid = Number(readFileSync(path.join(dir, STAGING_MARKER), 'utf8').trim());
-    return !(Number.isInteger(pid) && pid > 0 && isRunning(pid));
-  } catch {
-    return false; // not a staging directory of ours
-  }
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function isRunning(pid: number): boolean {
@@ -124,7 +121,6 @@ function isRunning(pid: number): boolean {
 export function replaceOutput(staging: string, outdir: string, inputs: ConfigPaths): void {
   checkOutputDir(outdir, inputs);
   const abs = path.resolve(outdir);
-  rmSync(path.join(staging, STAGING_MARKER), { force: true });
   let old: string | undefined;
   try {
     lstatSync(abs);

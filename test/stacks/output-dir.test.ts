@@ -67,13 +67,13 @@ describe('the synth output directory', () => {
   test('a staging directory left by a killed run is removed by the next run; one of a live run is kept', () => {
     const root = scratch();
     const outdir = path.join(root, 'out');
-    const dead = `${outdir}.synth-dead01`;
+    // A process id that cannot be running (above the kernel's maximum), and this process's.
+    const dead = `${outdir}.synth-99999999-dead01`;
     mkdirSync(dead);
-    // A process id that cannot be running: above the kernel's maximum.
-    writeFileSync(path.join(dead, '.synth-staging'), '99999999\n');
-    const live = `${outdir}.synth-live01`;
+    const movedAside = `${dead}.old`;
+    mkdirSync(movedAside);
+    const live = `${outdir}.synth-${process.pid}-live01`;
     mkdirSync(live);
-    writeFileSync(path.join(live, '.synth-staging'), `${process.pid}\n`);
     const foreign = `${outdir}.synth-notours`;
     mkdirSync(foreign);
 
@@ -81,9 +81,10 @@ describe('the synth output directory', () => {
     const staging = createStaging(outdir, (line) => removed.push(line));
     removeStaging(staging);
     expect(existsSync(dead)).toBe(false);
+    expect(existsSync(movedAside)).toBe(false);
     expect(existsSync(live)).toBe(true);
     expect(existsSync(foreign)).toBe(true);
-    expect(removed).toEqual([expect.stringMatching(/out\.synth-dead01, left by an interrupted synth$/)]);
+    expect(removed.sort()).toEqual([expect.stringMatching(/out\.synth-99999999-dead01, left by an interrupted synth$/), expect.stringMatching(/out\.synth-99999999-dead01\.old, left by an interrupted synth$/)]);
   });
 
   test('the record says what the output was made from, and tells when a file changed, was added or removed', () => {
