@@ -1,6 +1,7 @@
 /** `npm run plan:offline`: every synthesized stack planned by Terraform and the AWS provider, offline. */
 import { DEFAULT_SYNTH_DIR, DEFAULT_WORK_DIR, OfflinePlanUnavailable, planOffline, SynthOutputError, UnknownStackError } from '../tools/offline-plan';
 import { formatNotValidated, formatStackResults, summaryLine } from '../tools/offline-plan/report';
+import { OutputDirRefused } from '../stacks/output-dir';
 import { checkSynthFreshness, synthDirFromEnv } from '../stacks/synth-record';
 import { CliFailure, EXIT, parseFlags, runCli, UsageError } from './cli';
 
@@ -63,7 +64,7 @@ runCli('plan:offline', USAGE, async (args) => {
       throw new CliFailure(error.message, error.reason === 'terraform-missing' ? PLAN_OFFLINE_EXIT.terraformMissing : PLAN_OFFLINE_EXIT.mirrorMissing);
     }
     if (error instanceof UnknownStackError) throw new UsageError(error.message);
-    if (error instanceof SynthOutputError) throw new CliFailure(error.message);
+    if (error instanceof SynthOutputError || error instanceof OutputDirRefused) throw new CliFailure(error.message, EXIT.rejected);
     throw error;
   }
 

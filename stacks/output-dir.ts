@@ -79,11 +79,39 @@ export function createStaging(outdir: string, progress: (line: string) => void =
   const abs = path.resolve(outdir);
   const parent = path.dirname(abs);
   try {
-    mkdirSync(parent, { recursive: true });
+    makeDirectories(parent);
     removeLeftovers(abs, progress);
     return mkdtempSync(`${abs}.synth-${process.pid}-`);
   } catch (error) {
-    throw new OutputDirRefused(`cannot create the output directory ${displayPath(outdir)} in ${displayPath(parent)}, which is ${fsProblem(error)}; point CDKTF_OUTDIR at a writable place; nothing was written`);
+    throw new OutputDirRefused(`cannot create the output directory ${displayPath(outdir)} (in ${displayPath(parent)}: ${fsProblem(error)}); point CDKTF_OUTDIR at a writable place; nothing was written`);
+  }
+}
+
+/**
+ * `mkdir -p` one level at a time. Node's recursive mkdir never returns for a path under
+ * /proc (it retries ENOENT forever); this one fails with the first level that cannot be made.
+ */
+export function makeDirectories(dir: string): void {
+  const missing: string[] = [];
+  let at = path.resolve(dir);
+  for (;;) {
+    try {
+      lstatSync(at);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      missing.push(at);
+      const up = path.dirname(at);
+      if (up === at) break;
+      at = up;
+    }
+  }
+  for (const level of missing.reverse()) {
+    try {
+      mkdirSync(level);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
   }
 }
 

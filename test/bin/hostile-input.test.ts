@@ -123,8 +123,10 @@ const CASES: readonly Case[] = [
   { name: 'CDKTF_OUTDIR=. (the working copy)', command: 'synth', env: { CDKTF_OUTDIR: '.' }, code: 1, says: ['holds the working directory'] },
   { name: 'CDKTF_OUTDIR under a file', command: 'synth', env: { CDKTF_OUTDIR: '{ws}/platform.yaml/out' }, code: 1, says: ['output directory platform.yaml/out is a path through a file'] },
   { name: 'CDKTF_OUTDIR that is a symbolic link', command: 'synth', setup: (ws) => { mkdirSync(path.join(ws, 'real')); symlinkSync('real', path.join(ws, 'link')); }, env: { CDKTF_OUTDIR: '{ws}/link' }, code: 1, says: ['output directory link is a symbolic link, which the synth does not follow'] },
-  { name: 'CDKTF_OUTDIR on a path that cannot be written', command: 'synth', env: { CDKTF_OUTDIR: '/proc/mlp-synth-out' }, code: 1, says: ['cannot create the output directory /proc/mlp-synth-out in /proc'] },
-  { name: 'CDKTF_OUTDIR in a read-only directory', command: 'synth', unprivileged: true, setup: (ws) => { mkdirSync(path.join(ws, 'ro')); chmodSync(path.join(ws, 'ro'), 0o555); }, env: { CDKTF_OUTDIR: '{ws}/ro/out' }, code: 1, says: ['cannot create the output directory ro/out in ro, which is permission denied'] },
+  { name: 'CDKTF_OUTDIR on a path that cannot be written', command: 'synth', env: { CDKTF_OUTDIR: '/proc/mlp-synth-out' }, code: 1, says: ['cannot create the output directory /proc/mlp-synth-out (in /proc: '] },
+  // Node's own recursive mkdir never returns for such a path.
+  { name: 'CDKTF_OUTDIR two levels into a path that cannot be written', command: 'synth', env: { CDKTF_OUTDIR: '/proc/mlp-synth/out' }, code: 1, says: ['cannot create the output directory /proc/mlp-synth/out (in /proc/mlp-synth: '] },
+  { name: 'CDKTF_OUTDIR in a read-only directory', command: 'synth', unprivileged: true, setup: (ws) => { mkdirSync(path.join(ws, 'ro')); chmodSync(path.join(ws, 'ro'), 0o555); }, env: { CDKTF_OUTDIR: '{ws}/ro/out' }, code: 1, says: ['cannot create the output directory ro/out (in ro: permission denied'] },
   // Commands that read the synth output.
   { name: 'prove-isolation without an output, honouring CDKTF_OUTDIR', command: 'prove-isolation', env: { CDKTF_OUTDIR: '{ws}/nothing' }, code: 1, says: ["nothing: synthesized output not found: run 'npm run synth' first"] },
   {
@@ -149,6 +151,14 @@ const CASES: readonly Case[] = [
     says: ['elsewhere is stale: it no longer matches platform.yaml and tenants (platform.yaml changed); run \'npm run synth\' again with CDKTF_OUTDIR=elsewhere; nothing was planned'],
   },
   { name: 'plan:offline without an output', command: 'plan-offline', code: 1, says: ["cdktf.out/manifest.json not found: run 'npm run synth' first"] },
+  {
+    name: 'plan:offline with a work directory under a file',
+    command: 'plan-offline',
+    setup: (ws) => synthInto(ws),
+    args: ['--work', 'platform.yaml/plans', '--stacks', 'organization'],
+    code: 1,
+    says: ['cannot create the work directory platform.yaml/plans: a path through a file'],
+  },
   { name: 'plan-review of a base that does not exist', command: 'plan-review', args: ['--base', '{ws}/base', '--head', '{ws}/head'], code: 1, says: ['{ws}/base: base directory not found'] },
   // tenant:new.
   { name: 'tenant:new with an injected owner', command: 'tenant-new', args: ['--name', 'evil', '--owner', INJECTED_OWNER, '--cost-center', 'cc-1'], code: 1, says: ['tenants/evil.yaml:4:8 owner: must be an e-mail address'] },
