@@ -169,6 +169,16 @@ const CASES: readonly Case[] = [
     code: 1,
     says: ["tenants/aaa.yaml:7:10 account.email: account e-mail 'aws+analytics@example.com' is already used by tenants/analytics.yaml"],
   },
+  {
+    name: 'tenant:new into a tenant directory it cannot write',
+    command: 'tenant-new',
+    unprivileged: true,
+    setup: (ws) => chmodSync(path.join(ws, 'tenants'), 0o555),
+    args: ['--name', 'newcomer', '--owner', 'a@example.com', '--cost-center', 'cc-1'],
+    code: 1,
+    says: ['cannot write tenants/newcomer.yaml: tenants is permission denied'],
+  },
+  { name: 'a platform.yaml that is a directory', command: 'validate', env: { PLATFORM_CONFIG: '{ws}/tenants' }, code: 1, says: ['tenants: not a regular file: a platform settings file must be a file'] },
   { name: 'tenant:new with a name that is a path', command: 'tenant-new', args: ['--name', '../escape', '--owner', 'a@example.com', '--cost-center', 'cc-1'], code: 1, says: ['--name: tenant name must be a lowercase DNS label'] },
 ];
 

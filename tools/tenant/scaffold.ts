@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { Document, isSeq } from 'yaml';
 import { ConfigError, formatIssue, type ConfigIssue } from '../../config/issues';
 import { checkConfig, loadPlatformFile, TENANT_FILE_EXTENSION, type ConfigPaths } from '../../config/load';
-import { displayPath } from '../../config/read-text';
+import { displayPath, fsProblem } from '../../config/read-text';
 import { DEFAULTS, toTenant, type GpuPool, type Tenant } from '../../config/model';
 import { tenantSchema, type PlatformFile, type TenantFile } from '../../config/schema';
 import { usd } from '../plan-review/cost';
@@ -200,7 +200,7 @@ export function scaffoldTenant(request: TenantRequest, paths: ConfigPaths, optio
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
       throw new ScaffoldRefused(`${displayPath(target)} appeared while checking: tenant:new never overwrites a tenant; nothing was written`);
     }
-    throw error;
+    throw new ScaffoldRefused(`cannot write ${displayPath(target)}: ${displayPath(paths.tenantsDir)} is ${fsProblem(error)}; nothing was written`);
   }
   const tenant = toTenant(file);
   const ceiling = gpuCostCeiling(tenant.gpuPools, platform.value.gpuInstanceTypes);
