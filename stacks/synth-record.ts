@@ -62,14 +62,14 @@ export function freshnessOf(dir: string): Freshness {
 /**
  * The one check every command that reads a synth output runs: a stale output is refused
  * (`refuse`) or warned about, an output without a record is warned about (an older synth or
- * `cdktf synth` wrote it). Returns the refusal message, or undefined to go on.
+ * wrote it). Returns the refusal message, or undefined to go on.
  */
 export function checkSynthFreshness(dir: string, options: { readonly refuse: boolean; readonly warn: (line: string) => void }): string | undefined {
   const shown = displayPath(dir);
   if (!existsSync(path.join(dir, 'manifest.json'))) return undefined; // no output at all: the reader says so
   const freshness = freshnessOf(dir);
   if (freshness.state === 'unrecorded') {
-    options.warn(`warning: ${shown} has no ${SYNTH_RECORD_FILE}, so whether it matches the current files is unknown (written by an older synth or by cdktf synth); run 'npm run synth' to be sure`);
+    options.warn(`warning: ${shown} has no ${SYNTH_RECORD_FILE}, so whether it matches the current files is unknown (written by an older synth); run 'npm run synth' to be sure`);
     return undefined;
   }
   if (freshness.state === 'current') return undefined;
