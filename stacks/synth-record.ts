@@ -61,7 +61,7 @@ export function freshnessOf(dir: string): Freshness {
 
 /**
  * The one check every command that reads a synth output runs: a stale output is refused
- * (`refuse`) or warned about, an output without a record is warned about (an older synth or
+ * (`refuse`) or warned about, an output without a record is warned about (an older synth
  * wrote it). Returns the refusal message, or undefined to go on.
  */
 export function checkSynthFreshness(dir: string, options: { readonly refuse: boolean; readonly warn: (line: string) => void }): string | undefined {
