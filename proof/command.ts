@@ -43,7 +43,7 @@ export async function proveIsolationCommand(args: readonly string[], output: Com
   const { flags, positional } = parseFlags(args, ['synth', 'plans'], ['pairwise', 'matrix']);
   if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
   const dir = flags.synth ?? synthDirFromEnv();
-  const stale = checkSynthFreshness(dir, { refuse: true, warn: output.diagnostic });
+  const stale = checkSynthFreshness(dir, { refuse: true, warn: (line) => output.diagnostic(`prove-isolation: ${line}`) });
   if (stale) throw new CliFailure(`${stale}; nothing was proved`, EXIT.rejected);
   let result: ProofResult;
   try {

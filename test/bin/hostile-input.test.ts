@@ -30,8 +30,9 @@ interface Case {
   /** Needs a user that file permissions apply to. */
   readonly unprivileged?: boolean;
   readonly code: number;
-  /** Fragments of standard error (or, for exit 0, of standard output), `{ws}` replaced. */
+  /** Fragments of standard error (or, for exit 0, of standard output unless `stream` says otherwise), `{ws}` replaced. */
   readonly says: readonly string[];
+  readonly stream?: 'stdout' | 'stderr';
 }
 
 const INJECTED_OWNER = 'x${file("/etc/hostname")}@example.com';
@@ -159,6 +160,29 @@ const CASES: readonly Case[] = [
     code: 1,
     says: ['cannot create the work directory platform.yaml/plans: a path through a file'],
   },
+  {
+    name: 'plan-review of a stale output warns, and without check reports is not ok',
+    command: 'plan-review',
+    setup: (ws) => {
+      synthInto(ws);
+      rmSync(path.join(ws, 'tenants', 'analytics.yaml'));
+    },
+    args: ['--base', 'cdktf.out', '--head', 'cdktf.out'],
+    code: 0,
+    stream: 'stderr',
+    says: ["plan-review: warning: cdktf.out is stale: it no longer matches platform.yaml and tenants (tenants/analytics.yaml removed)", 'needs attention: 0 new, 0 changed, 0 removed tenants'],
+  },
+  {
+    name: 'prove-isolation on an output without a record warns that its origin is unknown',
+    command: 'prove-isolation',
+    setup: (ws) => {
+      synthInto(ws);
+      rmSync(path.join(ws, 'cdktf.out', 'synth-inputs.json'));
+    },
+    code: 0,
+    stream: 'stderr',
+    says: ["prove-isolation: warning: cdktf.out has no synth-inputs.json, so whether it matches the current files is unknown"],
+  },
   { name: 'plan-review of a base that does not exist', command: 'plan-review', args: ['--base', '{ws}/base', '--head', '{ws}/head'], code: 1, says: ['{ws}/base: base directory not found'] },
   // tenant:new.
   { name: 'tenant:new with an injected owner', command: 'tenant-new', args: ['--name', 'evil', '--owner', INJECTED_OWNER, '--cost-center', 'cc-1'], code: 1, says: ['tenants/evil.yaml:4:8 owner: must be an e-mail address'] },
@@ -242,7 +266,7 @@ describe('hostile and broken input', () => {
         ...(asNobody ? { uid: NOBODY, gid: NOBODY } : {}),
       });
 
-      const shown = c.code === 0 ? result.stdout : result.stderr;
+      const shown = (c.stream ?? (c.code === 0 ? 'stdout' : 'stderr')) === 'stdout' ? result.stdout : result.stderr;
       expect({ code: result.status, output: shown }).toEqual({ code: c.code, output: expect.any(String) });
       for (const fragment of c.says) expect(shown).toContain(fill(fragment));
       expect(result.stderr).not.toMatch(/\n\s+at |unexpected error/);
