@@ -3,11 +3,12 @@
  * refuses it (its grammar has no '$', '%' or '{') or is free text that reaches the model
  * escaped, and the synthesized output then holds only the escaped form.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { formatPath, type FieldPath } from '../../config/issues';
 import { checkConfig, loadConfig } from '../../config/load';
+import * as literal from '../../config/terraform-literal';
 import { templateProblems } from '../../guardrails/rules/no-template-injection';
 import { synthesize } from '../../stacks/synth';
 import { PLATFORM_FILE, SAMPLE_TENANTS_DIR, tempDir, tenantDir, tenantFields } from '../support/config-fixtures';
@@ -99,6 +100,23 @@ describe('Terraform template syntax in user strings', () => {
       expect(config).toBeUndefined();
       expect(issues.map((i) => formatPath(i.path))).toContain(formatPath(planting.path));
     });
+  });
+
+  test('without the escape, the guardrail MLP-TF-2 fails the synth on the planted OU name and nothing is written', () => {
+    // As if a construct wrote the free text as is: the net under the escape must hold.
+    const spy = jest.spyOn(literal, 'terraformLiteral').mockImplementation((text) => text);
+    try {
+      const file = path.join(scratch(), 'platform.yaml');
+      writeFileSync(file, stringify({ ...platformData, organization: { ...platformData.organization, tenantOuName: 'ML ${file("/etc/hostname")}' } }));
+      const outdir = path.join(scratch(), 'cdktf.out');
+      expect(() => synthesize({ paths: { platformFile: file, tenantsDir: SAMPLE_TENANTS_DIR }, outdir })).toThrow(
+        /MLP-TF-2 in stack 'organization' at organization\/.* name: the expression '\$\{file\("\/etc\/hostname"\)\}' \(calls file\(\), which no construct calls\)/,
+      );
+      expect(spy).toHaveBeenCalled();
+      expect(existsSync(outdir)).toBe(false);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   test('the free-text OU name reaches the model escaped, and the synthesized output holds it only escaped', () => {
