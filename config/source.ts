@@ -27,7 +27,9 @@ export function parseYaml(file: string, text: string): ParsedYaml {
     const message =
       error.code === 'DUPLICATE_KEY'
         ? `duplicate key '${keyText(text, error.pos)}': each key may appear once in a mapping; remove or merge the repeated one`
-        : `YAML syntax error: ${error.message.split('\n')[0]}`;
+        : /Maximum call stack/.test(error.message)
+          ? 'nested too deeply to read: a settings file needs a few levels of nesting, not thousands'
+          : `YAML syntax error: ${error.message.split('\n')[0]}`;
     return { file, line: pos.line, col: pos.col, path: [], message };
   });
   if (issues.length > 0) return { source, data: undefined, issues };

@@ -76,6 +76,7 @@ const CASES: readonly Case[] = [
     says: ['tenants/huge.yaml: ', 'KiB is over the limit of 64 KiB for a tenant file'],
   },
   { name: 'a YAML alias bomb', command: 'validate', setup: (ws) => writeFileSync(path.join(ws, 'tenants', 'bomb.yaml'), ALIAS_BOMB), code: 1, says: ['tenants/bomb.yaml: too many YAML aliases'] },
+  { name: 'a YAML file nested thousands of levels deep', command: 'validate', setup: (ws) => writeFileSync(path.join(ws, 'tenants', 'deep.yaml'), `name: ${'['.repeat(30_000)}${']'.repeat(30_000)}\n`), code: 1, says: ['tenants/deep.yaml:', 'nested too deeply to read'] },
   { name: 'a binary file named .yaml', command: 'validate', setup: (ws) => writeFileSync(path.join(ws, 'tenants', 'bin.yaml'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2])), code: 1, says: ['tenants/bin.yaml: not a text file'] },
   { name: 'a duplicated key, named', command: 'validate', setup: (ws) => writeFileSync(path.join(ws, 'tenants', 'dup.yaml'), `${stringify(tenantFields('dup'))}owner: other@example.com\n`), code: 1, says: ['tenants/dup.yaml:', "duplicate key 'owner': each key may appear once"] },
   // Validation gaps.
