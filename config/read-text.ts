@@ -3,7 +3,7 @@
  * only regular files are read, and every way a read can fail becomes one sentence that says
  * what to do, never an exception.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import * as path from 'node:path';
 
 /** The path as the user would type it: relative to the working directory when inside it. */
@@ -44,7 +44,8 @@ export type ReadText = { readonly text: string; readonly problem?: undefined } |
 export function readTextFile(file: string, limitBytes: number, what: string): ReadText {
   let fd: number;
   try {
-    fd = openSync(file, 'r');
+    // Non-blocking: opening a named pipe for reading would otherwise wait for a writer forever.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     return { problem: fsProblem(error) };
   }

@@ -66,6 +66,7 @@ const CASES: readonly Case[] = [
   { name: 'TENANTS_DIR that does not exist', command: 'validate', env: { TENANTS_DIR: '{ws}/none' }, code: 1, says: ['none: tenant directory not found: create it, or point TENANTS_DIR at it'] },
   { name: 'TENANTS_DIR that is a file', command: 'validate', env: { TENANTS_DIR: '{ws}/platform.yaml' }, code: 1, says: ['platform.yaml: is not a directory'] },
   { name: 'an empty TENANTS_DIR, said out loud', command: 'validate', setup: (ws) => mkdirSync(path.join(ws, 'empty')), env: { TENANTS_DIR: '{ws}/empty' }, code: 0, says: ['there are no tenant files in {ws}/empty (add one with npm run tenant:new)'] },
+  { name: 'PLATFORM_CONFIG that is a named pipe', command: 'validate', setup: (ws) => spawnSync('mkfifo', [path.join(ws, 'pipe.yaml')]), env: { PLATFORM_CONFIG: '{ws}/pipe.yaml' }, code: 1, says: ['pipe.yaml: not a regular file: a platform settings file must be a file'] },
   { name: 'PLATFORM_CONFIG that does not exist', command: 'validate', env: { PLATFORM_CONFIG: '{ws}/none.yaml' }, code: 1, says: ['none.yaml: file not found: create it, or point PLATFORM_CONFIG at the platform settings'] },
   // Files themselves.
   {
@@ -219,7 +220,8 @@ function snapshot(root: string): Record<string, string> {
       else if (stat.isDirectory()) {
         entries[rel] = `dir ${(stat.mode & 0o777).toString(8)}`;
         walk(full);
-      } else entries[rel] = `file ${stat.size} ${(stat.mode & 0o777).toString(8)} ${createHash('sha256').update(readFileSync(full)).digest('hex')}`;
+      } else if (stat.isFile()) entries[rel] = `file ${stat.size} ${(stat.mode & 0o777).toString(8)} ${createHash('sha256').update(readFileSync(full)).digest('hex')}`;
+      else entries[rel] = `special ${(stat.mode & 0o777).toString(8)}`; // a named pipe: reading it would wait for a writer
     }
   };
   walk(root);
