@@ -5,7 +5,7 @@
  * other files is never read as current.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ConfigPaths } from './load';
 import { listTenantFiles } from './tenant-directory';
@@ -32,7 +32,8 @@ export function inputDigest(paths: ConfigPaths): InputDigest {
   const files: Record<string, string> = {};
   const add = (name: string, file: string) => {
     try {
-      files[name] = createHash('sha256').update(readFileSync(file)).digest('hex');
+      // Regular files only: reading a named pipe would wait for a writer forever.
+      if (statSync(file).isFile()) files[name] = createHash('sha256').update(readFileSync(file)).digest('hex');
     } catch {
       // Missing or unreadable: absent from the digest, so a comparison reports it as removed.
     }

@@ -67,6 +67,7 @@ const CASES: readonly Case[] = [
   { name: 'TENANTS_DIR that is a file', command: 'validate', env: { TENANTS_DIR: '{ws}/platform.yaml' }, code: 1, says: ['platform.yaml: is not a directory'] },
   { name: 'an empty TENANTS_DIR, said out loud', command: 'validate', setup: (ws) => mkdirSync(path.join(ws, 'empty')), env: { TENANTS_DIR: '{ws}/empty' }, code: 0, says: ['there are no tenant files in {ws}/empty (add one with npm run tenant:new)'] },
   { name: 'PLATFORM_CONFIG that is a named pipe', command: 'validate', setup: (ws) => spawnSync('mkfifo', [path.join(ws, 'pipe.yaml')]), env: { PLATFORM_CONFIG: '{ws}/pipe.yaml' }, code: 1, says: ['pipe.yaml: not a regular file: a platform settings file must be a file'] },
+  { name: 'PLATFORM_CONFIG that is a named pipe, in the synth', command: 'synth', setup: (ws) => spawnSync('mkfifo', [path.join(ws, 'pipe.yaml')]), env: { PLATFORM_CONFIG: '{ws}/pipe.yaml' }, code: 1, says: ['pipe.yaml: not a regular file', 'synth: 1 problem found; nothing was written'] },
   { name: 'PLATFORM_CONFIG that does not exist', command: 'validate', env: { PLATFORM_CONFIG: '{ws}/none.yaml' }, code: 1, says: ['none.yaml: file not found: create it, or point PLATFORM_CONFIG at the platform settings'] },
   // Files themselves.
   {
