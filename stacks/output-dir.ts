@@ -1,9 +1,10 @@
 /**
  * The synth's output directory: written and deleted only when it is the synth's own. A
- * synth builds into a fresh sibling (`<outdir>.synth-<random>`) and swaps it in; it replaces
- * an existing directory only when it is empty, holds a synth record (synth-record.ts) or is
- * a bare cdktf output (manifest.json and stacks/ only), never a file, a symbolic link or a directory of anything else, and never one that holds
- * the working directory or the settings it reads. Deleting never follows a symbolic link.
+ * synth builds into a fresh sibling (`<outdir>.synth-<pid>-<random>`) and swaps it in; it
+ * replaces an existing directory only when it is empty, holds a synth record
+ * (synth-record.ts) or is a bare cdktf output (manifest.json and stacks/ only), never a
+ * file, a symbolic link or a directory of anything else, and never one that holds the
+ * working directory or the settings it reads. Deleting never follows a symbolic link.
  * A run that is killed leaves its staging directory, named with its process id; the next
  * run removes it (and git ignores it meanwhile).
  */
@@ -63,6 +64,7 @@ export function checkOutputDir(outdir: string, inputs: ConfigPaths): void {
 function isBareCdktfOutput(abs: string, entries: readonly string[]): boolean {
   if (!entries.every((e) => e === 'manifest.json' || e === 'stacks')) return false;
   try {
+    if (!lstatSync(path.join(abs, 'manifest.json')).isFile()) return false;
     const manifest = JSON.parse(readFileSync(path.join(abs, 'manifest.json'), 'utf8')) as { version?: unknown; stacks?: unknown };
     return typeof manifest.version === 'string' && typeof manifest.stacks === 'object' && manifest.stacks !== null && lstatSync(path.join(abs, 'stacks')).isDirectory();
   } catch {
