@@ -1,6 +1,8 @@
 /** `npm run plan:offline`: every synthesized stack planned by Terraform and the AWS provider, offline. */
 import { DEFAULT_SYNTH_DIR, DEFAULT_WORK_DIR, OfflinePlanUnavailable, planOffline, SynthOutputError, UnknownStackError } from '../tools/offline-plan';
 import { formatNotValidated, formatStackResults, summaryLine } from '../tools/offline-plan/report';
+import { OutputDirRefused } from '../stacks/output-dir';
+import { checkSynthFreshness, synthDirFromEnv } from '../stacks/synth-record';
 import { CliFailure, EXIT, parseFlags, runCli, UsageError } from './cli';
 
 /** Distinct codes for a machine that cannot plan at all, so CI can tell them from an invalid stack. */
@@ -15,7 +17,8 @@ diagnostics at the construct path, the resources it would create, and where its 
 Resources of providers the plugin mirror lacks are left out and reported as NOT validated.
 
 Options:
-  --synth <dir>    synth output to plan (default: ${DEFAULT_SYNTH_DIR}; run 'npm run synth' first)
+  --synth <dir>    synth output to plan (default: $CDKTF_OUTDIR, else ${DEFAULT_SYNTH_DIR}; run
+                   'npm run synth' first); refused when it no longer matches its input files
   --work <dir>     working directories, one per stack (default: ${DEFAULT_WORK_DIR});
                    the plan JSON of a stack is <dir>/<stack>/plan.json
   --stacks <a,b>   plan only these stacks
@@ -28,7 +31,8 @@ Environment:
                     ~/.terraform.d/plugins and Terraform's other local plugin directories)
 
 Exit codes: 0 every stack valid, 1 a stack is invalid (or --strict and something was not
-validated), 2 usage error, 3 terraform not found, 4 plugin mirror not found.`;
+validated), or the synth output is missing or stale, 2 usage error, 3 terraform not found,
+4 plugin mirror not found.`;
 
 function positiveInt(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -42,10 +46,13 @@ runCli('plan:offline', USAGE, async (args) => {
   if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
   const started = Date.now();
   const stacks = flags.stacks?.split(',').map((s) => s.trim()).filter(Boolean);
+  const synthDir = flags.synth ?? synthDirFromEnv();
+  const stale = checkSynthFreshness(synthDir, { refuse: true, warn: (line) => process.stderr.write(`plan:offline: ${line}\n`) });
+  if (stale) throw new CliFailure(`${stale}; nothing was planned`, EXIT.rejected);
   let results;
   try {
     results = await planOffline({
-      synthDir: flags.synth ?? DEFAULT_SYNTH_DIR,
+      synthDir,
       workDir: flags.work ?? DEFAULT_WORK_DIR,
       stacks,
       online: flags.online === 'true',
@@ -57,7 +64,7 @@ runCli('plan:offline', USAGE, async (args) => {
       throw new CliFailure(error.message, error.reason === 'terraform-missing' ? PLAN_OFFLINE_EXIT.terraformMissing : PLAN_OFFLINE_EXIT.mirrorMissing);
     }
     if (error instanceof UnknownStackError) throw new UsageError(error.message);
-    if (error instanceof SynthOutputError) throw new CliFailure(error.message);
+    if (error instanceof SynthOutputError || error instanceof OutputDirRefused) throw new CliFailure(error.message, EXIT.rejected);
     throw error;
   }
 

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { planReview, ReviewInputError } from '../tools/plan-review';
 import { renderReview } from '../tools/plan-review/render';
+import { checkSynthFreshness } from '../stacks/synth-record';
 import { CliFailure, EXIT, parseFlags, runCli, UsageError } from './cli';
 
 export const USAGE = `Usage: npm run plan-review -- --base <synth dir> --head <synth dir> [options]
@@ -27,7 +28,12 @@ Options:
   --changed-stacks <file> write the head stacks that differ from the base, one per line,
                           in deploy order (for \`cdktf diff\` and \`cdktf deploy\`)
 
-Exit codes: 0 ok or needs attention, 1 blocked, 2 usage or input error.`;
+A check whose report is not given (--guardrails, --proof) is "not run", and a review with
+a check not run is never "ok". An output that no longer matches the files it was made from
+(its synth-inputs.json) is warned about.
+
+Exit codes: 0 ok or needs attention, 1 blocked, or an input that cannot be reviewed
+(missing output, unreadable report, unwritable --out), 2 usage error.`;
 
 const FLAGS = ['base', 'head', 'out', 'full', 'platform', 'guardrails', 'proof', 'base-plans', 'head-plans', 'changed-stacks'];
 
@@ -36,7 +42,7 @@ function write(file: string, text: string): void {
     mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     writeFileSync(file, text);
   } catch (error) {
-    throw new CliFailure(`cannot write ${file}: ${(error as Error).message}`, EXIT.usage);
+    throw new CliFailure(`cannot write ${file}: ${(error as Error).message}`, EXIT.rejected);
   }
 }
 
@@ -50,6 +56,8 @@ export function main(args: string[]): string {
   const progress = (line: string) => {
     if (Date.now() - started > 1000) process.stderr.write(`plan-review: ${line}\n`);
   };
+  // The review compares what it is given; an output that no longer matches its files is said out loud.
+  for (const dir of [flags.base, flags.head]) checkSynthFreshness(dir, { refuse: false, warn: (line) => process.stderr.write(`plan-review: ${line}\n`) });
   let result;
   try {
     result = planReview({
@@ -63,7 +71,7 @@ export function main(args: string[]): string {
       progress,
     });
   } catch (error) {
-    if (error instanceof ReviewInputError) throw new CliFailure(`cannot review:\n${error.problems.join('\n')}`, EXIT.usage);
+    if (error instanceof ReviewInputError) throw new CliFailure(`cannot review:\n${error.problems.join('\n')}`, EXIT.rejected);
     throw error;
   }
   const { review, markdown } = result;

@@ -2,6 +2,7 @@
 import { ConfigError } from '../config/issues';
 import { configPathsFromEnv, loadPlatformFile } from '../config/load';
 import { usd } from '../tools/plan-review/cost';
+import { answerChecks } from '../tools/tenant/answers';
 import { askForMissing, completeRequest, missingFlags, OPTIONAL_FLAGS, RequestError, REQUIRED_FLAGS, requestFromFlags, type TenantRequest } from '../tools/tenant/request';
 import { defaultBudgetUsd, SCAFFOLD_DEFAULTS, scaffoldTenant, ScaffoldRefused } from '../tools/tenant/scaffold';
 import { CliFailure, EXIT, parseFlags, runCli, UsageError } from './cli';
@@ -61,7 +62,8 @@ async function gatherRequest(flags: Record<string, string>): Promise<TenantReque
   const platformFile = platform.value;
   process.stderr.write(`${NAME}: a few questions for the new tenant file (Ctrl-C to stop; nothing is written until the end)\n`);
   try {
-    return await askForMissing(given, platformFile, (r) => defaultBudgetUsd(r, platformFile), { input: process.stdin, output: process.stderr });
+    const checks = answerChecks(platformFile, configPathsFromEnv().tenantsDir);
+    return await askForMissing(given, platformFile, (r) => defaultBudgetUsd(r, platformFile), { input: process.stdin, output: process.stderr }, checks);
   } catch (error) {
     if (error instanceof RequestError) throw new UsageError(error.message);
     throw error;

@@ -19,5 +19,6 @@ runCli('validate', USAGE, (args) => {
   const paths = configPathsFromEnv();
   const { config, issues } = checkConfig(paths);
   if (!config) throw new ConfigError(issues);
+  if (config.tenants.length === 0) return `ok: ${paths.platformFile} is valid; there are no tenant files in ${paths.tenantsDir} (add one with npm run tenant:new)`;
   return `ok: ${paths.platformFile} and ${config.tenants.length} tenant file${config.tenants.length === 1 ? '' : 's'} in ${paths.tenantsDir} are valid`;
 });

@@ -2,17 +2,19 @@
  * Reads platform.yaml and the tenant directory, checks everything, and returns typed
  * values, or throws one ConfigError that lists every problem in every file.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue } from './issues';
 import { toPlatform, toTenant, type Platform, type Tenant } from './model';
+import { platformRules } from './platform-rules';
+import { displayPath, readTextFile } from './read-text';
 import { crossTenantRules, tenantFileRules, tenantPlatformRules, type TenantEntry } from './rules';
 import { schemaIssues } from './schema-issues';
-import { platformSchema, tenantSchema, type PlatformFile, type TenantFile } from './schema';
+import { MAX_PLATFORM_FILE_BYTES, MAX_TENANT_FILE_BYTES, platformSchema, tenantSchema, type PlatformFile, type TenantFile } from './schema';
 import { issueAt, parseYaml, type YamlSource } from './source';
+import { listTenantFiles, TENANT_FILE_EXTENSION } from './tenant-directory';
 
-export const TENANT_FILE_EXTENSION = '.yaml';
+export { TENANT_FILE_EXTENSION } from './tenant-directory';
 
 export interface ConfigPaths {
   readonly platformFile: string;
@@ -33,27 +35,24 @@ export interface LoadedConfig {
   readonly tenants: readonly Tenant[];
 }
 
-function displayPath(file: string): string {
-  const relative = path.relative(process.cwd(), path.resolve(file));
-  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : path.resolve(file);
-}
-
 interface Checked<T> {
   readonly value?: T;
   readonly source?: YamlSource;
   readonly issues: ConfigIssue[];
 }
 
-function readYamlAgainst<T>(file: string, schema: z.ZodType<T>): Checked<T> {
+/** A file that is not on disk yet (the one tenant:new is about to write), checked as if it were. */
+export interface PendingFile {
+  /** Where it would be written. */
+  readonly file: string;
+  readonly text: string;
+}
+
+function readYamlAgainst<T>(file: string, schema: z.ZodType<T>, limitBytes: number, what: string, pendingText?: string): Checked<T> {
   const shown = displayPath(file);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read file (${(error as Error).message})`;
-    return { issues: [{ file: shown, path: [], message: reason }] };
-  }
-  const parsed = parseYaml(shown, text);
+  const read = pendingText !== undefined ? { text: pendingText } : readTextFile(file, limitBytes, what);
+  if (read.text === undefined) return { issues: [{ file: shown, path: [], message: read.problem === 'not found' ? 'file not found' : read.problem }] };
+  const parsed = parseYaml(shown, read.text);
   if (parsed.issues.length > 0) return { source: parsed.source, issues: parsed.issues };
   const result = schema.safeParse(parsed.data);
   if (!result.success) return { source: parsed.source, issues: schemaIssues(schema, parsed.source, parsed.data, result.error) };
@@ -61,35 +60,15 @@ function readYamlAgainst<T>(file: string, schema: z.ZodType<T>): Checked<T> {
 }
 
 export function loadPlatformFile(file: string): Checked<PlatformFile> {
-  const checked = readYamlAgainst(file, platformSchema);
+  const checked = readYamlAgainst(file, platformSchema, MAX_PLATFORM_FILE_BYTES, 'platform settings file');
   if (checked.issues.length > 0 && checked.issues[0].message === 'file not found') {
     return { issues: [{ ...checked.issues[0], message: 'file not found: create it, or point PLATFORM_CONFIG at the platform settings' }] };
   }
+  if (checked.value && checked.source) {
+    const found = platformRules(checked.value);
+    if (found.length > 0) return { source: checked.source, issues: toIssues(checked.source, found) };
+  }
   return checked;
-}
-
-interface TenantListing {
-  readonly files: string[];
-  readonly issues: ConfigIssue[];
-}
-
-function listTenantFiles(dir: string): TenantListing {
-  const shown = displayPath(dir);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    return { files: [], issues: [{ file: shown, path: [], message: 'tenant directory not found: create it, or point TENANTS_DIR at it' }] };
-  }
-  const files: string[] = [];
-  const issues: ConfigIssue[] = [];
-  for (const entry of readdirSync(dir).sort()) {
-    if (entry.startsWith('.')) continue;
-    const full = path.join(dir, entry);
-    if (entry.endsWith('.yml')) {
-      issues.push({ file: displayPath(full), path: [], message: `tenant files end in ${TENANT_FILE_EXTENSION}: rename it to ${entry.slice(0, -4)}${TENANT_FILE_EXTENSION}` });
-    } else if (entry.endsWith(TENANT_FILE_EXTENSION) && statSync(full).isFile()) {
-      files.push(full);
-    }
-  }
-  return { files, issues };
 }
 
 function toIssues(source: YamlSource, found: readonly { path: readonly (string | number)[]; message: string; atKey?: boolean }[]): ConfigIssue[] {
@@ -108,34 +87,42 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+export interface CheckOptions {
+  /** A tenant file to check as if it were in the tenant directory; clashes it brings are its own. */
+  readonly pending?: PendingFile;
+}
+
 /** Checks every file and returns all problems; `config` is set only when there are none. */
-export function checkConfig(paths: ConfigPaths): { config?: LoadedConfig; issues: ConfigIssue[]; tenantFiles: number } {
+export function checkConfig(paths: ConfigPaths, options: CheckOptions = {}): { config?: LoadedConfig; issues: ConfigIssue[]; tenantFiles: number } {
   const issues: ConfigIssue[] = [];
   const platform = loadPlatformFile(paths.platformFile);
   issues.push(...platform.issues);
 
   const listing = listTenantFiles(paths.tenantsDir);
   issues.push(...listing.issues);
+  const pending = options.pending;
+  const files = pending ? [...listing.files.filter((f) => path.resolve(f) !== path.resolve(pending.file)), pending.file].sort() : listing.files;
 
   const entries: (TenantEntry & { source: YamlSource })[] = [];
-  for (const file of listing.files) {
-    const checked = readYamlAgainst(file, tenantSchema);
+  for (const file of files) {
+    const checked = readYamlAgainst(file, tenantSchema, MAX_TENANT_FILE_BYTES, 'tenant file', file === pending?.file ? pending.text : undefined);
     issues.push(...checked.issues);
     if (!checked.value || !checked.source) continue;
     const tenant: TenantFile = checked.value;
-    const found = tenantFileRules(tenant, path.basename(file, TENANT_FILE_EXTENSION));
+    const baseName = path.basename(file, TENANT_FILE_EXTENSION);
+    const found = tenantFileRules(tenant, baseName);
     if (platform.value) found.push(...tenantPlatformRules(tenant, platform.value));
     issues.push(...toIssues(checked.source, found));
-    entries.push({ file: checked.source.file, tenant, source: checked.source });
+    entries.push({ file: checked.source.file, baseName, tenant, source: checked.source });
   }
   const sources = new Map(entries.map((e) => [e.file, e.source]));
-  for (const cross of crossTenantRules(entries)) {
+  for (const cross of crossTenantRules(entries, pending ? displayPath(pending.file) : undefined)) {
     issues.push(issueAt(sources.get(cross.file)!, cross.path, cross.message));
   }
 
-  if (issues.length > 0 || !platform.value) return { issues: sortIssues(issues), tenantFiles: listing.files.length };
+  if (issues.length > 0 || !platform.value) return { issues: sortIssues(issues), tenantFiles: files.length };
   const tenants = entries.map((e) => toTenant(e.tenant)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { config: { platform: toPlatform(platform.value), tenants }, issues, tenantFiles: listing.files.length };
+  return { config: { platform: toPlatform(platform.value), tenants }, issues, tenantFiles: files.length };
 }
 
 /** Loads the configuration or throws a ConfigError listing every problem. */

@@ -3,6 +3,7 @@
  * never the raw YAML; every default is applied here, in one visible place.
  */
 import type { ClusterAddonName, PlatformFile, TenantFile } from './schema';
+import { terraformLiteral } from './terraform-literal';
 
 export type CapacityType = 'spot' | 'on-demand';
 export type Lifecycle = 'active' | 'retained';
@@ -73,6 +74,7 @@ export interface Platform {
   readonly platformAccountId: string;
   readonly organizationId: string;
   readonly tenantOuParentId: string;
+  /** Free text, already escaped for Terraform (terraform-literal.ts): write it as is. */
   readonly tenantOuName: string;
   readonly accountAccessRoleName: string;
   readonly deployRoles: { readonly management: string; readonly platform: string };
@@ -161,7 +163,8 @@ export function toPlatform(file: PlatformFile): Platform {
     platformAccountId: file.accounts.platform,
     organizationId: file.organization.id,
     tenantOuParentId: file.organization.tenantOuParentId,
-    tenantOuName: file.organization.tenantOuName ?? DEFAULTS.tenantOuName,
+    // Free text (AWS allows any OU name): escaped, see terraform-literal.ts.
+    tenantOuName: terraformLiteral(file.organization.tenantOuName ?? DEFAULTS.tenantOuName),
     accountAccessRoleName: file.organization.accountAccessRoleName ?? DEFAULTS.accountAccessRoleName,
     deployRoles: file.deployRoles,
     state: file.state,

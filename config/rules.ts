@@ -77,6 +77,14 @@ export function tenantPlatformRules(tenant: TenantFile, platform: PlatformFile):
     if (pool.maxNodes > caps.maxNodesPerPool) {
       issues.push({ path: ['gpuPools', i, 'maxNodes'], message: `must be at most the platform cap of ${caps.maxNodesPerPool} nodes per pool, got ${pool.maxNodes}` });
     }
+    // A pool larger than the namespace may use is capacity paid for and never scheduled on.
+    const perNode = Math.max(0, ...pool.instanceTypes.map((type) => platform.gpuInstanceTypes[type]?.gpus ?? 0));
+    const atFullSize = perNode * pool.maxNodes;
+    if (perNode > 0 && tenant.quota.gpus === 0) {
+      issues.push({ path: ['quota', 'gpus'], message: `is 0, so no pod may use the GPUs of pool '${pool.name}': raise quota.gpus to at least ${perNode} (one node), or remove the pool` });
+    } else if (atFullSize > tenant.quota.gpus) {
+      issues.push({ path: ['gpuPools', i, 'maxNodes'], message: `${pool.maxNodes} nodes of up to ${perNode} GPUs make ${atFullSize} GPUs, more than quota.gpus (${tenant.quota.gpus}): lower maxNodes to ${Math.floor(tenant.quota.gpus / perNode)} or raise quota.gpus to ${atFullSize}` });
+    }
   });
   if (tenant.quota.gpus > caps.maxGpus) {
     issues.push({ path: ['quota', 'gpus'], message: `must be at most the platform cap of ${caps.maxGpus} GPUs, got ${tenant.quota.gpus}` });
@@ -114,6 +122,8 @@ export function tenantPlatformRules(tenant: TenantFile, platform: PlatformFile):
 
 export interface TenantEntry {
   readonly file: string;
+  /** The file name without `.yaml`, which the tenant's name must equal. */
+  readonly baseName: string;
   readonly tenant: TenantFile;
 }
 
@@ -121,22 +131,38 @@ export interface CrossFileIssue extends RuleIssue {
   readonly file: string;
 }
 
-/** Uniqueness across files, in one pass (linear in the number of tenants). */
-export function crossTenantRules(entries: readonly TenantEntry[]): CrossFileIssue[] {
+/**
+ * Uniqueness across files, in one pass (linear in the number of tenants). When a clash has
+ * an author, the issue is on that file: a tenant name clash is on the file whose name does
+ * not match its file name, and `pending` (the file tenant:new is about to write) is always
+ * the one that introduces a clash. Otherwise every file of the clash is named, since nothing
+ * in the files says which one came last.
+ */
+export function crossTenantRules(entries: readonly TenantEntry[], pending?: string): CrossFileIssue[] {
   const issues: CrossFileIssue[] = [];
-  const check = (field: FieldPath, what: string, valueOf: (t: TenantFile) => string | undefined) => {
-    const seen = new Map<string, string>();
-    for (const { file, tenant } of entries) {
-      const value = valueOf(tenant);
+  const check = (field: FieldPath, what: string, valueOf: (t: TenantFile) => string | undefined, innocent: (e: TenantEntry) => boolean) => {
+    const byValue = new Map<string, TenantEntry[]>();
+    for (const entry of entries) {
+      const value = valueOf(entry.tenant);
       if (value === undefined) continue;
       const key = value.toLowerCase();
-      const other = seen.get(key);
-      if (other !== undefined) issues.push({ file, path: field, message: `${what} '${value}' is already used by ${other}; each tenant needs its own` });
-      else seen.set(key, file);
+      const group = byValue.get(key);
+      if (group) group.push(entry);
+      else byValue.set(key, [entry]);
+    }
+    for (const group of byValue.values()) {
+      if (group.length < 2) continue;
+      const culprits = group.filter((e) => e.file === pending);
+      const blamed = culprits.length > 0 ? culprits : group.filter((e) => !innocent(e)).length > 0 ? group.filter((e) => !innocent(e)) : group;
+      for (const entry of blamed) {
+        const others = group.filter((e) => e !== entry).map((e) => e.file);
+        issues.push({ file: entry.file, path: field, message: `${what} '${valueOf(entry.tenant)}' is already used by ${others.join(', ')}; each tenant needs its own` });
+      }
     }
   };
-  check(['name'], 'tenant name', (t) => t.name);
-  check(['account', 'email'], 'account e-mail', (t) => t.account.email);
-  check(['account', 'id'], 'account id', (t) => t.account.id);
+  const namedLikeItsFile = (e: TenantEntry) => e.baseName === e.tenant.name;
+  check(['name'], 'tenant name', (t) => t.name, namedLikeItsFile);
+  check(['account', 'email'], 'account e-mail', (t) => t.account.email, () => false);
+  check(['account', 'id'], 'account id', (t) => t.account.id, () => false);
   return issues;
 }

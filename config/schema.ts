@@ -9,14 +9,37 @@ import { z } from 'zod';
 /** A lowercase DNS label (RFC 1123), the shape every derived AWS and Kubernetes name needs. */
 export const DNS_LABEL = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
 const ACCOUNT_ID = /^\d{12}$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/**
+ * A strict e-mail grammar: no quoting, no comments, no '$', '%', '{' or '}', so an address
+ * can never carry a Terraform template sequence into the budget or account it is written to.
+ */
+const EMAIL = /^[A-Za-z0-9._+-]{1,64}@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+/** EC2 instance types (`g6.12xlarge`, `p4d.24xlarge`). */
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+/** IAM role names and ARNs as IAM defines them (paths included). */
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+const ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+/** Characters AWS accepts in tag keys and values. */
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+/** Longest tenant file accepted; checked before parsing. A real one is under 2 KiB. */
+export const MAX_TENANT_FILE_BYTES = 64 * 1024;
+/** Longest platform.yaml accepted; checked before parsing. */
+export const MAX_PLATFORM_FILE_BYTES = 256 * 1024;
+/** Buckets per tenant: each is a bucket with its own policy in the tenant account. */
+export const MAX_BUCKETS = 50;
+/** Smallest root volume of a GPU node: the accelerated AMI, the NVIDIA stack and the images. */
+export const MIN_GPU_DISK_GI = 50;
 
 const dnsLabel = (what: string) =>
   z.string().regex(DNS_LABEL, {
     message: `${what} must be a lowercase DNS label: a-z, 0-9 and '-', starting with a letter and not ending with '-'`,
   });
 const accountId = z.string().regex(ACCOUNT_ID, { message: 'must be a 12-digit AWS account id, quoted as a string' });
-const email = z.string().regex(EMAIL, { message: 'must be an e-mail address' });
+const email = z.string().max(254).regex(EMAIL, { message: "must be an e-mail address such as team@example.com (letters, digits, '.', '_', '+', '-' before the @)" });
+const instanceType = z.string().regex(INSTANCE_TYPE, { message: "must be an EC2 instance type such as 'g6.12xlarge'" });
+const region = z.string().regex(REGION, { message: "must be an AWS region such as 'us-east-1'" });
+const roleArn = z.string().regex(ROLE_ARN, { message: "must be an IAM role ARN such as 'arn:aws:iam::111111111111:role/deployer'" });
 const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().nonnegative();
 
@@ -36,13 +59,13 @@ export const bucketSchema = z.strictObject({
 export const gpuPoolSchema = z.strictObject({
   name: dnsLabel('pool name').describe('Pool name, unique within the tenant.'),
   instanceTypes: z
-    .array(z.string().min(1))
+    .array(instanceType)
     .min(1)
     .describe("GPU instance types, each from platform.yaml's gpuInstanceTypes."),
   capacity: z.enum(CAPACITY_TYPES).describe('spot or on-demand.'),
   minNodes: nonNegativeInt.describe('Warm nodes kept running even when idle (a static Karpenter pool); 0 lets the pool scale to zero.'),
   maxNodes: positiveInt.describe('Maximum nodes, warm ones included; the pool limits (GPU, CPU, memory) are this many of its largest type. At most the platform cap.'),
-  diskGi: positiveInt.optional().describe('Root volume size in GiB. Default: 200.'),
+  diskGi: z.number().int().min(MIN_GPU_DISK_GI).max(16384).optional().describe(`Root volume size in GiB, ${MIN_GPU_DISK_GI} to 16384. Default: 200.`),
 });
 
 export const tenantSchema = z.strictObject({
@@ -57,7 +80,7 @@ export const tenantSchema = z.strictObject({
       id: accountId.optional().describe('Adopt this existing member account instead of vending one.'),
     })
     .describe('Exactly one of email (vend a new account) or id (adopt an existing one).'),
-  buckets: z.array(bucketSchema).min(1).optional().describe('Default: datasets and artifacts.'),
+  buckets: z.array(bucketSchema).min(1).max(MAX_BUCKETS).optional().describe('Default: datasets and artifacts.'),
   gpuPools: z.array(gpuPoolSchema).optional().describe('None means a CPU-only tenant.'),
   quota: z.strictObject({
     cpu: positiveInt.describe('requests.cpu in cores for the namespace.'),
@@ -75,7 +98,7 @@ export const tenantSchema = z.strictObject({
 });
 
 const nodeGroupSchema = z.strictObject({
-  instanceTypes: z.array(z.string().min(1)).min(1),
+  instanceTypes: z.array(instanceType).min(1),
   minNodes: nonNegativeInt,
   maxNodes: positiveInt,
   desiredNodes: nonNegativeInt.optional(),
@@ -86,8 +109,8 @@ const cidr = z.string().regex(CIDR, { message: "must be an IPv4 CIDR such as '10
 
 export const platformSchema = z.strictObject({
   name: dnsLabel('platform name').max(12).describe('Short prefix of every platform resource name.'),
-  region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { message: "must be an AWS region such as 'us-east-1'" }),
-  allowedRegions: z.array(z.string()).min(1).describe('Regions tenants may use; the SCP denies the others.'),
+  region: region.describe('Region of the shared cluster; one of allowedRegions.'),
+  allowedRegions: z.array(region).min(1).describe('Regions tenants may use; the SCP denies the others.'),
   accounts: z.strictObject({
     management: accountId.describe('Organization management account: runs the organization stack.'),
     platform: accountId.describe('Account of the shared cluster, registries and the tenants\' GPU nodes.'),
@@ -97,21 +120,21 @@ export const platformSchema = z.strictObject({
     tenantOuParentId: z.string().regex(/^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/, {
       message: "must be an organization root id ('r-...') or OU id ('ou-...')",
     }),
-    tenantOuName: z.string().min(1).optional().describe('Default: Tenants.'),
+    tenantOuName: z.string().min(1).max(128).optional().describe('Default: Tenants. Free text: written to Terraform escaped.'),
     accountAccessRoleName: z
       .string()
-      .min(1)
+      .regex(ROLE_NAME, { message: "must be an IAM role name (letters, digits and '+=,.@_-', up to 64)" })
       .optional()
       .describe('Role assumed in tenant accounts. Default: OrganizationAccountAccessRole.'),
   }),
   deployRoles: z.strictObject({
-    management: z.string().regex(/^arn:aws:iam::\d{12}:role\/.+$/, { message: 'must be an IAM role ARN' }),
-    platform: z.string().regex(/^arn:aws:iam::\d{12}:role\/.+$/, { message: 'must be an IAM role ARN' }),
+    management: roleArn,
+    platform: roleArn,
   }),
   state: z.strictObject({
-    bucket: z.string().min(3).max(63),
-    keyPrefix: z.string().min(1),
-    region: z.string().min(1),
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "must be an S3 bucket name (3 to 63 of a-z, 0-9, '.', '-')" }),
+    keyPrefix: z.string().regex(/^[A-Za-z0-9!_.*'()/-]{1,200}$/, { message: "must be an S3 key prefix of letters, digits and !_.*'()/-" }),
+    region,
   }),
   cluster: z.strictObject({
     name: dnsLabel('cluster name').max(40),
@@ -125,7 +148,7 @@ export const platformSchema = z.strictObject({
     systemNodes: nodeGroupSchema,
     generalNodes: nodeGroupSchema,
     logRetentionDays: positiveInt,
-    adminRoleArns: z.array(z.string()).optional().describe('Roles granted cluster admin through access entries.'),
+    adminRoleArns: z.array(roleArn).optional().describe('Roles granted cluster admin through access entries.'),
     addonVersions: z
       .partialRecord(z.enum(CLUSTER_ADDON_NAMES), z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, { message: "must be an EKS add-on version such as 'v1.19.5-eksbuild.1'" }))
       .optional()
@@ -134,7 +157,7 @@ export const platformSchema = z.strictObject({
   ecrRepositories: z.array(dnsLabel('repository name')).describe('Shared base-image repositories.'),
   gpuInstanceTypes: z
     .record(
-      z.string(),
+      instanceType,
       z.strictObject({
         gpus: positiveInt,
         vcpus: positiveInt.describe('vCPUs per instance: the pool CPU limit is maxNodes times the largest.'),
@@ -162,7 +185,13 @@ export const platformSchema = z.strictObject({
     maxCpu: positiveInt.optional(),
     maxMemoryGi: positiveInt.optional(),
   }),
-  tags: z.record(z.string(), z.string()).optional().describe('Extra tags on every resource.'),
+  tags: z
+    .record(
+      z.string().min(1).max(128).regex(TAG_TEXT, { message: "tag keys take letters, digits, spaces and _.:/=+-@ (AWS's tag grammar)" }),
+      z.string().max(256).regex(TAG_TEXT, { message: "tag values take letters, digits, spaces and _.:/=+-@ (AWS's tag grammar)" }),
+    )
+    .optional()
+    .describe('Extra tags on every resource.'),
 });
 
 export type TenantFile = z.infer<typeof tenantSchema>;

@@ -26,8 +26,10 @@ export function parseYaml(file: string, text: string): ParsedYaml {
     const pos = lineCounter.linePos(error.pos[0]);
     const message =
       error.code === 'DUPLICATE_KEY'
-        ? 'duplicate key: each key may appear once in a mapping; remove or merge the repeated one'
-        : `YAML syntax error: ${error.message.split('\n')[0]}`;
+        ? `duplicate key '${keyText(text, error.pos)}': each key may appear once in a mapping; remove or merge the repeated one`
+        : /Maximum call stack/.test(error.message)
+          ? 'nested too deeply to read: a settings file needs a few levels of nesting, not thousands'
+          : `YAML syntax error: ${error.message.split('\n')[0]}`;
     return { file, line: pos.line, col: pos.col, path: [], message };
   });
   if (issues.length > 0) return { source, data: undefined, issues };
@@ -38,7 +40,23 @@ export function parseYaml(file: string, text: string): ParsedYaml {
     const pos = lineCounter.linePos(doc.contents.range?.[0] ?? 0);
     return { source, data: undefined, issues: [{ file, line: pos.line, col: pos.col, path: [], message: 'expected a mapping of keys to values at the top level' }] };
   }
-  return { source, data: doc.toJS({ maxAliasCount: 100 }), issues: [] };
+  try {
+    return { source, data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), issues: [] };
+  } catch (error) {
+    // The yaml package refuses documents whose aliases expand too far (a "billion laughs" file).
+    if (!(error instanceof ReferenceError)) throw error;
+    return { source, data: undefined, issues: [{ file, path: [], message: `too many YAML aliases (*name) or aliases that expand too far (limit ${MAX_ALIAS_COUNT}): write the values out instead of repeating them through anchors` }] };
+  }
+}
+
+/** Aliases a file may resolve; a settings file needs few, an alias bomb needs many. */
+const MAX_ALIAS_COUNT = 100;
+
+/** The key a DUPLICATE_KEY error points at, as written (shortened when long). */
+function keyText(text: string, pos: readonly [number, number]): string {
+  const line = text.slice(pos[0]).split('\n')[0];
+  const key = line.replace(/\s*:(\s.*)?$/, '').trim();
+  return key.length > 60 ? `${key.slice(0, 57)}...` : key;
 }
 
 /** Node at `path`, or the deepest ancestor that exists. With `key`, the key node of that field. */

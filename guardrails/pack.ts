@@ -14,6 +14,7 @@ import { kmsKeyRotates } from './rules/kms-key-rotation';
 import { networkPoliciesEnforced } from './rules/network-policy-enforced';
 import { noForeignTenantIdentifiers } from './rules/no-foreign-tenant-identifiers';
 import { protectedFromDestroy } from './rules/prevent-destroy';
+import { noTemplateInjection } from './rules/no-template-injection';
 import { hasRequiredTags } from './rules/required-tags';
 import { s3BlocksPublicAccess } from './rules/s3-block-public-access';
 import { s3KeepsObjectsOnDestroy } from './rules/s3-no-force-destroy';
@@ -38,4 +39,5 @@ export const PLATFORM_GUARDRAILS: readonly GuardrailRule[] = [
   { id: 'MLP-EKS-3', severity: 'error', description: "Tenant Karpenter NodePools are capped: a GPU limit, or a static pool's nodes", check: karpenterPoolCapped },
   { id: 'MLP-TEN-1', severity: 'error', description: 'A tenant stack names nothing of another tenant', check: noForeignTenantIdentifiers },
   { id: 'MLP-TF-1', severity: 'error', description: 'No data source calls a cloud API at plan time', check: dataSourcesPlanOffline },
+  { id: 'MLP-TF-2', severity: 'error', description: 'No value holds a Terraform template sequence the code did not write', check: noTemplateInjection },
 ];

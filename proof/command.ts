@@ -2,6 +2,7 @@
 import { CliFailure, EXIT, parseFlags, UsageError } from '../bin/cli';
 import { proveCluster } from './cluster/prove-cluster';
 import { clusterResultText, formatClusterReport } from './cluster/report';
+import { checkSynthFreshness, synthDirFromEnv } from '../stacks/synth-record';
 import { ProofInputError, proveSynthDir, type ProofResult } from './prove';
 import { formatReport, formatResult, leakCount } from './report';
 import { readSynthDir, SynthInputError } from './resolve';
@@ -18,15 +19,17 @@ b under the enforced NetworkPolicies, and that a's people can change nothing in 
 namespace nor the platform's objects in their own (RBAC and admission).
 
 Options:
-  --synth <dir>  synthesized output to read (default: cdktf.out; run 'npm run synth' first)
+  --synth <dir>  synthesized output to read (default: $CDKTF_OUTDIR, else cdktf.out; run
+                 'npm run synth' first). An output that no longer matches the files it was
+                 made from (its synth-inputs.json) is refused
   --plans <dir>  an 'npm run plan:offline' working directory: take each policy document
                  from the stack's planned values (<dir>/<stack>/plan.json) where Terraform
                  knows all of it, else resolve it from the synthesized output
   --pairwise     simulate every ordered pair instead of classes, twins and samples (slower)
   --matrix       print the tenants x tenants matrix even for more than 30 tenants
 
-Exit codes: 0 isolated, 1 a leak or a blocked own access, 2 usage or input error
-(missing output, an expression or policy the proof cannot read).
+Exit codes: 0 isolated, 1 a leak or a blocked own access, or input the proof cannot use
+(missing or stale output, an expression or policy it cannot read), 2 usage error.
 The evaluator, @cloud-copilot/iam-simulate, is AGPL-3.0 and used only as a development tool.`;
 
 export interface CommandOutput {
@@ -41,19 +44,21 @@ const STANDARD_OUTPUT: CommandOutput = {
   diagnostic: (line) => process.stderr.write(`${line}\n`),
 };
 
-/** Runs the proof; returns the one-line result, or throws CliFailure (exit 1 on a finding, 2 on input errors) or UsageError. */
+/** Runs the proof; returns the one-line result, or throws CliFailure (exit 1 on a finding or an input it cannot use) or UsageError. */
 export async function proveIsolationCommand(args: readonly string[], output: CommandOutput = STANDARD_OUTPUT): Promise<string> {
   const { flags, positional } = parseFlags(args, ['synth', 'plans'], ['pairwise', 'matrix']);
   if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
-  const dir = flags.synth ?? 'cdktf.out';
+  const dir = flags.synth ?? synthDirFromEnv();
+  const stale = checkSynthFreshness(dir, { refuse: true, warn: (line) => output.diagnostic(`prove-isolation: ${line}`) });
+  if (stale) throw new CliFailure(`${stale}; nothing was proved`, EXIT.rejected);
   let result: ProofResult;
   try {
     result = await proveSynthDir(dir, { mode: flags.pairwise ? 'pairwise' : 'fast', plansDir: flags.plans, progress: (line) => output.diagnostic(`prove-isolation: ${line}`) });
   } catch (error) {
-    if (error instanceof SynthInputError) throw new CliFailure(error.message, EXIT.usage);
+    if (error instanceof SynthInputError) throw new CliFailure(error.message, EXIT.rejected);
     if (error instanceof ProofInputError) {
       for (const problem of error.problems) output.diagnostic(problem);
-      throw new CliFailure(`${error.message}; nothing was proved`, EXIT.usage);
+      throw new CliFailure(`${error.message}; nothing was proved`, EXIT.rejected);
     }
     throw error;
   }

@@ -1,14 +1,18 @@
 /**
  * Synthesis from files to `cdk.tf.json`: load and check the configuration first (nothing
- * is written when a file is wrong), synthesize into a fresh sibling directory, then swap
- * it in, so a failed synth never leaves a half-written or stale output directory.
+ * is written when a file is wrong), synthesize into a fresh sibling directory, record what
+ * it was made from, then swap it in, so a failed synth never leaves a half-written or stale
+ * output directory. Only an output directory that is the synth's own is replaced
+ * (output-dir.ts).
  */
-import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
-import * as path from 'node:path';
 import { App } from 'cdktf';
+import { inputDigest, recordedInputs } from '../config/input-digest';
 import { loadConfig, type ConfigPaths } from '../config/load';
+import { displayPath } from '../config/read-text';
 import { synthesizeWithGuardrails } from '../guardrails/synth';
+import { checkOutputDir, createStaging, removeStaging, replaceOutput } from './output-dir';
 import { buildPlatform } from './platform';
+import { writeSynthRecord } from './synth-record';
 import { withoutTokenStackTraces } from './token-stack-traces';
 
 export interface SynthOptions {
@@ -26,10 +30,12 @@ export interface SynthResult {
 
 export function synthesize(options: SynthOptions): SynthResult {
   const progress = options.progress ?? (() => undefined);
+  const digest = inputDigest(options.paths);
   const config = loadConfig(options.paths);
-  progress(`loaded ${config.tenants.length} tenant files`);
-  const outdir = path.resolve(options.outdir);
-  const staging = mkdtempSync(`${outdir}.synth-`);
+  // Before anything is written: a refusal touches nothing.
+  checkOutputDir(options.outdir, options.paths);
+  progress(config.tenants.length === 0 ? `no tenant files in ${displayPath(options.paths.tenantsDir)}: synthesizing the platform stacks only` : `loaded ${config.tenants.length} tenant files`);
+  const staging = createStaging(options.outdir, progress);
   try {
     const app = new App({ outdir: staging, skipValidation: false });
     withoutTokenStackTraces(() => {
@@ -38,11 +44,11 @@ export function synthesize(options: SynthOptions): SynthResult {
       // Fails with every guardrail error of every stack, before the output is swapped in.
       synthesizeWithGuardrails(app);
     });
-    if (existsSync(outdir)) rmSync(outdir, { recursive: true, force: true });
-    renameSync(staging, outdir);
+    writeSynthRecord(staging, recordedInputs(options.paths), digest);
+    replaceOutput(staging, options.outdir, options.paths);
     return { stacks: Object.keys(app.manifest.stacks), tenants: config.tenants.length, outdir: options.outdir };
   } catch (error) {
-    rmSync(staging, { recursive: true, force: true });
+    removeStaging(staging);
     throw error;
   }
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { EXIT } from '../bin/cli';
 import { REPO_ROOT } from './support/config-fixtures';
 
 const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
@@ -15,6 +16,12 @@ function codeBlocks(text: string): string[] {
 }
 
 describe('README', () => {
+  test('its exit-code table documents every code the commands use', () => {
+    const documented = [...readme.matchAll(/^\| (\d+) \| /gm)].map((m) => Number(m[1]));
+    // plan:offline adds 3 (no terraform) and 4 (no plugin mirror) to the shared codes.
+    expect(documented).toEqual([...Object.values(EXIT).filter((code) => code !== EXIT.internal), 3, 4, EXIT.internal]);
+  });
+
   test('finds npm run mentions, so the checks below can fail', () => {
     expect(npmRunScripts('run `npm run nope` then npm run synth:cdktf')).toEqual(['nope', 'synth:cdktf']);
   });

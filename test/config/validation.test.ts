@@ -41,7 +41,7 @@ describe('tenant file validation', () => {
 
   test('reports a duplicate key', () => {
     const dir = tenantDir({ dup: 'name: dup\nname: dup\n' });
-    expect(problems(dir)).toEqual(['dup.yaml:2:1: duplicate key: each key may appear once in a mapping; remove or merge the repeated one']);
+    expect(problems(dir)).toEqual(['dup.yaml:2:1: duplicate key \'name\': each key may appear once in a mapping; remove or merge the repeated one']);
   });
 
   test('rejects an unknown key with a did-you-mean', () => {
@@ -102,7 +102,7 @@ describe('tenant file validation', () => {
       b: tenantFields('b', { account: { id: '12345' } }),
     });
     expect(problems(dir)).toEqual([
-      expect.stringMatching(/^a\.yaml:\d+:\d+ owner: must be an e-mail address, got "not-an-email"$/),
+      expect.stringMatching(/^a\.yaml:\d+:\d+ owner: must be an e-mail address such as team@example\.com \(letters, digits, '\.', '_', '\+', '-' before the @\), got "not-an-email"$/),
       expect.stringMatching(/^b\.yaml:\d+:\d+ account\.id: must be a 12-digit AWS account id, quoted as a string, got "12345"$/),
     ]);
   });
@@ -126,6 +126,9 @@ describe('tenant file validation', () => {
       four: tenantFields('four', { account: { id: '444444444444' } }),
     });
     expect(problems(dir)).toEqual([
+      // Nothing in the files says which came last: both files of a clash are named.
+      expect.stringMatching(/^four\.yaml:\d+:\d+ account\.id: account id '444444444444' is already used by .*three\.yaml; each tenant needs its own$/),
+      expect.stringMatching(/^one\.yaml:\d+:\d+ account\.email: account e-mail 'shared@example\.com' is already used by .*two\.yaml; each tenant needs its own$/),
       expect.stringMatching(/^three\.yaml:\d+:\d+ account\.id: account id '444444444444' is already used by .*four\.yaml; each tenant needs its own$/),
       expect.stringMatching(/^two\.yaml:\d+:\d+ account\.email: account e-mail 'Shared@example\.com' is already used by .*one\.yaml; each tenant needs its own$/),
     ]);

@@ -34,6 +34,7 @@ describe('the platform pack', () => {
       'MLP-EKS-3 error',
       'MLP-TEN-1 error',
       'MLP-TF-1 error',
+      'MLP-TF-2 error',
     ]);
   });
 
@@ -68,9 +69,11 @@ describe('synthesize() with a guardrail failure', () => {
       const { [tags.TAG.managedBy]: _dropped, ...rest } = real(platformName, tenant, extra);
       return rest;
     });
+    // An earlier output (a bare cdktf one): the synth may replace it, and must keep it on failure.
     const outdir = path.join(tempDir(), 'cdktf.out');
-    mkdirSync(outdir);
-    writeFileSync(path.join(outdir, 'previous-output'), 'kept');
+    mkdirSync(path.join(outdir, 'stacks'), { recursive: true });
+    writeFileSync(path.join(outdir, 'manifest.json'), JSON.stringify({ version: '0.21.0', stacks: {} }));
+    writeFileSync(path.join(outdir, 'stacks', 'previous-output'), 'kept');
     let thrown: unknown;
     try {
       synthesize({ paths: SAMPLES, outdir });
@@ -85,7 +88,8 @@ describe('synthesize() with a guardrail failure', () => {
     );
     for (const stack of ['tenant-analytics', 'tenant-fraud-detection', 'tenant-recsys-inference']) expect(lines.some((line) => line.includes(`in stack '${stack}'`))).toBe(true);
     expect(readdirSync(path.dirname(outdir))).toEqual(['cdktf.out']);
-    expect(readdirSync(outdir)).toEqual(['previous-output']);
+    expect(readdirSync(outdir).sort()).toEqual(['manifest.json', 'stacks']);
+    expect(readdirSync(path.join(outdir, 'stacks'))).toEqual(['previous-output']);
   });
 
   test('prints as lines without a stack trace and exits 1', () => {
@@ -107,6 +111,6 @@ describe('npm run guardrails', () => {
     const lines = run.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^rule +severity +checked +failures +suppressed +description$/);
     for (const rule of PLATFORM_GUARDRAILS) expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${rule.id} +error +\\d+ +0 +0 +${rule.description.replace(/[*'()]/g, '\\$&')}$`)));
-    expect(lines[lines.length - 1]).toMatch(/^ok: 16 rules, \d+ checks over 6 stacks, 0 errors, 0 warnings, 0 suppressions in [\d.]+ s$/);
+    expect(lines[lines.length - 1]).toMatch(/^ok: 17 rules, \d+ checks over 6 stacks, 0 errors, 0 warnings, 0 suppressions in [\d.]+ s$/);
   });
 });

@@ -9,6 +9,9 @@ const VARIABLE = 'ML_PLATFORM_TEST_SCRATCH';
 
 async function setup() {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mlp-test-run-'));
+  // Like /tmp itself: tests that run a command as another user (permission cases run as
+  // root) need its tools to write their own temporary files here too.
+  fs.chmodSync(root, 0o1777);
   process.env[VARIABLE] = root;
   process.env.TMPDIR = root; // read by os.tmpdir() in this process, the workers and children
 }

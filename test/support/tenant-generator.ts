@@ -11,6 +11,8 @@ import { stringify } from 'yaml';
 const TEAMS = ['vision', 'nlp', 'fraud', 'recsys', 'speech', 'search', 'ads', 'risk', 'forecast', 'genai'] as const;
 const TRAINING_TYPES = [['g6.12xlarge', 'g5.12xlarge'], ['g6e.12xlarge'], ['p4d.24xlarge'], ['g5.12xlarge']] as const;
 const INFERENCE_TYPES = [['g6.xlarge'], ['g5.xlarge'], ['g6.xlarge', 'g5.xlarge']] as const;
+/** GPUs per node of the training types (platform.yaml): the quota covers the pool at full size. */
+const TRAINING_GPUS: Readonly<Record<string, number>> = { 'g6.12xlarge': 4, 'g5.12xlarge': 4, 'g6e.12xlarge': 4, 'p4d.24xlarge': 8 };
 
 /** The generated tenant name for index `i` (0-based), e.g. `nlp-0002`. */
 export function generatedTenantName(i: number): string {
@@ -23,12 +25,14 @@ function tenantBody(i: number): Record<string, unknown> {
   switch (i % 3) {
     case 0: {
       const maxNodes = 2 + (i % 7);
+      const types = TRAINING_TYPES[i % TRAINING_TYPES.length];
       return {
         ...common,
         account: { email: `aws+${name}@example.com` },
         buckets: [{ name: 'datasets' }, { name: 'artifacts' }, { name: 'features', noncurrentVersionDays: 7 }],
-        gpuPools: [{ name: 'train', instanceTypes: [...TRAINING_TYPES[i % TRAINING_TYPES.length]], capacity: 'spot', minNodes: 0, maxNodes, diskGi: 500 }],
-        quota: { cpu: 64, memoryGi: 512, gpus: Math.min(64, maxNodes * 4) },
+        gpuPools: [{ name: 'train', instanceTypes: [...types], capacity: 'spot', minNodes: 0, maxNodes, diskGi: 500 }],
+        // At most 8 nodes of 8 GPUs: the platform cap of 64.
+        quota: { cpu: 64, memoryGi: 512, gpus: maxNodes * Math.max(...types.map((t) => TRAINING_GPUS[t])) },
         budget: { monthlyUsd: 10000 + (i % 10) * 2500 },
       };
     }

@@ -6,6 +6,8 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
+import { displayPath, fsProblem } from '../../config/read-text';
+import { makeDirectories, OutputDirRefused } from '../../stacks/output-dir';
 import { commandFailure, ConfigLocator, formatConfig, streamDiagnostics, validateDiagnostics } from './diagnostics';
 import { countResources, makeOfflineCopy } from './offline-copy';
 import { readSynthOutput, type SynthesizedStack } from './synth-output';
@@ -73,7 +75,11 @@ export async function planOffline(options: PlanOfflineOptions = {}): Promise<Sta
   const allStacks = readSynthOutput(options.synthDir ?? DEFAULT_SYNTH_DIR);
   const selected = selectStacks(allStacks, options.stacks);
 
-  mkdirSync(path.join(workDir, PLUGIN_CACHE_DIR), { recursive: true });
+  try {
+    makeDirectories(path.join(workDir, PLUGIN_CACHE_DIR));
+  } catch (error) {
+    throw new OutputDirRefused(`cannot create the work directory ${displayPath(workDir)}: ${fsProblem(error)}; pass --work <a writable directory>`);
+  }
   const cliConfig = path.join(workDir, CLI_CONFIG_FILE);
   writeCliConfig(cliConfig, path.join(workDir, PLUGIN_CACHE_DIR), tooling, online);
   if (!options.stacks) removeStaleStackDirs(workDir, allStacks);

@@ -385,6 +385,8 @@ export function buildReview(inputs: ReviewInputs): Review {
   }
   for (const check of inputs.checks) {
     if (check.status === 'failed') findings.push({ level: 'blocked', text: `${check.title} failed: ${check.summary}` });
+    // A review never says ok for a check it has no report of.
+    else if (check.status === 'not run') findings.push({ level: 'attention', text: `${check.title} not run: no report was given, so the review cannot say it passed` });
     else if (check.status === 'warnings' || check.status === 'unclear') findings.push({ level: 'attention', text: `${check.title}: ${check.status === 'unclear' ? 'result unclear' : 'warnings'}: ${check.summary}` });
   }
 

@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline/promises';
 import type { Readable, Writable } from 'node:stream';
 import type { CapacityType } from '../../config/model';
 import { CAPACITY_TYPES, type PlatformFile } from '../../config/schema';
+import type { AnswerChecks } from './answers';
 
 export interface GpuRequest {
   readonly instanceTypes: readonly string[];
@@ -111,6 +112,7 @@ export async function askForMissing(
   platform: PlatformFile,
   defaultBudget: (request: PartialRequest) => number,
   streams: PromptStreams,
+  checks?: AnswerChecks,
 ): Promise<TenantRequest> {
   const request: PartialRequest = { ...given };
   const rl = createInterface({ input: streams.input, output: streams.output, terminal: false });
@@ -135,16 +137,26 @@ export async function askForMissing(
     }
   };
   const required = (answer: string) => (answer === '' ? undefined : answer);
+  // An answer the validation would refuse is asked again at once, not after the last question.
+  const checked =
+    <T>(check: ((value: T) => string | undefined) | undefined, read: (answer: string) => T | undefined) =>
+    (answer: string): T | undefined => {
+      const value = read(answer);
+      const problem = value === undefined || value === null || !check ? undefined : check(value);
+      if (problem) throw new RequestError(problem);
+      return value;
+    };
   const askGpu = !given.gpu;
   const askBudget = given.budgetUsd === undefined;
   try {
-    if (!request.name) request.name = await askUntil('Tenant name (lowercase letters, digits and -): ', required);
-    if (!request.owner) request.owner = await askUntil("Owner's e-mail (budget alerts go here): ", required);
-    if (!request.costCenter) request.costCenter = await askUntil('Cost center (such as cc-4410): ', required);
+    if (!request.name) request.name = await askUntil('Tenant name (lowercase letters, digits and -): ', checked(checks?.name, required));
+    if (!request.owner) request.owner = await askUntil("Owner's e-mail (budget alerts go here): ", checked(checks?.owner, required));
+    if (!request.costCenter) request.costCenter = await askUntil('Cost center (such as cc-4410): ', checked(checks?.costCenter, required));
     if (askGpu) {
       const allowed = Object.keys(platform.gpuInstanceTypes).join(', ');
-      request.gpu = await askUntil<GpuRequest | null>(`GPU pool as <instance type>:<max nodes> (${allowed}); empty for CPU only: `, (a) =>
-        a === '' ? null : parseGpuSpec(a),
+      request.gpu = await askUntil<GpuRequest | null>(
+        `GPU pool as <instance type>:<max nodes> (${allowed}); empty for CPU only: `,
+        checked<GpuRequest | null>((gpu) => (gpu && checks ? checks.gpu(gpu) : undefined), (a) => (a === '' ? null : parseGpuSpec(a))),
       ).then((gpu) => gpu ?? undefined);
     }
     if (askBudget) {

@@ -3,12 +3,12 @@
  * together with every existing tenant exactly as `npm run validate` does, and writes it
  * only when it passes. An existing file is never overwritten.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Document, isSeq } from 'yaml';
 import { ConfigError, formatIssue, type ConfigIssue } from '../../config/issues';
 import { checkConfig, loadPlatformFile, TENANT_FILE_EXTENSION, type ConfigPaths } from '../../config/load';
+import { displayPath, fsProblem } from '../../config/read-text';
 import { DEFAULTS, toTenant, type GpuPool, type Tenant } from '../../config/model';
 import { tenantSchema, type PlatformFile, type TenantFile } from '../../config/schema';
 import { usd } from '../plan-review/cost';
@@ -123,11 +123,6 @@ export interface ScaffoldOptions {
   readonly progress?: (line: string) => void;
 }
 
-function displayPath(file: string): string {
-  const relative = path.relative(process.cwd(), path.resolve(file));
-  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : path.resolve(file);
-}
-
 /** A name that cannot even be a file name in the tenant directory is refused before any file is touched. */
 function unusableAsFileName(name: string): boolean {
   return name === '' || name.startsWith('.') || /[/\\\0]/.test(name) || name.length > 200;
@@ -146,37 +141,20 @@ interface Validation {
 }
 
 /**
- * Validates the directory as it would be with the new file, in a temporary copy, so that an
- * invalid file never exists in the tenant directory, not even for a moment. Only problems
- * the new file brings are the author's; problems other files already had are passed on.
+ * Validates the directory as it would be with the new file, without writing it: the loader
+ * checks the text in memory as if it were in the tenant directory, so an invalid file never
+ * exists there, not even for a moment, and every message names the real paths. Only
+ * problems the new file brings are the author's; problems other files already had are
+ * passed on.
  */
-function validateWithNewFile(paths: ConfigPaths, fileName: string, text: string): Validation {
-  const scratch = mkdtempSync(path.join(tmpdir(), 'tenant-new-'));
-  const copy = path.join(scratch, path.basename(path.resolve(paths.tenantsDir)));
-  let candidate: ReturnType<typeof checkConfig>;
-  try {
-    // Only what the loader reads: tenant files (and misnamed .yml ones, which it reports).
-    const entries = readdirSync(paths.tenantsDir).filter((e) => !e.startsWith('.') && (e.endsWith(TENANT_FILE_EXTENSION) || e.endsWith('.yml')));
-    mkdirSync(copy);
-    for (const entry of entries) {
-      const from = path.join(paths.tenantsDir, entry);
-      if (statSync(from).isFile()) copyFileSync(from, path.join(copy, entry));
-    }
-    writeFileSync(path.join(copy, fileName), text);
-    candidate = checkConfig({ platformFile: paths.platformFile, tenantsDir: copy });
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
+function validateWithNewFile(paths: ConfigPaths, target: string, text: string): Validation {
+  const candidate = checkConfig(paths, { pending: { file: target, text } });
   const existingTenants = candidate.tenantFiles - 1;
   if (candidate.issues.length === 0) return { newIssues: [], existingProblems: [], existingTenants };
-
-  const shownCopy = displayPath(copy) + path.sep;
-  const shownDir = displayPath(paths.tenantsDir) + path.sep;
-  const mapped = candidate.issues.map((issue) => (issue.file.startsWith(shownCopy) ? { ...issue, file: shownDir + issue.file.slice(shownCopy.length) } : issue));
   const baseline = checkConfig(paths).issues;
   const already = new Map<string, number>();
   for (const issue of baseline) already.set(formatIssue(issue), (already.get(formatIssue(issue)) ?? 0) + 1);
-  const newIssues = mapped.filter((issue) => {
+  const newIssues = candidate.issues.filter((issue) => {
     const left = already.get(formatIssue(issue)) ?? 0;
     if (left === 0) return true;
     already.set(formatIssue(issue), left - 1);
@@ -191,10 +169,6 @@ function warningsFor(tenant: Tenant, ceiling: GpuCostCeiling, platform: Platform
     warnings.push(
       `the GPU cost ceiling ${usd(ceiling.monthlyUsd)}/month is above the budget ${usd(tenant.monthlyBudgetUsd)}/month: the plan review will flag it; raise budget.monthlyUsd (cap ${usd(platform.tenantCaps.maxMonthlyBudgetUsd)}) or lower maxNodes`,
     );
-  }
-  const fullPools = poolGpus(tenant.gpuPools, platform);
-  if (tenant.quota.gpus < fullPools) {
-    warnings.push(`quota.gpus is ${tenant.quota.gpus} (the platform cap), less than the ${fullPools} GPUs of the pool at its maximum size: pods cannot use them all`);
   }
   return warnings;
 }
@@ -217,7 +191,7 @@ export function scaffoldTenant(request: TenantRequest, paths: ConfigPaths, optio
   const file = tenantFileFor(request, platform.value);
   const text = tenantYaml(file);
   progress(`checking ${displayPath(target)} with the tenant files in ${displayPath(paths.tenantsDir)} against ${displayPath(paths.platformFile)}`);
-  const validation = validateWithNewFile(paths, fileName, text);
+  const validation = validateWithNewFile(paths, target, text);
   if (validation.newIssues.length > 0) throw new ConfigError(validation.newIssues);
 
   try {
@@ -226,7 +200,7 @@ export function scaffoldTenant(request: TenantRequest, paths: ConfigPaths, optio
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
       throw new ScaffoldRefused(`${displayPath(target)} appeared while checking: tenant:new never overwrites a tenant; nothing was written`);
     }
-    throw error;
+    throw new ScaffoldRefused(`cannot write ${displayPath(target)}: ${displayPath(paths.tenantsDir)} is ${fsProblem(error)}; nothing was written`);
   }
   const tenant = toTenant(file);
   const ceiling = gpuCostCeiling(tenant.gpuPools, platform.value.gpuInstanceTypes);

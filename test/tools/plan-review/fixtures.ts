@@ -159,3 +159,16 @@ export function cloneSynth(template: string, count: number, edit?: (text: string
   writeFileSync(path.join(outdir, 'manifest.json'), JSON.stringify({ ...manifest, stacks }, null, 2));
   return outdir;
 }
+
+/**
+ * Reports of guardrails and proof that passed, as their commands print them: a review
+ * without them says the checks were not run and is never "ok".
+ */
+export function passingChecks(): { guardrailsFile: string; proofFile: string } {
+  const dir = tempDir('plan-review-checks-');
+  const guardrailsFile = path.join(dir, 'guardrails.txt');
+  const proofFile = path.join(dir, 'proof.txt');
+  writeFileSync(guardrailsFile, 'ok: 15 rules, 638 checks over 6 stacks, 0 errors, 0 warnings, 0 suppressions in 0.8 s\n');
+  writeFileSync(proofFile, 'ok: isolated: 3 tenants, 6 ordered pairs, 0 leaks\n');
+  return { guardrailsFile, proofFile };
+}

@@ -6,7 +6,7 @@
 import { HOURS_PER_MONTH } from '../../../tools/plan-review/cost';
 import { planReview, type PlanReviewResult } from '../../../tools/plan-review';
 import { STICKY_MARKER } from '../../../tools/plan-review/render';
-import { newTenant, PLATFORM_FILE, platformWith, removeTempDirs, synth, tenantsDir, tempDir } from './fixtures';
+import { newTenant, PLATFORM_FILE, platformWith, removeTempDirs, synth, tenantsDir, tempDir, passingChecks } from './fixtures';
 
 const G6_XLARGE = 0.8048;
 const G6_12XLARGE = 4.6016;
@@ -18,7 +18,7 @@ const heads: Record<string, string> = {};
 const platformOf = (head: string) => (head === 'changed' ? changedPlatform : PLATFORM_FILE);
 
 function review(head: string): PlanReviewResult {
-  return planReview({ baseDir: base, headDir: heads[head], platformFile: platformOf(head) });
+  return planReview({ baseDir: base, headDir: heads[head], platformFile: platformOf(head), ...passingChecks() });
 }
 
 beforeAll(() => {
@@ -33,7 +33,11 @@ beforeAll(() => {
   heads.changed = synth(
     tenantsDir({
       edit: {
-        'fraud-detection': (t) => ((t.gpuPools as { maxNodes: number }[])[0].maxNodes = 8),
+        'fraud-detection': (t) => {
+          (t.gpuPools as { maxNodes: number }[])[0].maxNodes = 8;
+          // The quota covers the pool at its new size (8 nodes of 4 GPUs).
+          (t.quota as { gpus: number }).gpus = 32;
+        },
         'recsys-inference': (t) => (t.budget = { monthlyUsd: 15000 }),
         analytics: (t) => (t.lifecycle = 'retained'),
       },
@@ -233,10 +237,15 @@ describe('plan review: the comment', () => {
     expect(markdown.trimEnd().endsWith(STICKY_MARKER)).toBe(true);
   });
 
-  it('says "not run" for checks without a report', () => {
-    const { markdown } = review('added');
+  it('says "not run" for checks without a report, and is then never ok', () => {
+    const { review: r, markdown } = planReview({ baseDir: base, headDir: heads.added, platformFile: platformOf('added') });
     expect(markdown).toContain('- **Guardrails**: ➖ not run');
     expect(markdown).toContain('- **Isolation proof**: ➖ not run');
+    expect(r.verdict).toBe('needs attention');
+    expect(r.findings.map((f) => f.text)).toEqual([
+      'Guardrails not run: no report was given, so the review cannot say it passed',
+      'Isolation proof not run: no report was given, so the review cannot say it passed',
+    ]);
   });
 
   it('opens and closes every details block', () => {

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { planReview, ReviewInputError, type PlanReviewResult } from '../../../tools/plan-review';
 import { KNOWN_AFTER_APPLY, readPlannedValues } from '../../../tools/plan-review/planned-values';
 import type { BlockChange } from '../../../tools/plan-review/compare';
-import { PLATFORM_FILE, removeTempDirs, synth, tempDir, tenantsDir } from './fixtures';
+import { PLATFORM_FILE, removeTempDirs, synth, tempDir, tenantsDir, passingChecks } from './fixtures';
 
 const FRAUD = 'tenant-fraud-detection';
 const ANALYTICS = 'tenant-analytics';
@@ -47,7 +47,7 @@ function withValues(resource: PlannedResource, extra: Record<string, unknown>): 
 }
 
 function review(plans: { base?: string; head?: string }): PlanReviewResult {
-  return planReview({ baseDir: base, headDir: head, platformFile: PLATFORM_FILE, basePlans: plans.base, headPlans: plans.head });
+  return planReview({ baseDir: base, headDir: head, platformFile: PLATFORM_FILE, basePlans: plans.base, headPlans: plans.head, ...passingChecks() });
 }
 
 function changesOf(result: PlanReviewResult, tenant: string): readonly BlockChange[] {

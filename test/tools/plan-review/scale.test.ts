@@ -4,7 +4,7 @@
  */
 import { planReview } from '../../../tools/plan-review';
 import { COMMENT_LIMIT, renderReview } from '../../../tools/plan-review/render';
-import { cloneSynth, PLATFORM_FILE, removeTempDirs, templateSynth } from './fixtures';
+import { cloneSynth, PLATFORM_FILE, removeTempDirs, templateSynth, passingChecks } from './fixtures';
 
 const GITHUB_COMMENT_LIMIT = 65_536;
 let template: string;
@@ -14,7 +14,7 @@ function clone(count: number, edit?: (text: string, stack: string) => string, li
   return cloneSynth(template, count, edit, linkFrom);
 }
 
-const review = (baseDir: string, headDir: string) => planReview({ baseDir, headDir, platformFile: PLATFORM_FILE });
+const review = (baseDir: string, headDir: string) => planReview({ baseDir, headDir, platformFile: PLATFORM_FILE, ...passingChecks() });
 
 beforeAll(() => {
   template = templateSynth();

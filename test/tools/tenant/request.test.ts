@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { loadPlatformFile } from '../../../config/load';
+import { answerChecks } from '../../../tools/tenant/answers';
 import { askForMissing, missingFlags, parseGpuSpec, RequestError, requestFromFlags } from '../../../tools/tenant/request';
 import { PLATFORM_FILE } from './fixtures';
 
@@ -72,6 +76,33 @@ describe('tenant:new questions', () => {
     expect(request.budgetUsd).toBe(5000);
     expect(transcript.match(/GPU pool as/g)).toHaveLength(2);
     expect(transcript.match(/Monthly budget/g)).toHaveLength(2);
+  });
+
+  test('check each answer when it is given: an invalid name, e-mail, cost center or pool is asked again at once, keeping the answers before it', async () => {
+    const tenantsDir = mkdtempSync(path.join(tmpdir(), 'tenant-answers-'));
+    try {
+      writeFileSync(path.join(tenantsDir, 'taken.yaml'), 'name: taken\n');
+      const input = new PassThrough();
+      const output = new PassThrough();
+      let transcript = '';
+      output.on('data', (chunk: Buffer) => (transcript += chunk.toString()));
+      input.end(['Speech', 'kube-system', 'taken', 'speech', 'x${file("/etc/hostname")}@corp.example', 'speech@corp.example', 'cc 77', 'cc-77', 'p5.48xlarge:2', 'p4d.24xlarge:16', 'g6.xlarge:2', ''].map((a) => `${a}\n`).join(''));
+      const request = await askForMissing({}, platform, () => 4321, { input, output }, answerChecks(platform, tenantsDir));
+      expect(request).toMatchObject({ name: 'speech', owner: 'speech@corp.example', costCenter: 'cc-77', gpu: { instanceTypes: ['g6.xlarge'], maxNodes: 2 }, budgetUsd: 4321 });
+      // Each complaint follows its question on the same line (the answers are not echoed).
+      const complaints = transcript.split('\n').flatMap((line) => line.match(/: {3}(.*)$/)?.[1] ?? []);
+      expect(complaints).toEqual([
+        expect.stringContaining('tenant name must be a lowercase DNS label'),
+        "'kube-system' is reserved for the platform; choose another name",
+        expect.stringContaining("tenant 'taken' already exists"),
+        expect.stringContaining('must be an e-mail address'),
+        expect.stringContaining('must be a cost-center code'),
+        expect.stringContaining('p5.48xlarge is not an allowed GPU instance type'),
+        '16 nodes of up to 8 GPUs make 128 GPUs, over the platform cap of 64 per tenant; at most 8 nodes',
+      ]);
+    } finally {
+      rmSync(tenantsDir, { recursive: true, force: true });
+    }
   });
 
   test('ask again for an empty required value', async () => {

@@ -73,12 +73,19 @@ describe('tenant:new defaults', () => {
     expect(file.budget.monthlyUsd % 100).toBe(0);
   });
 
-  test('caps the budget and the GPU quota at the platform caps, and warns about both', () => {
-    const result = scaffoldTenant(request({ gpu: { instanceTypes: ['p4d.24xlarge'], maxNodes: platform.tenantCaps.maxNodesPerPool } }), samplesCopy());
+  test('caps the budget at the platform cap and warns that the GPU ceiling is above it', () => {
+    // 8 nodes of 8 GPUs: exactly the platform's GPU cap of 64.
+    const result = scaffoldTenant(request({ gpu: { instanceTypes: ['p4d.24xlarge'], maxNodes: 8 } }), samplesCopy());
     expect(result.tenant.monthlyBudgetUsd).toBe(platform.tenantCaps.maxMonthlyBudgetUsd);
     expect(result.tenant.quota.gpus).toBe(platform.tenantCaps.maxGpus);
     expect(result.warnings.join('\n')).toMatch(/GPU cost ceiling \$[\d,]+\/month is above the budget/);
-    expect(result.warnings.join('\n')).toMatch(/quota\.gpus is 64 \(the platform cap\)/);
+  });
+
+  test('refuses a pool larger than the GPU quota the platform caps allow, saying how far to lower it', () => {
+    const paths = samplesCopy();
+    const lines = refusal(() => scaffoldTenant(request({ gpu: { instanceTypes: ['p4d.24xlarge'], maxNodes: platform.tenantCaps.maxNodesPerPool } }), paths));
+    expect(lines).toEqual([expect.stringMatching(/vision\.yaml:\d+:\d+ gpuPools\[0\]\.maxNodes: 16 nodes of up to 8 GPUs make 128 GPUs, more than quota\.gpus \(64\): lower maxNodes to 8/)]);
+    expect(existsSync(path.join(paths.tenantsDir, 'vision.yaml'))).toBe(false);
   });
 
   test('keeps the budget, quota and pool values that were given', () => {
@@ -121,7 +128,8 @@ describe('tenant:new refuses', () => {
 
   test('a name too long for the names derived from it', () => {
     const paths = samplesCopy();
-    const name = `team-${'a'.repeat(60)}`;
+    // 60 characters: its default account e-mail still fits (64 before the @).
+    const name = `team-${'a'.repeat(55)}`;
     const lines = refusal(() => scaffoldTenant(request({ name }), paths));
     expect(lines.join('\n')).toMatch(/name: too long: it makes the \w+ name/);
     expect(existsSync(path.join(paths.tenantsDir, `${name}.yaml`))).toBe(false);
@@ -143,11 +151,11 @@ describe('tenant:new refuses', () => {
     expect(readFileSync(existing).equals(before)).toBe(true);
   });
 
-  test('an account e-mail another tenant has, even when the problem is reported on that tenant\'s file', () => {
+  test('an account e-mail another tenant has, blaming the new file and naming the real paths', () => {
     const paths = samplesCopy();
-    // 'aaa' sorts before 'analytics', so the duplicate is reported on analytics.yaml.
+    // 'aaa' sorts before 'analytics': the clash is still the new file's, not the older one's.
     const lines = refusal(() => scaffoldTenant(request({ name: 'aaa', accountEmail: 'aws+analytics@example.com' }), paths));
-    expect(lines).toEqual([expect.stringMatching(/analytics\.yaml:\d+:\d+ account\.email: account e-mail 'aws\+analytics@example\.com' is already used by .*aaa\.yaml/)]);
+    expect(lines).toEqual([`${path.join(paths.tenantsDir, 'aaa.yaml')}:7:10 account.email: account e-mail 'aws+analytics@example.com' is already used by ${path.join(paths.tenantsDir, 'analytics.yaml')}; each tenant needs its own`]);
     expect(existsSync(path.join(paths.tenantsDir, 'aaa.yaml'))).toBe(false);
   });
 

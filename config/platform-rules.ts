@@ -1,0 +1,38 @@
+/**
+ * Rules of platform.yaml beyond the shape of each field: the region and zones agree with
+ * the allowed regions, and the cluster's node groups can hold what runs on them.
+ */
+import type { RuleIssue } from './rules';
+import type { PlatformFile } from './schema';
+
+export function platformRules(platform: PlatformFile): RuleIssue[] {
+  const issues: RuleIssue[] = [];
+  const allowed = platform.allowedRegions;
+  if (!allowed.includes(platform.region)) {
+    issues.push({ path: ['region'], message: `'${platform.region}' is not in allowedRegions (${allowed.join(', ')}): the SCP would deny the platform's own region; add it to allowedRegions or pick one of them` });
+  }
+  platform.cluster.availabilityZones.forEach((zone, i) => {
+    if (zone.slice(0, -1) !== platform.region) {
+      issues.push({ path: ['cluster', 'availabilityZones', i], message: `'${zone}' is a zone of ${zone.slice(0, -1)}, not of the cluster's region ${platform.region}; use ${platform.region}a, ${platform.region}b, ...` });
+    }
+  });
+  const seen = new Set<string>();
+  platform.cluster.availabilityZones.forEach((zone, i) => {
+    if (seen.has(zone)) issues.push({ path: ['cluster', 'availabilityZones', i], message: `'${zone}' is listed twice; list distinct zones` });
+    seen.add(zone);
+  });
+  for (const group of ['systemNodes', 'generalNodes'] as const) {
+    const nodes = platform.cluster[group];
+    if (nodes.maxNodes < nodes.minNodes) {
+      issues.push({ path: ['cluster', group, 'maxNodes'], message: `must be at least minNodes (${nodes.minNodes}), got ${nodes.maxNodes}` });
+    }
+    if (nodes.desiredNodes !== undefined && (nodes.desiredNodes < nodes.minNodes || nodes.desiredNodes > nodes.maxNodes)) {
+      issues.push({ path: ['cluster', group, 'desiredNodes'], message: `must be between minNodes (${nodes.minNodes}) and maxNodes (${nodes.maxNodes}), got ${nodes.desiredNodes}` });
+    }
+  }
+  // CoreDNS, the device plugin's controller and the cluster add-ons run on the system nodes.
+  if (platform.cluster.systemNodes.minNodes < 1) {
+    issues.push({ path: ['cluster', 'systemNodes', 'minNodes'], message: 'must be at least 1: the cluster add-ons (CoreDNS and others) run on the system nodes' });
+  }
+  return issues;
+}
