@@ -287,7 +287,7 @@ type JsonObject = { [key: string]: JsonValue };
 
 /** The project's synth output: every stack's Terraform JSON, in manifest order. */
 export interface SynthOutput {
-  readonly stacks: readonly { readonly name: string; readonly terraform: JsonObject }[];
+  readonly stacks: readonly { readonly name: string; readonly terraform: JsonObject; readonly dependencies: readonly string[] }[];
 }
 
 /** Reads manifest.json and every stack's cdk.tf.json of a synth output directory. */
@@ -299,6 +299,7 @@ export function readSynthOutput(dir: string): SynthOutput {
     stacks: Object.entries(manifest).map(([name, entry]) => ({
       name,
       terraform: JSON.parse(readFileSync(path.join(dir, String(record(entry).synthesizedStackPath)), 'utf8')) as JsonObject,
+      dependencies: Array.isArray(record(entry).dependencies) ? (record(entry).dependencies as unknown[]).map(String) : [],
     })),
   };
 }
@@ -416,6 +417,10 @@ export function buildSameOutput(app: App, synth: SynthOutput): void {
   const byName = new Map(declared.map((stack) => [stack.name, stack]));
   const minimalArguments = new Map<string, ReadonlySet<string>>();
   for (const stack of declared) fillStack(stack, byName, minimalArguments);
+  // The apply order a program states besides its cross-stack references (CRDs before their objects).
+  for (const { name, dependencies } of synth.stacks) {
+    for (const dependency of dependencies) byName.get(name)?.stack.addDependency(byName.get(dependency)!.stack);
+  }
 }
 
 /** The stack, its backend, providers and resources (named), and what it exports; values come once every stack exists. */

@@ -9,7 +9,7 @@ import { formatFinding } from '../guardrails/check';
 import { PLATFORM_GUARDRAILS } from '../guardrails/pack';
 import { buildReport, formatReport } from '../guardrails/report';
 import { synthesizeCollectingErrors } from '../guardrails/synth';
-import { buildPlatform } from '../stacks/platform';
+import { buildPlatform, platformWideStacks } from '../stacks/platform';
 import { CliFailure, EXIT, runCli, UsageError } from './cli';
 
 const USAGE = `Usage: npm run guardrails
@@ -35,7 +35,7 @@ runCli('guardrails', USAGE, (args) => {
     const app = new App({ outdir: scratch, skipValidation: false });
     const stacks = buildPlatform(app, config);
     const errors = synthesizeCollectingErrors(app);
-    const all = [stacks.organization, stacks.shared, stacks.sharedK8s, ...stacks.tenants];
+    const all = [...platformWideStacks(stacks), ...stacks.tenants];
     const results = all.map((stack) => {
       const result = guardrailAspectOf(stack)?.result;
       if (!result) throw new CliFailure(`stack ${stack.node.id} was not checked: the guardrails are not applied to it`);

@@ -53,6 +53,15 @@ export interface NodeGroupSize {
   readonly desiredNodes: number;
 }
 
+/** The shared CPU pool (Karpenter): what it may launch and its ceiling. */
+export interface GeneralPoolSettings {
+  readonly instanceTypes: readonly string[];
+  readonly capacity: CapacityType;
+  readonly maxCpu: number;
+  readonly maxMemoryGi: number;
+  readonly diskGi: number;
+}
+
 export interface GpuInstanceType {
   readonly gpus: number;
   readonly vcpus: number;
@@ -86,7 +95,7 @@ export interface Platform {
     readonly availabilityZones: readonly string[];
     readonly publicAccessCidrs: readonly string[];
     readonly systemNodes: NodeGroupSize;
-    readonly generalNodes: NodeGroupSize;
+    readonly generalNodes: GeneralPoolSettings;
     readonly logRetentionDays: number;
     readonly adminRoleArns: readonly string[];
     /** Every EKS add-on of the cluster, pinned. */
@@ -109,6 +118,8 @@ export const DEFAULTS = {
   buckets: ['datasets', 'artifacts'],
   noncurrentVersionDays: 30,
   gpuPoolDiskGi: 200,
+  generalPoolDiskGi: 100,
+  generalPoolCapacity: 'on-demand' as CapacityType,
   quotaPods: 200,
   lifecycle: 'active' as Lifecycle,
   tenantOuName: 'Tenants',
@@ -175,7 +186,13 @@ export function toPlatform(file: PlatformFile): Platform {
       availabilityZones: file.cluster.availabilityZones,
       publicAccessCidrs: file.cluster.publicAccessCidrs ?? [],
       systemNodes: toNodeGroupSize(file.cluster.systemNodes),
-      generalNodes: toNodeGroupSize(file.cluster.generalNodes),
+      generalNodes: {
+        instanceTypes: file.cluster.generalNodes.instanceTypes,
+        capacity: file.cluster.generalNodes.capacity ?? DEFAULTS.generalPoolCapacity,
+        maxCpu: file.cluster.generalNodes.maxCpu,
+        maxMemoryGi: file.cluster.generalNodes.maxMemoryGi,
+        diskGi: file.cluster.generalNodes.diskGi ?? DEFAULTS.generalPoolDiskGi,
+      },
       logRetentionDays: file.cluster.logRetentionDays,
       adminRoleArns: file.cluster.adminRoleArns ?? [],
       addonVersions: { ...DEFAULTS.addonVersions, ...file.cluster.addonVersions },

@@ -9,6 +9,7 @@ export const STACK = {
   organization: 'organization',
   shared: 'shared',
   sharedK8s: 'shared-k8s',
+  sharedPools: 'shared-pools',
 } as const;
 
 export const TENANT_STACK_PREFIX = 'tenant-';
@@ -121,6 +122,9 @@ export function karpenterNames(platformName: string) {
     interruptionQueue: `${platformName}-karpenter-interruption`,
     /** Prefix of the EventBridge rules that feed the queue. */
     eventRulePrefix: `${platformName}-karpenter`,
+    /** The shared CPU pool: its NodePool and EC2NodeClass, and the role of its nodes. */
+    generalPool: 'general',
+    generalNodeRole: `${platformName}-general-nodes`,
   } as const;
 }
 

@@ -1,6 +1,6 @@
 /**
  * Rules of platform.yaml beyond the shape of each field: the region and zones agree with
- * the allowed regions, and the cluster's node groups can hold what runs on them.
+ * the allowed regions, and the system node group can hold what runs on it.
  */
 import type { RuleIssue } from './rules';
 import type { PlatformFile } from './schema';
@@ -21,14 +21,12 @@ export function platformRules(platform: PlatformFile): RuleIssue[] {
     if (seen.has(zone)) issues.push({ path: ['cluster', 'availabilityZones', i], message: `'${zone}' is listed twice; list distinct zones` });
     seen.add(zone);
   });
-  for (const group of ['systemNodes', 'generalNodes'] as const) {
-    const nodes = platform.cluster[group];
-    if (nodes.maxNodes < nodes.minNodes) {
-      issues.push({ path: ['cluster', group, 'maxNodes'], message: `must be at least minNodes (${nodes.minNodes}), got ${nodes.maxNodes}` });
-    }
-    if (nodes.desiredNodes !== undefined && (nodes.desiredNodes < nodes.minNodes || nodes.desiredNodes > nodes.maxNodes)) {
-      issues.push({ path: ['cluster', group, 'desiredNodes'], message: `must be between minNodes (${nodes.minNodes}) and maxNodes (${nodes.maxNodes}), got ${nodes.desiredNodes}` });
-    }
+  const nodes = platform.cluster.systemNodes;
+  if (nodes.maxNodes < nodes.minNodes) {
+    issues.push({ path: ['cluster', 'systemNodes', 'maxNodes'], message: `must be at least minNodes (${nodes.minNodes}), got ${nodes.maxNodes}` });
+  }
+  if (nodes.desiredNodes !== undefined && (nodes.desiredNodes < nodes.minNodes || nodes.desiredNodes > nodes.maxNodes)) {
+    issues.push({ path: ['cluster', 'systemNodes', 'desiredNodes'], message: `must be between minNodes (${nodes.minNodes}) and maxNodes (${nodes.maxNodes}), got ${nodes.desiredNodes}` });
   }
   // CoreDNS, the device plugin's controller and the cluster add-ons run on the system nodes.
   if (platform.cluster.systemNodes.minNodes < 1) {

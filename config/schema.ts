@@ -104,6 +104,14 @@ const nodeGroupSchema = z.strictObject({
   desiredNodes: nonNegativeInt.optional(),
 });
 
+const generalPoolSchema = z.strictObject({
+  instanceTypes: z.array(instanceType).min(1).describe('CPU instance types Karpenter may launch for pods that need no GPU.'),
+  capacity: z.enum(CAPACITY_TYPES).optional().describe('spot or on-demand. Default: on-demand.'),
+  maxCpu: positiveInt.describe('Ceiling of the whole pool in vCPUs (the NodePool limit): it never grows beyond it.'),
+  maxMemoryGi: positiveInt.describe('Ceiling of the whole pool in GiB of memory (the NodePool limit).'),
+  diskGi: positiveInt.optional().describe('Root volume size in GiB. Default: 100.'),
+});
+
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 const cidr = z.string().regex(CIDR, { message: "must be an IPv4 CIDR such as '10.40.0.0/16'" });
 
@@ -146,7 +154,7 @@ export const platformSchema = z.strictObject({
       .max(3, { message: 'must list at most three availability zones (the VPC is split for three)' }),
     publicAccessCidrs: z.array(cidr).optional().describe('Empty or absent: private API endpoint only.'),
     systemNodes: nodeGroupSchema,
-    generalNodes: nodeGroupSchema,
+    generalNodes: generalPoolSchema.describe('The shared CPU pool for tenant CPU pods: a Karpenter NodePool that scales from zero up to its ceiling.'),
     logRetentionDays: positiveInt,
     adminRoleArns: z.array(roleArn).optional().describe('Roles granted cluster admin through access entries.'),
     addonVersions: z

@@ -16,7 +16,7 @@ import { Annotations, Aspects, TerraformResource, TerraformStack, type IAspect }
 import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 import type { IConstruct } from 'constructs';
 import type { LoadedConfig } from '../config/load';
-import type { PlatformStacks } from '../stacks/platform';
+import { platformWideStacks, type PlatformStacks } from '../stacks/platform';
 import { checkStack, formatFinding, type StackResult } from './check';
 import { PLATFORM_GUARDRAILS } from './pack';
 import type { GuardrailRule } from './rule';
@@ -87,6 +87,6 @@ function organizationIdsOf(stacks: PlatformStacks, tenant: string): string[] {
 /** Applies the platform pack to every stack of the platform; tenant stacks also get the cross-tenant rule's directory. */
 export function applyPlatformGuardrails(stacks: PlatformStacks, config: LoadedConfig): void {
   const tenants = new TenantDirectory(config.tenants.map((tenant) => tenantIdentity(config.platform, tenant, organizationIdsOf(stacks, tenant.name))));
-  for (const stack of [stacks.organization, stacks.shared, stacks.sharedK8s]) applyGuardrails(stack, { tenants });
+  for (const stack of platformWideStacks(stacks)) applyGuardrails(stack, { tenants });
   for (const stack of stacks.tenants) applyGuardrails(stack, { tenant: stack.tenant.name, tenants });
 }

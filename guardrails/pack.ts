@@ -36,7 +36,7 @@ export const PLATFORM_GUARDRAILS: readonly GuardrailRule[] = [
   { id: 'MLP-IAM-3', severity: 'error', description: 'Policy documents are readable before apply', check: iamPoliciesReadable },
   { id: 'MLP-EKS-1', severity: 'error', description: 'Tenant Karpenter NodePools give their nodes the tenant taint and label', check: karpenterPoolIsolated },
   { id: 'MLP-EKS-2', severity: 'error', description: 'Clusters enforce NetworkPolicies (VPC CNI network policy agent on)', check: networkPoliciesEnforced },
-  { id: 'MLP-EKS-3', severity: 'error', description: "Tenant Karpenter NodePools are capped: a GPU limit, or a static pool's nodes", check: karpenterPoolCapped },
+  { id: 'MLP-EKS-3', severity: 'error', description: 'Karpenter NodePools are capped: GPU or node limits, CPU and memory in platform pools', check: karpenterPoolCapped },
   { id: 'MLP-TEN-1', severity: 'error', description: 'A tenant stack names nothing of another tenant', check: noForeignTenantIdentifiers },
   { id: 'MLP-TF-1', severity: 'error', description: 'No data source calls a cloud API at plan time', check: dataSourcesPlanOffline },
   { id: 'MLP-TF-2', severity: 'error', description: 'No value holds a Terraform template sequence the code did not write', check: noTemplateInjection },

@@ -3,7 +3,9 @@ import type { App } from 'cdktf';
 import type { LoadedConfig } from '../config/load';
 import { applyPlatformGuardrails } from '../guardrails/aspect';
 import { OrganizationStack } from './organization-stack';
+import type { PlatformStack } from './platform-stack';
 import { SharedK8sStack } from './shared-k8s-stack';
+import { SharedPoolsStack } from './shared-pools-stack';
 import { SharedStack } from './shared-stack';
 import { TenantStack } from './tenant-stack';
 
@@ -11,7 +13,13 @@ export interface PlatformStacks {
   readonly organization: OrganizationStack;
   readonly shared: SharedStack;
   readonly sharedK8s: SharedK8sStack;
+  readonly sharedPools: SharedPoolsStack;
   readonly tenants: readonly TenantStack[];
+}
+
+/** The stacks that are not a tenant's, in the order they are applied. */
+export function platformWideStacks(stacks: PlatformStacks): PlatformStack[] {
+  return [stacks.organization, stacks.shared, stacks.sharedK8s, stacks.sharedPools];
 }
 
 export function buildPlatform(app: App, config: LoadedConfig): PlatformStacks {
@@ -19,6 +27,9 @@ export function buildPlatform(app: App, config: LoadedConfig): PlatformStacks {
   const organization = new OrganizationStack(app, { platform, tenants });
   const shared = new SharedStack(app, { platform });
   const sharedK8s = new SharedK8sStack(app, { platform, cluster: shared.cluster });
+  const sharedPools = new SharedPoolsStack(app, { platform, cluster: shared.cluster });
+  // Karpenter's CRDs (shared-k8s) must be in the cluster before a NodePool is planned.
+  sharedPools.addDependency(sharedK8s);
   const tenantStacks = tenants.map(
     (tenant) =>
       new TenantStack(app, {
@@ -30,7 +41,8 @@ export function buildPlatform(app: App, config: LoadedConfig): PlatformStacks {
         registries: shared.registries,
       }),
   );
-  const stacks = { organization, shared, sharedK8s, tenants: tenantStacks };
+  for (const stack of tenantStacks) stack.addDependency(sharedK8s);
+  const stacks = { organization, shared, sharedK8s, sharedPools, tenants: tenantStacks };
   applyPlatformGuardrails(stacks, config);
   return stacks;
 }

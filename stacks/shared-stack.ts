@@ -81,12 +81,13 @@ export class SharedStack extends PlatformStack {
       logRetentionDays: platform.cluster.logRetentionDays,
       adminRoleArns: admins,
       systemNodes: platform.cluster.systemNodes,
-      generalNodes: platform.cluster.generalNodes,
+      generalNodeRoleName: karpenterNames(prefix).generalNodeRole,
       namePrefix: prefix,
       addonVersions: platform.cluster.addonVersions,
     });
-    // Node roles the controller may pass: every tenant's, by the name pattern, so a new tenant changes nothing here.
-    const nodeRoleNamePattern = tenantNames(prefix, accountId, '*').nodeRole;
+    // Node roles the controller may pass: every tenant's, by the name pattern, so a new tenant
+    // changes nothing here, and the general pool's.
+    const nodeRoleNamePatterns = [tenantNames(prefix, accountId, '*').nodeRole, karpenterNames(prefix).generalNodeRole];
     new KarpenterController(this, 'karpenter', {
       clusterName: this.cluster.clusterName,
       configuredClusterName: platform.cluster.name,
@@ -96,7 +97,7 @@ export class SharedStack extends PlatformStack {
       region: platform.region,
       accountId,
       names: karpenterNames(prefix),
-      nodeRoleNamePattern,
+      nodeRoleNamePatterns,
     });
     this.registries = new SharedRegistries(this, 'registries', {
       namePrefix: prefix,

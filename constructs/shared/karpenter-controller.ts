@@ -45,8 +45,8 @@ export interface KarpenterControllerProps {
   };
   /** The cluster's Pod Identity agent add-on: the controller's credentials come through it. */
   readonly podIdentityAgent: ITerraformDependable;
-  /** IAM role name pattern of the node roles the controller may pass to instances, e.g. `mlp-*-gpu-nodes`. */
-  readonly nodeRoleNamePattern: string;
+  /** IAM role names (or name patterns) of the node roles the controller may pass to instances, e.g. `mlp-*-gpu-nodes`. */
+  readonly nodeRoleNamePatterns: readonly string[];
 }
 
 /**
@@ -217,7 +217,7 @@ export function controllerStatements(props: KarpenterControllerProps, queueArn: 
       Sid: 'PassOnlyNodeRoles',
       Effect: 'Allow',
       Action: 'iam:PassRole',
-      Resource: `arn:aws:iam::${accountId}:role/${props.nodeRoleNamePattern}`,
+      Resource: props.nodeRoleNamePatterns.map((name) => `arn:aws:iam::${accountId}:role/${name}`),
       Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
     },
     {

@@ -31,7 +31,8 @@ export interface SharedClusterProps {
   /** Roles granted cluster admin through access entries (the deploy role among them). */
   readonly adminRoleArns: readonly string[];
   readonly systemNodes: NodeGroupSize;
-  readonly generalNodes: NodeGroupSize;
+  /** Role of the general pool's nodes, which Karpenter launches: it gets an EC2_LINUX access entry. */
+  readonly generalNodeRoleName: string;
   readonly namePrefix: string;
   /** Pinned version of every add-on. */
   readonly addonVersions: Readonly<Record<ClusterAddonName, string>>;
@@ -115,29 +116,30 @@ export class SharedCluster extends Construct {
       ...cniRole.addonArguments(),
       dependsOn: [podIdentityAgent, cniRole.attachment],
     });
+    // The system nodes are the one managed node group: Karpenter and CoreDNS run there, so
+    // they must exist before Karpenter can launch any other node.
     const nodeRole = new NodeRole(this, 'node-role', { roleName: `${props.namePrefix}-shared-nodes` });
-    const nodeGroups = (['system', 'general'] as const).map((pool) => {
-      const size = pool === 'system' ? props.systemNodes : props.generalNodes;
-      return new ManagedNodeGroup(this, `${pool}-nodes`, {
-        clusterName: this.cluster.name,
-        nodeGroupName: `${props.namePrefix}-${pool}`,
-        nodeRoleArn: nodeRole.roleArn,
-        subnetIds: props.subnetIds,
-        instanceTypes: size.instanceTypes,
-        capacity: 'on-demand',
-        minNodes: size.minNodes,
-        maxNodes: size.maxNodes,
-        desiredNodes: size.desiredNodes,
-        amiType: AMI_TYPE.cpu,
-        labels: { [GENERAL_NODE_LABEL.key]: GENERAL_NODE_LABEL[pool] },
-        taints: pool === 'system' ? [{ key: SYSTEM_NODE_TAINT.key, value: SYSTEM_NODE_TAINT.value }] : [],
-        dependsOn: [...nodeRole.policyAttachments, vpcCni],
-      });
+    const systemNodes = new ManagedNodeGroup(this, 'system-nodes', {
+      clusterName: this.cluster.name,
+      nodeGroupName: `${props.namePrefix}-system`,
+      nodeRoleArn: nodeRole.roleArn,
+      subnetIds: props.subnetIds,
+      instanceTypes: props.systemNodes.instanceTypes,
+      capacity: 'on-demand',
+      minNodes: props.systemNodes.minNodes,
+      maxNodes: props.systemNodes.maxNodes,
+      desiredNodes: props.systemNodes.desiredNodes,
+      amiType: AMI_TYPE.cpu,
+      labels: { [GENERAL_NODE_LABEL.key]: GENERAL_NODE_LABEL.system },
+      taints: [{ key: SYSTEM_NODE_TAINT.key, value: SYSTEM_NODE_TAINT.value }],
+      dependsOn: [...nodeRole.policyAttachments, vpcCni],
     });
+    // The general pool's nodes (shared-pools stack) join with this role and its access entry.
+    new NodeRole(this, 'general-node-role', { roleName: props.generalNodeRoleName, clusterName: this.cluster.name });
     new EksAddon(this, 'addon-kube-proxy', this.addonConfig('kube-proxy', versions));
     // CoreDNS pods need nodes to run on; without them the add-on stays degraded. It
     // tolerates CriticalAddonsOnly, so it runs on the system nodes.
-    new EksAddon(this, 'addon-coredns', { ...this.addonConfig('coredns', versions), dependsOn: nodeGroups.map((g) => g.nodeGroup) });
+    new EksAddon(this, 'addon-coredns', { ...this.addonConfig('coredns', versions), dependsOn: [systemNodes.nodeGroup] });
   }
 
   private addonConfig(addonName: ClusterAddonName, versions: Readonly<Record<ClusterAddonName, string>>) {

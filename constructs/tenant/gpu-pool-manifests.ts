@@ -5,34 +5,14 @@
  * nodes, a static pool (`replicas`) that keeps them running. Pure functions, so tests check
  * them against Karpenter's CRD schemas without a synth.
  */
-import type { CapacityType, GpuPool } from '../../config/model';
-import { GPU_TAINT_KEY, KARPENTER_DISCOVERY_TAG, TENANT_LABEL } from '../../config/names';
+import type { GpuPool } from '../../config/model';
+import { GPU_TAINT_KEY, TENANT_LABEL } from '../../config/names';
 import type { PoolLimits } from '../../config/pool-limits';
+import { ec2NodeClassManifest, KARPENTER_API, nodeTemplate, WHEN_EMPTY_DISRUPTION, type Manifest } from '../cluster/karpenter-manifests';
 import { GPU_NODE_LABEL } from '../cluster/pod-security';
 
 /** Node label naming the tenant's pool, for pods that want one pool of several. */
 export const POOL_LABEL = 'ml-platform/pool';
-
-export const KARPENTER_API = {
-  nodePool: { apiVersion: 'karpenter.sh/v1', kind: 'NodePool' },
-  nodeClass: { apiVersion: 'karpenter.k8s.aws/v1', kind: 'EC2NodeClass' },
-} as const;
-
-/** Well-known node labels Karpenter constrains instances by. */
-export const KARPENTER_REQUIREMENT = {
-  instanceType: 'node.kubernetes.io/instance-type',
-  capacityType: 'karpenter.sh/capacity-type',
-  arch: 'kubernetes.io/arch',
-  os: 'kubernetes.io/os',
-} as const;
-
-/** Karpenter's spelling of the capacity types, the same as ours. */
-export const KARPENTER_CAPACITY: Record<CapacityType, string> = { spot: 'spot', 'on-demand': 'on-demand' };
-
-/** A node is replaced after this long even without drift, so no node runs a stale kernel for months. */
-export const NODE_EXPIRY = '720h';
-/** An empty node is removed after this long: long enough for the next job of a pipeline to land. */
-export const EMPTY_NODE_GRACE = '5m';
 
 export interface GpuPoolManifestProps {
   readonly tenantName: string;
@@ -52,8 +32,6 @@ export interface GpuPoolManifestProps {
   readonly tags: Readonly<Record<string, string>>;
 }
 
-export type Manifest = Record<string, unknown>;
-
 export interface GpuPoolManifests {
   readonly nodeClass: Manifest;
   /** Absent when every node is warm (minNodes = maxNodes). */
@@ -63,45 +41,28 @@ export interface GpuPoolManifests {
 }
 
 export function nodeClassManifest(props: GpuPoolManifestProps): Manifest {
-  const discovery = { tags: { [KARPENTER_DISCOVERY_TAG]: props.clusterName } };
-  return {
-    ...KARPENTER_API.nodeClass,
-    metadata: { name: props.name, labels: { [TENANT_LABEL]: props.tenantName, [POOL_LABEL]: props.pool.name } },
-    spec: {
-      role: props.nodeRoleName,
-      amiSelectorTerms: [{ alias: props.amiAlias }],
-      subnetSelectorTerms: [discovery],
-      securityGroupSelectorTerms: [discovery],
-      // Pods are one hop further than the node: a hop limit of 1 keeps the node role's credentials from them.
-      metadataOptions: { httpEndpoint: 'enabled', httpProtocolIPv6: 'disabled', httpPutResponseHopLimit: 1, httpTokens: 'required' },
-      blockDeviceMappings: [
-        { deviceName: '/dev/xvda', ebs: { volumeSize: `${props.pool.diskGi}Gi`, volumeType: 'gp3', encrypted: true, deleteOnTermination: true } },
-      ],
-      tags: { ...props.tags },
-    },
-  };
+  return ec2NodeClassManifest({
+    name: props.name,
+    labels: { [TENANT_LABEL]: props.tenantName, [POOL_LABEL]: props.pool.name },
+    nodeRoleName: props.nodeRoleName,
+    clusterName: props.clusterName,
+    amiAlias: props.amiAlias,
+    diskGi: props.pool.diskGi,
+    tags: props.tags,
+  });
 }
 
 function template(props: GpuPoolManifestProps): Manifest {
-  return {
-    metadata: {
-      labels: { [TENANT_LABEL]: props.tenantName, [GPU_NODE_LABEL.key]: GPU_NODE_LABEL.value, [POOL_LABEL]: props.pool.name },
-    },
-    spec: {
-      nodeClassRef: { group: 'karpenter.k8s.aws', kind: KARPENTER_API.nodeClass.kind, name: props.name },
-      taints: [
-        { key: TENANT_LABEL, value: props.tenantName, effect: 'NoSchedule' },
-        { key: GPU_TAINT_KEY, value: 'true', effect: 'NoSchedule' },
-      ],
-      requirements: [
-        { key: KARPENTER_REQUIREMENT.instanceType, operator: 'In', values: [...props.pool.instanceTypes] },
-        { key: KARPENTER_REQUIREMENT.capacityType, operator: 'In', values: [KARPENTER_CAPACITY[props.pool.capacity]] },
-        { key: KARPENTER_REQUIREMENT.arch, operator: 'In', values: ['amd64'] },
-        { key: KARPENTER_REQUIREMENT.os, operator: 'In', values: ['linux'] },
-      ],
-      expireAfter: NODE_EXPIRY,
-    },
-  };
+  return nodeTemplate({
+    nodeClassName: props.name,
+    labels: { [TENANT_LABEL]: props.tenantName, [GPU_NODE_LABEL.key]: GPU_NODE_LABEL.value, [POOL_LABEL]: props.pool.name },
+    taints: [
+      { key: TENANT_LABEL, value: props.tenantName, effect: 'NoSchedule' },
+      { key: GPU_TAINT_KEY, value: 'true', effect: 'NoSchedule' },
+    ],
+    instanceTypes: props.pool.instanceTypes,
+    capacity: props.pool.capacity,
+  });
 }
 
 /** Scales from zero on pending pods; empty nodes go after EMPTY_NODE_GRACE; never beyond its limits. */
@@ -116,8 +77,7 @@ export function dynamicPoolManifest(props: GpuPoolManifestProps): Manifest {
         cpu: String(props.limits.cpu),
         memory: `${props.limits.memoryGi}Gi`,
       },
-      // Only empty nodes are consolidated: moving a running training job to a cheaper node would restart it.
-      disruption: { consolidationPolicy: 'WhenEmpty', consolidateAfter: EMPTY_NODE_GRACE, budgets: [{ nodes: '10%' }] },
+      disruption: WHEN_EMPTY_DISRUPTION,
     },
   };
 }

@@ -7,16 +7,26 @@ function wholeQuantity(value: unknown): number {
   return typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : Number.NaN;
 }
 
+/** A platform pool (the general CPU pool) is capped by positive CPU and memory limits. */
+function platformPoolCapped(limits: Record<string, unknown> | undefined): Verdict {
+  const cpu = wholeQuantity(limits?.cpu);
+  const memory = typeof limits?.memory === 'string' && /^[1-9]\d*Gi$/.test(limits.memory);
+  return cpu > 0 && memory
+    ? []
+    : [{ problem: 'the NodePool has no positive cpu and memory limits, so Karpenter can launch nodes without end', fix: "set spec.limits.cpu and spec.limits.memory (e.g. '320' and '1280Gi'; GeneralNodePool sets them from platform.yaml)" }];
+}
+
 /**
- * Every NodePool in a tenant stack is capped: a dynamic pool by a positive `nvidia.com/gpu`
- * limit (without one, Karpenter launches GPU nodes without end), a static pool by a node
- * limit no higher than its replicas.
+ * Every NodePool is capped. In a tenant stack, a dynamic pool by a positive `nvidia.com/gpu`
+ * limit (without one, Karpenter launches GPU nodes without end) and a static pool by a node
+ * limit no higher than its replicas; in a platform stack, by CPU and memory limits.
  */
 export function karpenterPoolCapped(block: Block, stack: StackView): Verdict {
-  const manifest = stack.tenant === undefined ? undefined : nodePoolManifest(block);
+  const manifest = nodePoolManifest(block);
   if (manifest === undefined) return undefined;
   const spec = asRecord(manifest.spec);
   const limits = asRecord(spec?.limits);
+  if (stack.tenant === undefined) return platformPoolCapped(limits);
   if (spec?.replicas !== undefined) {
     const replicas = wholeQuantity(spec.replicas);
     const nodes = wholeQuantity(limits?.nodes);

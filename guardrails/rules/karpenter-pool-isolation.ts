@@ -1,5 +1,5 @@
 import { TENANT_LABEL } from '../../config/names';
-import { KARPENTER_API } from '../../constructs/tenant/gpu-pool-manifests';
+import { KARPENTER_API } from '../../constructs/cluster/karpenter-manifests';
 import { asRecord, nestedBlocks, type Block, type StackView, type Verdict, type Violation } from '../rule';
 
 /** Effects that keep other tenants' pods off a node (NoExecute also evicts them). */

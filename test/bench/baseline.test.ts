@@ -98,7 +98,7 @@ describe('the benchmark baseline', () => {
 
     it("lets cdktf make the remote states from the references, without the project's data blocks", () => {
       const input = readSynthOutput(project.outdir);
-      const withoutData = { stacks: input.stacks.map(({ name, terraform: { data: _data, ...terraform } }) => ({ name, terraform })) };
+      const withoutData = { stacks: input.stacks.map(({ name, dependencies, terraform: { data: _data, ...terraform } }) => ({ name, dependencies, terraform })) };
       const outdir = synthSameOutput(withoutData);
       const tenant = Object.keys(project.stacks).find((name) => name.startsWith('tenant-'))!;
       expect(readStack(outdir, tenant).data).toEqual(readStack(project.outdir, tenant).data);
@@ -108,14 +108,14 @@ describe('the benchmark baseline', () => {
       const input = readSynthOutput(project.outdir);
       const [first, ...rest] = input.stacks;
       const unknown = { ...first.terraform, resource: { ...(first.terraform.resource as Json), aws_made_up_thing: { thing: { name: 'x' } } } };
-      expect(() => synthSameOutput({ stacks: [{ name: first.name, terraform: unknown }, ...rest] })).toThrow(
+      expect(() => synthSameOutput({ stacks: [{ ...first, terraform: unknown }, ...rest] })).toThrow(
         `stack ${first.name}: no baseline class for resource type 'aws_made_up_thing'; add it to RESOURCE_FACTORIES in bench/baseline.ts`,
       );
     });
 
     it('fails naming the stack and output when a stack reads an output its producer does not declare', () => {
       const input = readSynthOutput(project.outdir);
-      const stacks = input.stacks.map(({ name, terraform }) => ({ name, terraform: name === 'organization' ? { ...terraform, output: {} } : terraform }));
+      const stacks = input.stacks.map(({ name, dependencies, terraform }) => ({ name, dependencies, terraform: name === 'organization' ? { ...terraform, output: {} } : terraform }));
       expect(() => synthSameOutput({ stacks })).toThrow(/^stack tenant-[a-z0-9-]+ reads output 'cross-stack-output-aws_organizations_account[^']+' of stack 'organization', which that stack does not declare$/);
     });
   });

@@ -22,6 +22,7 @@ import { policyDocument, renderPolicy, type PolicyStatement } from '../../constr
 import { TenantAccount } from '../../constructs/organization/tenant-account';
 import { TenantOrganizationalUnit } from '../../constructs/organization/tenant-organizational-unit';
 import { SharedRegistries } from '../../constructs/shared/shared-registries';
+import { GeneralNodePool } from '../../constructs/cluster/general-node-pool';
 import { KarpenterGpuPool } from '../../constructs/tenant/karpenter-gpu-pool';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { poolLimits } from '../../config/pool-limits';
@@ -323,10 +324,34 @@ describe('MLP-EKS-1 and MLP-EKS-3 (tenant Karpenter pools)', () => {
     }
   });
 
-  test('neither applies to platform stacks', () => {
-    const checked = checkTiny((stack) => handWritten(stack, { template }));
+  test('MLP-EKS-1 does not apply to platform stacks: their pools belong to no tenant', () => {
+    const checked = checkTiny((stack) => handWritten(stack, { template, limits: { cpu: '64', memory: '256Gi' } }));
     expect(checked.result.checked['MLP-EKS-1'] ?? 0).toBe(0);
-    expect(checked.result.checked['MLP-EKS-3'] ?? 0).toBe(0);
+    expect(checked.errors).toEqual([]);
+  });
+
+  test('MLP-EKS-3 passes a platform pool capped by CPU and memory, and fails one without both', () => {
+    expect(checkTiny((stack) => handWritten(stack, { template, limits: { cpu: '64', memory: '256Gi' } })).result.checked['MLP-EKS-3']).toBe(1);
+    for (const limits of [undefined, { cpu: '64' }, { memory: '256Gi' }, { cpu: '0', memory: '256Gi' }]) {
+      const checked = checkTiny((stack) => handWritten(stack, { template, limits }));
+      expect(errorsOf(checked, 'MLP-EKS-3')).toEqual([expect.stringContaining('no positive cpu and memory limits')]);
+    }
+  });
+
+  test("MLP-EKS-3 passes the general pool GeneralNodePool makes from platform.yaml's settings", () => {
+    const checked = checkTiny((stack) =>
+      new GeneralNodePool(stack, 'general', {
+        name: 'general',
+        settings: { instanceTypes: ['m6i.4xlarge'], capacity: 'on-demand', maxCpu: 320, maxMemoryGi: 1280, diskGi: 100 },
+        nodeLabel: { key: 'ml-platform/node-pool', value: 'general' },
+        nodeRoleName: 'n',
+        clusterName: 'c',
+        amiAlias: 'al2023@v20250410',
+        tags: {},
+      }),
+    );
+    expect(checked.errors).toEqual([]);
+    expect(checked.result.checked['MLP-EKS-3']).toBe(1);
   });
 });
 

@@ -13,7 +13,7 @@ import type { Platform, Tenant } from '../../config/model';
 import { GPU_TAINT_KEY, SYSTEM_NODE_TAINT, TENANT_LABEL } from '../../config/names';
 import { poolLimits } from '../../config/pool-limits';
 import { tagKeyValueFilter } from '../../constructs/organization/tenant-budget';
-import { KARPENTER_REQUIREMENT } from '../../constructs/tenant/gpu-pool-manifests';
+import { KARPENTER_REQUIREMENT } from '../../constructs/cluster/karpenter-manifests';
 import { blocksOf } from '../../tools/plan-review/blocks';
 import { tenantCeiling } from '../../tools/plan-review/cost';
 import { tenantFacts } from '../../tools/plan-review/tenant-facts';
@@ -200,14 +200,24 @@ describe('tenant GPU pools (Karpenter)', () => {
     expect(platform.karpenter.amiAlias).toMatch(/^al2023@v\d{8}$/);
   });
 
-  test('the node role can join the cluster (EC2_LINUX access entry) and is one the controller may pass', () => {
+  /** The role names (globs) the controller's PassRole statement names. */
+  function passableRoles(): string[] {
     const controller = single(samples.stacks.shared, 'aws_iam_role', 'karpenter');
     const policy = String(controller.inline_policy[0].policy);
-    const passRole = /"Sid" = "PassOnlyNodeRoles"[^}]*?"Resource" = "arn:aws:iam::222222222222:role\/([^"]+)"/.exec(policy);
-    expect(passRole).not.toBeNull();
-    // Launches and deletions are limited to instances tagged as this cluster's (a literal key, not a reference).
-    expect(policy).toContain('"aws:RequestTag/kubernetes.io/cluster/mlp-shared" = "owned"');
+    const statement = /"Sid" = "PassOnlyNodeRoles"[^}]*?"Resource" = \[([^\]]*)\]/.exec(policy);
+    expect(statement).not.toBeNull();
     expect(policy).not.toContain('undefined');
+    const names = [...statement![1].matchAll(/"arn:aws:iam::222222222222:role\/([^"]+)"/g)].map((m) => m[1]);
+    expect(names.length).toBeGreaterThan(0);
+    return names;
+  }
+  const passable = (role: string) => passableRoles().some((glob) => iamGlob(glob).test(role));
+
+  test('the node role can join the cluster (EC2_LINUX access entry) and is one the controller may pass', () => {
+    const controller = single(samples.stacks.shared, 'aws_iam_role', 'karpenter');
+    // Launches and deletions are limited to instances tagged as this cluster's (a literal key, not a reference).
+    expect(String(controller.inline_policy[0].policy)).toContain('"aws:RequestTag/kubernetes.io/cluster/mlp-shared" = "owned"');
+    expect(withPools().length).toBeGreaterThan(0);
     for (const tenant of withPools()) {
       const stack = stackOf(tenant);
       const role = single(stack, 'aws_iam_role', 'gpu-node-role');
@@ -215,9 +225,20 @@ describe('tenant GPU pools (Karpenter)', () => {
       const entry = bodies(stack, 'aws_eks_access_entry').find((e) => e.type === 'EC2_LINUX');
       expect(entry?.principal_arn).toMatch(/aws_iam_role\.platform-account_gpu-node-role_\w+\.arn/);
       for (const nodeClass of manifests(stack, 'EC2NodeClass')) expect(nodeClass.spec.role).toBe(role.name);
-      expect(role.name).toMatch(iamGlob(passRole![1]));
+      expect(passable(role.name)).toBe(true);
     }
-    expect('mlp-shared-nodes').not.toMatch(iamGlob(passRole![1]));
+  });
+
+  test("the general pool's node role joins the cluster and may be passed; the system nodes' role may not", () => {
+    const shared = samples.stacks.shared;
+    const general = single(shared, 'aws_iam_role', 'general-node-role');
+    const entry = bodies(shared, 'aws_eks_access_entry').find((e) => e.type === 'EC2_LINUX');
+    expect(entry?.principal_arn).toMatch(/aws_iam_role\.cluster_general-node-role_\w+\.arn/);
+    const nodeClass = manifests(samples.stacks['shared-pools'] as StackJson, 'EC2NodeClass')[0];
+    expect(nodeClass.spec.role).toBe(general.name);
+    expect(passable(general.name)).toBe(true);
+    const system = single(shared, 'aws_iam_role', 'cluster/node-role');
+    expect(passable(system.name)).toBe(false);
   });
 
   test("instances, volumes and network interfaces carry the tag the tenant's budget counts, and that tag is activated", () => {

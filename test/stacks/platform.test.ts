@@ -40,11 +40,11 @@ describe('the platform as a whole', () => {
     base = synthPlatform();
   });
 
-  test('synthesizes organization, shared, shared-k8s and one stack per tenant', () => {
-    expect(Object.keys(base.stacks).sort()).toEqual(['organization', 'shared', 'shared-k8s', 'tenant-analytics', 'tenant-fraud-detection', 'tenant-recsys-inference']);
+  test('synthesizes organization, shared, shared-k8s, shared-pools and one stack per tenant', () => {
+    expect(Object.keys(base.stacks).sort()).toEqual(['organization', 'shared', 'shared-k8s', 'shared-pools', 'tenant-analytics', 'tenant-fraud-detection', 'tenant-recsys-inference']);
   });
 
-  test.each(['organization', 'shared', 'shared-k8s', 'tenant-fraud-detection'])('%s uses its own encrypted S3 state with S3-native locking', (name) => {
+  test.each(['organization', 'shared', 'shared-k8s', 'shared-pools', 'tenant-fraud-detection'])('%s uses its own encrypted S3 state with S3-native locking', (name) => {
     expect((base.stacks[name].terraform as { backend: unknown }).backend).toEqual({
       s3: { bucket: 'mlp-terraform-state-222222222222', key: `ml-platform/${name}.tfstate`, region: 'us-east-1', encrypt: true, use_lockfile: true },
     });

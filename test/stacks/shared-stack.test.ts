@@ -67,13 +67,10 @@ describe('shared stack', () => {
       });
     });
 
-    test('runs a system and a general CPU node group', () => {
+    test('runs one managed node group, the system nodes: everything else is a Karpenter pool', () => {
       const groups = bodies(shared, 'aws_eks_node_group');
-      expect(groups.map((g) => [g.node_group_name, g.ami_type, g.capacity_type]).sort()).toEqual([
-        ['mlp-general', 'AL2023_x86_64_STANDARD', 'ON_DEMAND'],
-        ['mlp-system', 'AL2023_x86_64_STANDARD', 'ON_DEMAND'],
-      ]);
-      expect(single(shared, 'aws_eks_node_group', 'general-nodes').scaling_config).toEqual({ min_size: 1, max_size: 20, desired_size: 1 });
+      expect(groups.map((g) => [g.node_group_name, g.ami_type, g.capacity_type])).toEqual([['mlp-system', 'AL2023_x86_64_STANDARD', 'ON_DEMAND']]);
+      expect(single(shared, 'aws_eks_node_group', 'system-nodes').scaling_config).toEqual({ min_size: 2, max_size: 4, desired_size: 2 });
     });
 
     test('installs the core add-ons, each at the version platform.yaml pins', () => {
@@ -94,14 +91,13 @@ describe('shared stack', () => {
       expect(cniPolicies.map((a) => a['//'].metadata.path)).toEqual(['shared/cluster/vpc-cni-role/role/policy-AmazonEKS_CNI_Policy']);
     });
 
-    test('taints the system nodes for critical add-ons only; the general nodes stay open to tenant CPU pods', () => {
+    test('taints the system nodes for critical add-ons only', () => {
       const taints = Object.fromEntries(bodies(shared, 'aws_eks_node_group').map((g) => [g.labels['ml-platform/node-pool'], g.taint]));
-      expect(taints.system).toEqual([{ key: 'CriticalAddonsOnly', value: 'true', effect: 'NO_SCHEDULE' }]);
-      expect(taints.general).toEqual([]);
+      expect(taints).toEqual({ system: [{ key: 'CriticalAddonsOnly', value: 'true', effect: 'NO_SCHEDULE' }] });
     });
 
     test('grants cluster admin to the deploy role and the configured admins through access entries', () => {
-      expect(bodies(shared, 'aws_eks_access_entry').map((e) => e.principal_arn)).toEqual([
+      expect(bodies(shared, 'aws_eks_access_entry').filter((e) => e.type === 'STANDARD').map((e) => e.principal_arn)).toEqual([
         'arn:aws:iam::222222222222:role/mlp-deployer',
         'arn:aws:iam::222222222222:role/mlp-platform-admin',
       ]);
@@ -154,6 +150,6 @@ describe('shared stack', () => {
   test('has no resource of any tenant', () => {
     const text = JSON.stringify(shared);
     for (const tenant of ['fraud-detection', 'recsys-inference', 'analytics']) expect(text).not.toContain(tenant);
-    expect(resourcesOf(shared, 'aws_eks_node_group')).toHaveLength(2);
+    expect(resourcesOf(shared, 'aws_eks_node_group')).toHaveLength(1);
   });
 });

@@ -5,7 +5,8 @@
  * and prices the GPU pools from the limits the NodePools enforce.
  */
 import { GPU_TAINT_KEY } from '../../config/names';
-import { KARPENTER_API, KARPENTER_REQUIREMENT, POOL_LABEL } from '../../constructs/tenant/gpu-pool-manifests';
+import { KARPENTER_API, KARPENTER_REQUIREMENT } from '../../constructs/cluster/karpenter-manifests';
+import { POOL_LABEL } from '../../constructs/tenant/gpu-pool-manifests';
 import type { Block, StackBlocks } from './blocks';
 
 export type AccountFacts =

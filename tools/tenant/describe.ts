@@ -8,7 +8,7 @@ import { tenantNames, type TenantNames } from '../../config/names';
 import { GPU_VISIBILITY_ENV, tenantGpuPlacement, TENANT_PRIORITY_CLASSES } from '../../constructs/cluster/tenant-admission';
 import { TENANT_EDIT_ROLE } from '../../constructs/cluster/tenant-edit-role';
 import { poolLimits } from '../../config/pool-limits';
-import { EMPTY_NODE_GRACE } from '../../constructs/tenant/gpu-pool-manifests';
+import { EMPTY_NODE_GRACE } from '../../constructs/cluster/karpenter-manifests';
 import { HOURS_PER_MONTH, usd } from '../plan-review/cost';
 import { gpuCostCeiling, type GpuCostCeiling } from './cost';
 

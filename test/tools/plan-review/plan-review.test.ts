@@ -29,7 +29,7 @@ beforeAll(() => {
       add: { vision: newTenant('vision', { gpuPools: [{ name: 'train', instanceTypes: ['g6.xlarge'], capacity: 'spot', minNodes: 0, maxNodes: 4 }], budget: { monthlyUsd: 5000 } }) },
     }),
   );
-  changedPlatform = platformWith((text) => text.replace(/(generalNodes:[\s\S]*?maxNodes:) 20/, '$1 30'));
+  changedPlatform = platformWith((text) => text.replace(/(systemNodes:[\s\S]*?maxNodes:) 4/, '$1 6'));
   heads.changed = synth(
     tenantsDir({
       edit: {
@@ -220,7 +220,7 @@ describe('plan review: shared change (beside the changed tenants)', () => {
     const { review: r, markdown } = review('changed');
     expect(r.platform.map((p) => [p.stack, p.affectsEveryTenant])).toEqual([['shared', true]]);
     expect(r.findings.map((f) => f.text)).toContainEqual('`shared` changes 1 block: **affects every tenant**');
-    expect(markdown).toContain('`scaling_config.max_size`: `20` → `30`');
+    expect(markdown).toContain('`scaling_config.max_size`: `4` → `6`');
   });
 
   it('keeps the shared change out of the tenants', () => {

@@ -128,7 +128,7 @@ describe('deploy workflow', () => {
   });
 
   it('deploys organization, then shared, then the changed tenant stacks', () => {
-    const order = [/cdktf deploy organization/, /cdktf deploy shared shared-k8s/, /cdktf deploy \$TENANT_STACKS/].map((p) => stepIndex(job, p));
+    const order = [/cdktf deploy organization/, /cdktf deploy shared shared-k8s shared-pools/, /cdktf deploy \$TENANT_STACKS/].map((p) => stepIndex(job, p));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(stepIndex(job, /--changed-stacks/)).toBeLessThan(order[0]);
