@@ -38,6 +38,8 @@ export interface Tenant {
   readonly owner: string;
   readonly costCenter: string;
   readonly account: TenantAccount;
+  /** IAM Identity Center group of the tenant's people; undefined: no sign-in path. */
+  readonly peopleGroupId?: string;
   readonly buckets: readonly TenantBucket[];
   readonly gpuPools: readonly GpuPool[];
   readonly quota: TenantQuota;
@@ -68,6 +70,8 @@ export interface Platform {
   readonly tenantOuName: string;
   readonly accountAccessRoleName: string;
   readonly deployRoles: { readonly management: string; readonly platform: string };
+  /** Identity Center instance of the tenant permission sets; undefined: none configured. */
+  readonly identityCenter?: { readonly instanceArn: string; readonly sessionHours: number };
   readonly state: { readonly bucket: string; readonly keyPrefix: string; readonly region: string };
   readonly cluster: {
     readonly name: string;
@@ -100,6 +104,7 @@ export const DEFAULTS = {
   lifecycle: 'active' as Lifecycle,
   tenantOuName: 'Tenants',
   accountAccessRoleName: 'OrganizationAccountAccessRole',
+  identityCenterSessionHours: 8,
 } as const;
 
 function bucketsOf(file: TenantFile): NonNullable<TenantFile['buckets']> {
@@ -112,6 +117,7 @@ export function toTenant(file: TenantFile): Tenant {
     owner: file.owner,
     costCenter: file.costCenter,
     account: file.account.id !== undefined ? { kind: 'adopted', id: file.account.id } : { kind: 'vended', email: file.account.email ?? '' },
+    peopleGroupId: file.people?.identityCenterGroupId,
     buckets: bucketsOf(file).map((b) => ({
       purpose: b.name,
       noncurrentVersionDays: b.noncurrentVersionDays ?? DEFAULTS.noncurrentVersionDays,
@@ -146,6 +152,10 @@ export function toPlatform(file: PlatformFile): Platform {
     tenantOuName: file.organization.tenantOuName ?? DEFAULTS.tenantOuName,
     accountAccessRoleName: file.organization.accountAccessRoleName ?? DEFAULTS.accountAccessRoleName,
     deployRoles: file.deployRoles,
+    identityCenter: file.identityCenter && {
+      instanceArn: file.identityCenter.instanceArn,
+      sessionHours: file.identityCenter.sessionHours ?? DEFAULTS.identityCenterSessionHours,
+    },
     state: file.state,
     cluster: {
       name: file.cluster.name,

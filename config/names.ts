@@ -4,6 +4,7 @@
  * in the tenant file rather than at apply time.
  */
 import { createHash } from 'node:crypto';
+import { namespaceReservation } from './reserved-namespaces';
 
 export const STACK = {
   organization: 'organization',
@@ -28,6 +29,7 @@ export const NAME_LIMITS = {
   kmsAlias: 256,
   budget: 100,
   organizationsAccount: 50,
+  ssoPermissionSet: 32,
 } as const;
 
 export type NameKind = keyof typeof NAME_LIMITS;
@@ -72,8 +74,14 @@ export const RESERVED_TENANT_NAMES: readonly string[] = [
   'ml-platform-blueprint',
 ];
 
-export function isReservedTenantName(name: string): boolean {
-  return RESERVED_TENANT_NAMES.includes(name) || name.startsWith('kube-') || name.startsWith('aws-') || name.startsWith('eks-');
+/** Why a tenant may not take `name` (stack, platform value or namespace reserved), or undefined. */
+export function tenantNameReservation(name: string, platformName?: string): string | undefined {
+  if (RESERVED_TENANT_NAMES.includes(name)) return `'${name}' is reserved for the platform (system namespaces and stack names)`;
+  return namespaceReservation(name, platformName);
+}
+
+export function isReservedTenantName(name: string, platformName?: string): boolean {
+  return tenantNameReservation(name, platformName) !== undefined;
 }
 
 /** Label and tag keys the platform writes on tenant resources. */
@@ -92,6 +100,13 @@ function uniqueSuffix(...parts: string[]): string {
   return createHash('sha256').update(parts.join('/')).digest('hex').slice(0, 8);
 }
 
+/** `name` itself when it fits, otherwise its start and a hash of all of it: unique by construction. */
+function shortened(name: string, limit: number): string {
+  if (name.length <= limit) return name;
+  const hash = uniqueSuffix(name);
+  return `${name.slice(0, limit - hash.length - 1).replace(/-+$/, '')}-${hash}`;
+}
+
 export interface TenantNames {
   readonly stack: string;
   readonly namespace: string;
@@ -103,6 +118,10 @@ export interface TenantNames {
   readonly keyAlias: string;
   readonly budget: string;
   readonly accountName: string;
+  /** Identity Center permission set (32 characters at most; long names end in a hash of the full one). */
+  readonly permissionSet: string;
+  /** The account's own service control policy (platform-controls). */
+  readonly platformControlsPolicy: string;
   bucket(purpose: string): string;
   nodeGroup(pool: string): string;
 }
@@ -123,6 +142,8 @@ export function tenantNames(platformName: string, platformAccountId: string, ten
     keyAlias: `alias/${platformName}/${tenant}/data`,
     budget: `${platformName}-${tenant}-monthly`,
     accountName: `${platformName}-${tenant}`,
+    platformControlsPolicy: `${platformName}-${tenant}-platform-controls`,
+    permissionSet: shortened(`${platformName}-${tenant}`, NAME_LIMITS.ssoPermissionSet),
     bucket: (purpose) => `${platformName}-${tenant}-${purpose}-${uniqueSuffix(platformAccountId, tenant, purpose)}`,
     nodeGroup: (pool) => `${tenant}-${pool}`,
   };

@@ -4,7 +4,7 @@
  * path; the loader turns paths into lines.
  */
 import type { FieldPath } from './issues';
-import { derivedNames, isReservedTenantName, NAME_LIMITS } from './names';
+import { derivedNames, NAME_LIMITS, tenantNameReservation } from './names';
 import type { PlatformFile, TenantFile } from './schema';
 
 export interface RuleIssue {
@@ -20,8 +20,9 @@ export function tenantFileRules(tenant: TenantFile, fileBaseName: string): RuleI
   if (tenant.name !== fileBaseName) {
     issues.push({ path: ['name'], message: `must equal the file name '${fileBaseName}', got '${tenant.name}': rename the file to ${tenant.name}.yaml or set name: ${fileBaseName}` });
   }
-  if (isReservedTenantName(tenant.name)) {
-    issues.push({ path: ['name'], message: `'${tenant.name}' is reserved for the platform (system namespaces and stack names); choose another name` });
+  const reserved = tenantNameReservation(tenant.name);
+  if (reserved !== undefined) {
+    issues.push({ path: ['name'], message: `${reserved}; the name is the tenant's namespace, so choose another name (see docs/tenant-authors.md)` });
   }
   const { email, id } = tenant.account;
   if (email === undefined && id === undefined) {
@@ -89,6 +90,13 @@ export function tenantPlatformRules(tenant: TenantFile, platform: PlatformFile):
   if (platformValues.includes(tenant.name)) {
     issues.push({ path: ['name'], message: `'${tenant.name}' is a value of platform.yaml (platform name, region or tag) and would appear in every stack; choose another name` });
   }
+  const platformPrefix = tenantNameReservation(tenant.name, platform.name);
+  if (platformPrefix !== undefined && tenant.name !== platform.name && tenantNameReservation(tenant.name) === undefined) {
+    issues.push({ path: ['name'], message: `${platformPrefix}; choose another name` });
+  }
+  if (tenant.people !== undefined && platform.identityCenter === undefined) {
+    issues.push({ path: ['people'], message: 'platform.yaml has no identityCenter instance, so the group cannot be given access: ask the platform team to set identityCenter.instanceArn, or remove people' });
+  }
   const id = tenant.account.id;
   if (id !== undefined && (id === platform.accounts.management || id === platform.accounts.platform)) {
     issues.push({ path: ['account', 'id'], message: `${id} is a platform account (management or platform); a tenant needs an account of its own` });
@@ -133,5 +141,7 @@ export function crossTenantRules(entries: readonly TenantEntry[]): CrossFileIssu
   check(['name'], 'tenant name', (t) => t.name);
   check(['account', 'email'], 'account e-mail', (t) => t.account.email);
   check(['account', 'id'], 'account id', (t) => t.account.id);
+  // One group serves one tenant: a shared group would make one tenant's people another's.
+  check(['people', 'identityCenterGroupId'], 'Identity Center group', (t) => t.people?.identityCenterGroupId);
   return issues;
 }

@@ -10,6 +10,7 @@ import { platformTags, tenantTags } from '../constructs/common/tags';
 import { TenantAccount } from '../constructs/organization/tenant-account';
 import { TenantBudget } from '../constructs/organization/tenant-budget';
 import { TenantOrganizationalUnit } from '../constructs/organization/tenant-organizational-unit';
+import { TenantPeopleAccess } from '../constructs/organization/tenant-people-access';
 import { PlatformStack } from './platform-stack';
 import { awsAccountProvider } from './providers';
 
@@ -35,7 +36,6 @@ export class OrganizationStack extends PlatformStack {
       parentId: platform.tenantOuParentId,
       name: platform.tenantOuName,
       platformName: platform.name,
-      platformRoleName: platform.accountAccessRoleName,
       allowedRegions: platform.allowedRegions,
     });
     for (const tenant of props.tenants) {
@@ -48,7 +48,24 @@ export class OrganizationStack extends PlatformStack {
         accessRoleName: platform.accountAccessRoleName,
         tags,
         serviceControlPolicyIds: this.tenantOu.policyIds,
+        platformControls: {
+          policyName: names.platformControlsPolicy,
+          exemptRoleNames: [platform.accountAccessRoleName],
+          managedRoleNames: [names.peopleRole, names.workloadRole],
+          managedPolicyNames: [names.peopleBoundaryPolicy],
+        },
       });
+      if (platform.identityCenter && tenant.peopleGroupId !== undefined) {
+        new TenantPeopleAccess(this, `${tenant.name}-people-access`, {
+          instanceArn: platform.identityCenter.instanceArn,
+          sessionHours: platform.identityCenter.sessionHours,
+          permissionSetName: names.permissionSet,
+          groupId: tenant.peopleGroupId,
+          accountId: account.accountId,
+          peopleRoleName: names.peopleRole,
+          tags,
+        });
+      }
       this.accounts.set(tenant.name, account);
       new TenantBudget(this, `${tenant.name}-budget`, {
         budgetName: names.budget,

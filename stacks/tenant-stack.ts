@@ -10,6 +10,7 @@ import { tenantNames } from '../config/names';
 import { NodeRole } from '../constructs/cluster/node-role';
 import { tenantTags } from '../constructs/common/tags';
 import type { TenantAccount } from '../constructs/organization/tenant-account';
+import { permissionSetRoleArnPattern } from '../constructs/organization/tenant-people-access';
 import type { SharedCluster } from '../constructs/shared/shared-cluster';
 import type { SharedNetwork } from '../constructs/shared/shared-network';
 import { ECR_PULL_ACTIONS, type SharedRegistries } from '../constructs/shared/shared-registries';
@@ -79,15 +80,10 @@ export class TenantStack extends PlatformStack {
       boundaryPolicyName: names.peopleBoundaryPolicy,
       tenantAccountId: accountId,
       platformRoleNames: [platform.accountAccessRoleName, names.workloadRole],
-      statements: [
-        ...dataAccess,
-        {
-          Sid: 'DescribeSharedCluster',
-          Effect: 'Allow',
-          Action: 'eks:DescribeCluster',
-          Resource: `arn:aws:eks:${platform.region}:${platform.platformAccountId}:cluster/${platform.cluster.name}`,
-        },
-      ],
+      // EKS has no resource policies, so eks:DescribeCluster on the platform account's cluster
+      // could never work from here; the kubeconfig comes from the shared stack's outputs.
+      statements: dataAccess,
+      signInRoleArnPattern: permissionSetRoleArnPattern(accountId, names.permissionSet),
     });
     if (!active) return;
 

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { checkConfig, loadConfig } from '../../config/load';
 import { ConfigError } from '../../config/issues';
@@ -68,9 +68,25 @@ describe('tenant file validation', () => {
     expect(problems(dir).join('\n')).toMatch(/name: tenant name must be a lowercase DNS label/);
   });
 
-  test.each(['default', 'kube-system', 'shared', 'platform', 'kube-anything', 'workload', 'kube-dns'])('rejects the reserved name %s', (name) => {
+  test.each(['default', 'kube-system', 'shared', 'platform', 'workload', 'kube-dns'])('rejects the reserved name %s', (name) => {
     const dir = tenantDir({ [name]: tenantFields(name) });
     expect(problems(dir)).toEqual([expect.stringContaining(`name: '${name}' is reserved for the platform`)]);
+  });
+
+  test.each([
+    ['kube-anything', "starting with 'kube-'"],
+    ['keda', 'add-ons install into'],
+    ['kyverno', 'add-ons install into'],
+    ['monitoring', 'add-ons install into'],
+    ['gatekeeper-system', "starting with 'gatekeeper-'"],
+    ['kueue-system', "ending in '-system'"],
+    ['istio-ingress', "starting with 'istio-'"],
+    ['mlp-tools', "starting with 'mlp-' (the platform name)"],
+  ])('rejects %s, a present or future platform namespace', (name, why) => {
+    const dir = tenantDir({ [name]: tenantFields(name) });
+    const found = problems(dir);
+    expect(found).toEqual([expect.stringContaining(`${name}.yaml:1:7 name: `)]);
+    expect(found[0]).toContain(why);
   });
 
   test.each(['mlp', 'us-west-2', 'ml-platform-team'])('rejects %s, a value of platform.yaml', (name) => {
@@ -231,5 +247,26 @@ describe('platform file validation', () => {
 
   test('rejects a VPC that is too small for pod addresses', () => {
     expect(platformProblems((t) => t.replace('10.40.0.0/16', '10.40.0.0/24'))).toEqual([expect.stringContaining('cluster.vpcCidr: must be a /16 to /20 network')]);
+  });
+});
+
+describe('people access in tenant files', () => {
+  test('rejects a group id that is not an Identity Center group id, saying where to find one', () => {
+    const dir = tenantDir({ t: tenantFields('t', { people: { identityCenterGroupId: 'ml-team' } }) });
+    expect(problems(dir)).toEqual([expect.stringMatching(/^t\.yaml:\d+:\d+ people\.identityCenterGroupId: must be an IAM Identity Center group id .*Group ID/)]);
+  });
+
+  test('rejects one group for two tenants: one tenant would get the other tenant\'s people', () => {
+    const group = { identityCenterGroupId: '9067a1b2c3-11111111-2222-4333-8444-555555555555' };
+    const dir = tenantDir({ one: tenantFields('one', { people: group }), two: tenantFields('two', { people: group }) });
+    expect(problems(dir)).toEqual([expect.stringMatching(/^two\.yaml:\d+:\d+ people\.identityCenterGroupId: Identity Center group '.*' is already used by .*one\.yaml/)]);
+  });
+
+  test('rejects a people group when platform.yaml names no Identity Center instance', () => {
+    const platformDir = tempDir('mlp-platform-');
+    const platformFile = path.join(platformDir, 'platform.yaml');
+    writeFileSync(platformFile, readFileSync(PLATFORM_FILE, 'utf8').replace(/^identityCenter:[^\n]*\n(  [^\n]*\n)*/m, ''));
+    const dir = tenantDir({ t: tenantFields('t', { people: { identityCenterGroupId: '9067a1b2c3-11111111-2222-4333-8444-555555555555' } }) });
+    expect(problems(dir, platformFile)).toEqual([expect.stringMatching(/^t\.yaml:\d+:\d+ people: platform\.yaml has no identityCenter instance/)]);
   });
 });

@@ -218,7 +218,7 @@ describe('the IAM rules', () => {
   });
 
   test("MLP-IAM-1 passes Deny '*' on '*' and scoped Allows (the tenant SCPs)", () => {
-    const checked = checkTiny((stack) => new TenantOrganizationalUnit(stack, 'ou', { parentId: 'r-1', name: 'Tenants', platformName: 'mlp', platformRoleName: 'Admin', allowedRegions: ['us-east-1'] }));
+    const checked = checkTiny((stack) => new TenantOrganizationalUnit(stack, 'ou', { parentId: 'r-1', name: 'Tenants', platformName: 'mlp', allowedRegions: ['us-east-1'] }));
     expect(checked.errors).toEqual([]);
     expect(checked.result.checked['MLP-IAM-1']).toBe(2);
   });
