@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue } from './issues';
 import { toPlatform, toTenant, type Platform, type Tenant } from './model';
-import { crossTenantRules, tenantFileRules, tenantPlatformRules, type TenantEntry } from './rules';
+import { crossTenantNameRules, crossTenantRules, tenantFileRules, tenantPlatformRules, type TenantEntry } from './rules';
 import { schemaIssues } from './schema-issues';
 import { platformSchema, tenantSchema, type PlatformFile, type TenantFile } from './schema';
 import { issueAt, parseYaml, type YamlSource } from './source';
@@ -129,7 +129,8 @@ export function checkConfig(paths: ConfigPaths): { config?: LoadedConfig; issues
     entries.push({ file: checked.source.file, tenant, source: checked.source });
   }
   const sources = new Map(entries.map((e) => [e.file, e.source]));
-  for (const cross of crossTenantRules(entries)) {
+  const nameClashes = platform.value ? crossTenantNameRules(entries, platform.value.name, platform.value.accounts.platform) : [];
+  for (const cross of [...crossTenantRules(entries), ...nameClashes]) {
     issues.push(issueAt(sources.get(cross.file)!, cross.path, cross.message));
   }
 

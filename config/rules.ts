@@ -145,3 +145,30 @@ export function crossTenantRules(entries: readonly TenantEntry[]): CrossFileIssu
   check(['people', 'identityCenterGroupId'], 'Identity Center group', (t) => t.people?.identityCenterGroupId);
   return issues;
 }
+
+/**
+ * No two tenants derive the same name. Names with one tenant part are distinct by
+ * construction; a name built from two parts (`<tenant>-<pool>` node groups) could repeat
+ * another tenant's (`fraud` + `detection-train` and `fraud-detection` + `train`).
+ */
+export function crossTenantNameRules(entries: readonly TenantEntry[], platformName: string, platformAccountId: string): CrossFileIssue[] {
+  const issues: CrossFileIssue[] = [];
+  const seen = new Map<string, { file: string; tenant: string }>();
+  for (const { file, tenant } of entries) {
+    const names = derivedNames(platformName, platformAccountId, {
+      name: tenant.name,
+      buckets: (tenant.buckets ?? []).map((b) => b.name),
+      gpuPools: (tenant.gpuPools ?? []).map((p) => p.name),
+    });
+    for (const derived of new Map(names.map((n) => [`${n.kind}\u0000${n.name}`, n])).values()) {
+      const key = `${derived.kind}\u0000${derived.name}`;
+      const other = seen.get(key);
+      if (other && other.tenant !== tenant.name) {
+        issues.push({ file, path: derived.from, message: `makes the ${derived.kind} name '${derived.name}', which tenant '${other.tenant}' (${other.file}) already makes; rename this pool or bucket` });
+      } else if (!other) {
+        seen.set(key, { file, tenant: tenant.name });
+      }
+    }
+  }
+  return issues;
+}

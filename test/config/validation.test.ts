@@ -270,3 +270,14 @@ describe('people access in tenant files', () => {
     expect(problems(dir, platformFile)).toEqual([expect.stringMatching(/^t\.yaml:\d+:\d+ people: platform\.yaml has no identityCenter instance/)]);
   });
 });
+
+describe('names across tenants', () => {
+  test('rejects a GPU pool whose node group name another tenant already makes', () => {
+    const pool = (name: string) => [{ name, instanceTypes: ['g6.xlarge'], capacity: 'spot', minNodes: 0, maxNodes: 2 }];
+    const dir = tenantDir({
+      'fraud-detection': tenantFields('fraud-detection', { gpuPools: pool('train') }),
+      fraud: tenantFields('fraud', { gpuPools: pool('detection-train') }),
+    });
+    expect(problems(dir)).toEqual([expect.stringMatching(/^fraud\.yaml:\d+:\d+ gpuPools\[0\]\.name: makes the eksNodeGroup name 'fraud-detection-train', which tenant 'fraud-detection'/)]);
+  });
+});
