@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { z } from 'zod';
+import { adoptionIssue, adoptionRegisterPath, adoptionRegisterSchema, hasAdoptionRegister } from './adoptions';
 import { ConfigError, type ConfigIssue } from './issues';
 import { toPlatform, toTenant, type Platform, type Tenant } from './model';
 import { crossTenantNameRules, crossTenantRules, tenantFileRules, tenantPlatformRules, type TenantEntry } from './rules';
@@ -117,6 +118,12 @@ export function checkConfig(paths: ConfigPaths): { config?: LoadedConfig; issues
   const listing = listTenantFiles(paths.tenantsDir);
   issues.push(...listing.issues);
 
+  // No register: nothing may be adopted (every adoption is reported below).
+  const registerFile = adoptionRegisterPath(paths.tenantsDir);
+  const register = hasAdoptionRegister(paths.tenantsDir) ? readYamlAgainst(registerFile, adoptionRegisterSchema) : { issues: [] as ConfigIssue[], value: undefined };
+  issues.push(...register.issues);
+  const adoptions = new Map(Object.entries(register.value?.accounts ?? {}));
+
   const entries: (TenantEntry & { source: YamlSource })[] = [];
   for (const file of listing.files) {
     const checked = readYamlAgainst(file, tenantSchema);
@@ -125,6 +132,8 @@ export function checkConfig(paths: ConfigPaths): { config?: LoadedConfig; issues
     const tenant: TenantFile = checked.value;
     const found = tenantFileRules(tenant, path.basename(file, TENANT_FILE_EXTENSION));
     if (platform.value) found.push(...tenantPlatformRules(tenant, platform.value));
+    const adoption = adoptionIssue(tenant, adoptions);
+    if (adoption && !found.some((issue) => issue.path.join('.') === 'account.id')) found.push(adoption);
     issues.push(...toIssues(checked.source, found));
     entries.push({ file: checked.source.file, tenant, source: checked.source });
   }

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { checkConfig, loadConfig } from '../../config/load';
 import { ConfigError } from '../../config/issues';
@@ -129,7 +129,9 @@ describe('tenant file validation', () => {
       three: tenantFields('three', { account: { id: '444444444444' } }),
       four: tenantFields('four', { account: { id: '444444444444' } }),
     });
+    writeRegister(dir, { '444444444444': 'four' });
     expect(problems(dir)).toEqual([
+      expect.stringMatching(/^three\.yaml:\d+:\d+ account\.id: account 444444444444 is registered for tenant 'four' in the onboarding register/),
       expect.stringMatching(/^three\.yaml:\d+:\d+ account\.id: account id '444444444444' is already used by .*four\.yaml; each tenant needs its own$/),
       expect.stringMatching(/^two\.yaml:\d+:\d+ account\.email: account e-mail 'Shared@example\.com' is already used by .*one\.yaml; each tenant needs its own$/),
     ]);
@@ -268,6 +270,36 @@ describe('people access in tenant files', () => {
     writeFileSync(platformFile, readFileSync(PLATFORM_FILE, 'utf8').replace(/^identityCenter:[^\n]*\n(  [^\n]*\n)*/m, ''));
     const dir = tenantDir({ t: tenantFields('t', { people: { identityCenterGroupId: '9067a1b2c3-11111111-2222-4333-8444-555555555555' } }) });
     expect(problems(dir, platformFile)).toEqual([expect.stringMatching(/^t\.yaml:\d+:\d+ people: platform\.yaml has no identityCenter instance/)]);
+  });
+});
+
+function writeRegister(dir: string, accounts: Record<string, string> | string): void {
+  mkdirSync(path.join(dir, 'onboarding'), { recursive: true });
+  writeFileSync(path.join(dir, 'onboarding', 'adopted-accounts.yaml'), typeof accounts === 'string' ? accounts : JSON.stringify({ accounts }));
+}
+
+describe('adopting an existing account', () => {
+  test('rejects an account the platform team has not registered, saying how adoption works', () => {
+    const dir = tenantDir({ t: tenantFields('t', { account: { id: '444444444444' } }) });
+    expect(problems(dir)).toEqual([expect.stringMatching(/^t\.yaml:\d+:\d+ account\.id: account 444444444444 is not in the onboarding register .*onboarding OU .*docs\/accounts\.md/)]);
+  });
+
+  test("rejects another tenant's registered account: naming it proves nothing", () => {
+    const dir = tenantDir({ t: tenantFields('t', { account: { id: '444444444444' } }) });
+    writeRegister(dir, { '444444444444': 'security' });
+    expect(problems(dir)).toEqual([expect.stringContaining("account 444444444444 is registered for tenant 'security'")]);
+  });
+
+  test('accepts an account registered for the tenant', () => {
+    const dir = tenantDir({ t: tenantFields('t', { account: { id: '444444444444' } }) });
+    writeRegister(dir, { '444444444444': 't' });
+    expect(problems(dir)).toEqual([]);
+  });
+
+  test('reports a malformed register at its own file and line', () => {
+    const dir = tenantDir({ t: tenantFields('t') });
+    writeRegister(dir, 'accounts:\n  "4444": t\n');
+    expect(problems(dir)).toEqual([expect.stringMatching(/^onboarding\/adopted-accounts\.yaml:2:\d+ accounts.*12-digit/)]);
   });
 });
 

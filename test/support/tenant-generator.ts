@@ -64,4 +64,12 @@ export function generateTenants(n: number, dir: string): void {
   for (let i = 0; i < n; i++) {
     writeFileSync(path.join(dir, `${generatedTenantName(i)}.yaml`), stringify(tenantBody(i)));
   }
+  // The platform team's onboarding register, pairing each adopted account with its tenant.
+  const adopted: Record<string, string> = {};
+  for (let i = 0; i < n; i++) {
+    const body = tenantBody(i) as { name: string; account: { id?: string } };
+    if (body.account.id !== undefined) adopted[body.account.id] = body.name;
+  }
+  mkdirSync(path.join(dir, 'onboarding'), { recursive: true });
+  writeFileSync(path.join(dir, 'onboarding', 'adopted-accounts.yaml'), stringify({ accounts: adopted }));
 }
