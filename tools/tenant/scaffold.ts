@@ -7,6 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Document, isSeq } from 'yaml';
+import { adoptionRegisterPath, hasAdoptionRegister } from '../../config/adoptions';
 import { ConfigError, formatIssue, type ConfigIssue } from '../../config/issues';
 import { checkConfig, loadPlatformFile, TENANT_FILE_EXTENSION, type ConfigPaths } from '../../config/load';
 import { DEFAULTS, toTenant, type GpuPool, type Tenant } from '../../config/model';
@@ -161,6 +162,11 @@ function validateWithNewFile(paths: ConfigPaths, fileName: string, text: string)
     for (const entry of entries) {
       const from = path.join(paths.tenantsDir, entry);
       if (statSync(from).isFile()) copyFileSync(from, path.join(copy, entry));
+    }
+    // And the onboarding register, which decides whether an adoption is valid.
+    if (hasAdoptionRegister(paths.tenantsDir)) {
+      mkdirSync(path.dirname(adoptionRegisterPath(copy)), { recursive: true });
+      copyFileSync(adoptionRegisterPath(paths.tenantsDir), adoptionRegisterPath(copy));
     }
     writeFileSync(path.join(copy, fileName), text);
     candidate = checkConfig({ platformFile: paths.platformFile, tenantsDir: copy });
