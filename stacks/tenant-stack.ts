@@ -10,7 +10,6 @@ import { tenantNames } from '../config/names';
 import { NodeRole } from '../constructs/cluster/node-role';
 import { tenantTags } from '../constructs/common/tags';
 import type { TenantAccount } from '../constructs/organization/tenant-account';
-import { permissionSetRoleArnPattern } from '../constructs/organization/tenant-people-access';
 import type { SharedCluster } from '../constructs/shared/shared-cluster';
 import type { SharedNetwork } from '../constructs/shared/shared-network';
 import { ECR_PULL_ACTIONS, type SharedRegistries } from '../constructs/shared/shared-registries';
@@ -83,7 +82,6 @@ export class TenantStack extends PlatformStack {
       // EKS has no resource policies, so eks:DescribeCluster on the platform account's cluster
       // could never work from here; the kubeconfig comes from the shared stack's outputs.
       statements: dataAccess,
-      signInRoleArnPattern: permissionSetRoleArnPattern(accountId, names.permissionSet),
     });
     if (!active) return;
 

@@ -29,14 +29,6 @@ export function peopleAccessPolicy(accountId: string, peopleRoleName: string): P
 }
 
 /**
- * The IAM role Identity Center creates in the account for a permission set: AWS creates it
- * under the reserved path, which no IAM user or role can create roles in.
- */
-export function permissionSetRoleArnPattern(accountId: string, permissionSetName: string): string {
-  return `arn:aws:iam::${accountId}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_${permissionSetName}_*`;
-}
-
-/**
  * Gets a tenant's people into the tenant account with no manual step: a permission set
  * that may only assume the people role, assigned to the tenant's group in the tenant's
  * account and nowhere else.

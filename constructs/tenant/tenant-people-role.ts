@@ -37,12 +37,6 @@ export interface TenantPeopleRoleProps {
   readonly platformRoleNames: readonly string[];
   /** What the role may do (within the boundary). */
   readonly statements: readonly PolicyStatement[];
-  /**
-   * Who may assume the role: principals of the tenant account whose ARN matches (the role
-   * IAM Identity Center creates for the tenant's permission set).
-   * @default any principal of the tenant account that its own policies allow
-   */
-  readonly signInRoleArnPattern?: string;
   /** @default 43200 (12 hours) */
   readonly maxSessionSeconds?: number;
 }
@@ -82,13 +76,7 @@ export class TenantPeopleRole extends Construct {
       maxSessionDuration: props.maxSessionSeconds ?? 43200,
       permissionsBoundary: boundary.arn,
       assumeRolePolicy: renderPolicy(
-        policyDocument({
-          Sid: 'TenantAccountPrincipals',
-          Effect: 'Allow',
-          Principal: { AWS: `arn:aws:iam::${account}:root` },
-          Action: ['sts:AssumeRole', 'sts:TagSession'],
-          ...(props.signInRoleArnPattern === undefined ? {} : { Condition: { ArnLike: { 'aws:PrincipalArn': props.signInRoleArnPattern } } }),
-        }),
+        policyDocument({ Sid: 'TenantAccountPrincipals', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: ['sts:AssumeRole', 'sts:TagSession'] }),
       ),
       inlinePolicy: [{ name: 'people', policy: renderPolicy(policyDocument(...props.statements)) }],
     });

@@ -129,11 +129,6 @@ describe('tenant stack', () => {
       expect(role.permissions_boundary).toMatch(/^\$\{aws_iam_policy\.people-role_boundary_\w+\.arn\}$/);
     });
 
-    test("is assumable only from the role Identity Center creates for the tenant's permission set", () => {
-      const trust = String(single(fraud, 'aws_iam_role', 'people-role').assume_role_policy);
-      expect(trust).toMatch(/"ArnLike" = \{"aws:PrincipalArn" = "arn:aws:iam::\$\{[^}]+\}:role\/aws-reserved\/sso\.amazonaws\.com\/\*AWSReservedSSO_mlp-fraud-detection_\*"\}/);
-    });
-
     test('asks for nothing on the shared cluster that EKS could not grant across accounts', () => {
       expect(String(single(fraud, 'aws_iam_role', 'people-role').inline_policy[0].policy)).not.toContain('eks:');
     });
