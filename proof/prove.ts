@@ -10,6 +10,7 @@
  * in docs/isolation-proof.md.
  */
 import { readSynthDir, ResolveError, Resolver, SynthInputError, type ComputedAttributes, type SynthStack } from './resolve';
+import { proveAccounts } from './accounts';
 import { readPlatformModel, type PlatformModel, type RoleModel, type TenantModel } from './model';
 import { OfflinePlanAttributes, PlannedPolicies, type PolicySourceCounts } from './planned';
 import { classId, identifierIndex, irregularities, normalForm, renameTenant, tenantPolicies, twinRenaming, type IdentifierIndex } from './normal-form';
@@ -311,6 +312,14 @@ export async function proveModel(model: PlatformModel, options: ProofOptions = {
       }
     }
   }
+  progress('proving sign-in and account controls');
+  const accounts = proveAccounts(model, tenants, mode);
+  for (const { check, decision } of accounts.failed) {
+    const { simulation, reason, ...shown } = check;
+    prover.findings.push({ type: check.expect === 'allow' ? 'blocked' : 'leak', check: shown, decision, culprits: [], reason });
+  }
+  prover.simulations += accounts.simulations;
+  if (!model.accounts || model.accounts.signIns.length === 0) notes.push('no Identity Center assignment in the synthesized output: no tenant has a sign-in path');
   return {
     mode,
     tenants: tenants.map((t) => t.name),
