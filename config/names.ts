@@ -14,6 +14,9 @@ export const STACK = {
 
 export const TENANT_STACK_PREFIX = 'tenant-';
 
+/** The shared stack's output a tenant's kubeconfig is written from (`terraform output -json`). */
+export const CLUSTER_ACCESS_OUTPUT = 'cluster_access';
+
 export function tenantStackName(tenant: string): string {
   return `${TENANT_STACK_PREFIX}${tenant}`;
 }

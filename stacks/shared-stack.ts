@@ -2,9 +2,10 @@
  * `shared` (platform account): the one ML stack every tenant uses. It depends on
  * platform.yaml only: adding, changing or removing a tenant changes no byte of it.
  */
+import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { Platform } from '../config/model';
-import { STACK } from '../config/names';
+import { CLUSTER_ACCESS_OUTPUT, STACK } from '../config/names';
 import { ManagedKey } from '../constructs/common/managed-key';
 import { platformTags } from '../constructs/common/tags';
 import { SharedCluster } from '../constructs/shared/shared-cluster';
@@ -97,5 +98,9 @@ export class SharedStack extends PlatformStack {
       this.exportAttribute(cluster, attribute);
     }
     for (const subnet of this.network.privateSubnets) this.exportAttribute(subnet, 'id');
+    new TerraformOutput(this, CLUSTER_ACCESS_OUTPUT, {
+      description: 'What a kubeconfig needs (npm run tenant:kubeconfig); none of it is secret.',
+      value: { name: this.cluster.clusterName, region: platform.region, endpoint: this.cluster.endpoint, certificate_authority_data: this.cluster.certificateAuthorityData },
+    });
   }
 }
