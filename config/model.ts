@@ -12,6 +12,11 @@ export type TenantAccount =
   | { readonly kind: 'vended'; readonly email: string }
   | { readonly kind: 'adopted'; readonly id: string };
 
+/** The tenant's account id where the configuration knows it (an adopted account); a vended one's is known after vending. */
+export function knownAccountId(tenant: { readonly account: TenantAccount }): string | undefined {
+  return tenant.account.kind === 'adopted' ? tenant.account.id : undefined;
+}
+
 export interface TenantBucket {
   readonly purpose: string;
   readonly noncurrentVersionDays: number;

@@ -98,7 +98,7 @@ export const GPU_TAINT_KEY = 'nvidia.com/gpu';
  */
 export const SYSTEM_NODE_TAINT = { key: 'CriticalAddonsOnly', value: 'true', effect: 'NoSchedule' } as const;
 
-/** Short, stable suffix that makes bucket names globally unique in practice. */
+/** Short, stable hash of a name, for names that must be shortened and stay unique. */
 function uniqueSuffix(...parts: string[]): string {
   return createHash('sha256').update(parts.join('/')).digest('hex').slice(0, 8);
 }
@@ -130,10 +130,20 @@ export interface TenantNames {
 }
 
 /**
+ * Stands for a vended account's id where it is not known yet (before vending): as long as
+ * an id (12 characters), so length checks hold for the real name.
+ */
+export const UNKNOWN_ACCOUNT_ID = '<account-id>';
+
+/**
  * Names of everything one tenant gets. `platformName` prefixes what lives in shared
  * accounts (platform, management) so that tenant names never collide with platform names.
+ * Bucket names end in the tenant's account id: nobody outside can tell a vended account's
+ * id before it exists, and two tenants never share an account, so two tenants never derive
+ * the same bucket name. (The platform account id no longer enters any name; the parameter
+ * stays so that callers need not change.)
  */
-export function tenantNames(platformName: string, platformAccountId: string, tenant: string): TenantNames {
+export function tenantNames(platformName: string, _platformAccountId: string, tenant: string, tenantAccountId: string = UNKNOWN_ACCOUNT_ID): TenantNames {
   return {
     stack: tenantStackName(tenant),
     namespace: tenant,
@@ -147,7 +157,7 @@ export function tenantNames(platformName: string, platformAccountId: string, ten
     accountName: `${platformName}-${tenant}`,
     platformControlsPolicy: `${platformName}-${tenant}-platform-controls`,
     permissionSet: shortened(`${platformName}-${tenant}`, NAME_LIMITS.ssoPermissionSet),
-    bucket: (purpose) => `${platformName}-${tenant}-${purpose}-${uniqueSuffix(platformAccountId, tenant, purpose)}`,
+    bucket: (purpose) => `${platformName}-${tenant}-${purpose}-${tenantAccountId}`,
     nodeGroup: (pool) => `${tenant}-${pool}`,
   };
 }
@@ -163,9 +173,9 @@ export interface DerivedName {
 export function derivedNames(
   platformName: string,
   platformAccountId: string,
-  tenant: { name: string; buckets: readonly string[]; gpuPools: readonly string[] },
+  tenant: { name: string; buckets: readonly string[]; gpuPools: readonly string[]; accountId?: string },
 ): DerivedName[] {
-  const n = tenantNames(platformName, platformAccountId, tenant.name);
+  const n = tenantNames(platformName, platformAccountId, tenant.name, tenant.accountId);
   const fromName = ['name'];
   return [
     { kind: 'k8sNamespace', name: n.namespace, from: fromName },

@@ -4,7 +4,7 @@
  * path; the loader turns paths into lines.
  */
 import type { FieldPath } from './issues';
-import { derivedNames, NAME_LIMITS, tenantNameReservation } from './names';
+import { derivedNames, NAME_LIMITS, tenantNameReservation, UNKNOWN_ACCOUNT_ID } from './names';
 import type { PlatformFile, TenantFile } from './schema';
 
 export interface RuleIssue {
@@ -105,6 +105,7 @@ export function tenantPlatformRules(tenant: TenantFile, platform: PlatformFile):
     name: tenant.name,
     buckets: (tenant.buckets ?? []).map((b) => b.name),
     gpuPools: (tenant.gpuPools ?? []).map((p) => p.name),
+    accountId: tenant.account.id,
   });
   for (const derived of names) {
     const limit = NAME_LIMITS[derived.kind];
@@ -159,8 +160,11 @@ export function crossTenantNameRules(entries: readonly TenantEntry[], platformNa
       name: tenant.name,
       buckets: (tenant.buckets ?? []).map((b) => b.name),
       gpuPools: (tenant.gpuPools ?? []).map((p) => p.name),
+      accountId: tenant.account.id,
     });
-    for (const derived of new Map(names.map((n) => [`${n.kind}\u0000${n.name}`, n])).values()) {
+    // A name with a vended account's id is unique by that id, which is not known yet.
+    const known = names.filter((n) => !n.name.includes(UNKNOWN_ACCOUNT_ID));
+    for (const derived of new Map(known.map((n) => [`${n.kind}\u0000${n.name}`, n])).values()) {
       const key = `${derived.kind}\u0000${derived.name}`;
       const other = seen.get(key);
       if (other && other.tenant !== tenant.name) {

@@ -43,10 +43,10 @@ export class TenantStack extends PlatformStack {
 
   constructor(scope: Construct, props: TenantStackProps) {
     const { platform, tenant } = props;
-    const names = tenantNames(platform.name, platform.platformAccountId, tenant.name);
+    const accountId = props.account.accountId;
+    const names = tenantNames(platform.name, platform.platformAccountId, tenant.name, accountId);
     super(scope, names.stack, platform);
     this.tenant = tenant;
-    const accountId = props.account.accountId;
     const tags = tenantTags(platform.name, tenant, platform.tags);
     const active = tenant.lifecycle === 'active';
 

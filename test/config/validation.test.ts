@@ -95,9 +95,10 @@ describe('tenant file validation', () => {
   });
 
   test('rejects a name whose derived bucket name would exceed 63 characters', () => {
-    const name = 'a'.repeat(30);
+    const name = 'a'.repeat(26);
     const dir = tenantDir({ [name]: tenantFields(name, { buckets: [{ name: 'training-datasets-raw' }] }) });
-    expect(problems(dir)).toEqual([expect.stringMatching(/buckets\[0\]\.name: too long: it makes the s3Bucket name '.+' \(65 characters, limit 63\); shorten it by 2/)]);
+    // mlp- (4) + 26 + - + 21 + - + a 12-digit account id = 65
+    expect(problems(dir)).toEqual([expect.stringMatching(/buckets\[0\]\.name: too long: it makes the s3Bucket name 'mlp-a{26}-training-datasets-raw-<account-id>' \(65 characters, limit 63\); shorten it by 2/)]);
   });
 
   test('rejects an invalid e-mail and a malformed account id', () => {

@@ -3,7 +3,7 @@
  * create, read from the validated model (not from a synth), so it answers in well under a
  * second and before any pull request.
  */
-import type { Platform, Tenant } from '../../config/model';
+import { knownAccountId, type Platform, type Tenant } from '../../config/model';
 import { tenantNames, type TenantNames } from '../../config/names';
 import { HOURS_PER_MONTH, usd } from '../plan-review/cost';
 import { gpuCostCeiling, type GpuCostCeiling } from './cost';
@@ -45,7 +45,7 @@ function instanceTypeText(type: string, platform: Platform): string {
 }
 
 export function describeTenant(tenant: Tenant, platform: Platform): TenantDescription {
-  const names = tenantNames(platform.name, platform.platformAccountId, tenant.name);
+  const names = tenantNames(platform.name, platform.platformAccountId, tenant.name, knownAccountId(tenant));
   const active = tenant.lifecycle === 'active';
   const rows: DescribedRow[] = [];
   const row = (what: string, name: string, details: string) => rows.push({ what, name, details });
