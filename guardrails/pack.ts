@@ -12,6 +12,7 @@ import { iamPoliciesReadable } from './rules/iam-readable-policies';
 import { kmsKeyRotates } from './rules/kms-key-rotation';
 import { noForeignTenantIdentifiers } from './rules/no-foreign-tenant-identifiers';
 import { protectedFromDestroy } from './rules/prevent-destroy';
+import { controlPoliciesExemptExactRoles } from './rules/scp-exact-exemptions';
 import { hasRequiredTags } from './rules/required-tags';
 import { s3BlocksPublicAccess } from './rules/s3-block-public-access';
 import { s3KeepsObjectsOnDestroy } from './rules/s3-no-force-destroy';
@@ -31,6 +32,7 @@ export const PLATFORM_GUARDRAILS: readonly GuardrailRule[] = [
   { id: 'MLP-IAM-1', severity: 'error', description: "No policy statement allows '*' actions on '*' resources", check: iamAllowsNoFullAccess },
   { id: 'MLP-IAM-2', severity: 'error', description: "No Principal '*' without a condition that restricts who", check: iamNoPublicPrincipal },
   { id: 'MLP-IAM-3', severity: 'error', description: 'Policy documents are readable before apply', check: iamPoliciesReadable },
+  { id: 'MLP-IAM-4', severity: 'error', description: 'Control policies exempt only exact role ARNs from their denies', check: controlPoliciesExemptExactRoles },
   { id: 'MLP-EKS-1', severity: 'error', description: 'Tenant GPU node groups carry the tenant taint and label', check: gpuNodeGroupIsolated },
   { id: 'MLP-TEN-1', severity: 'error', description: 'A tenant stack names nothing of another tenant', check: noForeignTenantIdentifiers },
   { id: 'MLP-TF-1', severity: 'error', description: 'No data source calls a cloud API at plan time', check: dataSourcesPlanOffline },
