@@ -260,6 +260,9 @@ export interface AccountProofResult {
   /** Checks whose decision is not what isolation needs, with the decision. */
   readonly failed: readonly { readonly check: AccountCheck; readonly decision: Decision }[];
   readonly simulations: number;
+  /** What was covered, for the report. */
+  readonly signIns: number;
+  readonly accountsControlled: number;
 }
 
 /**
@@ -285,8 +288,14 @@ export function proveAccounts(model: PlatformModel, tenants: readonly TenantMode
     if (mode === 'pairwise' || rest.length === 0) return rest;
     return [rest[tenants.indexOf(t) % rest.length]];
   };
-  for (const t of tenants) accountControlChecks(model, t).forEach(run);
-  for (const signIn of model.accounts?.signIns ?? []) signInChecks(model, signIn, others).forEach(run);
+  let accountsControlled = 0;
+  for (const t of tenants) {
+    const checks = accountControlChecks(model, t);
+    if (checks.length > 0) accountsControlled++;
+    checks.forEach(run);
+  }
+  const signIns = model.accounts?.signIns ?? [];
+  for (const signIn of signIns) signInChecks(model, signIn, others).forEach(run);
   sharedGroupChecks(model).forEach(run);
-  return { failed, simulations };
+  return { failed, simulations, signIns: signIns.length, accountsControlled };
 }

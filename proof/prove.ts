@@ -62,6 +62,8 @@ export interface ProofResult {
   readonly seconds: number;
   /** With plansDir: how many policy documents came from planned values and how many from the proof's resolver. */
   readonly policySources?: PolicySourceCounts;
+  /** The account layer (proof/accounts.ts): Identity Center sign-ins and accounts whose controls were checked. */
+  readonly accountLayer?: { readonly signIns: number; readonly accountsControlled: number };
 }
 
 /** Input the proof cannot decide on: unresolvable expressions, invalid policies, unmodelled condition keys. */
@@ -331,6 +333,7 @@ export async function proveModel(model: PlatformModel, options: ProofOptions = {
     tenantsWithoutKnownScps: tenants.filter((t) => t.placement.kind === 'unknown').map((t) => t.name),
     notes,
     seconds: (Date.now() - started) / 1000,
+    accountLayer: { signIns: accounts.signIns, accountsControlled: accounts.accountsControlled },
   };
 }
 

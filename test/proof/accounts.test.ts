@@ -39,6 +39,7 @@ describe('account layer of the isolation proof', () => {
     expect(accountFindings(clean)).toEqual([]);
     expect(clean.notes.join('\n')).not.toContain('no Identity Center assignment');
     // Every tenant has a sign-in path and its controls were checked (the checks did run).
+    expect(clean.accountLayer).toEqual({ signIns: 3, accountsControlled: 3 });
     expect(clean.simulations).toBeGreaterThan(3 * 40);
   });
 
