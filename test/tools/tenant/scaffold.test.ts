@@ -52,6 +52,12 @@ describe('tenant:new writes a tenant file', () => {
     expect(tenant.buckets.map((b) => b.purpose)).toEqual(['datasets', 'artifacts']);
   });
 
+  test("that names the team's Identity Center group, so its members can sign in, and refuses a malformed group id", () => {
+    const { tenant } = scaffoldTenant(request({ peopleGroupId: '9067a1b2c3-aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee' }), samplesCopy());
+    expect(tenant.peopleGroupId).toBe('9067a1b2c3-aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee');
+    expect(() => scaffoldTenant(request({ peopleGroupId: 'vision-team' }), samplesCopy())).toThrow(/people\.identityCenterGroupId: must be an IAM Identity Center group id/);
+  });
+
   test('that adopts an account when given its id, once the platform team has registered it for the tenant', () => {
     const paths = samplesCopy();
     const name = request({}).name;
