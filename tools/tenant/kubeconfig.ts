@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import type { Platform, Tenant } from '../../config/model';
 import { CLUSTER_ACCESS_OUTPUT, tenantNames } from '../../config/names';
+import { isPlainObject } from '../../constructs/common/policy';
 
 export interface ClusterAccess {
   readonly name: string;
@@ -20,10 +21,6 @@ export interface ClusterAccess {
 
 /** A problem with the inputs, said so that the user can fix it. */
 export class KubeconfigInputError extends Error {}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /**
  * Reads the output from `terraform output -json` of the shared stack (the whole object, or
@@ -36,9 +33,9 @@ export function parseClusterAccess(text: string, file: string): ClusterAccess {
   } catch (error) {
     throw new KubeconfigInputError(`${file}: not JSON (${(error as Error).message}); give the output of 'terraform output -json' in the shared stack`);
   }
-  const wrapped = isRecord(data) ? data[CLUSTER_ACCESS_OUTPUT] : undefined;
-  const value = isRecord(wrapped) ? wrapped.value : isRecord(data) && 'endpoint' in data ? data : undefined;
-  if (!isRecord(value)) throw new KubeconfigInputError(`${file}: no '${CLUSTER_ACCESS_OUTPUT}' output; give the output of 'terraform output -json' in the shared stack`);
+  const wrapped = isPlainObject(data) ? data[CLUSTER_ACCESS_OUTPUT] : undefined;
+  const value = isPlainObject(wrapped) ? wrapped.value : isPlainObject(data) && 'endpoint' in data ? data : undefined;
+  if (!isPlainObject(value)) throw new KubeconfigInputError(`${file}: no '${CLUSTER_ACCESS_OUTPUT}' output; give the output of 'terraform output -json' in the shared stack`);
   const field = (key: string): string => {
     const v = value[key];
     if (typeof v !== 'string' || v === '') throw new KubeconfigInputError(`${file}: ${CLUSTER_ACCESS_OUTPUT}.${key} is missing or not a string`);
