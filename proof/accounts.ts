@@ -16,7 +16,7 @@ import type { Simulation, SimulationOrgPolicies } from '@cloud-copilot/iam-simul
 import { TENANT_STACK_PREFIX } from '../config/names';
 import type { HclValue } from './hcl';
 import { FULL_AWS_ACCESS, policyDocument, type ControlPolicyLevel, type NamedPolicy, type PlatformModel, type TenantModel } from './model';
-import { formatLocation, resourceAddress, ResolveError, type JsonObject, type Resolver } from './resolve';
+import { formatLocation, resourceAddress, ResolveError, type Resolver } from './resolve';
 import { decide, type Decision } from './simulate';
 
 export interface SignInModel {
@@ -49,17 +49,7 @@ export function readAccounts(r: Resolver): AccountsModel {
   const platformRoles = new Map<string, string>();
   const signIns: SignInModel[] = [];
   for (const stack of r.stackNames()) {
-    if (stack.startsWith(TENANT_STACK_PREFIX)) {
-      const providers = r.stack(stack).json.provider as JsonObject | undefined;
-      const aws = providers?.aws;
-      const block = (Array.isArray(aws) ? aws : [aws]).find((b): b is JsonObject => b !== null && typeof b === 'object' && !Array.isArray(b) && b.alias === undefined);
-      const assume = block && (Array.isArray(block.assume_role) ? block.assume_role[0] : block.assume_role);
-      const raw = assume && typeof assume === 'object' && !Array.isArray(assume) ? assume.role_arn : undefined;
-      if (raw !== undefined) {
-        const arn = r.resolveValue(raw, { stack, address: 'provider.aws', attribute: 'assume_role.role_arn' });
-        if (typeof arn === 'string') platformRoles.set(stack.slice(TENANT_STACK_PREFIX.length), arn);
-      }
-    }
+    if (stack.startsWith(TENANT_STACK_PREFIX)) platformRoles.set(stack.slice(TENANT_STACK_PREFIX.length), r.providerOf(stack).roleArn);
     const sets = new Map(r.resources(stack, 'aws_ssoadmin_permission_set').map((ref) => [ref.name, ref]));
     const policies = new Map<string, NamedPolicy>();
     for (const ref of r.resources(stack, 'aws_ssoadmin_permission_set_inline_policy')) {
