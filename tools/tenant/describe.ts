@@ -62,6 +62,11 @@ export function describeTenant(tenant: Tenant, platform: Platform): TenantDescri
   }
   if (active) row('role', names.workloadRole, `workload role: pods in namespace ${names.namespace} with service account ${names.serviceAccount}; reads and writes the buckets`);
   row('role', names.peopleRole, `people role: the team's access to its account and namespace, within the boundary ${names.peopleBoundaryPolicy}`);
+  if (tenant.peopleGroupId !== undefined) {
+    row('sign-in', names.permissionSet, `Identity Center permission set for group ${tenant.peopleGroupId}, in this account only; may only assume ${names.peopleRole}`);
+  } else {
+    row('sign-in', 'none', 'no people.identityCenterGroupId: nobody can sign in to the tenant yet');
+  }
   if (active && tenant.gpuPools.length > 0) row('role', names.nodeRole, `node role of the GPU pools, in the platform account ${platform.platformAccountId}`);
   if (active) row('namespace', names.namespace, `in cluster ${platform.cluster.name}; ${quotaText(tenant)}`);
   if (active) {
