@@ -24,6 +24,8 @@ Required:
 Options:
   --account-email <email>  root e-mail of the new AWS account (default aws+<name>@<owner's domain>)
   --account-id <id>        adopt this existing 12-digit account instead of vending one
+                           (the platform team must have registered it: docs/accounts.md)
+  --group-id <id>          the team's IAM Identity Center group id: its members sign in
   --gpu <types>:<max>      one GPU pool: instance types from platform.yaml (comma-separated)
                            and its maximum nodes, such as g6.12xlarge:4 or g6.12xlarge,g5.12xlarge:4
   --pool <name>            GPU pool name (default ${SCAFFOLD_DEFAULTS.poolName})

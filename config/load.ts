@@ -4,11 +4,12 @@
  */
 import * as path from 'node:path';
 import type { z } from 'zod';
+import { adoptionIssue, adoptionRegisterPath, adoptionRegisterSchema, hasAdoptionRegister } from './adoptions';
 import { ConfigError, type ConfigIssue } from './issues';
 import { toPlatform, toTenant, type Platform, type Tenant } from './model';
 import { platformRules } from './platform-rules';
 import { displayPath, readTextFile } from './read-text';
-import { crossTenantRules, tenantFileRules, tenantPlatformRules, type TenantEntry } from './rules';
+import { crossTenantNameRules, crossTenantRules, tenantFileRules, tenantPlatformRules, type TenantEntry } from './rules';
 import { schemaIssues } from './schema-issues';
 import { MAX_PLATFORM_FILE_BYTES, MAX_TENANT_FILE_BYTES, platformSchema, tenantSchema, type PlatformFile, type TenantFile } from './schema';
 import { issueAt, parseYaml, type YamlSource } from './source';
@@ -103,6 +104,12 @@ export function checkConfig(paths: ConfigPaths, options: CheckOptions = {}): { c
   const pending = options.pending;
   const files = pending ? [...listing.files.filter((f) => path.resolve(f) !== path.resolve(pending.file)), pending.file].sort() : listing.files;
 
+  // No register: nothing may be adopted (every adoption is reported below).
+  const registerFile = adoptionRegisterPath(paths.tenantsDir);
+  const register = hasAdoptionRegister(paths.tenantsDir) ? readYamlAgainst(registerFile, adoptionRegisterSchema, MAX_TENANT_FILE_BYTES, 'onboarding register') : { issues: [] as ConfigIssue[], value: undefined };
+  issues.push(...register.issues);
+  const adoptions = new Map(Object.entries(register.value?.accounts ?? {}));
+
   const entries: (TenantEntry & { source: YamlSource })[] = [];
   for (const file of files) {
     const checked = readYamlAgainst(file, tenantSchema, MAX_TENANT_FILE_BYTES, 'tenant file', file === pending?.file ? pending.text : undefined);
@@ -112,11 +119,14 @@ export function checkConfig(paths: ConfigPaths, options: CheckOptions = {}): { c
     const baseName = path.basename(file, TENANT_FILE_EXTENSION);
     const found = tenantFileRules(tenant, baseName);
     if (platform.value) found.push(...tenantPlatformRules(tenant, platform.value));
+    const adoption = adoptionIssue(tenant, adoptions);
+    if (adoption && !found.some((issue) => issue.path.join('.') === 'account.id')) found.push(adoption);
     issues.push(...toIssues(checked.source, found));
     entries.push({ file: checked.source.file, baseName, tenant, source: checked.source });
   }
   const sources = new Map(entries.map((e) => [e.file, e.source]));
-  for (const cross of crossTenantRules(entries, pending ? displayPath(pending.file) : undefined)) {
+  const nameClashes = platform.value ? crossTenantNameRules(entries, platform.value.name, platform.value.accounts.platform) : [];
+  for (const cross of [...crossTenantRules(entries, pending ? displayPath(pending.file) : undefined), ...nameClashes]) {
     issues.push(issueAt(sources.get(cross.file)!, cross.path, cross.message));
   }
 

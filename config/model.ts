@@ -13,6 +13,11 @@ export type TenantAccount =
   | { readonly kind: 'vended'; readonly email: string }
   | { readonly kind: 'adopted'; readonly id: string };
 
+/** The tenant's account id where the configuration knows it (an adopted account); a vended one's is known after vending. */
+export function knownAccountId(tenant: { readonly account: TenantAccount }): string | undefined {
+  return tenant.account.kind === 'adopted' ? tenant.account.id : undefined;
+}
+
 export interface TenantBucket {
   readonly purpose: string;
   readonly noncurrentVersionDays: number;
@@ -39,6 +44,8 @@ export interface Tenant {
   readonly owner: string;
   readonly costCenter: string;
   readonly account: TenantAccount;
+  /** IAM Identity Center group of the tenant's people; undefined: no sign-in path. */
+  readonly peopleGroupId?: string;
   readonly buckets: readonly TenantBucket[];
   readonly gpuPools: readonly GpuPool[];
   readonly quota: TenantQuota;
@@ -87,6 +94,8 @@ export interface Platform {
   readonly tenantOuName: string;
   readonly accountAccessRoleName: string;
   readonly deployRoles: { readonly management: string; readonly platform: string };
+  /** Identity Center instance of the tenant permission sets; undefined: none configured. */
+  readonly identityCenter?: { readonly instanceArn: string; readonly sessionHours: number };
   readonly state: { readonly bucket: string; readonly keyPrefix: string; readonly region: string };
   readonly cluster: {
     readonly name: string;
@@ -131,6 +140,7 @@ export const DEFAULTS = {
     coredns: 'v1.11.4-eksbuild.14',
     'eks-pod-identity-agent': 'v1.3.7-eksbuild.2',
   } satisfies Record<ClusterAddonName, string>,
+  identityCenterSessionHours: 8,
 } as const;
 
 function bucketsOf(file: TenantFile): NonNullable<TenantFile['buckets']> {
@@ -143,6 +153,7 @@ export function toTenant(file: TenantFile): Tenant {
     owner: file.owner,
     costCenter: file.costCenter,
     account: file.account.id !== undefined ? { kind: 'adopted', id: file.account.id } : { kind: 'vended', email: file.account.email ?? '' },
+    peopleGroupId: file.people?.identityCenterGroupId,
     buckets: bucketsOf(file).map((b) => ({
       purpose: b.name,
       noncurrentVersionDays: b.noncurrentVersionDays ?? DEFAULTS.noncurrentVersionDays,
@@ -178,6 +189,10 @@ export function toPlatform(file: PlatformFile): Platform {
     tenantOuName: terraformLiteral(file.organization.tenantOuName ?? DEFAULTS.tenantOuName),
     accountAccessRoleName: file.organization.accountAccessRoleName ?? DEFAULTS.accountAccessRoleName,
     deployRoles: file.deployRoles,
+    identityCenter: file.identityCenter && {
+      instanceArn: file.identityCenter.instanceArn,
+      sessionHours: file.identityCenter.sessionHours ?? DEFAULTS.identityCenterSessionHours,
+    },
     state: file.state,
     cluster: {
       name: file.cluster.name,

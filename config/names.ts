@@ -4,6 +4,7 @@
  * in the tenant file rather than at apply time.
  */
 import { createHash } from 'node:crypto';
+import { namespaceReservation } from './reserved-namespaces';
 
 export const STACK = {
   organization: 'organization',
@@ -13,6 +14,9 @@ export const STACK = {
 } as const;
 
 export const TENANT_STACK_PREFIX = 'tenant-';
+
+/** The shared stack's output a tenant's kubeconfig is written from (`terraform output -json`). */
+export const CLUSTER_ACCESS_OUTPUT = 'cluster_access';
 
 export function tenantStackName(tenant: string): string {
   return `${TENANT_STACK_PREFIX}${tenant}`;
@@ -30,6 +34,7 @@ export const NAME_LIMITS = {
   kmsAlias: 256,
   budget: 100,
   organizationsAccount: 50,
+  ssoPermissionSet: 32,
 } as const;
 
 export type NameKind = keyof typeof NAME_LIMITS;
@@ -78,8 +83,14 @@ export const RESERVED_TENANT_NAMES: readonly string[] = [
   'volume-mounts',
 ];
 
-export function isReservedTenantName(name: string): boolean {
-  return RESERVED_TENANT_NAMES.includes(name) || name.startsWith('kube-') || name.startsWith('aws-') || name.startsWith('eks-');
+/** Why a tenant may not take `name` (stack, platform value or namespace reserved), or undefined. */
+export function tenantNameReservation(name: string, platformName?: string): string | undefined {
+  if (RESERVED_TENANT_NAMES.includes(name)) return `'${name}' is reserved for the platform (system namespaces and stack names)`;
+  return namespaceReservation(name, platformName);
+}
+
+export function isReservedTenantName(name: string, platformName?: string): boolean {
+  return tenantNameReservation(name, platformName) !== undefined;
 }
 
 /** Label and tag keys the platform writes on tenant resources. */
@@ -128,9 +139,16 @@ export function karpenterNames(platformName: string) {
   } as const;
 }
 
-/** Short, stable suffix that makes bucket names globally unique in practice. */
+/** Short, stable hash of a name, for names that must be shortened and stay unique. */
 function uniqueSuffix(...parts: string[]): string {
   return createHash('sha256').update(parts.join('/')).digest('hex').slice(0, 8);
+}
+
+/** `name` itself when it fits, otherwise its start and a hash of all of it: unique by construction. */
+function shortened(name: string, limit: number): string {
+  if (name.length <= limit) return name;
+  const hash = uniqueSuffix(name);
+  return `${name.slice(0, limit - hash.length - 1).replace(/-+$/, '')}-${hash}`;
 }
 
 export interface TenantNames {
@@ -148,6 +166,10 @@ export interface TenantNames {
   readonly accountName: string;
   /** Kubernetes group the people role maps to in the shared cluster. */
   readonly kubernetesGroup: string;
+  /** Identity Center permission set (32 characters at most; long names end in a hash of the full one). */
+  readonly permissionSet: string;
+  /** The account's own service control policy (platform-controls). */
+  readonly platformControlsPolicy: string;
   bucket(purpose: string): string;
   /** Karpenter NodePool and EC2NodeClass of a pool: `<tenant>.<pool>`. */
   nodePool(pool: string): string;
@@ -164,10 +186,20 @@ export interface TenantNames {
 export const POOL_NAME_SEPARATOR = '.';
 
 /**
+ * Stands for a vended account's id where it is not known yet (before vending): as long as
+ * an id (12 characters), so length checks hold for the real name.
+ */
+export const UNKNOWN_ACCOUNT_ID = '<account-id>';
+
+/**
  * Names of everything one tenant gets. `platformName` prefixes what lives in shared
  * accounts (platform, management) so that tenant names never collide with platform names.
+ * Bucket names end in the tenant's account id: nobody outside can tell a vended account's
+ * id before it exists, and two tenants never share an account, so two tenants never derive
+ * the same bucket name. (The platform account id no longer enters any name; the parameter
+ * stays so that callers need not change.)
  */
-export function tenantNames(platformName: string, platformAccountId: string, tenant: string): TenantNames {
+export function tenantNames(platformName: string, _platformAccountId: string, tenant: string, tenantAccountId: string = UNKNOWN_ACCOUNT_ID): TenantNames {
   return {
     stack: tenantStackName(tenant),
     namespace: tenant,
@@ -181,7 +213,9 @@ export function tenantNames(platformName: string, platformAccountId: string, ten
     accountBudget: `${platformName}-${tenant}-account`,
     accountName: `${platformName}-${tenant}`,
     kubernetesGroup: `${TENANT_GROUP_PREFIX}${tenant}`,
-    bucket: (purpose) => `${platformName}-${tenant}-${purpose}-${uniqueSuffix(platformAccountId, tenant, purpose)}`,
+    platformControlsPolicy: `${platformName}-${tenant}-platform-controls`,
+    permissionSet: shortened(`${platformName}-${tenant}`, NAME_LIMITS.ssoPermissionSet),
+    bucket: (purpose) => `${platformName}-${tenant}-${purpose}-${tenantAccountId}`,
     nodePool: (pool) => `${tenant}${POOL_NAME_SEPARATOR}${pool}`,
     warmNodePool: (pool) => `${tenant}${POOL_NAME_SEPARATOR}${pool}${POOL_NAME_SEPARATOR}warm`,
   };
@@ -198,9 +232,9 @@ export interface DerivedName {
 export function derivedNames(
   platformName: string,
   platformAccountId: string,
-  tenant: { name: string; buckets: readonly string[]; gpuPools: readonly string[] },
+  tenant: { name: string; buckets: readonly string[]; gpuPools: readonly string[]; accountId?: string },
 ): DerivedName[] {
-  const n = tenantNames(platformName, platformAccountId, tenant.name);
+  const n = tenantNames(platformName, platformAccountId, tenant.name, tenant.accountId);
   const fromName = ['name'];
   return [
     { kind: 'k8sNamespace', name: n.namespace, from: fromName },

@@ -4,7 +4,7 @@
  * path; the loader turns paths into lines.
  */
 import type { FieldPath } from './issues';
-import { derivedNames, isReservedTenantName, NAME_LIMITS, tenantNames } from './names';
+import { derivedNames, NAME_LIMITS, tenantNameReservation, tenantNames, UNKNOWN_ACCOUNT_ID } from './names';
 import type { PlatformFile, TenantFile } from './schema';
 
 export interface RuleIssue {
@@ -20,8 +20,9 @@ export function tenantFileRules(tenant: TenantFile, fileBaseName: string): RuleI
   if (tenant.name !== fileBaseName) {
     issues.push({ path: ['name'], message: `must equal the file name '${fileBaseName}', got '${tenant.name}': rename the file to ${tenant.name}.yaml or set name: ${fileBaseName}` });
   }
-  if (isReservedTenantName(tenant.name)) {
-    issues.push({ path: ['name'], message: `'${tenant.name}' is reserved for the platform (system namespaces and stack names); choose another name` });
+  const reserved = tenantNameReservation(tenant.name);
+  if (reserved !== undefined) {
+    issues.push({ path: ['name'], message: `${reserved}; the name is the tenant's namespace, so choose another name (see docs/tenant-authors.md)` });
   }
   const { email, id } = tenant.account;
   if (email === undefined && id === undefined) {
@@ -102,6 +103,13 @@ export function tenantPlatformRules(tenant: TenantFile, platform: PlatformFile):
   if (platformValues.includes(tenant.name)) {
     issues.push({ path: ['name'], message: `'${tenant.name}' is a value of platform.yaml (platform name, region or tag) and would appear in every stack; choose another name` });
   }
+  const platformPrefix = tenantNameReservation(tenant.name, platform.name);
+  if (platformPrefix !== undefined && tenant.name !== platform.name && tenantNameReservation(tenant.name) === undefined) {
+    issues.push({ path: ['name'], message: `${platformPrefix}; choose another name` });
+  }
+  if (tenant.people !== undefined && platform.identityCenter === undefined) {
+    issues.push({ path: ['people'], message: 'platform.yaml has no identityCenter instance, so the group cannot be given access: ask the platform team to set identityCenter.instanceArn, or remove people' });
+  }
   const id = tenant.account.id;
   if (id !== undefined && (id === platform.accounts.management || id === platform.accounts.platform)) {
     issues.push({ path: ['account', 'id'], message: `${id} is a platform account (management or platform); a tenant needs an account of its own` });
@@ -110,6 +118,7 @@ export function tenantPlatformRules(tenant: TenantFile, platform: PlatformFile):
     name: tenant.name,
     buckets: (tenant.buckets ?? []).map((b) => b.name),
     gpuPools: (tenant.gpuPools ?? []).map((p) => p.name),
+    accountId: tenant.account.id,
   });
   for (const derived of names) {
     const limit = NAME_LIMITS[derived.kind];
@@ -164,5 +173,37 @@ export function crossTenantRules(entries: readonly TenantEntry[], pending?: stri
   check(['name'], 'tenant name', (t) => t.name, namedLikeItsFile);
   check(['account', 'email'], 'account e-mail', (t) => t.account.email, () => false);
   check(['account', 'id'], 'account id', (t) => t.account.id, () => false);
+  // One group serves one tenant: a shared group would make one tenant's people another's.
+  check(['people', 'identityCenterGroupId'], 'Identity Center group', (t) => t.people?.identityCenterGroupId, () => false);
+  return issues;
+}
+
+/**
+ * No two tenants derive the same name. Names are built to be distinct (one tenant part, or
+ * `<tenant>.<pool>` with a separator no name contains); this checks it on every derived name,
+ * so a future derivation that could repeat another tenant's is caught at validation.
+ */
+export function crossTenantNameRules(entries: readonly TenantEntry[], platformName: string, platformAccountId: string): CrossFileIssue[] {
+  const issues: CrossFileIssue[] = [];
+  const seen = new Map<string, { file: string; tenant: string }>();
+  for (const { file, tenant } of entries) {
+    const names = derivedNames(platformName, platformAccountId, {
+      name: tenant.name,
+      buckets: (tenant.buckets ?? []).map((b) => b.name),
+      gpuPools: (tenant.gpuPools ?? []).map((p) => p.name),
+      accountId: tenant.account.id,
+    });
+    // A name with a vended account's id is unique by that id, which is not known yet.
+    const known = names.filter((n) => !n.name.includes(UNKNOWN_ACCOUNT_ID));
+    for (const derived of new Map(known.map((n) => [`${n.kind}\u0000${n.name}`, n])).values()) {
+      const key = `${derived.kind}\u0000${derived.name}`;
+      const other = seen.get(key);
+      if (other && other.tenant !== tenant.name) {
+        issues.push({ file, path: derived.from, message: `makes the ${derived.kind} name '${derived.name}', which tenant '${other.tenant}' (${other.file}) already makes; rename this pool or bucket` });
+      } else if (!other) {
+        seen.set(key, { file, tenant: tenant.name });
+      }
+    }
+  }
   return issues;
 }

@@ -40,6 +40,8 @@ const email = z.string().max(254).regex(EMAIL, { message: "must be an e-mail add
 const instanceType = z.string().regex(INSTANCE_TYPE, { message: "must be an EC2 instance type such as 'g6.12xlarge'" });
 const region = z.string().regex(REGION, { message: "must be an AWS region such as 'us-east-1'" });
 const roleArn = z.string().regex(ROLE_ARN, { message: "must be an IAM role ARN such as 'arn:aws:iam::111111111111:role/deployer'" });
+/** An IAM Identity Center group id: a UUID, optionally after a 10-character store prefix. */
+const IDENTITY_STORE_ID = /^([0-9a-f]{10}-)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().nonnegative();
 
@@ -80,6 +82,15 @@ export const tenantSchema = z.strictObject({
       id: accountId.optional().describe('Adopt this existing member account instead of vending one.'),
     })
     .describe('Exactly one of email (vend a new account) or id (adopt an existing one).'),
+  people: z
+    .strictObject({
+      identityCenterGroupId: z
+        .string()
+        .regex(IDENTITY_STORE_ID, { message: "must be an IAM Identity Center group id such as '906755e0f1-2e3a4b5c-6d7e-8f90-a1b2-c3d4e5f6a7b8' (Identity Center console: Groups, the group, Group ID)" })
+        .describe("The IAM Identity Center group of the tenant's people; its members get the tenant's people role."),
+    })
+    .optional()
+    .describe('Who may sign in to the tenant. None: nobody gets the people role through Identity Center.'),
   buckets: z.array(bucketSchema).min(1).max(MAX_BUCKETS).optional().describe('Default: datasets and artifacts.'),
   gpuPools: z.array(gpuPoolSchema).optional().describe('None means a CPU-only tenant.'),
   quota: z.strictObject({
@@ -135,6 +146,16 @@ export const platformSchema = z.strictObject({
       .optional()
       .describe('Role assumed in tenant accounts. Default: OrganizationAccountAccessRole.'),
   }),
+  identityCenter: z
+    .strictObject({
+      instanceArn: z
+        .string()
+        .regex(/^arn:aws:sso:::instance\/(sso)?ins-[a-zA-Z0-9-.]{16}$/, { message: "must be an IAM Identity Center instance ARN such as 'arn:aws:sso:::instance/ssoins-1234567890abcdef'" })
+        .describe('Identity Center instance (in the management account) that holds the tenant permission sets.'),
+      sessionHours: z.number().int().min(1).max(12).optional().describe('Sign-in session length of the tenant permission sets. Default: 8.'),
+    })
+    .optional()
+    .describe("Where tenants' people sign in; required once a tenant file names a people group."),
   deployRoles: z.strictObject({
     management: roleArn,
     platform: roleArn,

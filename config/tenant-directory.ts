@@ -7,6 +7,7 @@
  */
 import { lstatSync, readdirSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
+import { ONBOARDING_DIRECTORY } from './adoptions';
 import type { ConfigIssue } from './issues';
 import { displayPath, fsProblem } from './read-text';
 
@@ -45,11 +46,21 @@ export function listTenantFiles(dir: string): TenantListing {
   for (const entry of names.sort()) {
     if (entry.startsWith('.') || TENANT_DIRECTORY_EXTRAS.includes(entry)) continue;
     const full = path.join(dir, entry);
+    // The onboarding register's folder, read by config/adoptions.ts; a link there is refused like any other.
+    if (entry === ONBOARDING_DIRECTORY && isRealDirectory(full)) continue;
     const problem = entryProblem(full, entry);
     if (problem) issues.push({ file: displayPath(full), path: [], message: problem });
     else files.push(full);
   }
   return { files, issues };
+}
+
+function isRealDirectory(full: string): boolean {
+  try {
+    return lstatSync(full).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** Why an entry is not a usable tenant file, or undefined when it is one. */

@@ -15,6 +15,7 @@ import { networkPoliciesEnforced } from './rules/network-policy-enforced';
 import { noForeignTenantIdentifiers } from './rules/no-foreign-tenant-identifiers';
 import { protectedFromDestroy } from './rules/prevent-destroy';
 import { noTemplateInjection } from './rules/no-template-injection';
+import { controlPoliciesExemptExactRoles } from './rules/scp-exact-exemptions';
 import { hasRequiredTags } from './rules/required-tags';
 import { s3BlocksPublicAccess } from './rules/s3-block-public-access';
 import { s3KeepsObjectsOnDestroy } from './rules/s3-no-force-destroy';
@@ -34,6 +35,7 @@ export const PLATFORM_GUARDRAILS: readonly GuardrailRule[] = [
   { id: 'MLP-IAM-1', severity: 'error', description: "No policy statement allows '*' actions on '*' resources", check: iamAllowsNoFullAccess },
   { id: 'MLP-IAM-2', severity: 'error', description: "No Principal '*' without a condition that restricts who", check: iamNoPublicPrincipal },
   { id: 'MLP-IAM-3', severity: 'error', description: 'Policy documents are readable before apply', check: iamPoliciesReadable },
+  { id: 'MLP-IAM-4', severity: 'error', description: 'Control policies exempt only exact role ARNs from their denies', check: controlPoliciesExemptExactRoles },
   { id: 'MLP-EKS-1', severity: 'error', description: 'Tenant Karpenter NodePools give their nodes the tenant taint and label', check: karpenterPoolIsolated },
   { id: 'MLP-EKS-2', severity: 'error', description: 'Clusters enforce NetworkPolicies (VPC CNI network policy agent on)', check: networkPoliciesEnforced },
   { id: 'MLP-EKS-3', severity: 'error', description: 'Karpenter NodePools are capped: GPU or node limits, CPU and memory in platform pools', check: karpenterPoolCapped },

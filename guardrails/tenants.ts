@@ -3,8 +3,8 @@
  * its resources in the organization stack), indexed once, so that a tenant stack is
  * checked in time linear in its own size whatever the number of tenants.
  */
-import type { Platform, Tenant } from '../config/model';
-import { tenantNames } from '../config/names';
+import { knownAccountId, type Platform, type Tenant } from '../config/model';
+import { tenantNames, UNKNOWN_ACCOUNT_ID } from '../config/names';
 
 export interface TenantIdentity {
   readonly tenant: string;
@@ -104,7 +104,7 @@ export class TenantDirectory {
 
 /** Identifiers the configuration gives a tenant: its name and namespace, every derived name, its account. */
 export function tenantIdentity(platform: Platform, tenant: Tenant, uniqueIds: readonly string[] = []): TenantIdentity {
-  const names = tenantNames(platform.name, platform.platformAccountId, tenant.name);
+  const names = tenantNames(platform.name, platform.platformAccountId, tenant.name, knownAccountId(tenant));
   const identifiers = [
     names.stack,
     names.serviceAccount,
@@ -120,5 +120,7 @@ export function tenantIdentity(platform: Platform, tenant: Tenant, uniqueIds: re
     ...tenant.gpuPools.flatMap((pool) => [names.nodePool(pool.name), names.warmNodePool(pool.name)]),
     tenant.account.kind === 'adopted' ? tenant.account.id : tenant.account.email,
   ];
-  return { tenant: tenant.name, names: [...new Set([tenant.name, names.namespace])], identifiers: [...new Set(identifiers)], uniqueIds };
+  // A vended account's bucket names carry its id, unknown until vending: nothing to look for yet.
+  const known = identifiers.filter((identifier) => !identifier.includes(UNKNOWN_ACCOUNT_ID));
+  return { tenant: tenant.name, names: [...new Set([tenant.name, names.namespace])], identifiers: [...new Set(known)], uniqueIds };
 }

@@ -7,6 +7,7 @@
  */
 import { TENANT_STACK_PREFIX } from '../config/names';
 import type { HclValue } from './hcl';
+import { readAccounts, type AccountsModel } from './accounts';
 import { formatLocation, resourceAddress, ResolveError, type Location, type ResourceRef, type Resolver } from './resolve';
 
 export type PolicyStatement = { readonly [key: string]: HclValue };
@@ -112,11 +113,15 @@ export interface OrganizationModel {
   /** All SCPs defined, for the strict (allow) side of adopted accounts. */
   readonly allScps: readonly NamedPolicy[];
   readonly allRcps: readonly NamedPolicy[];
+  /** SCPs attached directly to an account, by account id: in force whatever OU the account is in. */
+  readonly accountScps: ReadonlyMap<string, readonly NamedPolicy[]>;
 }
 
 export interface PlatformModel {
   readonly tenants: readonly TenantModel[];
   readonly organization: OrganizationModel;
+  /** The platform's role in each tenant account and the Identity Center sign-ins (proof/accounts.ts). */
+  readonly accounts?: AccountsModel;
   /** The shared cluster's OIDC issuer, without `https://`; undefined when no cluster is synthesized. */
   readonly clusterIssuerHost?: string;
 }
@@ -337,7 +342,11 @@ function organization(r: Resolver): OrganizationModel {
     });
   }
   const all = (type: string) => [...policies.values()].filter((p) => p.type === type).map((p) => p.policy);
-  return { placements, allScps: all('SERVICE_CONTROL_POLICY'), allRcps: all('RESOURCE_CONTROL_POLICY') };
+  const accountScps = new Map<string, NamedPolicy[]>();
+  for (const target of new Set(attachments.map((a) => a.targetId))) {
+    if (/^\d{12}$/.test(target)) accountScps.set(target, attached(target, 'SERVICE_CONTROL_POLICY'));
+  }
+  return { placements, allScps: all('SERVICE_CONTROL_POLICY'), allRcps: all('RESOURCE_CONTROL_POLICY'), accountScps };
 }
 
 function clusterIssuer(r: Resolver): string | undefined {
@@ -402,9 +411,10 @@ export function readPlatformModel(r: Resolver): { model?: PlatformModel; errors:
     }
   };
   const org = attempt(() => organization(r));
+  const accounts = attempt(() => readAccounts(r));
   const issuer = attempt(() => clusterIssuer(r));
   const tenantStacks = r.stackNames().filter((name) => name.startsWith(TENANT_STACK_PREFIX)).sort();
   const tenants = org ? tenantStacks.map((stack) => attempt(() => tenant(r, stack, org))) : [];
   if (errors.length > 0 || !org) return { errors };
-  return { model: { tenants: tenants as TenantModel[], organization: org, clusterIssuerHost: issuer }, errors };
+  return { model: { tenants: tenants as TenantModel[], organization: org, clusterIssuerHost: issuer, accounts }, errors };
 }

@@ -204,7 +204,8 @@ function sortedUnique(values: HclValue[]): HclValue[] {
 /** The normal form of a tenant: its model with identifiers replaced by placeholders, as canonical JSON. */
 export function normalForm(t: TenantModel): string {
   const n = renameTenant(t, placeholders(indexed(t)), '{tenant}');
-  const levels = (list: readonly ControlPolicyLevel[]) => list.map((level) => ({ id: level.id, policies: level.policies.map((p) => ({ name: p.name, document: documentForm(p.document) })) }));
+  // A control policy's name decides nothing (a per-account policy is named after its tenant): only documents count.
+  const levels = (list: readonly ControlPolicyLevel[]) => list.map((level) => ({ id: level.id, policies: level.policies.map((p) => ({ document: documentForm(p.document) })) }));
   const form: HclValue = {
     region: n.region,
     placement: n.placement.kind === 'known' ? { kind: 'known', scps: levels(n.placement.scps), rcps: levels(n.placement.rcps) } : { kind: 'unknown' },

@@ -10,6 +10,7 @@
  * in docs/isolation-proof.md.
  */
 import { readSynthDir, ResolveError, Resolver, SynthInputError, type ComputedAttributes, type SynthStack } from './resolve';
+import { proveAccounts } from './accounts';
 import { readPlatformModel, type PlatformModel, type RoleModel, type TenantModel } from './model';
 import { OfflinePlanAttributes, PlannedPolicies, type PolicySourceCounts } from './planned';
 import { classId, identifierIndex, irregularities, normalForm, renameTenant, tenantPolicies, twinRenaming, type IdentifierIndex } from './normal-form';
@@ -61,6 +62,8 @@ export interface ProofResult {
   readonly seconds: number;
   /** With plansDir: how many policy documents came from planned values and how many from the proof's resolver. */
   readonly policySources?: PolicySourceCounts;
+  /** The account layer (proof/accounts.ts): Identity Center sign-ins and accounts whose controls were checked. */
+  readonly accountLayer?: { readonly signIns: number; readonly accountsControlled: number };
 }
 
 /** Input the proof cannot decide on: unresolvable expressions, invalid policies, unmodelled condition keys. */
@@ -311,6 +314,14 @@ export async function proveModel(model: PlatformModel, options: ProofOptions = {
       }
     }
   }
+  progress('proving sign-in and account controls');
+  const accounts = proveAccounts(model, tenants, mode);
+  for (const { check, decision } of accounts.failed) {
+    const { simulation, reason, ...shown } = check;
+    prover.findings.push({ type: check.expect === 'allow' ? 'blocked' : 'leak', check: shown, decision, culprits: [], reason });
+  }
+  prover.simulations += accounts.simulations;
+  if (!model.accounts || model.accounts.signIns.length === 0) notes.push('no Identity Center assignment in the synthesized output: no tenant has a sign-in path');
   return {
     mode,
     tenants: tenants.map((t) => t.name),
@@ -322,6 +333,7 @@ export async function proveModel(model: PlatformModel, options: ProofOptions = {
     tenantsWithoutKnownScps: tenants.filter((t) => t.placement.kind === 'unknown').map((t) => t.name),
     notes,
     seconds: (Date.now() - started) / 1000,
+    accountLayer: { signIns: accounts.signIns, accountsControlled: accounts.accountsControlled },
   };
 }
 

@@ -76,6 +76,10 @@ export function formatReport(result: ProofResult, options: ReportOptions = {}): 
     const shown = result.tenantsWithoutKnownScps.slice(0, 5).join(', ') + (result.tenantsWithoutKnownScps.length > 5 ? ', ...' : '');
     lines.push(`  not placed in an OU by the organization stack (adopted accounts): ${shown}; their denials are proved without SCPs, their own access with all of them`);
   }
+  if (result.accountLayer) {
+    const { signIns, accountsControlled } = result.accountLayer;
+    lines.push(`account layer: ${plural(signIns, 'Identity Center sign-in')} checked (own account only, own people role, nothing of other tenants); controls of ${plural(accountsControlled, 'account')} checked against a tenant administrator`);
+  }
   for (const [tenant, reasons] of result.irregular) lines.push(`irregular ${tenant}: ${reasons.slice(0, 3).join('; ')}${reasons.length > 3 ? `; and ${reasons.length - 3} more` : ''}`);
   if (result.policySources) {
     const { planned, resolved, stacksWithPlan } = result.policySources;

@@ -183,6 +183,8 @@ export interface PolicySource {
 export interface ProviderInfo {
   readonly account: string;
   readonly region: string;
+  /** The role the provider assumes: the platform's identity in that account. */
+  readonly roleArn: string;
 }
 
 const ACCOUNT_IN_ROLE_ARN = /^arn:[a-z-]+:iam::(\d{12}):role\//;
@@ -368,7 +370,7 @@ export class Resolver {
     if (!match) throw new ResolveError({ ...location, attribute: 'assume_role.role_arn' }, roleArnRaw, `resolved to '${String(roleArn)}', not an IAM role ARN`);
     const region = this.resolveValue(block.region ?? null, { ...location, attribute: 'region' });
     if (typeof region !== 'string') throw new ResolveError({ ...location, attribute: 'region' }, String(block.region), 'the provider has no region');
-    const info = { account: match[1], region };
+    const info = { account: match[1], region, roleArn: roleArn as string };
     this.providers.set(key, info);
     return info;
   }

@@ -34,7 +34,8 @@ export const KEY_ACTIONS = ['kms:Decrypt'] as const;
 /** Allow checks assume the strictest organization policies; deny checks the most permissive. */
 export type Expectation = 'allow' | 'deny';
 
-export type CheckKind = 'data' | 'assume-role' | 'web-identity';
+/** `sign-in` and `account-control` come from the account layer (proof/accounts.ts). */
+export type CheckKind = 'data' | 'assume-role' | 'web-identity' | 'sign-in' | 'account-control';
 
 /** One question to the evaluator, with what the proof expects and how to show it. */
 export interface Check {

@@ -11,6 +11,7 @@ import { CostAllocationTags } from '../constructs/organization/cost-allocation-t
 import { TenantAccount } from '../constructs/organization/tenant-account';
 import { TenantBudget } from '../constructs/organization/tenant-budget';
 import { TenantOrganizationalUnit } from '../constructs/organization/tenant-organizational-unit';
+import { TenantPeopleAccess } from '../constructs/organization/tenant-people-access';
 import { PlatformStack } from './platform-stack';
 import { awsAccountProvider } from './providers';
 
@@ -36,7 +37,6 @@ export class OrganizationStack extends PlatformStack {
       parentId: platform.tenantOuParentId,
       name: platform.tenantOuName,
       platformName: platform.name,
-      platformRoleName: platform.accountAccessRoleName,
       allowedRegions: platform.allowedRegions,
     });
     new CostAllocationTags(this, 'cost-allocation-tags', { tagKeys: [TAG.tenant, TAG.costCenter] });
@@ -50,7 +50,24 @@ export class OrganizationStack extends PlatformStack {
         accessRoleName: platform.accountAccessRoleName,
         tags,
         serviceControlPolicyIds: this.tenantOu.policyIds,
+        platformControls: {
+          policyName: names.platformControlsPolicy,
+          exemptRoleNames: [platform.accountAccessRoleName],
+          managedRoleNames: [names.peopleRole, names.workloadRole],
+          managedPolicyNames: [names.peopleBoundaryPolicy],
+        },
       });
+      if (platform.identityCenter && tenant.peopleGroupId !== undefined) {
+        new TenantPeopleAccess(this, `${tenant.name}-people-access`, {
+          instanceArn: platform.identityCenter.instanceArn,
+          sessionHours: platform.identityCenter.sessionHours,
+          permissionSetName: names.permissionSet,
+          groupId: tenant.peopleGroupId,
+          accountId: account.accountId,
+          peopleRoleName: names.peopleRole,
+          tags,
+        });
+      }
       this.accounts.set(tenant.name, account);
       new TenantBudget(this, `${tenant.name}-budget`, {
         budgetName: names.budget,

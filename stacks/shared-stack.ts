@@ -2,9 +2,10 @@
  * `shared` (platform account): the one ML stack every tenant uses. It depends on
  * platform.yaml only: adding, changing or removing a tenant changes no byte of it.
  */
+import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { Platform } from '../config/model';
-import { karpenterNames, STACK, tenantNames } from '../config/names';
+import { CLUSTER_ACCESS_OUTPUT, karpenterNames, STACK, tenantNames } from '../config/names';
 import { ManagedKey } from '../constructs/common/managed-key';
 import { platformTags } from '../constructs/common/tags';
 import { KarpenterController } from '../constructs/shared/karpenter-controller';
@@ -114,5 +115,9 @@ export class SharedStack extends PlatformStack {
     }
     // No tenant stack reads the subnets since GPU pools select them by tag; kept as a stable output for tools and pipelines.
     for (const subnet of this.network.privateSubnets) this.exportAttribute(subnet, 'id');
+    new TerraformOutput(this, CLUSTER_ACCESS_OUTPUT, {
+      description: 'What a kubeconfig needs (npm run tenant:kubeconfig); none of it is secret.',
+      value: { name: this.cluster.clusterName, region: platform.region, endpoint: this.cluster.endpoint, certificate_authority_data: this.cluster.certificateAuthorityData },
+    });
   }
 }

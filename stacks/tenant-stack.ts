@@ -45,10 +45,10 @@ export class TenantStack extends PlatformStack {
 
   constructor(scope: Construct, props: TenantStackProps) {
     const { platform, tenant } = props;
-    const names = tenantNames(platform.name, platform.platformAccountId, tenant.name);
+    const accountId = props.account.accountId;
+    const names = tenantNames(platform.name, platform.platformAccountId, tenant.name, accountId);
     super(scope, names.stack, platform);
     this.tenant = tenant;
-    const accountId = props.account.accountId;
     const tags = tenantTags(platform.name, tenant, platform.tags);
     const active = tenant.lifecycle === 'active';
 
@@ -81,15 +81,9 @@ export class TenantStack extends PlatformStack {
       boundaryPolicyName: names.peopleBoundaryPolicy,
       tenantAccountId: accountId,
       platformRoleNames: [platform.accountAccessRoleName, names.workloadRole],
-      statements: [
-        ...dataAccess,
-        {
-          Sid: 'DescribeSharedCluster',
-          Effect: 'Allow',
-          Action: 'eks:DescribeCluster',
-          Resource: `arn:aws:eks:${platform.region}:${platform.platformAccountId}:cluster/${platform.cluster.name}`,
-        },
-      ],
+      // EKS has no resource policies, so eks:DescribeCluster on the platform account's cluster
+      // could never work from here; the kubeconfig comes from the shared stack's outputs.
+      statements: dataAccess,
     });
     if (!active) return;
 

@@ -1,6 +1,8 @@
 /**
- * Service control policies on the tenants' OU. AWS allows five SCPs per target and
- * FullAWSAccess takes one, so the guardrails are grouped into two documents.
+ * Service control policies on the tenants' OU: guardrails that hold for everyone and the
+ * region allow-list. AWS allows five SCPs per target and FullAWSAccess takes one, so they
+ * are grouped into two documents. The controls that exempt the platform are per account,
+ * keyed on exact role ARNs: see platform-controls.ts.
  */
 import { policyDocument, type PolicyDocument } from '../common/policy';
 
@@ -21,45 +23,29 @@ const GLOBAL_SERVICE_ACTIONS = [
 ];
 
 export interface ScpProps {
-  /** Role the platform uses in tenant accounts; exempt from the security-service denies. */
-  readonly platformRoleName: string;
   readonly allowedRegions: readonly string[];
 }
 
-export function tenantGuardrailsPolicy(props: ScpProps): PolicyDocument {
-  const exceptPlatformRole = { ArnNotLike: { 'aws:PrincipalArn': `arn:aws:iam::*:role/${props.platformRoleName}` } };
+/**
+ * IAM actions that create long-lived credentials. Nobody in a tenant account needs them:
+ * people sign in through IAM Identity Center, pods through IRSA, the platform by role.
+ */
+export const IAM_USER_ACTIONS = [
+  'iam:CreateUser',
+  'iam:CreateAccessKey',
+  'iam:CreateLoginProfile',
+  'iam:UpdateLoginProfile',
+  'iam:CreateServiceSpecificCredential',
+  'iam:UploadSSHPublicKey',
+  'iam:UploadSigningCertificate',
+] as const;
+
+/** Guardrails that hold for every principal of every tenant account, the platform's included. */
+export function tenantGuardrailsPolicy(): PolicyDocument {
   return policyDocument(
     { Sid: 'DenyLeavingOrganization', Effect: 'Deny', Action: 'organizations:LeaveOrganization', Resource: '*' },
-    {
-      Sid: 'DenyDisablingSecurityServices',
-      Effect: 'Deny',
-      Action: [
-        'cloudtrail:DeleteTrail',
-        'cloudtrail:PutEventSelectors',
-        'cloudtrail:StopLogging',
-        'cloudtrail:UpdateTrail',
-        'config:DeleteConfigRule',
-        'config:DeleteConfigurationRecorder',
-        'config:DeleteDeliveryChannel',
-        'config:StopConfigurationRecorder',
-        'guardduty:DeleteDetector',
-        'guardduty:DeleteMembers',
-        'guardduty:DisassociateFromAdministratorAccount',
-        'guardduty:DisassociateFromMasterAccount',
-        'guardduty:StopMonitoringMembers',
-        'guardduty:UpdateDetector',
-      ],
-      Resource: '*',
-      Condition: exceptPlatformRole,
-    },
     { Sid: 'DenyRootUser', Effect: 'Deny', Action: '*', Resource: '*', Condition: { StringLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:root' } } },
-    {
-      Sid: 'DenyDisablingS3BlockPublicAccess',
-      Effect: 'Deny',
-      Action: ['s3:PutAccountPublicAccessBlock', 's3:DeleteAccountPublicAccessBlock', 's3:PutBucketPublicAccessBlock', 's3:DeleteBucketPublicAccessBlock'],
-      Resource: '*',
-      Condition: exceptPlatformRole,
-    },
+    { Sid: 'DenyIamUsersAndAccessKeys', Effect: 'Deny', Action: [...IAM_USER_ACTIONS], Resource: '*' },
   );
 }
 

@@ -1,7 +1,10 @@
 import { OrganizationsAccount } from '@cdktf/provider-aws/lib/organizations-account';
+import { OrganizationsPolicy } from '@cdktf/provider-aws/lib/organizations-policy';
 import { OrganizationsPolicyAttachment } from '@cdktf/provider-aws/lib/organizations-policy-attachment';
 import { Construct } from 'constructs';
 import type { TenantAccount as TenantAccountSpec } from '../../config/model';
+import { renderPolicy } from '../common/policy';
+import { platformControlsPolicy, type PlatformControlsProps } from './platform-controls';
 
 export interface TenantAccountProps {
   /** Vend a new member account, or adopt an existing one by id. */
@@ -19,6 +22,11 @@ export interface TenantAccountProps {
    * @default none
    */
   readonly serviceControlPolicyIds?: readonly string[];
+  /**
+   * The account's own SCP that keeps its platform-managed parts the platform's (see platform-controls.ts).
+   * @default none
+   */
+  readonly platformControls?: Omit<PlatformControlsProps, 'accountId'> & { readonly policyName: string };
 }
 
 /**
@@ -39,6 +47,7 @@ export class TenantAccount extends Construct {
       (props.serviceControlPolicyIds ?? []).forEach((policyId, i) => {
         new OrganizationsPolicyAttachment(this, `scp-${i}`, { policyId, targetId: this.accountId });
       });
+      this.attachPlatformControls(props);
       return;
     }
     const account = new OrganizationsAccount(this, 'account', {
@@ -54,5 +63,18 @@ export class TenantAccount extends Construct {
     });
     this.accountId = account.id;
     this.vended = true;
+    this.attachPlatformControls(props);
+  }
+
+  private attachPlatformControls(props: TenantAccountProps): void {
+    if (!props.platformControls) return;
+    const { policyName, ...controls } = props.platformControls;
+    const policy = new OrganizationsPolicy(this, 'platform-controls', {
+      name: policyName,
+      description: "Only the platform's own roles change this tenant account's platform-managed roles, identity providers, bucket and key policies and security services.",
+      type: 'SERVICE_CONTROL_POLICY',
+      content: renderPolicy(platformControlsPolicy({ ...controls, accountId: this.accountId })),
+    });
+    new OrganizationsPolicyAttachment(this, 'platform-controls-attachment', { policyId: policy.id, targetId: this.accountId });
   }
 }

@@ -11,7 +11,6 @@ export interface TenantOrganizationalUnitProps {
   /** @default 'Tenants' (set in config/model.ts) */
   readonly name: string;
   readonly platformName: string;
-  readonly platformRoleName: string;
   readonly allowedRegions: readonly string[];
 }
 
@@ -25,10 +24,9 @@ export class TenantOrganizationalUnit extends Construct {
     super(scope, id);
     const ou = new OrganizationsOrganizationalUnit(this, 'ou', { name: props.name, parentId: props.parentId });
     this.ouId = ou.id;
-    const scpProps = { platformRoleName: props.platformRoleName, allowedRegions: props.allowedRegions };
     const policies = {
-      guardrails: { description: 'Tenant guardrails: stay in the organization, keep security services and S3 Block Public Access on, no root user.', document: tenantGuardrailsPolicy(scpProps) },
-      regions: { description: 'Tenant guardrails: only the platform allow-listed regions.', document: regionAllowListPolicy(scpProps) },
+      guardrails: { description: 'Tenant guardrails: stay in the organization, no root user, no IAM users or access keys.', document: tenantGuardrailsPolicy() },
+      regions: { description: 'Tenant guardrails: only the platform allow-listed regions.', document: regionAllowListPolicy({ allowedRegions: props.allowedRegions }) },
     };
     for (const [key, policy] of Object.entries(policies)) {
       const scp = new OrganizationsPolicy(this, `scp-${key}`, {

@@ -1,5 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { tenantNames } from '../../config/names';
 import { checkConfig, loadConfig } from '../../config/load';
 import { ConfigError } from '../../config/issues';
 import { PLATFORM_FILE, problems, SAMPLE_TENANTS_DIR, tempDir, tenantDir, tenantFields, writeTenant } from '../support/config-fixtures';
@@ -68,9 +69,25 @@ describe('tenant file validation', () => {
     expect(problems(dir).join('\n')).toMatch(/name: tenant name must be a lowercase DNS label/);
   });
 
-  test.each(['default', 'kube-system', 'shared', 'platform', 'kube-anything', 'workload', 'kube-dns'])('rejects the reserved name %s', (name) => {
+  test.each(['default', 'kube-system', 'shared', 'platform', 'workload', 'kube-dns'])('rejects the reserved name %s', (name) => {
     const dir = tenantDir({ [name]: tenantFields(name) });
     expect(problems(dir)).toEqual([expect.stringContaining(`name: '${name}' is reserved for the platform`)]);
+  });
+
+  test.each([
+    ['kube-anything', "starting with 'kube-'"],
+    ['keda', 'add-ons install into'],
+    ['kyverno', 'add-ons install into'],
+    ['monitoring', 'add-ons install into'],
+    ['gatekeeper-system', "starting with 'gatekeeper-'"],
+    ['kueue-system', "ending in '-system'"],
+    ['istio-ingress', "starting with 'istio-'"],
+    ['mlp-tools', "starting with 'mlp-' (the platform name)"],
+  ])('rejects %s, a present or future platform namespace', (name, why) => {
+    const dir = tenantDir({ [name]: tenantFields(name) });
+    const found = problems(dir);
+    expect(found).toEqual([expect.stringContaining(`${name}.yaml:1:7 name: `)]);
+    expect(found[0]).toContain(why);
   });
 
   test.each(['mlp', 'us-west-2', 'ml-platform-team'])('rejects %s, a value of platform.yaml', (name) => {
@@ -91,9 +108,10 @@ describe('tenant file validation', () => {
   });
 
   test('rejects a name whose derived bucket name would exceed 63 characters', () => {
-    const name = 'a'.repeat(30);
+    const name = 'a'.repeat(26);
     const dir = tenantDir({ [name]: tenantFields(name, { buckets: [{ name: 'training-datasets-raw' }] }) });
-    expect(problems(dir)).toEqual([expect.stringMatching(/buckets\[0\]\.name: too long: it makes the s3Bucket name '.+' \(65 characters, limit 63\); shorten it by 2/)]);
+    // mlp- (4) + 26 + - + 21 + - + a 12-digit account id = 65
+    expect(problems(dir)).toEqual([expect.stringMatching(/buckets\[0\]\.name: too long: it makes the s3Bucket name 'mlp-a{26}-training-datasets-raw-<account-id>' \(65 characters, limit 63\); shorten it by 2/)]);
   });
 
   test('rejects an invalid e-mail and a malformed account id', () => {
@@ -125,10 +143,12 @@ describe('tenant file validation', () => {
       three: tenantFields('three', { account: { id: '444444444444' } }),
       four: tenantFields('four', { account: { id: '444444444444' } }),
     });
+    writeRegister(dir, { '444444444444': 'four' });
     expect(problems(dir)).toEqual([
       // Nothing in the files says which came last: both files of a clash are named.
       expect.stringMatching(/^four\.yaml:\d+:\d+ account\.id: account id '444444444444' is already used by .*three\.yaml; each tenant needs its own$/),
       expect.stringMatching(/^one\.yaml:\d+:\d+ account\.email: account e-mail 'shared@example\.com' is already used by .*two\.yaml; each tenant needs its own$/),
+      expect.stringMatching(/^three\.yaml:\d+:\d+ account\.id: account 444444444444 is registered for tenant 'four' in the onboarding register/),
       expect.stringMatching(/^three\.yaml:\d+:\d+ account\.id: account id '444444444444' is already used by .*four\.yaml; each tenant needs its own$/),
       expect.stringMatching(/^two\.yaml:\d+:\d+ account\.email: account e-mail 'Shared@example\.com' is already used by .*one\.yaml; each tenant needs its own$/),
     ]);
@@ -246,5 +266,72 @@ describe('platform file validation', () => {
 
   test('rejects a VPC that is too small for pod addresses', () => {
     expect(platformProblems((t) => t.replace('10.40.0.0/16', '10.40.0.0/24'))).toEqual([expect.stringContaining('cluster.vpcCidr: must be a /16 to /20 network')]);
+  });
+});
+
+describe('people access in tenant files', () => {
+  test('rejects a group id that is not an Identity Center group id, saying where to find one', () => {
+    const dir = tenantDir({ t: tenantFields('t', { people: { identityCenterGroupId: 'ml-team' } }) });
+    expect(problems(dir)).toEqual([expect.stringMatching(/^t\.yaml:\d+:\d+ people\.identityCenterGroupId: must be an IAM Identity Center group id .*Group ID/)]);
+  });
+
+  test('rejects one group for two tenants: one tenant would get the other tenant\'s people', () => {
+    const group = { identityCenterGroupId: '9067a1b2c3-11111111-2222-4333-8444-555555555555' };
+    const dir = tenantDir({ one: tenantFields('one', { people: group }), two: tenantFields('two', { people: group }) });
+    // Nothing in the files says which came last: both files of the clash are named.
+    expect(problems(dir)).toEqual([
+      expect.stringMatching(/^one\.yaml:\d+:\d+ people\.identityCenterGroupId: Identity Center group '.*' is already used by .*two\.yaml/),
+      expect.stringMatching(/^two\.yaml:\d+:\d+ people\.identityCenterGroupId: Identity Center group '.*' is already used by .*one\.yaml/),
+    ]);
+  });
+
+  test('rejects a people group when platform.yaml names no Identity Center instance', () => {
+    const platformDir = tempDir('mlp-platform-');
+    const platformFile = path.join(platformDir, 'platform.yaml');
+    writeFileSync(platformFile, readFileSync(PLATFORM_FILE, 'utf8').replace(/^identityCenter:[^\n]*\n(  [^\n]*\n)*/m, ''));
+    const dir = tenantDir({ t: tenantFields('t', { people: { identityCenterGroupId: '9067a1b2c3-11111111-2222-4333-8444-555555555555' } }) });
+    expect(problems(dir, platformFile)).toEqual([expect.stringMatching(/^t\.yaml:\d+:\d+ people: platform\.yaml has no identityCenter instance/)]);
+  });
+});
+
+function writeRegister(dir: string, accounts: Record<string, string> | string): void {
+  mkdirSync(path.join(dir, 'onboarding'), { recursive: true });
+  writeFileSync(path.join(dir, 'onboarding', 'adopted-accounts.yaml'), typeof accounts === 'string' ? accounts : JSON.stringify({ accounts }));
+}
+
+describe('adopting an existing account', () => {
+  test('rejects an account the platform team has not registered, saying how adoption works', () => {
+    const dir = tenantDir({ t: tenantFields('t', { account: { id: '444444444444' } }) });
+    expect(problems(dir)).toEqual([expect.stringMatching(/^t\.yaml:\d+:\d+ account\.id: account 444444444444 is not in the onboarding register .*onboarding OU .*docs\/accounts\.md/)]);
+  });
+
+  test("rejects another tenant's registered account: naming it proves nothing", () => {
+    const dir = tenantDir({ t: tenantFields('t', { account: { id: '444444444444' } }) });
+    writeRegister(dir, { '444444444444': 'security' });
+    expect(problems(dir)).toEqual([expect.stringContaining("account 444444444444 is registered for tenant 'security'")]);
+  });
+
+  test('accepts an account registered for the tenant', () => {
+    const dir = tenantDir({ t: tenantFields('t', { account: { id: '444444444444' } }) });
+    writeRegister(dir, { '444444444444': 't' });
+    expect(problems(dir)).toEqual([]);
+  });
+
+  test('reports a malformed register at its own file and line', () => {
+    const dir = tenantDir({ t: tenantFields('t') });
+    writeRegister(dir, 'accounts:\n  "4444": t\n');
+    expect(problems(dir)).toEqual([expect.stringMatching(/^onboarding\/adopted-accounts\.yaml:2:\d+ accounts.*12-digit/)]);
+  });
+});
+
+describe('names across tenants', () => {
+  test('accepts pools that a dash-joined name would confuse: their NodePool names stay apart', () => {
+    const pool = (name: string) => [{ name, instanceTypes: ['g6.xlarge'], capacity: 'spot', minNodes: 0, maxNodes: 2 }];
+    const dir = tenantDir({
+      'fraud-detection': tenantFields('fraud-detection', { gpuPools: pool('train') }),
+      fraud: tenantFields('fraud', { gpuPools: pool('detection-train') }),
+    });
+    expect(problems(dir)).toEqual([]);
+    expect(tenantNames('mlp', '222222222222', 'fraud-detection').nodePool('train')).not.toBe(tenantNames('mlp', '222222222222', 'fraud').nodePool('detection-train'));
   });
 });

@@ -222,7 +222,7 @@ describe('the IAM rules', () => {
   });
 
   test("MLP-IAM-1 passes Deny '*' on '*' and scoped Allows (the tenant SCPs)", () => {
-    const checked = checkTiny((stack) => new TenantOrganizationalUnit(stack, 'ou', { parentId: 'r-1', name: 'Tenants', platformName: 'mlp', platformRoleName: 'Admin', allowedRegions: ['us-east-1'] }));
+    const checked = checkTiny((stack) => new TenantOrganizationalUnit(stack, 'ou', { parentId: 'r-1', name: 'Tenants', platformName: 'mlp', allowedRegions: ['us-east-1'] }));
     expect(checked.errors).toEqual([]);
     expect(checked.result.checked['MLP-IAM-1']).toBe(2);
   });
@@ -258,6 +258,34 @@ describe('the IAM rules', () => {
     });
     expect(checked.errors).toEqual([]);
     expect(checked.result.checked['MLP-IAM-3']).toBe(2);
+  });
+
+  test('MLP-IAM-4 passes the per-account SCP, which exempts the exact platform role ARN of its account', () => {
+    const checked = checkTiny(
+      (stack) =>
+        new TenantAccount(stack, 'account', {
+          spec: { kind: 'adopted', id: '444444444444' },
+          accountName: 'mlp-t',
+          parentId: 'ou-1',
+          accessRoleName: 'OrganizationAccountAccessRole',
+          tags: {},
+          platformControls: { policyName: 'mlp-t-platform-controls', exemptRoleNames: ['OrganizationAccountAccessRole'], managedRoleNames: ['t-people'], managedPolicyNames: ['t-people-boundary'] },
+        }),
+    );
+    expect(checked.errors).toEqual([]);
+    expect(checked.result.checked['MLP-IAM-4']).toBe(1);
+  });
+
+  test.each([
+    ['a role-name pattern', { ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/OrganizationAccountAccessRole' } }, 'matches patterns'],
+    ['a wildcard account', { StringNotEquals: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/OrganizationAccountAccessRole' } }, 'is not one role in one account'],
+    ['a principal tag', { StringNotEquals: { 'aws:PrincipalTag/team': 'platform' } }, 'exempts principals by aws:PrincipalTag/team'],
+  ])('MLP-IAM-4 fails an SCP deny that exempts %s', (_what, condition, message) => {
+    const deny = { Sid: 'DenyStopLogging', Effect: 'Deny' as const, Action: 'cloudtrail:StopLogging', Resource: '*', Condition: condition };
+    const checked = checkTiny((stack) => new OrganizationsPolicy(stack, 'scp', { name: 's', content: renderPolicy(policyDocument(deny)) }));
+    const errors = errorsOf(checked, 'MLP-IAM-4');
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.join('\n')).toContain(message);
   });
 
   test('read SCP content of an organizations policy', () => {

@@ -21,7 +21,7 @@ function tenant(name: string, account: Tenant['account'] = { kind: 'vended', ema
 }
 
 const directory = new TenantDirectory([tenantIdentity(platform, tenant('alpha')), tenantIdentity(platform, tenant('beta', { kind: 'adopted', id: '555555555555' }))]);
-const bucketOf = (name: string) => tenantNames(platform.name, platform.platformAccountId, name).bucket('datasets');
+const bucketOf = (name: string, accountId?: string) => tenantNames(platform.name, platform.platformAccountId, name, accountId).bucket('datasets');
 const owners = (text: string, of = 'alpha') => directory.foreignIdentifiers(text, of).map((found) => `${found.owner}:${found.identifier}`);
 
 describe('the tenant directory', () => {
@@ -43,7 +43,7 @@ describe('the tenant directory', () => {
 
   test("finds nothing in a tenant's own identifiers", () => {
     expect(owners(`arn:aws:s3:::${bucketOf('alpha')}/*`)).toEqual([]);
-    expect(owners(`arn:aws:s3:::${bucketOf('beta')}/*`)).toEqual([`beta:${bucketOf('beta')}`]);
+    expect(owners(`arn:aws:s3:::${bucketOf('beta', '555555555555')}/*`)).toEqual([`beta:${bucketOf('beta', '555555555555')}`]);
     expect(owners('alpha')).toEqual([]);
   });
 
@@ -55,11 +55,12 @@ describe('the tenant directory', () => {
 
   test('scales linearly: 1,000 tenants index and answer quickly', () => {
     const started = Date.now();
-    const many = new TenantDirectory(Array.from({ length: 1000 }, (_, i) => tenantIdentity(platform, tenant(`team-${i}`))));
+    const accountOf = (i: number) => String(400000000000 + i);
+    const many = new TenantDirectory(Array.from({ length: 1000 }, (_, i) => tenantIdentity(platform, tenant(`team-${i}`, { kind: 'adopted', id: accountOf(i) }))));
     let found = 0;
     for (let i = 0; i < 1000; i++) {
       for (let j = 0; j < 50; j++) found += many.foreignIdentifiers(`arn:aws:iam::222222222222:role/team-${i}-workload-${j}`, `team-${i}`).length;
-      found += many.foreignIdentifiers(`arn:aws:s3:::${bucketOf(`team-${(i + 1) % 1000}`)}/*`, `team-${i}`).length;
+      found += many.foreignIdentifiers(`arn:aws:s3:::${bucketOf(`team-${(i + 1) % 1000}`, accountOf((i + 1) % 1000))}/*`, `team-${i}`).length;
     }
     expect(found).toBe(1000);
     expect(many.foreignIdentifiers('team-7', 'team-8')).toEqual([{ identifier: 'team-7', owner: 'team-7' }]);

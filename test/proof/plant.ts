@@ -56,7 +56,9 @@ function workloadRole(stacks: SynthStack[], tenant: string): JsonObject {
 
 function bucketPolicy(stacks: SynthStack[], tenant: string, bucketName: string): JsonObject {
   const policies = Object.values(resources(stacks, tenant, 'aws_s3_bucket_policy'));
-  const bucketRef = Object.entries(resources(stacks, tenant, 'aws_s3_bucket')).find(([, b]) => b.bucket === bucketName)?.[0];
+  // A vended account's bucket name ends in a reference to the account id: compare with the id's place held open.
+  const matches = (raw: unknown) => raw === bucketName || (typeof raw === 'string' && raw.includes('${') && new RegExp(`^${raw.replace(/\$\{[^}]+\}/g, '\u0000').replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\u0000/g, '\\d{12}')}$`).test(bucketName));
+  const bucketRef = Object.entries(resources(stacks, tenant, 'aws_s3_bucket')).find(([, b]) => matches(b.bucket))?.[0];
   const policy = policies.find((p) => String(p.bucket).includes(`.${bucketRef}.`));
   if (!policy) throw new Error(`no policy for bucket ${bucketName}`);
   return policy;

@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import { CliFailure, reportError } from '../../bin/cli';
 import { proveIsolationCommand, USAGE } from '../../proof/command';
 import { ProofInputError, proveStacks, type Finding, type ProofResult } from '../../proof/prove';
-import { readSynthDir, type SynthStack } from '../../proof/resolve';
-import type { TenantModel } from '../../proof/model';
+import { readSynthDir, Resolver, type SynthStack } from '../../proof/resolve';
+import { readPlatformModel, type TenantModel } from '../../proof/model';
 import { generateTenants } from '../support/tenant-generator';
 import {
   addGuardrailStatement,
@@ -231,6 +231,16 @@ describe('isolation proof of 20 generated tenants', () => {
     expect(result.findings).toEqual([]);
     expect(result.irregular.size).toBe(0);
     expect(result.simulatedPairs.size).toBeLessThan((20 * 19) / 4);
+  });
+
+  test("signs every generated tenant's group into its own account only, and keeps every account's platform parts the platform's", async () => {
+    const { model } = readPlatformModel(new Resolver(stacks));
+    const signIns = model?.accounts?.signIns ?? [];
+    expect(signIns).toHaveLength(20);
+    expect(new Set(signIns.map((s) => s.groupId)).size).toBe(20);
+    for (const signIn of signIns) expect(signIn.accountId).toBe(models.get(signIn.tenant ?? '')?.accountId);
+    const result = await proveStacks(stacks);
+    expect(result.findings.filter((f) => f.check.kind === 'sign-in' || f.check.kind === 'account-control')).toEqual([]);
   });
 
   test('catches in fast mode a bucket shared between two of them, by proving both tenants pairwise', async () => {

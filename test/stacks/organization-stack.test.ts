@@ -11,9 +11,16 @@ describe('organization stack', () => {
     expect(ou).toMatchObject({ name: 'ML Tenants', parent_id: 'r-a1b2' });
   });
 
-  test('attaches service control policies to the OU', () => {
+  test('attaches service control policies to the OU, and one of its own to every tenant account', () => {
     const policies = bodies(org, 'aws_organizations_policy');
-    expect(policies.map((p) => p.type)).toEqual(['SERVICE_CONTROL_POLICY', 'SERVICE_CONTROL_POLICY']);
+    expect(policies.map((p) => p.type)).toEqual(Array(5).fill('SERVICE_CONTROL_POLICY'));
+    expect(policies.map((p) => p.name).sort()).toEqual([
+      'mlp-analytics-platform-controls',
+      'mlp-fraud-detection-platform-controls',
+      'mlp-recsys-inference-platform-controls',
+      'mlp-tenant-guardrails',
+      'mlp-tenant-regions',
+    ]);
     const attachments = bodies(org, 'aws_organizations_policy_attachment', 'tenant-ou');
     expect(attachments).toHaveLength(2);
     for (const attachment of attachments) expect(attachment.target_id).toMatch(/^\$\{aws_organizations_organizational_unit\.tenant-ou_\w+\.id\}$/);
@@ -25,7 +32,10 @@ describe('organization stack', () => {
     ['DenyDisablingSecurityServices', 'guardduty:DeleteDetector'],
     ['DenyDisablingSecurityServices', 'config:StopConfigurationRecorder'],
     ['DenyRootUser', 'arn:aws:iam::*:root'],
-    ['DenyDisablingS3BlockPublicAccess', 's3:PutAccountPublicAccessBlock'],
+    ['DenyIamUsersAndAccessKeys', 'iam:CreateAccessKey'],
+    ['DenyChangingBucketAndKeyPolicies', 's3:PutAccountPublicAccessBlock'],
+    ['DenyChangingPlatformRoles', 'iam:UpdateAssumeRolePolicy'],
+    ['DenyChangingIdentityProviders', 'iam:CreateOpenIDConnectProvider'],
     ['DenyRegionsOutsideAllowList', 'aws:RequestedRegion'],
   ])('an SCP statement %s covers %s', (sid, fragment) => {
     const content = bodies(org, 'aws_organizations_policy').map((p) => String(p.content)).join('\n');
@@ -82,9 +92,33 @@ describe('organization stack', () => {
 
   test('attaches the tenant SCPs directly to an adopted account, which stays outside the OU', () => {
     const attachments = bodies(org, 'aws_organizations_policy_attachment', 'recsys-inference-account');
-    expect(attachments.map((a) => a.target_id)).toEqual(['333333333333', '333333333333']);
-    expect(attachments.map((a) => a.policy_id).sort()).toEqual([expect.stringMatching(/scp-guardrails/), expect.stringMatching(/scp-regions/)]);
-    expect(bodies(org, 'aws_organizations_policy_attachment', 'fraud-detection-account')).toEqual([]);
+    expect(attachments.map((a) => a.target_id)).toEqual(['333333333333', '333333333333', '333333333333']);
+    expect(attachments.map((a) => a.policy_id).sort()).toEqual([
+      expect.stringMatching(/recsys-inference-account_platform-controls/),
+      expect.stringMatching(/scp-guardrails/),
+      expect.stringMatching(/scp-regions/),
+    ]);
+    const vended = bodies(org, 'aws_organizations_policy_attachment', 'fraud-detection-account');
+    expect(vended.map((a) => a.policy_id)).toEqual([expect.stringMatching(/fraud-detection-account_platform-controls/)]);
+    expect(vended[0].target_id).toMatch(/aws_organizations_account\.fraud-detection-account_\w+\.id/);
+  });
+
+  test("exempts only the exact platform role ARN of the tenant's own account, never a name pattern", () => {
+    const controls = single(org, 'aws_organizations_policy', 'recsys-inference-account');
+    expect(controls.content).toContain('"aws:PrincipalArn" = ["arn:aws:iam::333333333333:role/OrganizationAccountAccessRole"]');
+    const all = bodies(org, 'aws_organizations_policy').map((p) => String(p.content)).join('\n');
+    expect(all).not.toContain('arn:aws:iam::*:role/');
+  });
+
+  test("gives each tenant's Identity Center group a permission set assigned to its own account only", () => {
+    const sets = bodies(org, 'aws_ssoadmin_permission_set');
+    expect(sets.map((s) => s.name).sort()).toEqual(['mlp-analytics', 'mlp-fraud-detection', 'mlp-recsys-inference']);
+    for (const set of sets) expect(set).toMatchObject({ instance_arn: 'arn:aws:sso:::instance/ssoins-72230a1b2c3d4e5f', session_duration: 'PT8H' });
+    const assignment = single(org, 'aws_ssoadmin_account_assignment', 'recsys-inference');
+    expect(assignment).toMatchObject({ principal_type: 'GROUP', principal_id: '9067a1b2c3-3b4c5d6e-7f80-4912-8b3c-4d5e6f7a8b32', target_type: 'AWS_ACCOUNT', target_id: '333333333333' });
+    const policy = single(org, 'aws_ssoadmin_permission_set_inline_policy', 'recsys-inference');
+    expect(policy.inline_policy).toContain('"Resource" = "arn:aws:iam::333333333333:role/recsys-inference-people"');
+    expect(single(org, 'aws_ssoadmin_account_assignment', 'fraud-detection').target_id).toMatch(/aws_organizations_account\.fraud-detection-account_\w+\.id/);
   });
 
   test('budgets an adopted account by its literal id', () => {

@@ -43,13 +43,12 @@ describe('tenant stack', () => {
   });
 
   describe('buckets', () => {
-    test('creates the buckets of the tenant file with derived, globally unique names', () => {
+    test("creates the buckets of the tenant file, named after the tenant's account: a vended account's id is known only once it exists", () => {
       const names = bodies(fraud, 'aws_s3_bucket').map((b) => b.bucket).sort();
-      expect(names).toEqual([
-        expect.stringMatching(/^mlp-fraud-detection-artifacts-[0-9a-f]{8}$/),
-        expect.stringMatching(/^mlp-fraud-detection-datasets-[0-9a-f]{8}$/),
-        expect.stringMatching(/^mlp-fraud-detection-features-[0-9a-f]{8}$/),
-      ]);
+      const account = '\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-organization\\.outputs\\.cross-stack-output-aws_organizations_accountfraud-detection-account_\\w+id\\}';
+      expect(names).toEqual(['artifacts', 'datasets', 'features'].map((purpose) => expect.stringMatching(new RegExp(`^mlp-fraud-detection-${purpose}-${account}$`))));
+      const recsys = bodies(synthesized.stacks['tenant-recsys-inference'], 'aws_s3_bucket').map((b) => b.bucket).sort();
+      expect(recsys).toEqual(['mlp-recsys-inference-artifacts-333333333333', 'mlp-recsys-inference-datasets-333333333333']);
     });
 
     test('defaults to datasets and artifacts buckets', () => {
@@ -127,6 +126,10 @@ describe('tenant stack', () => {
       const role = single(fraud, 'aws_iam_role', 'people-role');
       expect(role.name).toBe('fraud-detection-people');
       expect(role.permissions_boundary).toMatch(/^\$\{aws_iam_policy\.people-role_boundary_\w+\.arn\}$/);
+    });
+
+    test('asks for nothing on the shared cluster that EKS could not grant across accounts', () => {
+      expect(String(single(fraud, 'aws_iam_role', 'people-role').inline_policy[0].policy)).not.toContain('eks:');
     });
 
     test('boundary stops edits to platform roles, itself, the key policy and bucket policies', () => {

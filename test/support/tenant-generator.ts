@@ -19,9 +19,14 @@ export function generatedTenantName(i: number): string {
   return `${TEAMS[i % TEAMS.length]}-${String(i + 1).padStart(4, '0')}`;
 }
 
+/** A unique Identity Center group id per generated tenant. */
+export function generatedGroupId(i: number): string {
+  return `9067a1b2c3-${String(i).padStart(8, '0')}-0000-4000-8000-000000000000`;
+}
+
 function tenantBody(i: number): Record<string, unknown> {
   const name = generatedTenantName(i);
-  const common = { name, owner: `${name}@example.com`, costCenter: `cc-${1000 + (i % 900)}` };
+  const common = { name, owner: `${name}@example.com`, costCenter: `cc-${1000 + (i % 900)}`, people: { identityCenterGroupId: generatedGroupId(i) } };
   switch (i % 3) {
     case 0: {
       const maxNodes = 2 + (i % 7);
@@ -63,4 +68,12 @@ export function generateTenants(n: number, dir: string): void {
   for (let i = 0; i < n; i++) {
     writeFileSync(path.join(dir, `${generatedTenantName(i)}.yaml`), stringify(tenantBody(i)));
   }
+  // The platform team's onboarding register, pairing each adopted account with its tenant.
+  const adopted: Record<string, string> = {};
+  for (let i = 0; i < n; i++) {
+    const body = tenantBody(i) as { name: string; account: { id?: string } };
+    if (body.account.id !== undefined) adopted[body.account.id] = body.name;
+  }
+  mkdirSync(path.join(dir, 'onboarding'), { recursive: true });
+  writeFileSync(path.join(dir, 'onboarding', 'adopted-accounts.yaml'), stringify({ accounts: adopted }));
 }

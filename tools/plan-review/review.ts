@@ -6,6 +6,7 @@
  * stack files are skipped without parsing.
  */
 import { STACK, TENANT_STACK_PREFIX } from '../../config/names';
+import { adoptionFinding } from './adoption';
 import { blocksOf, tenantTag, withPlannedValues, type Block, type StackBlocks } from './blocks';
 import type { CheckResult } from './checks';
 import { compareBlocks, type BlockChange } from './compare';
@@ -353,6 +354,10 @@ export function buildReview(inputs: ReviewInputs): Review {
     findings.push({ level: 'attention', text: `\`${tenant.name}\` becomes retained: its namespace, GPU pools and workload role go (${plural(removed, 'resource')}); the account, buckets and key stay` });
   }
   for (const p of platform) dataFindings(`\`${p.stack}\``, p.changes, findings);
+  for (const tenant of [...byStatus('changed'), ...byStatus('new')]) {
+    const adoption = adoptionFinding(tenant.name, tenant.facts, tenant.baseFacts);
+    if (adoption) findings.push(adoption);
+  }
 
   const rows: CostRow[] = [];
   let ceilingDeltaUsd = 0;

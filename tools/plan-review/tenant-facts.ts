@@ -112,7 +112,8 @@ export function tenantFacts(name: string, stack: StackBlocks | undefined, organi
   let workloads = false;
   for (const block of stack?.values() ?? []) {
     if (block.kind !== 'resource') continue;
-    if (block.type === 'aws_s3_bucket') buckets.push({ purpose: lastSegment(block.path) ?? block.address, name: str(block.config.bucket) ?? '?' });
+    // A vended account's bucket names end in its id, a reference until the account exists.
+    if (block.type === 'aws_s3_bucket') buckets.push({ purpose: lastSegment(block.path) ?? block.address, name: str(block.config.bucket)?.replace(/\$\{[^}]*\}/g, '<account-id>') ?? '?' });
     else if (block.type === 'kubernetes_manifest') {
       const nodePool = karpenterManifest(block, KARPENTER_API.nodePool);
       const nodeClass = karpenterManifest(block, KARPENTER_API.nodeClass);

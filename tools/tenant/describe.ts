@@ -3,7 +3,7 @@
  * create, read from the validated model (not from a synth), so it answers in well under a
  * second and before any pull request.
  */
-import type { Platform, Tenant } from '../../config/model';
+import { knownAccountId, type Platform, type Tenant } from '../../config/model';
 import { tenantNames, type TenantNames } from '../../config/names';
 import { GPU_VISIBILITY_ENV, tenantGpuPlacement, TENANT_PRIORITY_CLASSES } from '../../constructs/cluster/tenant-admission';
 import { TENANT_EDIT_ROLE } from '../../constructs/cluster/tenant-edit-role';
@@ -60,7 +60,7 @@ export function gpuPodSpecText(tenant: string): string {
 }
 
 export function describeTenant(tenant: Tenant, platform: Platform): TenantDescription {
-  const names = tenantNames(platform.name, platform.platformAccountId, tenant.name);
+  const names = tenantNames(platform.name, platform.platformAccountId, tenant.name, knownAccountId(tenant));
   const active = tenant.lifecycle === 'active';
   const rows: DescribedRow[] = [];
   const row = (what: string, name: string, details: string) => rows.push({ what, name, details });
@@ -77,6 +77,11 @@ export function describeTenant(tenant: Tenant, platform: Platform): TenantDescri
   }
   if (active) row('role', names.workloadRole, `workload role: pods in namespace ${names.namespace} with service account ${names.serviceAccount}; reads and writes the buckets`);
   row('role', names.peopleRole, `people role: the team's access to its account and namespace, within the boundary ${names.peopleBoundaryPolicy}`);
+  if (tenant.peopleGroupId !== undefined) {
+    row('sign-in', names.permissionSet, `Identity Center permission set for group ${tenant.peopleGroupId}, in this account only; may only assume ${names.peopleRole}`);
+  } else {
+    row('sign-in', 'none', 'no people.identityCenterGroupId: nobody can sign in to the tenant yet');
+  }
   if (active && tenant.gpuPools.length > 0) row('role', names.nodeRole, `node role of the GPU pools, in the platform account ${platform.platformAccountId}`);
   if (active) row('namespace', names.namespace, `in cluster ${platform.cluster.name}; ${quotaText(tenant)}`);
   if (active) row('cluster group', names.kubernetesGroup, `the people role's Kubernetes group: ClusterRole ${TENANT_EDIT_ROLE} in namespace ${names.namespace} only`);

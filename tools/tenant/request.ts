@@ -22,6 +22,8 @@ export interface TenantRequest {
   readonly accountEmail?: string;
   /** Adopt this existing account instead of vending one. */
   readonly accountId?: string;
+  /** The team's IAM Identity Center group: its members sign in to the tenant. */
+  readonly peopleGroupId?: string;
   /** No GPU pool means a CPU-only tenant. */
   readonly gpu?: GpuRequest;
   readonly poolName?: string;
@@ -35,7 +37,7 @@ export interface TenantRequest {
 export class RequestError extends Error {}
 
 export const REQUIRED_FLAGS = ['name', 'owner', 'cost-center'] as const;
-export const OPTIONAL_FLAGS = ['account-email', 'account-id', 'gpu', 'pool', 'capacity', 'budget', 'cpu', 'memory-gi'] as const;
+export const OPTIONAL_FLAGS = ['account-email', 'account-id', 'group-id', 'gpu', 'pool', 'capacity', 'budget', 'cpu', 'memory-gi'] as const;
 
 /** A request being filled in: every value may still be missing. */
 export type PartialRequest = { -readonly [K in keyof TenantRequest]?: TenantRequest[K] };
@@ -73,6 +75,7 @@ export function requestFromFlags(flags: Readonly<Record<string, string>>): Parti
   }
   if (flags['account-email'] !== undefined) request.accountEmail = flags['account-email'].trim();
   if (flags['account-id'] !== undefined) request.accountId = flags['account-id'].trim();
+  if (flags['group-id'] !== undefined) request.peopleGroupId = flags['group-id'].trim();
   if (flags.gpu !== undefined) request.gpu = parseGpuSpec(flags.gpu);
   if (flags.gpu === undefined && (flags.pool !== undefined || flags.capacity !== undefined)) {
     throw new RequestError('--pool and --capacity describe the GPU pool: give --gpu <instance type>:<max nodes> too');

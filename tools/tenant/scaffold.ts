@@ -85,6 +85,7 @@ export function tenantFileFor(request: TenantRequest, platform: PlatformFile): T
     owner: request.owner,
     costCenter: request.costCenter,
     account: request.accountId !== undefined ? { id: request.accountId } : email !== undefined ? { email } : {},
+    ...(request.peopleGroupId !== undefined ? { people: { identityCenterGroupId: request.peopleGroupId } } : {}),
     buckets: DEFAULTS.buckets.map((name) => ({ name })),
     ...(pools.length > 0 ? { gpuPools: pools.map(({ name, instanceTypes, capacity, minNodes, maxNodes }) => ({ name, instanceTypes: [...instanceTypes], capacity, minNodes, maxNodes })) } : {}),
     quota: {

@@ -35,6 +35,7 @@ export function tenantsDir(options: { remove?: string[]; edit?: Record<string, T
     writeFileSync(path.join(dir, file), stringify(fields));
   }
   for (const [name, fields] of Object.entries(options.add ?? {})) writeFileSync(path.join(dir, `${name}.yaml`), stringify(fields));
+  cpSync(path.join(SAMPLE_TENANTS, 'onboarding'), path.join(dir, 'onboarding'), { recursive: true });
   return dir;
 }
 

@@ -170,7 +170,7 @@ describe('plan review: tenant file removed', () => {
     expect(r.findings[0]).toEqual(expect.objectContaining({ level: 'blocked' }));
     expect(r.findings[0].text).toContain('tenant `analytics` removed: its account (aws+analytics@example.com), 2 buckets and KMS key');
     expect(markdown).toContain('[!CAUTION]');
-    expect(markdown).toMatch(/buckets `mlp-analytics-notebooks-[0-9a-f]{8}`, `mlp-analytics-warehouse-exports-[0-9a-f]{8}`/);
+    expect(markdown).toContain('buckets `mlp-analytics-notebooks-<account-id>`, `mlp-analytics-warehouse-exports-<account-id>`');
   });
 
   it('gives the offboarding path', () => {
@@ -179,12 +179,22 @@ describe('plan review: tenant file removed', () => {
     expect(markdown).toContain('`lifecycle: retained`');
   });
 
-  it('counts the tenant stack as orphaned and the account and budgets as destroyed', () => {
+  it('counts the tenant stack as orphaned and the account, its controls, budgets and people access as destroyed', () => {
     const { review: r } = review('removed');
     const removed = r.tenants.removed[0];
     const organization = removed.changes.filter((c) => c.stack === 'organization').map((c) => `${c.type} ${c.action}`);
-    expect(organization.sort()).toEqual(['aws_budgets_budget delete', 'aws_budgets_budget delete', 'aws_organizations_account delete', 'output delete']);
-    expect(r.counts.delete).toBe(3);
+    expect(organization.sort()).toEqual([
+      'aws_budgets_budget delete',
+      'aws_budgets_budget delete',
+      'aws_organizations_account delete',
+      'aws_organizations_policy delete',
+      'aws_organizations_policy_attachment delete',
+      'aws_ssoadmin_account_assignment delete',
+      'aws_ssoadmin_permission_set delete',
+      'aws_ssoadmin_permission_set_inline_policy delete',
+      'output delete',
+    ]);
+    expect(r.counts.delete).toBe(8);
     expect(r.counts.orphaned).toBe(removed.changes.filter((c) => c.stack === 'tenant-analytics' && c.kind === 'resource').length);
     expect(r.counts.orphaned).toBeGreaterThan(20);
     expect(r.changedStacks).toEqual(['organization', 'tenant-fraud-detection']);
@@ -233,7 +243,7 @@ describe('plan review: shared change (beside the changed tenants)', () => {
 describe('plan review: the comment', () => {
   it('starts with the verdict and counts and ends with the sticky marker', () => {
     const { markdown } = review('removed');
-    expect(markdown.split('\n')[0]).toMatch(/^## ⛔ Plan review: blocked · tenants: 1 changed, 1 removed · resources: 0 to add, 1 to change, 1 to replace, 3 to destroy, \d+ orphaned · platform: unchanged$/);
+    expect(markdown.split('\n')[0]).toMatch(/^## ⛔ Plan review: blocked · tenants: 1 changed, 1 removed · resources: 0 to add, 1 to change, 1 to replace, 8 to destroy, \d+ orphaned · platform: unchanged$/);
     expect(markdown.trimEnd().endsWith(STICKY_MARKER)).toBe(true);
   });
 

@@ -68,6 +68,12 @@ describe('tenant:describe table', () => {
     expect(new Set(nameColumn).size).toBe(1);
   });
 
+  test('shows who signs in: the permission set of the tenant group, or that nobody can yet', () => {
+    expect(renderTable(sample('fraud-detection'))).toMatch(/sign-in +mlp-fraud-detection +Identity Center permission set for group 9067a1b2c3-2a3b4c5d-6e7f-4801-9a2b-3c4d5e6f7a21, in this account only; may only assume fraud-detection-people/);
+    const withoutGroup = describeTenant({ ...samples.tenants.find((t) => t.name === 'analytics')!, peopleGroupId: undefined }, platform);
+    expect(renderTable(withoutGroup)).toMatch(/sign-in +none +no people\.identityCenterGroupId/);
+  });
+
   test('shows an adopted account by its id', () => {
     expect(renderTable(sample('recsys-inference'))).toMatch(/^account +333333333333 +existing member account, adopted/m);
   });

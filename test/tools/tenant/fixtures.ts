@@ -1,5 +1,5 @@
 /** Temporary copies of the sample tenants for the tenant-author tool tests (never the repository's tenants/). */
-import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { ConfigPaths } from '../../../config/load';
@@ -14,7 +14,7 @@ const created: string[] = [];
 export function samplesCopy(): ConfigPaths {
   const dir = mkdtempSync(path.join(tmpdir(), 'tenant-tools-'));
   created.push(dir);
-  for (const entry of readdirSync(SAMPLE_TENANTS_DIR)) copyFileSync(path.join(SAMPLE_TENANTS_DIR, entry), path.join(dir, entry));
+  cpSync(SAMPLE_TENANTS_DIR, dir, { recursive: true });
   return { platformFile: PLATFORM_FILE, tenantsDir: dir };
 }
 

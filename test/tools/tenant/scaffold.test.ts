@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError, formatIssue } from '../../../config/issues';
 import { checkConfig, loadPlatformFile } from '../../../config/load';
@@ -52,8 +52,18 @@ describe('tenant:new writes a tenant file', () => {
     expect(tenant.buckets.map((b) => b.purpose)).toEqual(['datasets', 'artifacts']);
   });
 
-  test('that adopts an account when given its id', () => {
-    const { tenant } = scaffoldTenant(request({ accountId: '444444444444' }), samplesCopy());
+  test("that names the team's Identity Center group, so its members can sign in, and refuses a malformed group id", () => {
+    const { tenant } = scaffoldTenant(request({ peopleGroupId: '9067a1b2c3-aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee' }), samplesCopy());
+    expect(tenant.peopleGroupId).toBe('9067a1b2c3-aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee');
+    expect(() => scaffoldTenant(request({ peopleGroupId: 'vision-team' }), samplesCopy())).toThrow(/people\.identityCenterGroupId: must be an IAM Identity Center group id/);
+  });
+
+  test('that adopts an account when given its id, once the platform team has registered it for the tenant', () => {
+    const paths = samplesCopy();
+    const name = request({}).name;
+    expect(() => scaffoldTenant(request({ accountId: '444444444444' }), paths)).toThrow(/account 444444444444 is not in the onboarding register/);
+    appendFileSync(path.join(paths.tenantsDir, 'onboarding', 'adopted-accounts.yaml'), `  "444444444444": ${name}\n`);
+    const { tenant } = scaffoldTenant(request({ accountId: '444444444444' }), paths);
     expect(tenant.account).toEqual({ kind: 'adopted', id: '444444444444' });
   });
 });

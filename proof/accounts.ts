@@ -1,0 +1,291 @@
+/**
+ * The account layer of the isolation proof: who gets into a tenant account, and what an
+ * administrator inside it can still change.
+ *
+ * - Sign-in: each Identity Center assignment puts a group into an account through a
+ *   permission set. The permission set belongs to one tenant (its `tenant` tag); it must be
+ *   assigned to that tenant's account only, one group must serve one tenant, and the role
+ *   it becomes in the account must reach the tenant's people role and nothing of another
+ *   tenant.
+ * - Account controls: a tenant administrator (a role of the tenant account that its own
+ *   policies allow everything, as an adopted account's owner has) must be denied, by the
+ *   service control policies alone, every change that would take the account's platform-
+ *   managed parts from the platform; the platform's own role must still be allowed them.
+ */
+import type { Simulation, SimulationOrgPolicies } from '@cloud-copilot/iam-simulate';
+import { TENANT_STACK_PREFIX } from '../config/names';
+import type { HclValue } from './hcl';
+import { FULL_AWS_ACCESS, policyDocument, type ControlPolicyLevel, type NamedPolicy, type PlatformModel, type TenantModel } from './model';
+import { formatLocation, resourceAddress, ResolveError, type Resolver } from './resolve';
+import { decide, type Decision } from './simulate';
+
+export interface SignInModel {
+  /** Where it comes from in the synthesized output. */
+  readonly source: string;
+  readonly permissionSet: string;
+  /** The tenant the permission set is for (its `tenant` tag); undefined when untagged. */
+  readonly tenant?: string;
+  readonly groupId: string;
+  readonly accountId: string;
+  readonly policy: NamedPolicy;
+}
+
+export interface AccountsModel {
+  /** The role the platform deploys with in each tenant account (its provider's assume_role), by tenant. */
+  readonly platformRoles: ReadonlyMap<string, string>;
+  readonly signIns: readonly SignInModel[];
+}
+
+const PERMISSION_SET_REF = /^\$\{aws_ssoadmin_permission_set\.([^.}]+)\.arn\}$/;
+
+function permissionSetOf(raw: HclValue | undefined, where: { stack: string; address: string; attribute: string }): string {
+  const match = typeof raw === 'string' ? PERMISSION_SET_REF.exec(raw) : null;
+  if (!match) throw new ResolveError(where, String(raw), 'expected a reference to a permission set of this stack (aws_ssoadmin_permission_set.<name>.arn)');
+  return match[1];
+}
+
+/** Reads the platform roles and the Identity Center sign-ins of every stack. */
+export function readAccounts(r: Resolver): AccountsModel {
+  const platformRoles = new Map<string, string>();
+  const signIns: SignInModel[] = [];
+  for (const stack of r.stackNames()) {
+    if (stack.startsWith(TENANT_STACK_PREFIX)) platformRoles.set(stack.slice(TENANT_STACK_PREFIX.length), r.providerOf(stack).roleArn);
+    const sets = new Map(r.resources(stack, 'aws_ssoadmin_permission_set').map((ref) => [ref.name, ref]));
+    const policies = new Map<string, NamedPolicy>();
+    for (const ref of r.resources(stack, 'aws_ssoadmin_permission_set_inline_policy')) {
+      const where = { stack, address: resourceAddress(ref), attribute: 'inline_policy' };
+      const set = permissionSetOf(r.rawConfig(ref).permission_set_arn, { ...where, attribute: 'permission_set_arn' });
+      policies.set(set, { name: 'permission set policy', source: formatLocation(where), document: policyDocument(r.policy(ref, { name: 'inline_policy' }, r.argument(ref, 'inline_policy')), where) });
+    }
+    for (const ref of r.resources(stack, 'aws_ssoadmin_account_assignment')) {
+      const where = { stack, address: resourceAddress(ref), attribute: 'permission_set_arn' };
+      const setName = permissionSetOf(r.rawConfig(ref).permission_set_arn, where);
+      const set = sets.get(setName);
+      if (!set) throw new ResolveError(where, setName, 'no such permission set in this stack');
+      const tags = r.argument(set, 'tags');
+      const tenant = tags !== null && typeof tags === 'object' && !Array.isArray(tags) && typeof tags.tenant === 'string' ? tags.tenant : undefined;
+      signIns.push({
+        source: formatLocation({ stack, address: resourceAddress(ref) }),
+        permissionSet: r.stringArgument(set, 'name'),
+        tenant,
+        groupId: r.stringArgument(ref, 'principal_id'),
+        accountId: r.stringArgument(ref, 'target_id'),
+        // A permission set without a policy grants nothing.
+        policy: policies.get(setName) ?? { name: 'permission set policy', source: `${formatLocation({ stack, address: resourceAddress(set) })} (none)`, document: { Version: '2012-10-17', Statement: [] } },
+      });
+    }
+  }
+  return { platformRoles, signIns };
+}
+
+/** One question about the account layer, shaped like the proof's other checks. */
+export interface AccountCheck {
+  readonly kind: 'sign-in' | 'account-control';
+  readonly expect: 'allow' | 'deny';
+  readonly principalTenant: string;
+  readonly resourceTenant: string;
+  readonly principal: string;
+  readonly action: string;
+  readonly resource: string;
+  /** Undefined for a structural finding (a wrong assignment), which no evaluator is asked about. */
+  readonly simulation?: Simulation;
+  readonly reason: string;
+}
+
+const ALLOW_ALL: NamedPolicy = { name: 'tenant administrator (allows everything)', source: 'proof', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } };
+const TENANT_ADMIN_ROLE = 'tenant-administrator';
+
+/**
+ * The SCPs over an account that the proof can rely on: the whole chain for an account the
+ * organization stack places, and the ones attached to the account itself otherwise (its
+ * OU is not in the output). Fewer levels only ever allow more, so deny checks stay sound.
+ */
+function scpLevels(model: PlatformModel, t: TenantModel): SimulationOrgPolicies[] {
+  const levels: readonly ControlPolicyLevel[] =
+    t.placement.kind === 'known' ? t.placement.scps : [{ id: t.accountId, policies: [FULL_AWS_ACCESS, ...(model.organization.accountScps.get(t.accountId) ?? [])] }];
+  return levels.filter((level) => level.policies.some((p) => p !== FULL_AWS_ACCESS)).map((level) => ({ orgIdentifier: level.id, policies: level.policies.map((p) => ({ name: p.name, policy: p.document })) }));
+}
+
+function roleRequest(model: PlatformModel, t: TenantModel, roleArn: string, identity: readonly NamedPolicy[], action: string, resource: string, resourceAccount: string, resourcePolicy?: unknown): Simulation {
+  const name = roleArn.split('/').pop() ?? roleArn;
+  return {
+    request: {
+      principal: `arn:aws:sts::${t.accountId}:assumed-role/${name}/isolation-proof`,
+      action,
+      resource: { resource, accountId: resourceAccount },
+      contextVariables: { 'aws:PrincipalArn': roleArn, 'aws:PrincipalAccount': t.accountId, 'aws:SecureTransport': 'true', 'aws:RequestedRegion': t.region },
+    },
+    identityPolicies: identity.map((p) => ({ name: p.name, policy: p.document })),
+    serviceControlPolicies: scpLevels(model, t),
+    resourceControlPolicies: [],
+    resourcePolicy,
+  };
+}
+
+/** What a tenant administrator must not do, and the platform role must still do, in one account. */
+function controlTargets(t: TenantModel, platformRole: string): { action: string; resource: string; resourcePolicy?: unknown }[] {
+  const iam = (kind: string, name: string) => `arn:aws:iam::${t.accountId}:${kind}/${name}`;
+  const targets: { action: string; resource: string; resourcePolicy?: unknown }[] = [
+    { action: 'iam:UpdateAssumeRolePolicy', resource: platformRole },
+    { action: 'iam:PutRolePolicy', resource: platformRole },
+    { action: 'iam:DeleteRole', resource: platformRole },
+    ...t.roles.flatMap((role) => [
+      { action: 'iam:UpdateAssumeRolePolicy', resource: role.arn },
+      { action: 'iam:AttachRolePolicy', resource: role.arn },
+      { action: 'iam:DeleteRolePermissionsBoundary', resource: role.arn },
+    ]),
+    // The platform's customer-managed policies in the account (the people boundary).
+    ...t.identifiers.filter((id) => id.label.startsWith('policy:')).map((id) => ({ action: 'iam:CreatePolicyVersion', resource: iam('policy', id.value) })),
+    { action: 'iam:CreateOpenIDConnectProvider', resource: iam('oidc-provider', 'foreign-cluster.example.com') },
+    ...t.oidcProviders.map((provider) => ({ action: 'iam:UpdateOpenIDConnectProviderThumbprint', resource: provider.arn })),
+    ...t.buckets.flatMap((bucket) => [
+      { action: 's3:PutBucketPolicy', resource: bucket.arn },
+      { action: 's3:PutBucketPublicAccessBlock', resource: bucket.arn },
+    ]),
+    { action: 's3:PutAccountPublicAccessBlock', resource: '*' },
+    ...t.keys.map((key) => ({ action: 'kms:PutKeyPolicy', resource: key.arn, resourcePolicy: key.policy.document })),
+    { action: 'cloudtrail:StopLogging', resource: `arn:aws:cloudtrail:${t.region}:${t.accountId}:trail/organization-trail` },
+    { action: 'guardduty:DeleteDetector', resource: `arn:aws:guardduty:${t.region}:${t.accountId}:detector/detector` },
+  ];
+  return targets;
+}
+
+/** Credentials nobody in a tenant account may create, the platform included. */
+const CREDENTIAL_ACTIONS = ['iam:CreateUser', 'iam:CreateAccessKey', 'iam:CreateLoginProfile'];
+
+export function accountControlChecks(model: PlatformModel, t: TenantModel): AccountCheck[] {
+  const platformRole = model.accounts?.platformRoles.get(t.name);
+  if (!platformRole) return [];
+  const admin = `arn:aws:iam::${t.accountId}:role/${TENANT_ADMIN_ROLE}`;
+  const checks: AccountCheck[] = [];
+  const base = { kind: 'account-control' as const, principalTenant: t.name, resourceTenant: t.name, reason: 'account controls' };
+  for (const target of controlTargets(t, platformRole)) {
+    checks.push({ ...base, expect: 'deny', principal: admin, action: target.action, resource: target.resource, simulation: roleRequest(model, t, admin, [ALLOW_ALL], target.action, target.resource, t.accountId, target.resourcePolicy) });
+    checks.push({ ...base, expect: 'allow', principal: platformRole, action: target.action, resource: target.resource, simulation: roleRequest(model, t, platformRole, [ALLOW_ALL], target.action, target.resource, t.accountId, target.resourcePolicy) });
+  }
+  for (const action of CREDENTIAL_ACTIONS) {
+    for (const who of [admin, platformRole]) {
+      const resource = `arn:aws:iam::${t.accountId}:user/someone`;
+      checks.push({ ...base, expect: 'deny', principal: who, action, resource, simulation: roleRequest(model, t, who, [ALLOW_ALL], action, resource, t.accountId) });
+    }
+  }
+  return checks;
+}
+
+/** The role Identity Center creates for a permission set in an account (the suffix is random in AWS). */
+export function signInRoleArn(accountId: string, permissionSet: string): string {
+  return `arn:aws:iam::${accountId}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_${permissionSet}_0123456789abcdef`;
+}
+
+/**
+ * The sign-in checks: structural ones on every assignment, and simulations of the signed-in
+ * role against its own people role (allow) and against the roles, buckets and keys of
+ * `others` (deny).
+ */
+export function signInChecks(model: PlatformModel, signIn: SignInModel, others: (t: TenantModel) => readonly TenantModel[]): AccountCheck[] {
+  const byAccount = new Map(model.tenants.map((t) => [t.accountId, t]));
+  const target = byAccount.get(signIn.accountId);
+  const principal = `Identity Center group ${signIn.groupId} (permission set ${signIn.permissionSet})`;
+  const checks: AccountCheck[] = [];
+  const owner = signIn.tenant ?? '(untagged permission set)';
+  if (!target || target.name !== signIn.tenant) {
+    checks.push({
+      kind: 'sign-in',
+      expect: 'deny',
+      principalTenant: owner,
+      resourceTenant: target?.name ?? `account ${signIn.accountId}`,
+      principal,
+      action: 'sso:CreateAccountAssignment',
+      resource: `account ${signIn.accountId}`,
+      reason: `${signIn.source}: the permission set of '${owner}' is assigned to ${target ? `the account of '${target.name}'` : `account ${signIn.accountId}, which no tenant has`}`,
+    });
+  }
+  if (!target) return checks;
+  const role = signInRoleArn(target.accountId, signIn.permissionSet);
+  const identity = [signIn.policy];
+  const request = (action: string, resource: string, account: string, resourcePolicy?: unknown) => roleRequest(model, target, role, identity, action, resource, account, resourcePolicy);
+  const base = { kind: 'sign-in' as const, principalTenant: target.name, principal: role, reason: 'sign-in' };
+  if (target.name === signIn.tenant) {
+    for (const people of target.roles.filter((r) => r.kind === 'people')) {
+      checks.push({ ...base, expect: 'allow', resourceTenant: target.name, action: 'sts:AssumeRole', resource: people.arn, simulation: request('sts:AssumeRole', people.arn, target.accountId, people.trust.document) });
+    }
+  }
+  for (const other of others(target)) {
+    for (const r of other.roles) checks.push({ ...base, expect: 'deny', resourceTenant: other.name, action: 'sts:AssumeRole', resource: r.arn, simulation: request('sts:AssumeRole', r.arn, other.accountId, r.trust.document) });
+    for (const bucket of other.buckets) {
+      const object = `${bucket.arn}/isolation-proof/object`;
+      checks.push({ ...base, expect: 'deny', resourceTenant: other.name, action: 's3:GetObject', resource: object, simulation: request('s3:GetObject', object, other.accountId, bucket.policy?.document) });
+    }
+    for (const key of other.keys) checks.push({ ...base, expect: 'deny', resourceTenant: other.name, action: 'kms:Decrypt', resource: key.arn, simulation: request('kms:Decrypt', key.arn, other.accountId, key.policy.document) });
+  }
+  return checks;
+}
+
+/** Groups assigned into the accounts of more than one tenant: one group would be both tenants' people. */
+export function sharedGroupChecks(model: PlatformModel): AccountCheck[] {
+  const byAccount = new Map(model.tenants.map((t) => [t.accountId, t.name]));
+  const tenantsOf = new Map<string, Set<string>>();
+  for (const s of model.accounts?.signIns ?? []) {
+    const tenant = byAccount.get(s.accountId) ?? `account ${s.accountId}`;
+    tenantsOf.set(s.groupId, new Set([...(tenantsOf.get(s.groupId) ?? []), tenant]));
+  }
+  return [...tenantsOf]
+    .filter(([, tenants]) => tenants.size > 1)
+    .map(([group, tenants]) => {
+      const [first, second] = [...tenants].sort();
+      return {
+        kind: 'sign-in' as const,
+        expect: 'deny' as const,
+        principalTenant: first,
+        resourceTenant: second,
+        principal: `Identity Center group ${group}`,
+        action: 'sso:CreateAccountAssignment',
+        resource: `the accounts of ${[...tenants].sort().join(', ')}`,
+        reason: 'one group is assigned into the accounts of several tenants',
+      };
+    });
+}
+
+export interface AccountProofResult {
+  /** Checks whose decision is not what isolation needs, with the decision. */
+  readonly failed: readonly { readonly check: AccountCheck; readonly decision: Decision }[];
+  readonly simulations: number;
+  /** What was covered, for the report. */
+  readonly signIns: number;
+  readonly accountsControlled: number;
+}
+
+/**
+ * Runs the account layer. Pairwise mode signs in against every other tenant; fast mode
+ * against the next tenant in name order: the signed-in role is a principal of the tenant
+ * account like any other, and the pair proof already shows that no principal of one
+ * tenant account reaches another tenant's roles, buckets or keys.
+ */
+export function proveAccounts(model: PlatformModel, tenants: readonly TenantModel[], mode: 'fast' | 'pairwise'): AccountProofResult {
+  const failed: { check: AccountCheck; decision: Decision }[] = [];
+  let simulations = 0;
+  const run = (check: AccountCheck) => {
+    let decision: Decision = 'Allowed';
+    if (check.simulation) {
+      simulations++;
+      decision = decide(check.simulation);
+    }
+    const ok = check.expect === 'allow' ? decision === 'Allowed' : decision !== 'Allowed';
+    if (!ok) failed.push({ check, decision });
+  };
+  const others = (t: TenantModel): TenantModel[] => {
+    const rest = tenants.filter((o) => o !== t);
+    if (mode === 'pairwise' || rest.length === 0) return rest;
+    return [rest[tenants.indexOf(t) % rest.length]];
+  };
+  let accountsControlled = 0;
+  for (const t of tenants) {
+    const checks = accountControlChecks(model, t);
+    if (checks.length > 0) accountsControlled++;
+    checks.forEach(run);
+  }
+  const signIns = model.accounts?.signIns ?? [];
+  for (const signIn of signIns) signInChecks(model, signIn, others).forEach(run);
+  sharedGroupChecks(model).forEach(run);
+  return { failed, simulations, signIns: signIns.length, accountsControlled };
+}
