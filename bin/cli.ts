@@ -1,24 +1,12 @@
 /**
  * The frame every command runs in: `--help`, one-line result, user errors printed as
- * lines (never a stack trace), and exit codes: 0 ok, 1 the input or result is rejected,
- * 2 usage error, 70 an internal error (a bug to report, never confused with a verdict).
+ * lines (never a stack trace), and the exit codes of kernel/errors.ts: 0 ok, 1 the input
+ * or result is rejected, 2 usage error, 70 an internal error (a bug to report).
  */
 import { ConfigError, formatIssue } from '../config/issues';
+import { CliFailure, EXIT, UsageError } from '../kernel/errors';
 
-export const EXIT = { ok: 0, rejected: 1, usage: 2, internal: 70 } as const;
-
-/** Wrong flags or arguments: printed with the usage text, exit 2. */
-export class UsageError extends Error {}
-
-/** A failure the user can act on: printed as is, exit with `code`. */
-export class CliFailure extends Error {
-  constructor(
-    message: string,
-    readonly code: number = EXIT.rejected,
-  ) {
-    super(message);
-  }
-}
+export { CliFailure, EXIT, InputError, UsageError } from '../kernel/errors';
 
 export type CliMain = (args: string[]) => string | Promise<string>;
 

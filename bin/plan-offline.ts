@@ -1,5 +1,5 @@
 /** `npm run plan:offline`: every synthesized stack planned by Terraform and the AWS provider, offline. */
-import { DEFAULT_SYNTH_DIR, DEFAULT_WORK_DIR, OfflinePlanUnavailable, planOffline, SynthOutputError, UnknownStackError } from '../tools/offline-plan';
+import { DEFAULT_SYNTH_DIR, DEFAULT_WORK_DIR, OfflinePlanUnavailable, planOffline, UnknownStackError } from '../tools/offline-plan';
 import { formatNotValidated, formatStackResults, summaryLine } from '../tools/offline-plan/report';
 import { CliFailure, EXIT, parseFlags, runCli, UsageError } from './cli';
 
@@ -57,7 +57,6 @@ runCli('plan:offline', USAGE, async (args) => {
       throw new CliFailure(error.message, error.reason === 'terraform-missing' ? PLAN_OFFLINE_EXIT.terraformMissing : PLAN_OFFLINE_EXIT.mirrorMissing);
     }
     if (error instanceof UnknownStackError) throw new UsageError(error.message);
-    if (error instanceof SynthOutputError) throw new CliFailure(error.message);
     throw error;
   }
 

@@ -1,7 +1,8 @@
 /** `npm run plan-review`: the pull-request review of two synth outputs, as Markdown. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { planReview, ReviewInputError } from '../tools/plan-review';
+import { InputError } from '../kernel/errors';
+import { planReview } from '../tools/plan-review';
 import { renderReview } from '../tools/plan-review/render';
 import { CliFailure, EXIT, parseFlags, runCli, UsageError } from './cli';
 
@@ -27,7 +28,7 @@ Options:
   --changed-stacks <file> write the head stacks that differ from the base, one per line,
                           in deploy order (for \`cdktf diff\` and \`cdktf deploy\`)
 
-Exit codes: 0 ok or needs attention, 1 blocked, 2 usage or input error.`;
+Exit codes: 0 ok or needs attention, 1 blocked or an input it cannot read, 2 usage error.`;
 
 const FLAGS = ['base', 'head', 'out', 'full', 'platform', 'guardrails', 'proof', 'base-plans', 'head-plans', 'changed-stacks'];
 
@@ -63,7 +64,7 @@ export function main(args: string[]): string {
       progress,
     });
   } catch (error) {
-    if (error instanceof ReviewInputError) throw new CliFailure(`cannot review:\n${error.problems.join('\n')}`, EXIT.usage);
+    if (error instanceof InputError) throw new CliFailure(`cannot review:\n${error.problems.join('\n')}`, EXIT.rejected);
     throw error;
   }
   const { review, markdown } = result;

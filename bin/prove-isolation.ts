@@ -1,5 +1,59 @@
 /** `npm run prove-isolation`: proves from the synthesized stacks that no tenant reaches another tenant's data. */
-import { proveIsolationCommand, USAGE } from '../proof/command';
-import { runCli } from './cli';
+import { CliFailure, EXIT, UsageError } from '../kernel/errors';
+import { parseFlags, runCli } from './cli';
+import { ProofInputError, proveSynthDir, type ProofResult } from '../proof/prove';
+import { formatReport, formatResult, leakCount } from '../proof/report';
 
-runCli('prove-isolation', USAGE, (args) => proveIsolationCommand(args));
+export const USAGE = `Usage: npm run prove-isolation -- [--synth <dir>] [--plans <dir>] [--pairwise] [--matrix]
+
+Reads the synthesized stacks and, with an IAM policy evaluator, checks for every ordered
+pair of tenants (a, b) that a's roles and pods cannot read, write, list or delete b's
+buckets, decrypt with b's key or assume b's roles, and that every tenant reaches its own
+buckets and key. Service control policies of the organization stack are in force.
+
+Options:
+  --synth <dir>  synthesized output to read (default: cdktf.out; run 'npm run synth' first)
+  --plans <dir>  an 'npm run plan:offline' working directory: take each policy document
+                 from the stack's planned values (<dir>/<stack>/plan.json) where Terraform
+                 knows all of it, else resolve it from the synthesized output
+  --pairwise     simulate every ordered pair instead of classes, twins and samples (slower)
+  --matrix       print the tenants x tenants matrix even for more than 30 tenants
+
+Exit codes: 0 isolated, 1 a leak, a blocked own access or an input the proof cannot
+read (missing output, an expression or policy it cannot resolve), 2 usage error.
+The evaluator, @cloud-copilot/iam-simulate, is AGPL-3.0 and used only as a development tool.`;
+
+export interface CommandOutput {
+  /** The report (matrix or summary, findings), line by line. */
+  readonly report: (line: string) => void;
+  /** Progress and input problems. */
+  readonly diagnostic: (line: string) => void;
+}
+
+const STANDARD_OUTPUT: CommandOutput = {
+  report: (line) => process.stdout.write(`${line}\n`),
+  diagnostic: (line) => process.stderr.write(`${line}\n`),
+};
+
+/** Runs the proof; returns the one-line result, or throws CliFailure (exit 1 on a finding or an input error) or UsageError. */
+export async function proveIsolationCommand(args: readonly string[], output: CommandOutput = STANDARD_OUTPUT): Promise<string> {
+  const { flags, positional } = parseFlags(args, ['synth', 'plans'], ['pairwise', 'matrix']);
+  if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
+  const dir = flags.synth ?? 'cdktf.out';
+  let result: ProofResult;
+  try {
+    result = await proveSynthDir(dir, { mode: flags.pairwise ? 'pairwise' : 'fast', plansDir: flags.plans, progress: (line) => output.diagnostic(`prove-isolation: ${line}`) });
+  } catch (error) {
+    if (error instanceof ProofInputError) {
+      for (const problem of error.problems) output.diagnostic(problem);
+      throw new CliFailure(`${error.message}; nothing was proved`, EXIT.rejected);
+    }
+    throw error;
+  }
+  for (const line of formatReport(result, { matrix: flags.matrix === 'true' })) output.report(line);
+  const { leaks, blocked } = leakCount(result);
+  if (leaks > 0 || blocked > 0) throw new CliFailure(formatResult(result), EXIT.rejected);
+  return formatResult(result);
+}
+
+if (require.main === module) runCli('prove-isolation', USAGE, (args) => proveIsolationCommand(args));

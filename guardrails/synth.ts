@@ -6,7 +6,7 @@
  * afterwards, so neither the first failure hides the others nor the variable hides any.
  */
 import { AnnotationMetadataEntryType, TerraformStack, type App, type IStackSynthesizer, type ISynthesisSession, type StackAnnotation } from 'cdktf';
-import { CliFailure, EXIT } from '../bin/cli';
+import { CliFailure, EXIT } from '../kernel/errors';
 import { synthesizeResolvingOnce } from '../stacks/stack-output';
 
 export interface ErrorAnnotation {

@@ -6,7 +6,7 @@
  * they are attached. A role policy or boundary the proof cannot read is an error.
  */
 import { TENANT_STACK_PREFIX } from '../config/names';
-import type { HclValue } from './hcl';
+import type { HclValue } from '../kernel/hcl';
 import { formatLocation, resourceAddress, ResolveError, type Location, type ResourceRef, type Resolver } from './resolve';
 
 export type PolicyStatement = { readonly [key: string]: HclValue };

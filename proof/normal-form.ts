@@ -10,7 +10,7 @@
  * ':' and '/' (the delimiters of ARNs and service-account subjects).
  */
 import { createHash } from 'node:crypto';
-import type { HclValue } from './hcl';
+import type { HclValue } from '../kernel/hcl';
 import type { ControlPolicyLevel, Identifier, NamedPolicy, OrgPlacement, PolicyDocument, PolicyStatement, TenantModel } from './model';
 
 const DELIMITERS = /([:/])/;

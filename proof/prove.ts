@@ -9,7 +9,8 @@
  * pairwise for every irregular tenant. The remaining pairs follow from the class argument
  * in docs/isolation-proof.md.
  */
-import { readSynthDir, ResolveError, Resolver, SynthInputError, type ComputedAttributes, type SynthStack } from './resolve';
+import { InputError } from '../kernel/errors';
+import { readSynthDir, ResolveError, Resolver, type ComputedAttributes, type SynthStack } from './resolve';
 import { readPlatformModel, type PlatformModel, type RoleModel, type TenantModel } from './model';
 import { OfflinePlanAttributes, PlannedPolicies, type PolicySourceCounts } from './planned';
 import { classId, identifierIndex, irregularities, normalForm, renameTenant, tenantPolicies, twinRenaming, type IdentifierIndex } from './normal-form';
@@ -64,9 +65,10 @@ export interface ProofResult {
 }
 
 /** Input the proof cannot decide on: unresolvable expressions, invalid policies, unmodelled condition keys. */
-export class ProofInputError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`${problems.length} problem${problems.length === 1 ? '' : 's'} in the synthesized output`);
+export class ProofInputError extends InputError {
+  constructor(problems: readonly string[]) {
+    super(problems, `${problems.length} problem${problems.length === 1 ? '' : 's'} in the synthesized output`);
+    this.name = 'ProofInputError';
   }
 }
 
@@ -325,14 +327,14 @@ export async function proveModel(model: PlatformModel, options: ProofOptions = {
   };
 }
 
-/** Reads the stacks, resolves them, and proves. Throws SynthInputError or ProofInputError on input it cannot decide on. */
+/** Reads the stacks, resolves them, and proves. Throws InputError or ProofInputError on input it cannot decide on. */
 export async function proveStacks(stacks: readonly SynthStack[], options: ProofOptions = {}): Promise<ProofResult> {
   const planned = options.plansDir === undefined ? undefined : new PlannedPolicies(options.plansDir, stacks.map((stack) => stack.name));
   const computed = options.computed ?? (planned ? new OfflinePlanAttributes(stacks) : undefined);
   const resolver = new Resolver(stacks, computed, planned);
   const { model, errors } = readPlatformModel(resolver);
   if (!model) throw new ProofInputError(errors.map((e: ResolveError) => e.message));
-  if (model.tenants.length === 0) throw new SynthInputError('no tenant stacks (tenant-<name>) in the synthesized output');
+  if (model.tenants.length === 0) throw new InputError('no tenant stacks (tenant-<name>) in the synthesized output');
   if (!planned) return proveModel(model, options);
   const mismatches = planned.accountMismatches(knownAccounts(resolver, model));
   if (mismatches.length > 0) {

@@ -11,7 +11,7 @@
  * are compared with the fast path, so the fast path is never trusted unchecked.
  */
 import { runSimulation, runUnsafeSimulation, type Simulation, type SimulationOrgPolicies } from '@cloud-copilot/iam-simulate';
-import type { HclValue } from './hcl';
+import type { HclValue } from '../kernel/hcl';
 import { FULL_AWS_ACCESS, type BucketModel, type ControlPolicyLevel, type KeyModel, type NamedPolicy, type PolicyDocument, type PlatformModel, type RoleModel, type TenantModel } from './model';
 
 export type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';

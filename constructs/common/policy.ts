@@ -4,6 +4,7 @@
  */
 import { Fn, TerraformStack, Token, Tokenization, type IResolvable, type IResolveContext } from 'cdktf';
 import type { IConstruct } from 'constructs';
+import { isPlainObject } from '../../kernel/records';
 
 export type Principal = '*' | { readonly AWS?: string | readonly string[]; readonly Service?: string | readonly string[]; readonly Federated?: string };
 
@@ -51,13 +52,6 @@ interface ArgumentRenderer {
 
 function isArgumentRenderer(value: unknown): value is ArgumentRenderer & IResolvable {
   return Tokenization.isResolvable(value) && typeof (value as Partial<ArgumentRenderer>).resolveArg === 'function';
-}
-
-/** A plain object (not an array, a token or another class instance), as documents and resolved configuration hold. */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object') return false;
-  const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
 }
 
 /** A list item that stands for a whole list (`Token.asList`, `Token.asNumberList`). */

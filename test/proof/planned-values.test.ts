@@ -1,11 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { proveIsolationCommand } from '../../proof/command';
-import type { HclValue } from '../../proof/hcl';
+import { proveIsolationCommand } from '../../bin/prove-isolation';
+import type { HclValue } from '../../kernel/hcl';
 import { readPlatformModel, type TenantModel } from '../../proof/model';
 import { OfflinePlanAttributes } from '../../proof/planned';
 import { ProofInputError, proveStacks, type ProofResult } from '../../proof/prove';
-import { readSynthDir, resourceAddress, Resolver, SynthInputError, type PolicyAttribute, type PolicySource, type ResourceRef, type SynthStack } from '../../proof/resolve';
+import { readSynthDir, resourceAddress, Resolver, type PolicyAttribute, type PolicySource, type ResourceRef, type SynthStack } from '../../proof/resolve';
+import { InputError } from '../../kernel/errors';
 import { planJsonPath } from '../../tools/offline-plan';
 import { placeholderState } from '../../tools/offline-plan/placeholders';
 import { synthPlatform } from '../support/synth';
@@ -165,7 +166,7 @@ test('fails if a planned document names an account the synthesized output does n
 }, 60_000);
 
 test('fails with a readable line if the plans directory does not exist', async () => {
-  await expect(proveStacks(stacks, { plansDir: path.join(tempDir('mlp-planned-none-'), 'missing') })).rejects.toThrow(SynthInputError);
+  await expect(proveStacks(stacks, { plansDir: path.join(tempDir('mlp-planned-none-'), 'missing') })).rejects.toThrow(InputError);
 });
 
 test('prints how many policy documents came from planned values with --plans', async () => {

@@ -1,7 +1,7 @@
 import { cpSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CliFailure, reportError } from '../../bin/cli';
-import { proveIsolationCommand, USAGE } from '../../proof/command';
+import { proveIsolationCommand, USAGE } from '../../bin/prove-isolation';
 import { ProofInputError, proveStacks, type Finding, type ProofResult } from '../../proof/prove';
 import { readSynthDir, type SynthStack } from '../../proof/resolve';
 import type { TenantModel } from '../../proof/model';
@@ -200,10 +200,10 @@ describe('the prove-isolation command', () => {
     expect(report).toContainEqual(expect.stringMatching(/^1 analytics +BLOCKED /));
   });
 
-  test('exits 2 and names stack, resource and expression when a policy cannot be resolved', async () => {
+  test('exits 1 (rejected input) and names stack, resource and expression when a policy cannot be resolved', async () => {
     const dir = editedCopy(sampleDir, (edited) => setBucketPolicy(edited, 'analytics', '${jsonencode({"Statement" = [local.statement]})}'));
     const { code, diagnostic, result } = await command('--synth', dir);
-    expect(code).toBe(2);
+    expect(code).toBe(1);
     expect(diagnostic).toContainEqual(expect.stringMatching(/^tenant-analytics aws_s3_bucket_policy\.\S+ policy: cannot resolve .*local\.statement/));
     expect(result).toBe('1 problem in the synthesized output; nothing was proved');
   });

@@ -12,5 +12,4 @@
 export { planOffline, planJsonPath, DEFAULT_SYNTH_DIR, DEFAULT_WORK_DIR, RESULTS_FILE, STACK_FILES, UnknownStackError, type PlanOfflineOptions } from './plan-offline';
 export { readPlanJson, countCreates, type PlanJson, type ResourceChange } from './plan-json';
 export { OfflinePlanUnavailable } from './terraform';
-export { SynthOutputError } from './synth-output';
 export type { StackPlanResult, PlanDiagnostic, NotValidated } from './types';

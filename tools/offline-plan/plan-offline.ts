@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { commandFailure, ConfigLocator, formatConfig, streamDiagnostics, validateDiagnostics } from './diagnostics';
 import { countResources, makeOfflineCopy } from './offline-copy';
-import { readSynthOutput, type SynthesizedStack } from './synth-output';
+import { readSynthOutput, type SynthesizedStack } from '../../kernel/synth-output';
 import { findTooling, runTerraform, terraformEnv, writeCliConfig, type TerraformTooling } from './terraform';
 import type { PlanDiagnostic, StackPlanResult } from './types';
 import { countCreates } from './plan-json';
@@ -61,7 +61,7 @@ export class UnknownStackError extends Error {}
 
 /**
  * Plans every stack offline. Throws OfflinePlanUnavailable when terraform or the mirror is
- * missing, SynthOutputError when the synth output is, before touching the work directory.
+ * missing, InputError when the synth output is, before touching the work directory.
  */
 export async function planOffline(options: PlanOfflineOptions = {}): Promise<StackPlanResult[]> {
   const env = options.env ?? process.env;

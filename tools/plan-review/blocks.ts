@@ -1,3 +1,4 @@
+import { isRecord } from '../../kernel/records';
 /**
  * A stack as a map from Terraform address to block: resources (`<type>.<name>`), data
  * sources (`data.<type>.<name>`), providers, outputs and the `terraform` settings. Blocks
@@ -28,9 +29,6 @@ export interface Block {
 
 export type StackBlocks = ReadonlyMap<string, Block>;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function withoutMetadata(value: unknown): { config: Record<string, unknown>; path?: string } {
   if (!isRecord(value)) return { config: { value } };

@@ -9,7 +9,8 @@
  * `status` word, or counts/arrays named errors, violations, failures, warnings.
  */
 import { readFileSync } from 'node:fs';
-import { ReviewInputError } from './synth-output';
+import { InputError } from '../../kernel/errors';
+import { isRecord } from '../../kernel/records';
 
 export type CheckStatus = 'passed' | 'warnings' | 'failed' | 'not run' | 'unclear';
 
@@ -28,9 +29,6 @@ const EXIT_LINE = /^exit code:?\s*(\d+)\s*$/i;
 // A count in prose ("3 errors"), not a table cell or an id such as "MLP-S3-1   error".
 const FAILED_COUNT = /(?<![\w-])(\d+) (?:errors?|violations?|failures?|failed|problems?|leaks?)\b/gi;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function statusWord(word: string): CheckStatus | undefined {
   const w = word.toLowerCase();
@@ -99,7 +97,7 @@ export function readCheck(title: string, file: string | undefined): CheckResult 
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    throw new ReviewInputError([`${file}: ${title.toLowerCase()} report not found; write it first or leave the option out (the review then says "not run")`]);
+    throw new InputError([`${file}: ${title.toLowerCase()} report not found; write it first or leave the option out (the review then says "not run")`]);
   }
   const trimmed = text.trim();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {

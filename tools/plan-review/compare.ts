@@ -12,6 +12,7 @@
  */
 import { flatten, ignoredAttributes, type Block, type BlockKind, type StackBlocks } from './blocks';
 import { forcesReplacement, isDataBearing, isIgnored } from './replacement';
+import { isRecord } from '../../kernel/records';
 
 export type Action = 'create' | 'update' | 'delete' | 'replace';
 
@@ -41,9 +42,6 @@ export interface BlockChange {
   readonly block: Block;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function preventsDestroy(block: Block): boolean {
   const lifecycle = block.config.lifecycle;

@@ -9,9 +9,8 @@ import { toPlatform } from '../../config/model';
 import { readCheck } from './checks';
 import { renderReview, COMMENT_LIMIT } from './render';
 import { buildReview, type Review } from './review';
-import { ReviewInputError } from './synth-output';
+import { InputError } from '../../kernel/errors';
 
-export { ReviewInputError } from './synth-output';
 export { COMMENT_LIMIT, STICKY_MARKER } from './render';
 export type { Review, Verdict } from './review';
 
@@ -37,7 +36,7 @@ export interface PlanReviewResult {
 
 export function planReview(options: PlanReviewOptions): PlanReviewResult {
   const platform = loadPlatformFile(options.platformFile);
-  if (!platform.value) throw new ReviewInputError(platform.issues.map(formatIssue));
+  if (!platform.value) throw new InputError(platform.issues.map(formatIssue));
   const checks = [readCheck('Guardrails', options.guardrailsFile), readCheck('Isolation proof', options.proofFile)];
   const review = buildReview({
     baseDir: options.baseDir,

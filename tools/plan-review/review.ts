@@ -12,7 +12,9 @@ import { compareBlocks, type BlockChange } from './compare';
 import { tenantCeiling, usd, type Prices, type TenantCeiling } from './cost';
 import { checkPlansDir, readPlannedValues } from './planned-values';
 import { DATA_BEARING } from './replacement';
-import { deployOrder, parseStack, readStackBytes, readSynthOutput, type SynthOutput } from './synth-output';
+import { referencesInOrNone } from '../../kernel/hcl';
+import { parseStack, readStackBytes, readSynthManifest, type SynthOutput } from '../../kernel/synth-output';
+import { deployOrder } from './deploy-order';
 import { tenantFacts, type TenantFacts } from './tenant-facts';
 
 export type Verdict = 'ok' | 'needs attention' | 'blocked';
@@ -173,8 +175,9 @@ class OrganizationIndex {
     // Outputs carry no tags: they belong to the tenant whose resource they export.
     for (const block of blocks?.values() ?? []) {
       if (block.kind !== 'output' || this.ownerByAddress.has(block.address)) continue;
-      const reference = /\$\{([a-z0-9_]+\.[A-Za-z0-9_-]+)\./.exec(String(block.config.value ?? ''));
-      const tenant = reference ? this.ownerByAddress.get(reference[1]) : undefined;
+      const [reference] = referencesInOrNone(String(block.config.value ?? ''));
+      const [name, attribute] = reference?.steps ?? [];
+      const tenant = typeof name === 'string' && attribute !== undefined ? this.ownerByAddress.get(`${reference.root}.${name}`) : undefined;
       if (tenant) this.ownerByAddress.set(block.address, tenant);
     }
     for (const block of blocks?.values() ?? []) {
@@ -262,8 +265,8 @@ export function buildReview(inputs: ReviewInputs): Review {
   const progress = inputs.progress ?? (() => undefined);
   if (inputs.basePlans) checkPlansDir(inputs.basePlans, 'base');
   if (inputs.headPlans) checkPlansDir(inputs.headPlans, 'head');
-  const base = new Side(readSynthOutput(inputs.baseDir, 'base'), inputs.basePlans);
-  const head = new Side(readSynthOutput(inputs.headDir, 'head'), inputs.headPlans);
+  const base = new Side(readSynthManifest(inputs.baseDir, 'base'), inputs.basePlans);
+  const head = new Side(readSynthManifest(inputs.headDir, 'head'), inputs.headPlans);
   const names = [...new Set([...base.output.stacks.keys(), ...head.output.stacks.keys()])].sort();
   progress(`comparing ${names.length} stacks`);
 

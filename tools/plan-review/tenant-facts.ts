@@ -4,6 +4,7 @@
  * review shows these instead of raw resources, and prices the GPU pools.
  */
 import type { Block, StackBlocks } from './blocks';
+import { isRecord } from '../../kernel/records';
 
 export type AccountFacts =
   | { readonly kind: 'vended'; readonly email: string; readonly name?: string }
@@ -37,9 +38,6 @@ export interface TenantFacts {
   readonly workloads: boolean;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined);
 const num = (value: unknown): number | undefined => (typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : undefined);

@@ -1,6 +1,6 @@
 /** Shared by the offline plan tests: the synthesized samples and whether Terraform can run here. */
 import { findTooling } from '../../../tools/offline-plan/terraform';
-import { readSynthOutput, type SynthesizedStack } from '../../../tools/offline-plan/synth-output';
+import { readSynthOutput, type SynthesizedStack } from '../../../kernel/synth-output';
 import type { MirrorContents } from '../../../tools/offline-plan/providers';
 import { synthPlatform } from '../../support/synth';
 

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { planOffline, type StackPlanResult } from '../../../tools/offline-plan';
-import { readSynthOutput, type SynthesizedStack } from '../../../tools/offline-plan/synth-output';
+import { readSynthOutput, type SynthesizedStack } from '../../../kernel/synth-output';
 import { tempDir } from '../../support/config-fixtures';
 import { synthPlatform } from '../../support/synth';
 import { generateTenants } from '../../support/tenant-generator';

@@ -57,17 +57,17 @@ describe('plan-review command', () => {
     expect(stderr).toContain('Usage: npm run plan-review');
   });
 
-  it('exits 2 naming a malformed stack file', () => {
+  it('exits 1 (rejected input) naming a malformed stack file', () => {
     const base = synthOutput(['a']);
     const head = synthOutput(['a'], '{ not json');
     const { code, stderr } = run('--base', base, '--head', head, '--platform', PLATFORM_FILE);
-    expect(code).toBe(2);
+    expect(code).toBe(1);
     expect(stderr).toMatch(/tenant-a\/cdk\.tf\.json: not valid JSON/);
   });
 
-  it('exits 2 naming a base directory that does not exist', () => {
+  it('exits 1 (rejected input) naming a base directory that does not exist', () => {
     const { code, stderr } = run('--base', '/nonexistent/base', '--head', synthOutput([]), '--platform', PLATFORM_FILE);
-    expect(code).toBe(2);
+    expect(code).toBe(1);
     expect(stderr).toContain('/nonexistent/base: base directory not found');
   });
 

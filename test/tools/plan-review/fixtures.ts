@@ -12,6 +12,7 @@ import { parse, stringify } from 'yaml';
 import { synthesize } from '../../../stacks/synth';
 import { generatedTenantName, generateTenants } from '../../support/tenant-generator';
 import { PLATFORM_FILE, REPO_ROOT, tempDir } from './temp';
+import { isRecord } from '../../../kernel/records';
 
 export { PLATFORM_FILE, REPO_ROOT, removeTempDirs, tempDir } from './temp';
 
@@ -85,9 +86,6 @@ function replaceAll(text: string, replacements: readonly (readonly [string, stri
   return replacements.reduce((t, [from, to]) => t.split(from).join(to), text);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Copies every entry; an entry whose key names a template tenant becomes one entry per clone of it. */
 function cloneEntries(value: unknown, targetsByTemplate: ReadonlyMap<string, CloneTarget[]>): unknown {
