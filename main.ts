@@ -5,7 +5,7 @@
  */
 import { reportError } from './bin/cli';
 import { configPathsFromEnv } from './config/load';
-import { synthesize } from './stacks/synth';
+import { synthesize } from './synth/synthesize';
 
 try {
   synthesize({ paths: configPathsFromEnv(), outdir: process.env.CDKTF_OUTDIR || 'cdktf.out' });

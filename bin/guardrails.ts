@@ -8,8 +8,8 @@ import { guardrailAspectOf } from '../guardrails/aspect';
 import { formatFinding } from '../guardrails/check';
 import { PLATFORM_GUARDRAILS } from '../guardrails/pack';
 import { buildReport, formatReport } from '../guardrails/report';
-import { synthesizeCollectingErrors } from '../guardrails/synth';
-import { buildPlatform } from '../stacks/platform';
+import { synthesizeCollectingErrors } from '../synth/collect-errors';
+import { buildCheckedPlatform } from '../synth/platform';
 import { CliFailure, EXIT, runCli, UsageError } from './cli';
 
 const USAGE = `Usage: npm run guardrails
@@ -33,7 +33,7 @@ runCli('guardrails', USAGE, (args) => {
   const scratch = mkdtempSync(path.join(tmpdir(), 'mlp-guardrails-'));
   try {
     const app = new App({ outdir: scratch, skipValidation: false });
-    const stacks = buildPlatform(app, config);
+    const stacks = buildCheckedPlatform(app, config);
     const errors = synthesizeCollectingErrors(app);
     const all = [stacks.organization, stacks.shared, stacks.sharedK8s, ...stacks.tenants];
     const results = all.map((stack) => {

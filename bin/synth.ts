@@ -1,6 +1,6 @@
 /** `npm run synth`: checks the files, then writes every stack's cdk.tf.json. */
 import { configPathsFromEnv } from '../config/load';
-import { synthesize } from '../stacks/synth';
+import { synthesize } from '../synth/synthesize';
 import { runCli, UsageError } from './cli';
 
 const USAGE = `Usage: npm run synth

@@ -7,15 +7,15 @@
  *
  * The plan's values depend on the offline plan's placeholder state: account ids, the
  * cluster's issuer and other cross-stack values are the placeholders that
- * tools/offline-plan/placeholders.ts writes. So that the proof's model (tenant accounts,
+ * kernel/placeholders.ts gives it. So that the proof's model (tenant accounts,
  * organization placements, the issuer) names the same identities as the planned
  * documents, `OfflinePlanAttributes` gives every attribute a stack exports the very value
  * the offline plan gave it, computed by the same functions.
  */
 import { existsSync, statSync } from 'node:fs';
 import { InputError } from '../kernel/errors';
-import { planJsonPath, readPlanJson } from '../tools/offline-plan';
-import { placeholderState, sourceOfExpression, sourceOfOutputName } from '../tools/offline-plan/placeholders';
+import { placeholderState, sourceOfExpression, sourceOfOutputName } from '../kernel/placeholders';
+import { planJsonPath, readPlanJson } from '../kernel/plan-json';
 import { SynthesizedStack } from '../kernel/synth-output';
 import type { HclValue, TraversalStep } from '../kernel/hcl';
 import {

@@ -1,7 +1,6 @@
-/** Composes the platform's stacks from the loaded configuration. */
+/** Composes the platform's stacks from the loaded configuration (synth/platform.ts adds the guardrails). */
 import type { App } from 'cdktf';
 import type { LoadedConfig } from '../config/load';
-import { applyPlatformGuardrails } from '../guardrails/aspect';
 import { OrganizationStack } from './organization-stack';
 import { SharedK8sStack } from './shared-k8s-stack';
 import { SharedStack } from './shared-stack';
@@ -30,7 +29,5 @@ export function buildPlatform(app: App, config: LoadedConfig): PlatformStacks {
         registries: shared.registries,
       }),
   );
-  const stacks = { organization, shared, sharedK8s, tenants: tenantStacks };
-  applyPlatformGuardrails(stacks, config);
-  return stacks;
+  return { organization, shared, sharedK8s, tenants: tenantStacks };
 }

@@ -4,7 +4,7 @@ import { App } from 'cdktf';
 import { buildBaseline, buildSameOutput, readSynthOutput, RESOURCE_FACTORIES, shapeOfSynth, type SynthOutput } from '../../bench/baseline';
 import { tempDir } from '../support/config-fixtures';
 import { synthPlatform, type Synthesized } from '../support/synth';
-import { generateTenants } from '../support/tenant-generator';
+import { generateTenants } from '../../bench/generated-tenants';
 
 /** Per stack: resource type to count, and how often it reads another stack's outputs. */
 function contentOf(outdir: string): Record<string, { resources: Record<string, number>; remoteUses: number }> {

@@ -8,7 +8,7 @@ import { AnnotationMetadataEntryType, App, TerraformStack } from 'cdktf';
 import { applyGuardrails, guardrailAspectOf } from '../../guardrails/aspect';
 import type { Finding, StackResult } from '../../guardrails/check';
 import type { GuardrailRule } from '../../guardrails/rule';
-import { synthesizeCollectingErrors } from '../../guardrails/synth';
+import { synthesizeCollectingErrors } from '../../synth/collect-errors';
 import { TenantDirectory } from '../../guardrails/tenants';
 import { platformTags, tenantTags } from '../../constructs/common/tags';
 

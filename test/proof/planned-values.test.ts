@@ -8,7 +8,7 @@ import { ProofInputError, proveStacks, type ProofResult } from '../../proof/prov
 import { readSynthDir, resourceAddress, Resolver, type PolicyAttribute, type PolicySource, type ResourceRef, type SynthStack } from '../../proof/resolve';
 import { InputError } from '../../kernel/errors';
 import { planJsonPath } from '../../tools/offline-plan';
-import { placeholderState } from '../../tools/offline-plan/placeholders';
+import { placeholderState } from '../../kernel/placeholders';
 import { synthPlatform } from '../support/synth';
 import { tempDir } from './plant';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { readPlatformModel, type TenantModel } from '../../proof/model';
 import { Resolver, type JsonObject, type SynthStack } from '../../proof/resolve';
-import { synthesize } from '../../stacks/synth';
+import { synthesize } from '../../synth/synthesize';
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 export const PLATFORM_FILE = path.join(REPO_ROOT, 'platform.yaml');

@@ -5,7 +5,7 @@ import { proveIsolationCommand, USAGE } from '../../bin/prove-isolation';
 import { ProofInputError, proveStacks, type Finding, type ProofResult } from '../../proof/prove';
 import { readSynthDir, type SynthStack } from '../../proof/resolve';
 import type { TenantModel } from '../../proof/model';
-import { generateTenants } from '../support/tenant-generator';
+import { generateTenants } from '../../bench/generated-tenants';
 import {
   addGuardrailStatement,
   cloneStacks,

@@ -4,7 +4,7 @@
  * state files, AWS providers get fake static credentials and skip every call the provider
  * makes on its own, and resources of providers the mirror lacks are left out and counted.
  */
-import { placeholderState, type PlaceholderState } from './placeholders';
+import { placeholderState, type PlaceholderState } from '../../kernel/placeholders';
 import { mirrorHas, providerLocalName, requiredProviders, type MirrorContents, type RequiredProvider } from './providers';
 import { isRecord, recordAt } from '../../kernel/records';
 import { type SynthesizedStack } from '../../kernel/synth-output';

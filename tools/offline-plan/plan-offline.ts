@@ -11,15 +11,15 @@ import { countResources, makeOfflineCopy } from './offline-copy';
 import { readSynthOutput, type SynthesizedStack } from '../../kernel/synth-output';
 import { findTooling, runTerraform, terraformEnv, writeCliConfig, type TerraformTooling } from './terraform';
 import type { PlanDiagnostic, StackPlanResult } from './types';
-import { countCreates } from './plan-json';
+import { countCreates, DEFAULT_PLANS_DIR, PLAN_JSON_FILE, planJsonPath } from '../../kernel/plan-json';
 
 export const DEFAULT_SYNTH_DIR = 'cdktf.out';
-export const DEFAULT_WORK_DIR = '.plan-offline';
+export const DEFAULT_WORK_DIR = DEFAULT_PLANS_DIR;
 
 /** Files in `<workDir>/<stack>/` other tools read. */
 export const STACK_FILES = {
   /** `terraform show -json` of the plan; only present when the stack planned. */
-  planJson: 'plan.json',
+  planJson: PLAN_JSON_FILE,
   /** This stack's StackPlanResult as JSON. */
   result: 'result.json',
   /** The offline configuration Terraform read. */
@@ -35,10 +35,7 @@ const CLI_CONFIG_FILE = 'terraform.rc';
 const LOCK_FILE_WARNING = 'Incomplete lock file information for providers';
 const PLUGIN_CACHE_DIR = 'plugin-cache';
 
-/** Where the plan JSON of `stack` is written (it exists only if that stack planned). */
-export function planJsonPath(workDir: string, stack: string): string {
-  return path.join(workDir, stack, STACK_FILES.planJson);
-}
+export { planJsonPath };
 
 export interface PlanOfflineOptions {
   /** cdktf synth output. @default cdktf.out */

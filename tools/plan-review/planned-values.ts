@@ -6,7 +6,7 @@
  * so an attribute that becomes computed shows as a change rather than as removed.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { planJsonPath } from '../offline-plan/plan-offline';
+import { planJsonPath } from '../../kernel/plan-json';
 import { InputError } from '../../kernel/errors';
 import { isRecord } from '../../kernel/records';
 

@@ -8,7 +8,7 @@
 import { STACK, TENANT_STACK_PREFIX } from '../../config/names';
 import type { CheckResult } from './checks';
 import type { AttributeChange, BlockChange } from './compare';
-import { HOURS_PER_MONTH, signedUsd, usd, type TenantCeiling } from './cost';
+import { HOURS_PER_MONTH, signedUsd, usd, type TenantCeiling } from '../../config/cost';
 import type { CostRow, PlatformReview, Review, TenantReview, Verdict } from './review';
 import type { PoolFacts, TenantFacts } from './tenant-facts';
 

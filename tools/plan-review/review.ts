@@ -9,7 +9,7 @@ import { STACK, TENANT_STACK_PREFIX } from '../../config/names';
 import { blocksOf, tenantTag, withPlannedValues, type Block, type StackBlocks } from './blocks';
 import type { CheckResult } from './checks';
 import { compareBlocks, type BlockChange } from './compare';
-import { tenantCeiling, usd, type Prices, type TenantCeiling } from './cost';
+import { tenantCeiling, usd, type Prices, type TenantCeiling } from '../../config/cost';
 import { checkPlansDir, readPlannedValues } from './planned-values';
 import { DATA_BEARING } from './replacement';
 import { referencesInOrNone } from '../../kernel/hcl';

@@ -3,6 +3,7 @@
  * from the organization stack, buckets, GPU pools and quota from its own stack. The
  * review shows these instead of raw resources, and prices the GPU pools.
  */
+import type { PricedPool } from '../../config/cost';
 import type { Block, StackBlocks } from './blocks';
 import { isRecord } from '../../kernel/records';
 
@@ -11,14 +12,8 @@ export type AccountFacts =
   | { readonly kind: 'adopted'; readonly id: string }
   | { readonly kind: 'unknown' };
 
-export interface PoolFacts {
-  readonly name: string;
-  readonly instanceTypes: readonly string[];
-  readonly capacity: 'spot' | 'on-demand';
-  readonly minNodes: number;
-  readonly maxNodes: number;
-  readonly diskGi?: number;
-}
+/** A GPU pool read back from its node group. */
+export type PoolFacts = PricedPool;
 
 export interface QuotaFacts {
   readonly cpu?: string;

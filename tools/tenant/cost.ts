@@ -4,7 +4,7 @@
  * sees before a pull request is what the review will say about it.
  */
 import type { GpuPool } from '../../config/model';
-import { poolCeiling, type PoolCeiling, type Prices } from '../plan-review/cost';
+import { poolCeiling, type PoolCeiling, type Prices } from '../../config/cost';
 
 export interface GpuCostCeiling {
   /** Every pool at its maximum size all month, at the highest on-demand price of its types. */

@@ -5,7 +5,7 @@
  */
 import type { Platform, Tenant } from '../../config/model';
 import { tenantNames, type TenantNames } from '../../config/names';
-import { HOURS_PER_MONTH, usd } from '../plan-review/cost';
+import { HOURS_PER_MONTH, usd } from '../../config/cost';
 import { gpuCostCeiling, type GpuCostCeiling } from './cost';
 
 /** From tenant-budget.ts: the thresholds the owner is alerted at. */

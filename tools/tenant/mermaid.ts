@@ -3,7 +3,7 @@
  * an issue: the tenant's own account (key, buckets, roles) beside what it gets in the
  * shared cluster (namespace, node pools), and the links between them.
  */
-import { usd } from '../plan-review/cost';
+import { usd } from '../../config/cost';
 import { quotaText, type TenantDescription } from './describe';
 
 /** Label text inside `["..."]`: Mermaid reads `#quot;` for a quote and `<br/>` as a line break. */

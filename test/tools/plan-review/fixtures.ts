@@ -9,8 +9,8 @@
 import { copyFileSync, cpSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { synthesize } from '../../../stacks/synth';
-import { generatedTenantName, generateTenants } from '../../support/tenant-generator';
+import { synthesize } from '../../../synth/synthesize';
+import { generatedTenantName, generateTenants } from '../../../bench/generated-tenants';
 import { PLATFORM_FILE, REPO_ROOT, tempDir } from './temp';
 import { isRecord } from '../../../kernel/records';
 

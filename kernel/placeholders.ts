@@ -6,9 +6,9 @@
  * them and a plan read by other tools should look like a real one.
  */
 import { createHash } from 'node:crypto';
-import { soleReference } from '../../kernel/hcl';
-import { isRecord, recordAt } from '../../kernel/records';
-import { type SynthesizedStack } from '../../kernel/synth-output';
+import { soleReference } from './hcl';
+import { isRecord, recordAt } from './records';
+import { type SynthesizedStack } from './synth-output';
 
 /** Where an output's value comes from: `${type.name.attribute}`, attribute without list indices. */
 export interface OutputSource {

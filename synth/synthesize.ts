@@ -7,9 +7,9 @@ import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdktf';
 import { loadConfig, type ConfigPaths } from '../config/load';
-import { synthesizeWithGuardrails } from '../guardrails/synth';
-import { buildPlatform } from './platform';
-import { withoutTokenStackTraces } from './token-stack-traces';
+import { withoutTokenStackTraces } from '../stacks/token-stack-traces';
+import { synthesizeWithGuardrails } from './collect-errors';
+import { buildCheckedPlatform } from './platform';
 
 export interface SynthOptions {
   readonly paths: ConfigPaths;
@@ -33,7 +33,7 @@ export function synthesize(options: SynthOptions): SynthResult {
   try {
     const app = new App({ outdir: staging, skipValidation: false });
     withoutTokenStackTraces(() => {
-      const stacks = buildPlatform(app, config);
+      const stacks = buildCheckedPlatform(app, config);
       progress(`built ${3 + stacks.tenants.length} stacks, synthesizing`);
       // Fails with every guardrail error of every stack, before the output is swapped in.
       synthesizeWithGuardrails(app);

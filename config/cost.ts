@@ -1,17 +1,30 @@
 /**
  * The monthly GPU ceiling of a tenant: what its pools cost if they run at their maximum
  * size all month at on-demand prices. It is a ceiling, not a forecast: pools scale to
- * their minimum when idle, and spot capacity usually costs much less.
+ * their minimum when idle, and spot capacity usually costs much less. The plan review
+ * and tenant:new price pools here, so an author sees what the review will say.
  */
-import type { GpuInstanceType } from '../../config/model';
-import type { PoolFacts, TenantFacts } from './tenant-facts';
+import type { GpuInstanceType } from './model';
+
+/**
+ * A GPU pool as pricing needs it: a tenant file's pool (`GpuPool`) and a pool read back
+ * from a synthesized node group (the plan review's `PoolFacts`) both are one.
+ */
+export interface PricedPool {
+  readonly name: string;
+  readonly instanceTypes: readonly string[];
+  readonly capacity: 'spot' | 'on-demand';
+  readonly minNodes: number;
+  readonly maxNodes: number;
+  readonly diskGi?: number;
+}
 
 export const HOURS_PER_MONTH = 730;
 
 export type Prices = Readonly<Record<string, GpuInstanceType>>;
 
 export interface PoolCeiling {
-  readonly pool: PoolFacts;
+  readonly pool: PricedPool;
   /** Highest on-demand hourly price among the pool's instance types (the ceiling). */
   readonly hourlyUsd: number;
   readonly monthlyUsd: number;
@@ -26,7 +39,7 @@ export interface TenantCeiling {
   readonly unpriced: readonly string[];
 }
 
-export function poolCeiling(pool: PoolFacts, prices: Prices): PoolCeiling {
+export function poolCeiling(pool: PricedPool, prices: Prices): PoolCeiling {
   const priced = pool.instanceTypes.filter((type) => prices[type] !== undefined);
   const hourlyUsd = Math.max(0, ...priced.map((type) => prices[type].onDemandHourlyUsd));
   return {
@@ -37,7 +50,7 @@ export function poolCeiling(pool: PoolFacts, prices: Prices): PoolCeiling {
   };
 }
 
-export function tenantCeiling(facts: TenantFacts, prices: Prices): TenantCeiling {
+export function tenantCeiling(facts: { readonly pools: readonly PricedPool[] }, prices: Prices): TenantCeiling {
   const pools = facts.pools.map((pool) => poolCeiling(pool, prices));
   return {
     monthlyUsd: pools.reduce((sum, p) => sum + p.monthlyUsd, 0),
