@@ -1,12 +1,12 @@
 /** `npm run plan:offline`: every synthesized stack planned by Terraform and the AWS provider, offline. */
-import { DEFAULT_SYNTH_DIR, DEFAULT_WORK_DIR, OfflinePlanUnavailable, planOffline, UnknownStackError } from '../tools/offline-plan';
+import { DEFAULT_SYNTH_DIR, DEFAULT_WORK_DIR, OfflinePlanUnavailable, planOffline, type StackPlanResult, UnknownStackError } from '../tools/offline-plan';
 import { formatNotValidated, formatStackResults, summaryLine } from '../tools/offline-plan/report';
-import { CliFailure, EXIT, parseFlags, runCli, UsageError } from './cli';
+import { CliFailure, EXIT, parseFlags, runCli, synthDirOf, UsageError } from './cli';
 
 /** Distinct codes for a machine that cannot plan at all, so CI can tell them from an invalid stack. */
 export const PLAN_OFFLINE_EXIT = { ...EXIT, terraformMissing: 3, mirrorMissing: 4 } as const;
 
-const USAGE = `Usage: npm run plan:offline -- [--synth <dir>] [--work <dir>] [--stacks <a,b>] [--jobs <n>] [--online] [--strict]
+export const USAGE = `Usage: npm run plan:offline -- [--synth <dir>] [--plans <dir>] [--stacks <a,b>] [--jobs <n>] [--online] [--strict]
 
 Plans every stack of a synth output with the real Terraform and AWS provider, without AWS
 credentials, remote state or network: local backend, placeholder state for cross-stack
@@ -15,9 +15,12 @@ diagnostics at the construct path, the resources it would create, and where its 
 Resources of providers the plugin mirror lacks are left out and reported as NOT validated.
 
 Options:
-  --synth <dir>    synth output to plan (default: ${DEFAULT_SYNTH_DIR}; run 'npm run synth' first)
-  --work <dir>     working directories, one per stack (default: ${DEFAULT_WORK_DIR});
-                   the plan JSON of a stack is <dir>/<stack>/plan.json
+  --synth <dir>    synth output to plan (default: $CDKTF_OUTDIR, else ${DEFAULT_SYNTH_DIR};
+                   run 'npm run synth' first)
+  --plans <dir>    working directories, one per stack (default: ${DEFAULT_WORK_DIR});
+                   the plan JSON of a stack is <dir>/<stack>/plan.json, which
+                   prove-isolation --plans and plan-review --base-plans/--head-plans read
+                   (--work is the former name and still accepted)
   --stacks <a,b>   plan only these stacks
   --jobs <n>       stacks planned at once (default: number of cores)
   --online         download providers the mirror lacks instead of leaving their resources out
@@ -38,15 +41,15 @@ function positiveInt(flag: string, value: string | undefined): number | undefine
 }
 
 runCli('plan:offline', USAGE, async (args) => {
-  const { flags, positional } = parseFlags(args, ['synth', 'work', 'stacks', 'jobs'], ['online', 'strict']);
+  const { flags, positional } = parseFlags(args, ['synth', 'plans', 'work', 'stacks', 'jobs'], ['online', 'strict']);
   if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
   const started = Date.now();
   const stacks = flags.stacks?.split(',').map((s) => s.trim()).filter(Boolean);
-  let results;
+  let results: StackPlanResult[];
   try {
     results = await planOffline({
-      synthDir: flags.synth ?? DEFAULT_SYNTH_DIR,
-      workDir: flags.work ?? DEFAULT_WORK_DIR,
+      synthDir: synthDirOf(flags),
+      workDir: flags.plans ?? flags.work ?? DEFAULT_WORK_DIR,
       stacks,
       online: flags.online === 'true',
       concurrency: positiveInt('jobs', flags.jobs),

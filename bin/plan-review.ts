@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../kernel/errors';
-import { planReview } from '../tools/plan-review';
+import { type PlanReviewResult, planReview } from '../tools/plan-review';
 import { renderReview } from '../tools/plan-review/render';
 import { CliFailure, EXIT, parseFlags, runCli, UsageError } from './cli';
 
@@ -19,9 +19,9 @@ Options:
   --out <file>            write the review there (default: standard output)
   --full <file>           also write the review without the comment size limit
   --platform <file>       platform.yaml of the head, for GPU prices (default: platform.yaml)
-  --guardrails <file>     report of \`npm run guardrails\` (text or JSON); absent: "not run"
-  --proof <file>          report of \`npm run prove-isolation\` (text or JSON); absent: "not run"
-  --base-plans <dir>      offline plan work directory of the base (\`npm run plan:offline -- --work\`):
+  --guardrails <file>     JSON report of \`npm run guardrails -- --format json\`; absent: "not run"
+  --proof <file>          JSON report of \`npm run prove-isolation -- --format json\`; absent: "not run"
+  --base-plans <dir>      offline plan directory of the base (\`npm run plan:offline -- --plans\`):
                           a stack's <dir>/<stack>/plan.json gives Terraform's planned values
   --head-plans <dir>      the same for the head; a resource is compared by planned values when
                           both sides have them, else by its synthesized configuration
@@ -51,7 +51,7 @@ export function main(args: string[]): string {
   const progress = (line: string) => {
     if (Date.now() - started > 1000) process.stderr.write(`plan-review: ${line}\n`);
   };
-  let result;
+  let result: PlanReviewResult;
   try {
     result = planReview({
       baseDir: flags.base,

@@ -1,10 +1,10 @@
 /** `npm run prove-isolation`: proves from the synthesized stacks that no tenant reaches another tenant's data. */
-import { CliFailure, EXIT, UsageError } from '../kernel/errors';
-import { parseFlags, runCli } from './cli';
+import { InputError, UsageError } from '../kernel/errors';
+import { outputFormat, parseFlags, runCheck, runCli, synthDirOf } from './cli';
 import { ProofInputError, proveSynthDir, type ProofResult } from '../proof/prove';
-import { formatReport, formatResult, leakCount } from '../proof/report';
+import { formatFinding, formatReport, formatResult, leakCount } from '../proof/report';
 
-export const USAGE = `Usage: npm run prove-isolation -- [--synth <dir>] [--plans <dir>] [--pairwise] [--matrix]
+export const USAGE = `Usage: npm run prove-isolation -- [--synth <dir>] [--plans <dir>] [--pairwise] [--matrix] [--format text|json]
 
 Reads the synthesized stacks and, with an IAM policy evaluator, checks for every ordered
 pair of tenants (a, b) that a's roles and pods cannot read, write, list or delete b's
@@ -12,12 +12,16 @@ buckets, decrypt with b's key or assume b's roles, and that every tenant reaches
 buckets and key. Service control policies of the organization stack are in force.
 
 Options:
-  --synth <dir>  synthesized output to read (default: cdktf.out; run 'npm run synth' first)
+  --synth <dir>  synthesized output to read (default: $CDKTF_OUTDIR, else cdktf.out;
+                 run 'npm run synth' first)
   --plans <dir>  an 'npm run plan:offline' working directory: take each policy document
                  from the stack's planned values (<dir>/<stack>/plan.json) where Terraform
                  knows all of it, else resolve it from the synthesized output
   --pairwise     simulate every ordered pair instead of classes, twins and samples (slower)
   --matrix       print the tenants x tenants matrix even for more than 30 tenants
+  --format <f>   text (default) or json: one versioned check report (mlp.check-report v1)
+                 on standard output, also when the input cannot be read; the plan review
+                 reads it
 
 Exit codes: 0 isolated, 1 a leak, a blocked own access or an input the proof cannot
 read (missing output, an expression or policy it cannot resolve), 2 usage error.
@@ -37,23 +41,33 @@ const STANDARD_OUTPUT: CommandOutput = {
 
 /** Runs the proof; returns the one-line result, or throws CliFailure (exit 1 on a finding or an input error) or UsageError. */
 export async function proveIsolationCommand(args: readonly string[], output: CommandOutput = STANDARD_OUTPUT): Promise<string> {
-  const { flags, positional } = parseFlags(args, ['synth', 'plans'], ['pairwise', 'matrix']);
+  const { flags, positional } = parseFlags(args, ['synth', 'plans', 'format'], ['pairwise', 'matrix']);
   if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
-  const dir = flags.synth ?? 'cdktf.out';
-  let result: ProofResult;
-  try {
-    result = await proveSynthDir(dir, { mode: flags.pairwise ? 'pairwise' : 'fast', plansDir: flags.plans, progress: (line) => output.diagnostic(`prove-isolation: ${line}`) });
-  } catch (error) {
-    if (error instanceof ProofInputError) {
-      for (const problem of error.problems) output.diagnostic(problem);
-      throw new CliFailure(`${error.message}; nothing was proved`, EXIT.rejected);
-    }
-    throw error;
-  }
-  for (const line of formatReport(result, { matrix: flags.matrix === 'true' })) output.report(line);
-  const { leaks, blocked } = leakCount(result);
-  if (leaks > 0 || blocked > 0) throw new CliFailure(formatResult(result), EXIT.rejected);
-  return formatResult(result);
+  const dir = synthDirOf(flags);
+  return runCheck(
+    'prove-isolation',
+    outputFormat(flags),
+    async () => {
+      let result: ProofResult;
+      try {
+        result = await proveSynthDir(dir, { mode: flags.pairwise ? 'pairwise' : 'fast', plansDir: flags.plans, progress: (line) => output.diagnostic(`prove-isolation: ${line}`) });
+      } catch (error) {
+        if (error instanceof ProofInputError) {
+          for (const problem of error.problems) output.diagnostic(problem);
+          throw new InputError(error.problems, `${error.message}; nothing was proved`);
+        }
+        throw error;
+      }
+      const { leaks, blocked } = leakCount(result);
+      return {
+        status: leaks > 0 || blocked > 0 ? 'failed' : 'passed',
+        summary: formatResult(result),
+        findings: result.findings.map((finding) => ({ severity: 'error' as const, id: finding.type, message: formatFinding(finding).join(' ') })),
+        details: formatReport(result, { matrix: flags.matrix === 'true' }),
+      };
+    },
+    output.report,
+  );
 }
 
 if (require.main === module) runCli('prove-isolation', USAGE, (args) => proveIsolationCommand(args));

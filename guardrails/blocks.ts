@@ -5,7 +5,7 @@
  * documents in its attributes. The values come from the stack's output, resolved once per
  * synthesis (stacks/stack-output.ts), so the cost is linear in the size of the stack.
  */
-import { TerraformElement, TerraformResource, type TerraformStack } from 'cdktf';
+import { type TerraformElement, TerraformResource, type TerraformStack } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { renderedPolicyDocument } from '../constructs/common/policy';
 import { hasInterpolation, soleReference } from '../kernel/hcl';
@@ -149,7 +149,7 @@ function fragmentsOf(resolved: Readonly<Record<string, unknown>>, raw: Readonly<
 
 function withoutMetadata(config: Readonly<Record<string, unknown>>): { config: Readonly<Record<string, unknown>>; path?: string } {
   if (!('//' in config)) return { config };
-  const { ['//']: metadata, ...rest } = config;
+  const { '//': metadata, ...rest } = config;
   const path = asRecord(asRecord(metadata)?.metadata)?.path;
   return { config: rest, path: typeof path === 'string' ? path : undefined };
 }
@@ -188,7 +188,12 @@ export function partOfOutput(output: Readonly<Record<string, unknown>>, raw: Rea
   const entries = (value: unknown) => Object.entries(asRecord(value) ?? {});
   const put = (top: string, key: string, value: unknown) => {
     if (value === undefined) return false;
-    (part[top] ??= {})[key] = value;
+    let section = part[top];
+    if (section === undefined) {
+      section = {};
+      part[top] = section;
+    }
+    section[key] = value;
     return true;
   };
   for (const [top, section] of Object.entries(raw)) {

@@ -5,7 +5,7 @@
 import type { TerraformStack } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { stackView, synthesizedBlocks } from './blocks';
-import type { Block, GuardrailRule, Severity } from './rule';
+import type { Block, GuardrailRule, Severity, Verdict } from './rule';
 import { SUPPRESSION_CHECK, suppressionsOf } from './suppressions';
 import type { TenantDirectory } from './tenants';
 
@@ -86,7 +86,7 @@ export function checkStack(stack: TerraformStack, pack: readonly GuardrailRule[]
       }
     }
     for (const rule of pack) {
-      let verdict;
+      let verdict: Verdict;
       try {
         verdict = rule.check(block, view);
       } catch (error) {

@@ -65,7 +65,10 @@ export function referencesIn(text: string): Reference[] {
         expr.items.forEach(visit);
         return;
       case 'object':
-        expr.entries.forEach(([key, value]) => (visit(key), visit(value)));
+        for (const [key, value] of expr.entries) {
+          visit(key);
+          visit(value);
+        }
         return;
       case 'reference':
         found.push(expr.reference);

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { soleReference } from './hcl';
 import { isRecord, recordAt } from './records';
-import { type SynthesizedStack } from './synth-output';
+import type { SynthesizedStack } from './synth-output';
 
 /** Where an output's value comes from: `${type.name.attribute}`, attribute without list indices. */
 export interface OutputSource {

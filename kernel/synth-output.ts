@@ -37,7 +37,7 @@ const RESYNTH = (dir: string) => `run 'npm run synth' with CDKTF_OUTDIR=${dir}, 
 /** Reads and checks `<dir>/manifest.json`; `label` names the directory's role in messages (e.g. `base`). */
 export function readSynthManifest(dir: string, label = 'synth output'): SynthOutput {
   const manifestFile = path.join(dir, 'manifest.json');
-  let stat;
+  let stat: ReturnType<typeof statSync>;
   try {
     stat = statSync(dir);
   } catch {

@@ -118,7 +118,7 @@ const ACTION_FIELDS = new Set(['Action', 'NotAction']);
 function visitStrings(statement: PolicyStatement, visit: (text: string, field: string) => void): void {
   const walk = (value: HclValue, field: string): void => {
     if (typeof value === 'string') visit(value, field);
-    else if (Array.isArray(value)) value.forEach((item) => walk(item, field));
+    else if (Array.isArray(value)) for (const item of value) walk(item, field);
     else if (value !== null && typeof value === 'object') {
       for (const [key, item] of Object.entries(value)) {
         if (field === 'Condition') visit(key, 'Condition key');

@@ -15,8 +15,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { InputError } from '../kernel/errors';
 import { placeholderState, sourceOfExpression, sourceOfOutputName } from '../kernel/placeholders';
-import { planJsonPath, readPlanJson } from '../kernel/plan-json';
-import { SynthesizedStack } from '../kernel/synth-output';
+import { type PlanJson, planJsonPath, readPlanJson } from '../kernel/plan-json';
+import type { SynthesizedStack } from '../kernel/synth-output';
 import type { HclValue, TraversalStep } from '../kernel/hcl';
 import {
   formatLocation,
@@ -108,12 +108,12 @@ export class PlannedPolicies implements PolicySource {
     stackNames: readonly string[],
   ) {
     if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-      throw new InputError(`${dir}: offline plan directory not found: run 'npm run plan:offline -- --work ${dir}' first, or drop --plans`);
+      throw new InputError(`${dir}: offline plan directory not found: run 'npm run plan:offline -- --plans ${dir}' first, or drop --plans`);
     }
     for (const stack of stackNames) {
       const file = planJsonPath(dir, stack);
       if (!existsSync(file)) continue;
-      let plan;
+      let plan: PlanJson;
       try {
         plan = readPlanJson(file);
       } catch (error) {
@@ -127,7 +127,7 @@ export class PlannedPolicies implements PolicySource {
       this.plans.set(stack, resources);
     }
     if (this.plans.size === 0) {
-      throw new InputError(`${dir}: no <stack>/plan.json for any stack of the synthesized output: run 'npm run plan:offline -- --synth <synth dir> --work ${dir}'`);
+      throw new InputError(`${dir}: no <stack>/plan.json for any stack of the synthesized output: run 'npm run plan:offline -- --synth <synth dir> --plans ${dir}'`);
     }
   }
 

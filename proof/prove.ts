@@ -199,7 +199,7 @@ async function validate(tenants: readonly TenantModel[], builder: RequestBuilder
   const seen = new Set<unknown>();
   const fresh = (...documents: unknown[]) => {
     const unseen = documents.some((d) => d !== undefined && !seen.has(d));
-    documents.forEach((d) => seen.add(d));
+    for (const d of documents) seen.add(d);
     return unseen;
   };
   const check = async (simulation: Check, owner: string, compare: boolean) => {

@@ -45,7 +45,7 @@ export function formatSummary(result: ProofResult): string[] {
   return lines;
 }
 
-function formatFinding(finding: Finding): string[] {
+export function formatFinding(finding: Finding): string[] {
   const c = finding.check;
   const head =
     finding.type === 'leak'
@@ -83,7 +83,7 @@ export function formatReport(result: ProofResult, options: ReportOptions = {}): 
   }
   for (const note of result.notes) lines.push(`note: ${note}`);
   lines.push(...(n <= MATRIX_LIMIT || options.matrix ? formatMatrix(result) : []), ...formatSummary(result));
-  result.findings.slice(0, FINDING_LIMIT).forEach((finding) => lines.push(...formatFinding(finding)));
+  for (const finding of result.findings.slice(0, FINDING_LIMIT)) lines.push(...formatFinding(finding));
   if (result.findings.length > FINDING_LIMIT) lines.push(`... and ${result.findings.length - FINDING_LIMIT} more findings`);
   return lines;
 }

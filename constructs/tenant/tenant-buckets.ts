@@ -44,8 +44,7 @@ export class TenantBuckets extends Construct {
 
   constructor(scope: Construct, id: string, props: TenantBucketsProps) {
     super(scope, id);
-    const seen = new Set<string>();
-    const duplicates = props.buckets.filter((b) => (seen.has(b.purpose) ? true : (seen.add(b.purpose), false)));
+    const duplicates = props.buckets.filter((b, i) => props.buckets.findIndex((other) => other.purpose === b.purpose) < i);
     if (duplicates.length > 0) throw new Error(`TenantBuckets: bucket purposes must be unique; repeated: ${duplicates.map((b) => b.purpose).join(', ')}`);
 
     const arns: Record<string, string> = {};

@@ -47,10 +47,10 @@ function withoutMetadata(stack: Json): Json {
     Object.fromEntries(
       Object.entries(byType as Record<string, Record<string, Json>>).map(([type, byName]) => [
         type,
-        Object.fromEntries(Object.entries(byName).map(([name, { ['//']: _metadata, ...body }]) => [name, body])),
+        Object.fromEntries(Object.entries(byName).map(([name, { '//': _metadata, ...body }]) => [name, body])),
       ]),
     );
-  const { ['//']: _metadata, resource, data, output, ...rest } = stack;
+  const { '//': _metadata, resource, data, output, ...rest } = stack;
   return {
     ...rest,
     ...(resource ? { resource: blocksWithout(resource) } : {}),

@@ -44,8 +44,10 @@ function writePlan(workDir: string, stack: string, policies: readonly ReadPolicy
       if (isUnknown) entry.after_unknown[p.attribute.name] = true;
       else entry.after[p.attribute.name] = asText(p.value);
     } else {
-      const blocks = (entry.after[p.attribute.name] ??= []) as Record<string, unknown>[];
-      const unknowns = (entry.after_unknown[p.attribute.name] ??= []) as Record<string, unknown>[];
+      entry.after[p.attribute.name] ??= [];
+      entry.after_unknown[p.attribute.name] ??= [];
+      const blocks = entry.after[p.attribute.name] as Record<string, unknown>[];
+      const unknowns = entry.after_unknown[p.attribute.name] as Record<string, unknown>[];
       blocks.push(isUnknown ? { name: p.attribute.inline } : { name: p.attribute.inline, policy: asText(p.value) });
       unknowns.push(isUnknown ? { policy: true } : {});
     }
@@ -78,7 +80,9 @@ beforeAll(() => {
   const seen = new Set<string>();
   documents = recording.read.filter((p) => {
     const key = `${p.ref.stack} ${resourceAddress(p.ref)} ${p.attribute.name} ${p.attribute.inline ?? ''}`;
-    return seen.has(key) ? false : (seen.add(key), true);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   });
 }, 60_000);
 

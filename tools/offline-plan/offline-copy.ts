@@ -7,7 +7,7 @@
 import { placeholderState, type PlaceholderState } from '../../kernel/placeholders';
 import { mirrorHas, providerLocalName, requiredProviders, type MirrorContents, type RequiredProvider } from './providers';
 import { isRecord, recordAt } from '../../kernel/records';
-import { type SynthesizedStack } from '../../kernel/synth-output';
+import type { SynthesizedStack } from '../../kernel/synth-output';
 import { constructPathOf } from '../../kernel/terraform-json';
 import type { NotValidated, PlanDiagnostic, TerraformJson } from './types';
 

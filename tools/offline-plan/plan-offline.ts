@@ -8,12 +8,12 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { commandFailure, ConfigLocator, formatConfig, streamDiagnostics, validateDiagnostics } from './diagnostics';
 import { countResources, makeOfflineCopy } from './offline-copy';
-import { readSynthOutput, type SynthesizedStack } from '../../kernel/synth-output';
 import { findTooling, runTerraform, terraformEnv, writeCliConfig, type TerraformTooling } from './terraform';
 import type { PlanDiagnostic, StackPlanResult } from './types';
+import { DEFAULT_SYNTH_DIR, readSynthOutput, type SynthesizedStack } from '../../kernel/synth-output';
 import { countCreates, DEFAULT_PLANS_DIR, PLAN_JSON_FILE, planJsonPath } from '../../kernel/plan-json';
 
-export const DEFAULT_SYNTH_DIR = 'cdktf.out';
+export { DEFAULT_SYNTH_DIR };
 export const DEFAULT_WORK_DIR = DEFAULT_PLANS_DIR;
 
 /** Files in `<workDir>/<stack>/` other tools read. */

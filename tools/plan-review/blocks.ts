@@ -32,7 +32,7 @@ export type StackBlocks = ReadonlyMap<string, Block>;
 
 function withoutMetadata(value: unknown): { config: Record<string, unknown>; path?: string } {
   if (!isRecord(value)) return { config: { value } };
-  const { ['//']: metadata, ...config } = value;
+  const { '//': metadata, ...config } = value;
   const recorded = isRecord(metadata) && isRecord(metadata.metadata) ? metadata.metadata.path : undefined;
   const path = typeof recorded === 'string' ? recorded.slice(recorded.indexOf('/') + 1) : undefined;
   return { config, path };
@@ -96,7 +96,7 @@ export function flatten(value: unknown, prefix = '', out = new Map<string, unkno
     if (keys.length === 0 && prefix) out.set(prefix, value);
     for (const key of keys) flatten(value[key], prefix ? `${prefix}.${key}` : key, out);
   } else if (Array.isArray(value) && value.some((item) => typeof item === 'object' && item !== null)) {
-    value.forEach((item, i) => flatten(item, `${prefix}[${i}]`, out));
+    for (const [i, item] of value.entries()) flatten(item, `${prefix}[${i}]`, out);
   } else {
     out.set(prefix, value);
   }

@@ -21,7 +21,7 @@ export interface PlanReviewOptions {
   readonly platformFile: string;
   readonly guardrailsFile?: string;
   readonly proofFile?: string;
-  /** Offline plan work directories (`npm run plan:offline -- --work <dir>`) of each side. */
+  /** Offline plan work directories (`npm run plan:offline -- --plans <dir>`) of each side. */
   readonly basePlans?: string;
   readonly headPlans?: string;
   /** @default COMMENT_LIMIT */

@@ -57,7 +57,7 @@ export function checkPlansDir(dir: string, label: string): void {
   } catch {
     isDirectory = false;
   }
-  if (!isDirectory) throw new InputError([`${dir}: ${label} plans directory not found; run \`npm run plan:offline -- --work ${dir}\` or leave the option out`]);
+  if (!isDirectory) throw new InputError([`${dir}: ${label} plans directory not found; run \`npm run plan:offline -- --plans ${dir}\` or leave the option out`]);
 }
 
 /** The planned values of one stack's plan JSON, or undefined when the stack has no plan there. */

@@ -151,7 +151,7 @@ function costSection(review: Review, maxChars: number): string {
   return fit(head, sorted.length, (i) => costRow(sorted[i]), maxChars, 'tenant', total);
 }
 
-const CHECK_ICON: Record<CheckResult['status'], string> = { passed: '✅', warnings: '⚠️', failed: '⛔', 'not run': '➖', unclear: '❔' };
+const CHECK_ICON: Record<CheckResult['status'], string> = { passed: '✅', warnings: '⚠️', failed: '⛔', 'not run': '➖' };
 
 function checksSection(review: Review, maxChars: number): string {
   if (review.checks.length === 0) return '';
@@ -162,9 +162,7 @@ function checksSection(review: Review, maxChars: number): string {
   const withDetails = review.checks.filter((c) => c.details);
   const share = Math.floor((maxChars - out.length - 100) / Math.max(1, withDetails.length));
   for (const check of withDetails) {
-    const block = check.markdown
-      ? details(`${check.title} report`, check.details.split('\n'), share - 1)
-      : codeDetails(`${check.title} report`, check.details.replace(/```/g, "'''").split('\n'), share - 1);
+    const block = codeDetails(`${check.title} report`, check.details.replace(/```/g, "'''").split('\n'), share - 1);
     out += block ? `\n${block}` : '';
   }
   return out.length <= maxChars ? out : '';

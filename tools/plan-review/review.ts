@@ -88,7 +88,7 @@ export interface ReviewInputs {
   readonly headDir: string;
   readonly prices: Prices;
   readonly checks: readonly CheckResult[];
-  /** Offline plan work directories (`npm run plan:offline --work`), holding `<stack>/plan.json`. */
+  /** Offline plan work directories (`npm run plan:offline -- --plans`), holding `<stack>/plan.json`. */
   readonly basePlans?: string;
   readonly headPlans?: string;
   readonly progress?: (line: string) => void;
@@ -388,7 +388,7 @@ export function buildReview(inputs: ReviewInputs): Review {
   }
   for (const check of inputs.checks) {
     if (check.status === 'failed') findings.push({ level: 'blocked', text: `${check.title} failed: ${check.summary}` });
-    else if (check.status === 'warnings' || check.status === 'unclear') findings.push({ level: 'attention', text: `${check.title}: ${check.status === 'unclear' ? 'result unclear' : 'warnings'}: ${check.summary}` });
+    else if (check.status === 'warnings') findings.push({ level: 'attention', text: `${check.title}: warnings: ${check.summary}` });
   }
 
   const all = [...tenants.filter((t) => t.status !== 'removed').flatMap((t) => t.changes), ...platform.flatMap((p) => p.changes)];

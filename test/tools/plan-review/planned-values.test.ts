@@ -27,7 +27,7 @@ let head: string;
 function firstResource(synthDir: string, stack: string, type: string): PlannedResource {
   const json = JSON.parse(readFileSync(path.join(synthDir, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as { resource: Record<string, Record<string, Record<string, unknown>>> };
   const [name, config] = Object.entries(json.resource[type])[0];
-  const { ['//']: _metadata, ...values } = config;
+  const { '//': _metadata, ...values } = config;
   return { address: `${type}.${name}`, type, name, values };
 }
 
