@@ -79,7 +79,7 @@ import {
 } from 'cdktf';
 import type { Construct } from 'constructs';
 import { CliFailure, parseFlags, runCli, UsageError } from '../bin/cli';
-import { withoutTokenStackTraces } from '../stacks/token-stack-traces';
+import { withoutTokenStackTraces } from '../constructs/common/cdktf-internals';
 
 /** Makes one resource; `value` fills one string argument and is a cross-stack reference for some resources. */
 type ResourceFactory = (scope: Construct, id: string, value: string) => TerraformResource;

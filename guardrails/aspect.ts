@@ -12,9 +12,8 @@
  * collects annotations and writes the stack.
  */
 import { Annotations, Aspects, TerraformStack, type IAspect } from 'cdktf';
-// Not exported from the package root; the pinned cdktf (0.21.0) uses it for assets. A test pins its behaviour.
-import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 import type { IConstruct } from 'constructs';
+import { addCustomSynthesis } from '../constructs/common/cdktf-internals';
 import { checkStack, formatFinding, type StackResult } from './check';
 import { PLATFORM_GUARDRAILS } from './pack';
 import type { GuardrailRule } from './rule';

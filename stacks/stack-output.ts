@@ -18,10 +18,8 @@
  * everything is computed afresh, so a stack changed between two synths is never read stale.
  */
 import { App, DefaultTokenResolver, StringConcat, TerraformElement, TerraformOutput, TerraformStack, Tokenization } from 'cdktf';
-// Not exported from the package root; the pinned cdktf (0.21.0). test/stacks/stack-output.test.ts pins the result against cdktf's own.
-import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
-import { deepMerge } from 'cdktf/lib/util';
 import type { IConstruct } from 'constructs';
+import { deepMerge, invokeAspects, stackInternals } from '../constructs/common/cdktf-internals';
 
 type Configuration = Record<string, unknown>;
 
@@ -105,20 +103,6 @@ export function prepareKeepingResolution(stack: TerraformStack): boolean {
   return true;
 }
 
-/** What cdktf's `TerraformStack.toTerraform` keeps private and uses in its output. */
-interface StackInternals {
-  readonly rawOverrides: Configuration;
-  readonly cdktfVersion: string;
-}
-
-function internalsOf(stack: TerraformStack): StackInternals {
-  const internals = stack as unknown as Partial<StackInternals>;
-  if (typeof internals.rawOverrides !== 'object' || internals.rawOverrides === null || typeof internals.cdktfVersion !== 'string') {
-    throw new Error('TerraformStack has no rawOverrides or cdktfVersion; the pinned cdktf changed, see stacks/stack-output.ts');
-  }
-  return internals as StackInternals;
-}
-
 /**
  * cdktf 0.21's `TerraformStack.toTerraform`, with each element's resolution taken from
  * preparing. Its last step resolves the merged configuration again; the fragments are
@@ -126,7 +110,7 @@ function internalsOf(stack: TerraformStack): StackInternals {
  * touch is resolved here.
  */
 function assemble(stack: TerraformStack, prepared: ReadonlyMap<TerraformElement, Configuration>): Configuration {
-  const { rawOverrides, cdktfVersion } = internalsOf(stack);
+  const { rawOverrides, cdktfVersion } = stackInternals(stack);
   const metadata: Configuration = {
     version: cdktfVersion,
     stackName: stack.node.id,

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdktf';
 import { loadConfig, type ConfigPaths } from '../config/load';
-import { withoutTokenStackTraces } from '../stacks/token-stack-traces';
+import { withoutTokenStackTraces } from '../constructs/common/cdktf-internals';
 import { synthesizeWithGuardrails } from './collect-errors';
 import { buildCheckedPlatform } from './platform';
 

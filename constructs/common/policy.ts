@@ -5,6 +5,7 @@
 import { Fn, TerraformStack, Token, Tokenization, type IResolvable, type IResolveContext } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { isPlainObject } from '../../kernel/records';
+import { argumentRendererOf, type ArgumentRenderer } from './cdktf-internals';
 
 export type Principal = '*' | { readonly AWS?: string | readonly string[]; readonly Service?: string | readonly string[]; readonly Federated?: string };
 
@@ -43,15 +44,6 @@ function stackOf(scope: IConstruct): TerraformStack | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** cdktf's rendering of one value inside a function call: a literal quoted and escaped, a token as an expression. */
-interface ArgumentRenderer {
-  resolveArg(context: IResolveContext, value: unknown): unknown;
-}
-
-function isArgumentRenderer(value: unknown): value is ArgumentRenderer & IResolvable {
-  return Tokenization.isResolvable(value) && typeof (value as Partial<ArgumentRenderer>).resolveArg === 'function';
 }
 
 /** A list item that stands for a whole list (`Token.asList`, `Token.asNumberList`). */
@@ -157,9 +149,9 @@ class PolicyExpression implements IResolvable {
 
 /** The document as a Terraform `jsonencode(...)` expression. */
 export function renderPolicy(document: PolicyDocument): string {
-  const call = Tokenization.reverseString(Fn.jsonencode(document)).firstToken;
+  const call = argumentRendererOf(Tokenization.reverseString(Fn.jsonencode(document)).firstToken);
   // cdktf's function-call token renders each leaf; a cdktf without it would break the rendering, so fail at once.
-  if (!isArgumentRenderer(call)) throw new Error('Fn.jsonencode returned no function-call token with resolveArg; the pinned cdktf changed');
+  if (!call) throw new Error('Fn.jsonencode returned no function-call token with resolveArg; the pinned cdktf changed');
   const rendered = Token.asString(new PolicyExpression(call, document, isPlainDocument(document)));
   renderedDocuments.set(rendered, document);
   return rendered;
