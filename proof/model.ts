@@ -11,7 +11,7 @@ import { formatLocation, resourceAddress, ResolveError, type Location, type Reso
 
 export type PolicyStatement = { readonly [key: string]: HclValue };
 
-export interface PolicyDocument {
+export interface ProofPolicyDocument {
   readonly Version: string;
   readonly Statement: readonly PolicyStatement[];
 }
@@ -21,7 +21,7 @@ export interface NamedPolicy {
   readonly name: string;
   /** Where it comes from in the synthesized output. */
   readonly source: string;
-  readonly document: PolicyDocument;
+  readonly document: ProofPolicyDocument;
 }
 
 /** How the proof treats a role: workloads and people must reach their own data; every role must not reach others'. */
@@ -128,12 +128,12 @@ export const FULL_AWS_ACCESS: NamedPolicy = {
   document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
 };
 
-function defaultKeyPolicy(account: string): PolicyDocument {
+function defaultKeyPolicy(account: string): ProofPolicyDocument {
   return { Version: '2012-10-17', Statement: [{ Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' }] };
 }
 
 /** Parses a resolved policy value (JSON text or an object) into a document with a statement list. */
-export function policyDocument(value: HclValue | undefined, location: Location): PolicyDocument {
+export function policyDocument(value: HclValue | undefined, location: Location): ProofPolicyDocument {
   let parsed: unknown = value;
   if (typeof value === 'string') {
     try {
@@ -170,7 +170,7 @@ function stringList(value: HclValue | undefined): string[] {
 }
 
 /** The federated and AWS principals a trust policy allows. */
-function trustPrincipals(trust: PolicyDocument): { aws: string[]; federated: string[] } {
+function trustPrincipals(trust: ProofPolicyDocument): { aws: string[]; federated: string[] } {
   const aws: string[] = [];
   const federated: string[] = [];
   for (const statement of trust.Statement) {

@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { HclValue } from '../kernel/hcl';
-import type { ControlPolicyLevel, Identifier, NamedPolicy, OrgPlacement, PolicyDocument, PolicyStatement, TenantModel } from './model';
+import type { ControlPolicyLevel, Identifier, NamedPolicy, OrgPlacement, ProofPolicyDocument, PolicyStatement, TenantModel } from './model';
 
 const DELIMITERS = /([:/])/;
 
@@ -193,7 +193,7 @@ function canonical(value: HclValue): HclValue {
   return value;
 }
 
-function documentForm(document: PolicyDocument): HclValue {
+function documentForm(document: ProofPolicyDocument): HclValue {
   return document.Statement.map((statement) => canonical(statement));
 }
 

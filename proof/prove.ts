@@ -29,7 +29,7 @@ export interface ProofOptions {
 }
 
 /** A check whose decision is not what isolation needs. */
-export interface Finding {
+export interface ProofFinding {
   /** `leak`: another tenant's principal is allowed; `blocked`: a tenant cannot reach its own data. */
   readonly type: 'leak' | 'blocked';
   readonly check: Omit<Check, 'simulation'>;
@@ -52,7 +52,7 @@ export interface ProofResult {
   readonly classes: readonly TenantClass[];
   /** Irregular tenants and why. */
   readonly irregular: ReadonlyMap<string, readonly string[]>;
-  readonly findings: readonly Finding[];
+  readonly findings: readonly ProofFinding[];
   /** Ordered pairs `principal\u0000resource` that were simulated (with real tenants). */
   readonly simulatedPairs: ReadonlySet<string>;
   readonly simulations: number;
@@ -128,7 +128,7 @@ function dataRoles(t: TenantModel): RoleModel[] {
 }
 
 class Prover {
-  readonly findings: Finding[] = [];
+  readonly findings: ProofFinding[] = [];
   readonly simulatedPairs = new Set<string>();
   simulations = 0;
   private readonly builder: RequestBuilder;

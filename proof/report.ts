@@ -1,5 +1,5 @@
 /** Text output of the isolation proof: the tenants × tenants matrix or a summary, findings, and the one-line result. */
-import { pairStatus, type Finding, type ProofResult } from './prove';
+import { pairStatus, type ProofFinding, type ProofResult } from './prove';
 
 /** Above this many tenants the matrix is summarised unless asked for. */
 export const MATRIX_LIMIT = 30;
@@ -45,7 +45,7 @@ export function formatSummary(result: ProofResult): string[] {
   return lines;
 }
 
-export function formatFinding(finding: Finding): string[] {
+export function formatFinding(finding: ProofFinding): string[] {
   const c = finding.check;
   const head =
     finding.type === 'leak'

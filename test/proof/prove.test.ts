@@ -2,7 +2,7 @@ import { cpSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CliFailure, reportError } from '../../bin/cli';
 import { proveIsolationCommand, USAGE } from '../../bin/prove-isolation';
-import { ProofInputError, proveStacks, type Finding, type ProofResult } from '../../proof/prove';
+import { ProofInputError, proveStacks, type ProofFinding, type ProofResult } from '../../proof/prove';
 import { readSynthDir, type SynthStack } from '../../proof/resolve';
 import type { TenantModel } from '../../proof/model';
 import { generateTenants } from '../../bench/generated-tenants';
@@ -23,7 +23,7 @@ import {
   trustForeignServiceAccount,
 } from './plant';
 
-const leaks = (result: ProofResult): Finding[] => result.findings.filter((f) => f.type === 'leak');
+const leaks = (result: ProofResult): ProofFinding[] => result.findings.filter((f) => f.type === 'leak');
 const leakPairs = (result: ProofResult): string[] => [...new Set(leaks(result).map((f) => `${f.check.principalTenant} -> ${f.check.resourceTenant}`))].sort();
 
 /** A copy of a synthesized output with some stacks edited, on disk for the command. */

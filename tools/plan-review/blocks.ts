@@ -7,7 +7,7 @@ import { isRecord } from '../../kernel/records';
 
 export type BlockKind = 'resource' | 'data' | 'provider' | 'output' | 'terraform' | 'other';
 
-export interface Block {
+export interface ReviewBlock {
   readonly address: string;
   readonly kind: BlockKind;
   /** Resource or data type (`aws_s3_bucket`), provider name, or the top-level key. */
@@ -27,7 +27,7 @@ export interface Block {
   readonly plannedJson?: string;
 }
 
-export type StackBlocks = ReadonlyMap<string, Block>;
+export type StackBlocks = ReadonlyMap<string, ReviewBlock>;
 
 
 function withoutMetadata(value: unknown): { config: Record<string, unknown>; path?: string } {
@@ -38,14 +38,14 @@ function withoutMetadata(value: unknown): { config: Record<string, unknown>; pat
   return { config, path };
 }
 
-function add(blocks: Map<string, Block>, address: string, kind: BlockKind, type: string, value: unknown): void {
+function add(blocks: Map<string, ReviewBlock>, address: string, kind: BlockKind, type: string, value: unknown): void {
   const { config, path } = withoutMetadata(value);
   blocks.set(address, { address, kind, type, path, config, json: JSON.stringify(config) });
 }
 
 /** Every block of a parsed `cdk.tf.json`, keyed by address. */
 export function blocksOf(stack: Readonly<Record<string, unknown>>): StackBlocks {
-  const blocks = new Map<string, Block>();
+  const blocks = new Map<string, ReviewBlock>();
   for (const [key, section] of Object.entries(stack)) {
     if (key === '//') continue;
     if ((key === 'resource' || key === 'data') && isRecord(section)) {
@@ -75,7 +75,7 @@ export function blocksOf(stack: Readonly<Record<string, unknown>>): StackBlocks 
 
 /** The blocks with Terraform's planned values attached where the plan has their address. */
 export function withPlannedValues(blocks: StackBlocks, planned: ReadonlyMap<string, Readonly<Record<string, unknown>>>): StackBlocks {
-  const out = new Map<string, Block>();
+  const out = new Map<string, ReviewBlock>();
   for (const [address, block] of blocks) {
     const values = block.kind === 'resource' || block.kind === 'data' ? planned.get(address) : undefined;
     if (!values) {
@@ -117,7 +117,7 @@ export function withoutIndices(attributePath: string): string {
 }
 
 /** True when the block's own tags name a tenant (organization-stack resources do). */
-export function tenantTag(block: Block): string | undefined {
+export function tenantTag(block: ReviewBlock): string | undefined {
   const tags = block.config.tags;
   return isRecord(tags) && typeof tags.tenant === 'string' ? tags.tenant : undefined;
 }

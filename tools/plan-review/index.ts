@@ -12,7 +12,7 @@ import { buildReview, type Review } from './review';
 import { InputError } from '../../kernel/errors';
 
 export { COMMENT_LIMIT, STICKY_MARKER } from './render';
-export type { Review, Verdict } from './review';
+export type { Review, ReviewVerdict } from './review';
 
 export interface PlanReviewOptions {
   readonly baseDir: string;

@@ -9,7 +9,7 @@ import { STACK, TENANT_STACK_PREFIX } from '../../config/names';
 import type { CheckResult } from './checks';
 import type { AttributeChange, BlockChange } from './compare';
 import { HOURS_PER_MONTH, signedUsd, usd, type TenantCeiling } from '../../config/cost';
-import type { CostRow, PlatformReview, Review, TenantReview, Verdict } from './review';
+import type { CostRow, PlatformReview, Review, TenantReview, ReviewVerdict } from './review';
 import type { PoolFacts, TenantFacts } from './tenant-facts';
 
 export const COMMENT_LIMIT = 60_000;
@@ -21,7 +21,7 @@ export interface RenderOptions {
   readonly maxChars?: number;
 }
 
-const VERDICT_ICON: Record<Verdict, string> = { ok: '✅', 'needs attention': '⚠️', blocked: '⛔' };
+const VERDICT_ICON: Record<ReviewVerdict, string> = { ok: '✅', 'needs attention': '⚠️', blocked: '⛔' };
 const ACTION_MARK = { create: '+', update: '~', replace: '-/+', delete: '-' } as const;
 const CUT_NOTE_RESERVE = 240;
 const MAX_ATTRIBUTES = 25;

@@ -6,7 +6,7 @@
  * stack files are skipped without parsing.
  */
 import { STACK, TENANT_STACK_PREFIX } from '../../config/names';
-import { blocksOf, tenantTag, withPlannedValues, type Block, type StackBlocks } from './blocks';
+import { blocksOf, tenantTag, withPlannedValues, type ReviewBlock, type StackBlocks } from './blocks';
 import type { CheckResult } from './checks';
 import { compareBlocks, type BlockChange } from './compare';
 import { tenantCeiling, usd, type Prices, type TenantCeiling } from '../../config/cost';
@@ -17,10 +17,10 @@ import { parseStack, readStackBytes, readSynthManifest, type SynthOutput } from 
 import { deployOrder } from './deploy-order';
 import { tenantFacts, type TenantFacts } from './tenant-facts';
 
-export type Verdict = 'ok' | 'needs attention' | 'blocked';
+export type ReviewVerdict = 'ok' | 'needs attention' | 'blocked';
 export type FindingLevel = 'blocked' | 'attention';
 
-export interface Finding {
+export interface ReviewFinding {
   readonly level: FindingLevel;
   /** Markdown, one line. */
   readonly text: string;
@@ -69,8 +69,8 @@ export interface ResourceCounts {
 }
 
 export interface Review {
-  readonly verdict: Verdict;
-  readonly findings: readonly Finding[];
+  readonly verdict: ReviewVerdict;
+  readonly findings: readonly ReviewFinding[];
   readonly tenants: { readonly new: readonly TenantReview[]; readonly changed: readonly TenantReview[]; readonly removed: readonly TenantReview[] };
   readonly platform: readonly PlatformReview[];
   readonly cost: { readonly rows: readonly CostRow[]; readonly ceilingDeltaUsd: number; readonly budgetDeltaUsd: number };
@@ -161,7 +161,7 @@ class Side {
 
 /** The organization stack's blocks split by tenant: a tenant's account, budget and the outputs that export them. */
 class OrganizationIndex {
-  readonly byTenant = new Map<string, Block[]>();
+  readonly byTenant = new Map<string, ReviewBlock[]>();
   private readonly ownerByAddress = new Map<string, string>();
 
   constructor(
@@ -199,7 +199,7 @@ class OrganizationIndex {
     return undefined;
   }
 
-  tenantOf(block: Block): string | undefined {
+  tenantOf(block: ReviewBlock): string | undefined {
     return this.ownerByAddress.get(block.address);
   }
 }
@@ -225,7 +225,7 @@ function forcing(change: BlockChange): string {
     .join(', ');
 }
 
-function dataFindings(owner: string, changes: readonly BlockChange[], findings: Finding[]): void {
+function dataFindings(owner: string, changes: readonly BlockChange[], findings: ReviewFinding[]): void {
   for (const c of changes) {
     if (c.kind !== 'resource') continue;
     const data = DATA_BEARING[c.type];
@@ -242,7 +242,7 @@ function dataFindings(owner: string, changes: readonly BlockChange[], findings: 
   }
 }
 
-function removedFinding(tenant: TenantReview): Finding {
+function removedFinding(tenant: TenantReview): ReviewFinding {
   const f = tenant.facts;
   const account = f.account.kind === 'vended' ? `account (${f.account.email})` : f.account.kind === 'adopted' ? `adopted account ${f.account.id}` : 'account';
   const buckets = f.buckets.length === 1 ? '1 bucket' : `${f.buckets.length} buckets`;
@@ -256,7 +256,7 @@ function plural(n: number, one: string): string {
   return `${n} ${one}${n === 1 ? '' : 's'}`;
 }
 
-function verdictOf(findings: readonly Finding[]): Verdict {
+function verdictOf(findings: readonly ReviewFinding[]): ReviewVerdict {
   if (findings.some((f) => f.level === 'blocked')) return 'blocked';
   return findings.length > 0 ? 'needs attention' : 'ok';
 }
@@ -300,7 +300,7 @@ export function buildReview(inputs: ReviewInputs): Review {
   const organizationByTenant = new Map<string, BlockChange[]>();
   const organizationPlatform: BlockChange[] = [];
   if (organizationDiffers) {
-    const ownerOf = (block: Block) => headOrganization.tenantOf(block) ?? baseOrganization.tenantOf(block);
+    const ownerOf = (block: ReviewBlock) => headOrganization.tenantOf(block) ?? baseOrganization.tenantOf(block);
     for (const change of compareBlocks(ORGANIZATION, base.blocksOf(ORGANIZATION), head.blocksOf(ORGANIZATION), ownerOf)) {
       const owner = change.action === 'delete' ? baseOrganization.tenantOf(change.block) : headOrganization.tenantOf(change.block);
       if (owner) {
@@ -347,7 +347,7 @@ export function buildReview(inputs: ReviewInputs): Review {
   }
 
   const byStatus = (s: TenantStatus) => tenants.filter((t) => t.status === s);
-  const findings: Finding[] = [];
+  const findings: ReviewFinding[] = [];
   for (const tenant of byStatus('removed')) findings.push(removedFinding(tenant));
   for (const tenant of [...byStatus('changed'), ...byStatus('new')]) dataFindings(`\`${tenant.name}\``, tenant.changes, findings);
   for (const tenant of byStatus('changed')) {

@@ -4,7 +4,7 @@
  * review shows these instead of raw resources, and prices the GPU pools.
  */
 import type { PricedPool } from '../../config/cost';
-import type { Block, StackBlocks } from './blocks';
+import type { ReviewBlock, StackBlocks } from './blocks';
 import { isRecord } from '../../kernel/records';
 
 export type AccountFacts =
@@ -38,7 +38,7 @@ const str = (value: unknown): string | undefined => (typeof value === 'string' ?
 const num = (value: unknown): number | undefined => (typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : undefined);
 const lastSegment = (path: string | undefined): string | undefined => path?.split('/').pop();
 
-function poolOf(block: Block): PoolFacts {
+function poolOf(block: ReviewBlock): PoolFacts {
   const c = block.config;
   const scaling = isRecord(c.scaling_config) ? c.scaling_config : {};
   const labels = isRecord(c.labels) ? c.labels : {};
@@ -53,7 +53,7 @@ function poolOf(block: Block): PoolFacts {
   };
 }
 
-function accountOf(organization: readonly Block[]): AccountFacts {
+function accountOf(organization: readonly ReviewBlock[]): AccountFacts {
   const account = organization.find((b) => b.kind === 'resource' && b.type === 'aws_organizations_account');
   if (account) return { kind: 'vended', email: str(account.config.email) ?? '?', name: str(account.config.name) };
   const budget = organization.find((b) => b.kind === 'resource' && b.type === 'aws_budgets_budget');
@@ -67,7 +67,7 @@ function accountOf(organization: readonly Block[]): AccountFacts {
 }
 
 /** Facts of one tenant from its stack's blocks and its blocks in the organization stack. */
-export function tenantFacts(name: string, stack: StackBlocks | undefined, organization: readonly Block[]): TenantFacts {
+export function tenantFacts(name: string, stack: StackBlocks | undefined, organization: readonly ReviewBlock[]): TenantFacts {
   const buckets: { purpose: string; name: string }[] = [];
   const pools: PoolFacts[] = [];
   let quota: QuotaFacts | undefined;
