@@ -251,6 +251,63 @@ function hashIndex(name: string, modulo: number): number {
   return h % modulo;
 }
 
+/** What the proof notes beside its verdict: model notes, and tenants without a people role or a workload role. */
+function modelNotes(model: PlatformModel, tenants: readonly TenantModel[]): string[] {
+  const notes = tenants.flatMap((t) => t.notes.map((note) => `${t.name}: ${note}`));
+  if (!model.clusterIssuerHost && tenants.some((t) => t.serviceAccounts.length > 0)) notes.push('no EKS cluster in the synthesized output: service account tokens were not checked');
+  for (const t of tenants) {
+    if (!t.roles.some((role) => role.kind === 'people')) notes.push(`${t.name}: no people role (a role trusted by the tenant account) was found`);
+    if (t.serviceAccounts.length > 0 && !t.roles.some((role) => role.kind === 'workload')) notes.push(`${t.name}: its service accounts name no role in its account`);
+  }
+  return notes;
+}
+
+/** Every ordered pair of tenants, simulated. */
+function provePairwise(prover: Prover, tenants: readonly TenantModel[], progress: (line: string) => void): void {
+  const n = tenants.length;
+  const step = Math.max(1, Math.floor(n / 10));
+  tenants.forEach((p, i) => {
+    if (i > 0 && i % step === 0) progress(`pairwise: ${i}/${n} tenants as principal`);
+    for (const r of tenants) if (r !== p) prover.pair(p, r, 'pairwise', true);
+  });
+}
+
+/** Fast mode: each tenant against its twin and one sample, class representatives against each other, irregular tenants against all. */
+function proveByClasses(prover: Prover, tenants: readonly TenantModel[], groups: ReturnType<typeof groupClasses>, index: ReturnType<typeof identifierIndex>, progress: (line: string) => void): void {
+  const { classes, irregular } = groups;
+  const n = tenants.length;
+  const step = Math.max(1, Math.floor(n / 10));
+  const usedAccounts = new Set(tenants.map((t) => t.accountId));
+  tenants.forEach((t, i) => {
+    if (i > 0 && i % step === 0) progress(`twins and samples: ${i}/${n} tenants`);
+    const twin = renameTenant(t, twinRenaming(t, index, usedAccounts), `twin of ${t.name}`);
+    prover.pair(t, twin, 'twin', false);
+    prover.pair(twin, t, 'twin', false);
+    if (n < 2) return;
+    // One direction per tenant: every tenant is a principal in one sample, and its resources meet its twin.
+    const other = tenants[(i + 1 + hashIndex(t.name, n - 1)) % n];
+    prover.pair(t, other, 'sample', true);
+  });
+  const representatives = [...classes.values()];
+  for (const from of representatives) {
+    for (const to of representatives) {
+      const p = from[0];
+      const r = from === to ? from[1] : to[0];
+      if (r && !prover.simulatedPairs.has(pairKey(p.name, r.name))) prover.pair(p, r, 'class representatives', true);
+    }
+  }
+  const byName = new Map(tenants.map((t) => [t.name, t]));
+  for (const name of irregular.keys()) {
+    const x = byName.get(name) as TenantModel;
+    for (const y of tenants) {
+      if (y === x) continue;
+      if (!prover.simulatedPairs.has(pairKey(x.name, y.name))) prover.pair(x, y, 'irregular', true);
+      if (!prover.simulatedPairs.has(pairKey(y.name, x.name))) prover.pair(y, x, 'irregular', true);
+    }
+  }
+}
+
+/** The proof over a model: check its input, validate the policies, prove own access, then the pairs (pairwise or by classes). */
 export async function proveModel(model: PlatformModel, options: ProofOptions = {}): Promise<ProofResult> {
   const started = Date.now();
   const mode = options.mode ?? 'fast';
@@ -259,7 +316,8 @@ export async function proveModel(model: PlatformModel, options: ProofOptions = {
   const keyProblems = conditionKeyProblems(model);
   if (keyProblems.length > 0) throw new ProofInputError(keyProblems);
   const index = identifierIndex(tenants);
-  const { classes, irregular } = groupClasses(tenants, index);
+  const groups = groupClasses(tenants, index);
+  const { classes, irregular } = groups;
   // Validity, like every decision, follows from the normal form: fast mode validates one tenant per class.
   const firstOfEachClass = new Set([...classes.values()].map((members) => members[0]));
   const toValidate = mode === 'pairwise' ? tenants : tenants.filter((t) => irregular.has(t.name) || firstOfEachClass.has(t));
@@ -267,52 +325,12 @@ export async function proveModel(model: PlatformModel, options: ProofOptions = {
   const invalid = await validate(toValidate, new RequestBuilder(model));
   if (invalid.length > 0) throw new ProofInputError(invalid);
   const prover = new Prover(model);
-  const notes = tenants.flatMap((t) => t.notes.map((note) => `${t.name}: ${note}`));
-  if (!model.clusterIssuerHost && tenants.some((t) => t.serviceAccounts.length > 0)) notes.push('no EKS cluster in the synthesized output: service account tokens were not checked');
-  for (const t of tenants) {
-    if (!t.roles.some((role) => role.kind === 'people')) notes.push(`${t.name}: no people role (a role trusted by the tenant account) was found`);
-    if (t.serviceAccounts.length > 0 && !t.roles.some((role) => role.kind === 'workload')) notes.push(`${t.name}: its service accounts name no role in its account`);
-  }
+  const notes = modelNotes(model, tenants);
 
   progress(`proving own access of ${tenants.length} tenants`);
   for (const t of tenants) prover.self(t);
-  const n = tenants.length;
-  const step = Math.max(1, Math.floor(n / 10));
-  if (mode === 'pairwise') {
-    tenants.forEach((p, i) => {
-      if (i > 0 && i % step === 0) progress(`pairwise: ${i}/${n} tenants as principal`);
-      for (const r of tenants) if (r !== p) prover.pair(p, r, 'pairwise', true);
-    });
-  } else {
-    const usedAccounts = new Set(tenants.map((t) => t.accountId));
-    tenants.forEach((t, i) => {
-      if (i > 0 && i % step === 0) progress(`twins and samples: ${i}/${n} tenants`);
-      const twin = renameTenant(t, twinRenaming(t, index, usedAccounts), `twin of ${t.name}`);
-      prover.pair(t, twin, 'twin', false);
-      prover.pair(twin, t, 'twin', false);
-      if (n < 2) return;
-      // One direction per tenant: every tenant is a principal in one sample, and its resources meet its twin.
-      const other = tenants[(i + 1 + hashIndex(t.name, n - 1)) % n];
-      prover.pair(t, other, 'sample', true);
-    });
-    const representatives = [...classes.values()];
-    for (const from of representatives) {
-      for (const to of representatives) {
-        const p = from[0];
-        const r = from === to ? from[1] : to[0];
-        if (r && !prover.simulatedPairs.has(pairKey(p.name, r.name))) prover.pair(p, r, 'class representatives', true);
-      }
-    }
-    const byName = new Map(tenants.map((t) => [t.name, t]));
-    for (const name of irregular.keys()) {
-      const x = byName.get(name) as TenantModel;
-      for (const y of tenants) {
-        if (y === x) continue;
-        if (!prover.simulatedPairs.has(pairKey(x.name, y.name))) prover.pair(x, y, 'irregular', true);
-        if (!prover.simulatedPairs.has(pairKey(y.name, x.name))) prover.pair(y, x, 'irregular', true);
-      }
-    }
-  }
+  if (mode === 'pairwise') provePairwise(prover, tenants, progress);
+  else proveByClasses(prover, tenants, groups, index, progress);
   return {
     mode,
     tenants: tenants.map((t) => t.name),
