@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import type { Platform, Tenant } from '../config/model';
 import { tenantNames } from '../config/names';
 import { NodeRole } from '../constructs/cluster/node-role';
+import type { PolicyStatement } from '../constructs/common/policy';
 import { tenantTags } from '../constructs/common/tags';
 import type { TenantAccount } from '../constructs/organization/tenant-account';
 import type { SharedCluster } from '../constructs/shared/shared-cluster';
@@ -89,8 +90,20 @@ export class TenantStack extends PlatformStack {
         },
       ],
     });
-    if (!active) return;
+    // A retained tenant keeps its data (key, buckets) and people role; its workloads go.
+    if (active) this.addWorkloads(props, names, dataAccess, people, platformProvider, tags);
+  }
 
+  /** The tenant's workloads: workload role, namespace, cluster access and GPU pools. */
+  private addWorkloads(
+    props: TenantStackProps,
+    names: ReturnType<typeof tenantNames>,
+    dataAccess: readonly PolicyStatement[],
+    people: TenantPeopleRole,
+    platformProvider: ReturnType<typeof awsAccountProvider>,
+    tags: Record<string, string>,
+  ): void {
+    const { platform } = props;
     const workload = new TenantWorkloadRole(this, 'workload-role', {
       roleName: names.workloadRole,
       oidcIssuerUrl: props.cluster.oidcIssuerUrl,
@@ -103,9 +116,9 @@ export class TenantStack extends PlatformStack {
       ],
     });
     new TenantNamespace(this, 'namespace', {
-      tenantName: tenant.name,
+      tenantName: this.tenant.name,
       namespace: names.namespace,
-      quota: tenant.quota,
+      quota: this.tenant.quota,
       serviceAccount: names.serviceAccount,
       workloadRoleArn: workload.roleArn,
       vpcCidr: platform.cluster.vpcCidr,
@@ -119,6 +132,13 @@ export class TenantStack extends PlatformStack {
       principalArn: people.roleArn,
       namespace: names.namespace,
     });
+    this.addGpuPools(inPlatformAccount, props, names, tags);
+  }
+
+  /** One GPU pool per pool of the tenant file, with their node role; nothing without pools. */
+  private addGpuPools(inPlatformAccount: Construct, props: TenantStackProps, names: ReturnType<typeof tenantNames>, tags: Record<string, string>): void {
+    const { platform } = props;
+    const tenant = this.tenant;
     if (tenant.gpuPools.length === 0) return;
     const nodeRole = new NodeRole(inPlatformAccount, 'gpu-node-role', { roleName: names.nodeRole });
     for (const pool of tenant.gpuPools) {
