@@ -51,10 +51,9 @@ function isReadByOthers(stack: TerraformStack): boolean {
 /**
  * cdktf 0.21's `App.synth()`, resolving each stack once. cdktf prepares every stack, then
  * writes every stack; here a stack no other stack reads (a tenant stack,
- * `PlatformStack.readByOtherStacks`) is written right after it is prepared, so that what preparing
- * resolved is held for one stack at a time: held for every stack until it was written, it
- * doubled the heap at 1,000 tenants and the garbage collector's work grew faster than the
- * tenants. Stacks other stacks read are prepared first and written last, as preparing a
+ * `PlatformStack.readByOtherStacks`) is written right after it is prepared, so that what
+ * preparing resolved is held for one stack at a time (why, measured: docs/scale.md, "Where
+ * the synth's time goes"). Stacks other stacks read are prepared first and written last, as preparing a
  * stack that reads them may add outputs to them. A stack written early that gains an
  * element afterwards (another stack reading it) would be incomplete: that fails the synth.
  */

@@ -65,9 +65,8 @@ export function argumentRendererOf(token: unknown): (ArgumentRenderer & IResolva
 /**
  * cdktf records a full, unlimited-depth stack trace for every token it creates (each
  * attribute reference, each cross-stack reference, each function call), only to quote it
- * in the message of an internal resolution error. Walking the stack, formatting it
- * through the source maps tsx enables and keeping it alive were most of the synth time and
- * about a third of its memory at a thousand tenants (docs/scale.md). While `run` executes,
+ * in the message of an internal resolution error, at a cost that dominated the synth at
+ * scale (measured in docs/scale.md). While `run` executes,
  * such captures into plain objects (how cdktf and constructs record them) are skipped;
  * errors keep their stack traces. DEBUG=1 keeps cdktf's traces too.
  */
