@@ -40,7 +40,8 @@ function positiveInt(flag: string, value: string | undefined): number | undefine
   return n;
 }
 
-runCli('plan:offline', USAGE, async (args) => {
+/** The command without its frame: returns the result line or throws. */
+export async function main(args: string[]): Promise<string> {
   const { flags, positional } = parseFlags(args, ['synth', 'plans', 'work', 'stacks', 'jobs'], ['online', 'strict']);
   if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
   const started = Date.now();
@@ -71,4 +72,6 @@ runCli('plan:offline', USAGE, async (args) => {
   if (invalid.length > 0) throw new CliFailure(`invalid: ${invalid.join(', ')}; ${summary}`);
   if (flags.strict === 'true' && warnings.length > 0) throw new CliFailure(`--strict: resources were not validated; ${summary}`);
   return `ok: ${summary}`;
-});
+}
+
+if (require.main === module) runCli('plan:offline', USAGE, main);
