@@ -120,6 +120,7 @@ describe('renderPolicy', () => {
             }
           });
         });
+        expect(Object.keys(stacks).length).toBeGreaterThan(0);
         for (const stack of Object.values(stacks)) expect(byPrefix(stack, 'rendered')).toEqual(byPrefix(stack, 'plain'));
       }),
       { numRuns: 20 },
