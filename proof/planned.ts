@@ -49,9 +49,9 @@ export class OfflinePlanAttributes implements ComputedAttributes {
       const upstream: SynthesizedStack = { name: stack.name, file: stack.file, config: stack.json };
       const state = placeholderState(upstream);
       const outputs = stack.json.output;
-      if (outputs === null || typeof outputs !== 'object' || Array.isArray(outputs)) continue;
+      if (!isRecord(outputs)) continue;
       for (const [name, output] of Object.entries(outputs)) {
-        const value = output !== null && typeof output === 'object' && !Array.isArray(output) ? output.value : undefined;
+        const value = isRecord(output) ? output.value : undefined;
         // Only a plain reference names one attribute; the proof resolves any other output expression itself.
         const source = sourceOfExpression(value) ?? (value === undefined ? sourceOfOutputName(name) : undefined);
         const placeholder = state.outputs[name]?.value;

@@ -10,6 +10,7 @@
  * in docs/isolation-proof.md.
  */
 import { InputError } from '../kernel/errors';
+import { isRecord } from '../kernel/records';
 import { readSynthDir, ResolveError, Resolver, type ComputedAttributes, type SynthStack } from './resolve';
 import { readPlatformModel, type PlatformModel, type RoleModel, type TenantModel } from './model';
 import { OfflinePlanAttributes, PlannedPolicies, type PolicySourceCounts } from './planned';
@@ -371,9 +372,9 @@ function knownAccounts(resolver: Resolver, model: PlatformModel): Set<string> {
   const known = new Set(model.tenants.map((t) => t.accountId));
   for (const stack of resolver.stackNames()) {
     const providers = resolver.stack(stack).json.provider;
-    const aws = providers !== null && typeof providers === 'object' && !Array.isArray(providers) ? providers.aws : undefined;
+    const aws = isRecord(providers) ? providers.aws : undefined;
     for (const block of Array.isArray(aws) ? aws : aws ? [aws] : []) {
-      const alias = block !== null && typeof block === 'object' && !Array.isArray(block) && typeof block.alias === 'string' ? block.alias : undefined;
+      const alias = isRecord(block) && typeof block.alias === 'string' ? block.alias : undefined;
       try {
         known.add(resolver.providerOf(stack, alias).account);
       } catch (error) {
