@@ -30,14 +30,6 @@ export function policyDocument(...statements: PolicyStatement[]): PolicyDocument
   return { Version: '2012-10-17', Statement: statements };
 }
 
-/**
- * Each rendered document by the token `renderPolicy` returned for it. The guardrails check
- * this typed document instead of reading back the rendered `jsonencode(...)` text, whose
- * references and functions (`zipmap`, `format`) no small parser reads reliably. Token
- * strings are unique within the process, so entries never collide.
- */
-const renderedDocuments = new Map<string, PolicyDocument>();
-
 function stackOf(scope: IConstruct): TerraformStack | undefined {
   try {
     return TerraformStack.of(scope);
@@ -109,7 +101,7 @@ class PolicyExpression implements IResolvable {
 
   constructor(
     private readonly call: ArgumentRenderer & IResolvable,
-    private readonly document: PolicyDocument,
+    readonly document: PolicyDocument,
     private readonly onePass: boolean,
   ) {}
 
@@ -152,12 +144,19 @@ export function renderPolicy(document: PolicyDocument): string {
   const call = argumentRendererOf(Tokenization.reverseString(Fn.jsonencode(document)).firstToken);
   // cdktf's function-call token renders each leaf; a cdktf without it would break the rendering, so fail at once.
   if (!call) throw new Error('Fn.jsonencode returned no function-call token with resolveArg; the pinned cdktf changed');
-  const rendered = Token.asString(new PolicyExpression(call, document, isPlainDocument(document)));
-  renderedDocuments.set(rendered, document);
-  return rendered;
+  return Token.asString(new PolicyExpression(call, document, isPlainDocument(document)));
 }
 
-/** The typed document behind a value `renderPolicy` returned, if it is one. */
+/**
+ * The typed document behind a value `renderPolicy` returned, if it is one: the token
+ * carries it, so the guardrails check the typed document instead of reading back the
+ * rendered `jsonencode(...)` text (whose references and functions, `zipmap`, `format`, no
+ * small parser reads reliably), with no table of documents kept beside the constructs.
+ */
 export function renderedPolicyDocument(value: string): PolicyDocument | undefined {
-  return renderedDocuments.get(value);
+  if (!Token.isUnresolved(value)) return undefined;
+  const fragments = Tokenization.reverseString(value);
+  if (fragments.length !== 1) return undefined;
+  const token = fragments.firstToken;
+  return token instanceof PolicyExpression ? token.document : undefined;
 }

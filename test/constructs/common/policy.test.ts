@@ -156,4 +156,10 @@ describe('renderPolicy', () => {
     expect(renderedPolicyDocument(renderPolicy(document))).toBe(document);
     expect(renderedPolicyDocument('{"Version":"2012-10-17"}')).toBeUndefined();
   });
+
+  it('finds the document through the token alone: not in a longer string, not behind another token', () => {
+    const rendered = renderPolicy(policyDocument({ Effect: 'Deny', Action: 's3:*', Resource: '*' }));
+    expect(renderedPolicyDocument(`prefix-${rendered}`)).toBeUndefined();
+    expect(renderedPolicyDocument(Fn.jsonencode({ a: 1 }))).toBeUndefined();
+  });
 });
