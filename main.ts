@@ -3,12 +3,13 @@
  * one stack per concern out. Configuration problems are printed one line each and
  * nothing is written. `npm run synth` runs the same synthesis without the cdktf CLI.
  */
-import { reportError } from './bin/cli';
+import { reportError, synthDirOf } from './bin/cli';
 import { configPathsFromEnv } from './config/load';
-import { synthesize } from './stacks/synth';
+import { synthesize } from './synth/synthesize';
 
 try {
-  synthesize({ paths: configPathsFromEnv(), outdir: process.env.CDKTF_OUTDIR || 'cdktf.out' });
+  // cdktf's CLI passes its output directory as CDKTF_OUTDIR.
+  synthesize({ paths: configPathsFromEnv(), outdir: synthDirOf({}) });
 } catch (error) {
   process.exitCode = reportError('synth', 'Run npm run validate to see every problem in the tenant files.', error);
 }

@@ -14,8 +14,7 @@
  *   attribute for attribute (`buildSameOutput`): it measures what cdktf costs any program
  *   that writes this configuration, so the ratio against it is the cost of the layers.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import * as path from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { BudgetsBudget } from '@cdktf/provider-aws/lib/budgets-budget';
 import { CeCostAllocationTag } from '@cdktf/provider-aws/lib/ce-cost-allocation-tag';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
@@ -94,7 +93,9 @@ import {
 } from 'cdktf';
 import type { Construct } from 'constructs';
 import { CliFailure, parseFlags, runCli, UsageError } from '../bin/cli';
-import { withoutTokenStackTraces } from '../stacks/token-stack-traces';
+import { asRecord, isRecord } from '../kernel/records';
+import { parseStack, readStackBytes, readSynthManifest } from '../kernel/synth-output';
+import { withoutTokenStackTraces } from '../constructs/common/cdktf-internals';
 
 /** Makes one resource; `value` fills one string argument and is a cross-stack reference for some resources. */
 type ResourceFactory = (scope: Construct, id: string, value: string) => TerraformResource;
@@ -203,26 +204,24 @@ export interface SynthShape {
 
 const REMOTE_OUTPUT = /data\.terraform_remote_state\.cross-stack-reference-input-([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)/g;
 
-function readJson(file: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-}
-
-function record(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+/** The object, or an empty one: the kernel's asRecord with a default. */
+function record(value: unknown): Readonly<Record<string, unknown>> {
+  return asRecord(value) ?? {};
 }
 
 /** The shape of a synth output directory (manifest.json and every stack's cdk.tf.json). */
 export function shapeOfSynth(dir: string): SynthShape {
-  const manifest = record(readJson(path.join(dir, 'manifest.json')).stacks);
+  const manifest = readSynthManifest(dir).stacks;
   const contents: StackContent[] = [];
   const contentIndex = new Map<string, number>();
   const outputs: Record<string, string[]> = {};
   const outputIndex = new Map<string, number>();
   const stacks: SynthShape['stacks'][number][] = [];
   let backend: SynthShape['backend'] | undefined;
-  for (const [name, entry] of Object.entries(manifest)) {
-    const text = readFileSync(path.join(dir, String(record(entry).synthesizedStackPath)), 'utf8');
-    const stack = JSON.parse(text) as Record<string, unknown>;
+  for (const [name, entry] of manifest) {
+    const bytes = readStackBytes(entry);
+    const text = bytes.toString('utf8');
+    const stack = parseStack(entry, bytes);
     const providers = Object.entries(record(stack.provider)).flatMap(([type, blocks]) =>
       (Array.isArray(blocks) ? blocks : [blocks]).map((block) => (record(block).alias ? `${type}.${String(record(block).alias)}` : type)),
     );
@@ -300,16 +299,14 @@ export interface SynthOutput {
   readonly stacks: readonly { readonly name: string; readonly terraform: JsonObject; readonly dependencies: readonly string[] }[];
 }
 
-/** Reads manifest.json and every stack's cdk.tf.json of a synth output directory. */
+/** Reads manifest.json and every stack's cdk.tf.json of a synth output directory (the kernel's reader), in manifest order. */
 export function readSynthOutput(dir: string): SynthOutput {
-  const manifestFile = path.join(dir, 'manifest.json');
-  if (!existsSync(manifestFile)) throw new CliFailure(`${dir}: no manifest.json; give the directory a synth wrote (npm run synth writes cdktf.out)`);
-  const manifest = record(readJson(manifestFile).stacks);
+  const output = readSynthManifest(dir);
   return {
-    stacks: Object.entries(manifest).map(([name, entry]) => ({
-      name,
-      terraform: JSON.parse(readFileSync(path.join(dir, String(record(entry).synthesizedStackPath)), 'utf8')) as JsonObject,
-      dependencies: Array.isArray(record(entry).dependencies) ? (record(entry).dependencies as unknown[]).map(String) : [],
+    stacks: [...output.stacks.values()].map((entry) => ({
+      name: entry.name,
+      terraform: parseStack(entry, readStackBytes(entry)) as JsonObject,
+      dependencies: entry.dependencies,
     })),
   };
 }
@@ -322,8 +319,9 @@ const CROSS_STACK_OUTPUT_PREFIX = 'cross-stack-output-';
 /** A read of another stack's output, with the `${` and `}` around it when it is a whole interpolation. */
 const REMOTE_READ = /(\$\{)?data\.terraform_remote_state\.cross-stack-reference-input-([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)(\})?/g;
 
+/** The kernel's isRecord, typed for JSON values. */
 function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
+  return isRecord(value);
 }
 
 function objectAt(value: JsonValue | undefined, where: string): JsonObject {

@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { generateTenants } from '../test/support/tenant-generator';
+import { generateTenants } from './generated-tenants';
 import { CliFailure, parseFlags, runCli, UsageError } from '../bin/cli';
 import { shapeOfSynth } from './baseline';
 import type { PhaseOutcome } from './run-phase';

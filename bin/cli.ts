@@ -1,24 +1,14 @@
 /**
  * The frame every command runs in: `--help`, one-line result, user errors printed as
- * lines (never a stack trace), and exit codes: 0 ok, 1 the input or result is rejected,
- * 2 usage error, 70 an internal error (a bug to report, never confused with a verdict).
+ * lines (never a stack trace), and the exit codes of kernel/errors.ts: 0 ok, 1 the input
+ * or result is rejected, 2 usage error, 70 an internal error (a bug to report).
  */
 import { ConfigError, formatIssue } from '../config/issues';
+import { checkReport, type CheckReportFinding, type CheckReportStatus } from '../kernel/check-report';
+import { CliFailure, EXIT, InputError, UsageError } from '../kernel/errors';
+import { DEFAULT_SYNTH_DIR } from '../kernel/synth-output';
 
-export const EXIT = { ok: 0, rejected: 1, usage: 2, internal: 70 } as const;
-
-/** Wrong flags or arguments: printed with the usage text, exit 2. */
-export class UsageError extends Error {}
-
-/** A failure the user can act on: printed as is, exit with `code`. */
-export class CliFailure extends Error {
-  constructor(
-    message: string,
-    readonly code: number = EXIT.rejected,
-  ) {
-    super(message);
-  }
-}
+export { CliFailure, EXIT, InputError, UsageError } from '../kernel/errors';
 
 export type CliMain = (args: string[]) => string | Promise<string>;
 
@@ -87,4 +77,55 @@ export function parseFlags(args: readonly string[], known: readonly string[], bo
     }
   }
   return { flags, positional };
+}
+
+/** `--format text` (the default, for people) or `--format json` (versioned, for tools). */
+export type OutputFormat = 'text' | 'json';
+
+export function outputFormat(flags: Readonly<Record<string, string>>): OutputFormat {
+  const value = flags.format ?? 'text';
+  if (value !== 'text' && value !== 'json') throw new UsageError(`--format must be text or json, got '${value}'`);
+  return value;
+}
+
+/** The synth output directory every command reads or writes: `--synth <dir>`, else CDKTF_OUTDIR, else cdktf.out. */
+export function synthDirOf(flags: Readonly<Record<string, string>>, env: NodeJS.ProcessEnv = process.env): string {
+  return flags.synth ?? (env.CDKTF_OUTDIR || DEFAULT_SYNTH_DIR);
+}
+
+/** What a check command found: its verdict, one-line summary, findings and report lines. */
+export interface CheckOutcome {
+  readonly status: Exclude<CheckReportStatus, 'error'>;
+  readonly summary: string;
+  readonly findings: readonly CheckReportFinding[];
+  readonly details: readonly string[];
+}
+
+/**
+ * Runs a check and prints it: as text, the report lines then the result line (on standard
+ * error when it failed); as JSON, one check report on standard output, also when the input
+ * could not be read (status `error`), so a workflow always has a document to hand on.
+ * Returns the result line or throws CliFailure (exit 1) for a failed check.
+ */
+export async function runCheck(check: string, format: OutputFormat, run: () => CheckOutcome | Promise<CheckOutcome>, write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<string> {
+  let outcome: CheckOutcome;
+  try {
+    outcome = await run();
+  } catch (error) {
+    if (format === 'json' && (error instanceof InputError || error instanceof ConfigError)) {
+      const details = error instanceof ConfigError ? error.issues.map(formatIssue) : [...error.problems];
+      write(JSON.stringify(checkReport({ check, status: 'error', summary: `could not run: ${details[0] ?? error.message}`, exitCode: EXIT.rejected, findings: [], details }), null, 2));
+    }
+    throw error;
+  }
+  const exitCode = outcome.status === 'failed' ? EXIT.rejected : EXIT.ok;
+  if (format === 'json') write(JSON.stringify(checkReport({ check, exitCode, ...outcome }), null, 2));
+  else for (const line of outcome.details) write(line);
+  if (exitCode !== EXIT.ok) throw new CliFailure(outcome.summary, exitCode);
+  if (format === 'json') {
+    // Standard output holds the document alone.
+    process.stderr.write(`${outcome.summary}\n`);
+    return '';
+  }
+  return outcome.summary;
 }

@@ -8,16 +8,23 @@ import { guardrailAspectOf } from '../guardrails/aspect';
 import { formatFinding } from '../guardrails/check';
 import { PLATFORM_GUARDRAILS } from '../guardrails/pack';
 import { buildReport, formatReport } from '../guardrails/report';
-import { synthesizeCollectingErrors } from '../guardrails/synth';
-import { buildPlatform, platformWideStacks } from '../stacks/platform';
-import { CliFailure, EXIT, runCli, UsageError } from './cli';
+import type { CheckReportFinding } from '../kernel/check-report';
+import { CliFailure } from '../kernel/errors';
+import { platformWideStacks } from '../stacks/platform';
+import { synthesizeCollectingErrors } from '../synth/collect-errors';
+import { buildCheckedPlatform } from '../synth/platform';
+import { type CheckOutcome, outputFormat, parseFlags, runCheck, runCli, UsageError } from './cli';
 
-const USAGE = `Usage: npm run guardrails
+export const USAGE = `Usage: npm run guardrails -- [--format text|json]
 
 Synthesizes every stack from platform.yaml and the tenant files (into a scratch directory
 that is removed afterwards; cdktf.out/ is not touched) and checks it against the guardrail
 rule pack. Prints one line per rule: blocks checked, failures, failures hidden by a
 suppression; then every failure and every suppression with its reason.
+
+Options:
+  --format <f>  text (default) or json: one versioned check report (mlp.check-report v1)
+                on standard output, also when a file is wrong; the plan review reads it
 
 Exit codes: 0 no error-level failure, 1 at least one (or a configuration problem), 2 usage.
 
@@ -25,15 +32,15 @@ Environment:
   PLATFORM_CONFIG  platform settings file (default: platform.yaml)
   TENANTS_DIR      directory of tenant files (default: tenants)`;
 
-runCli('guardrails', USAGE, (args) => {
-  if (args.length > 0) throw new UsageError(`unexpected argument '${args[0]}'`);
+/** Synthesizes in a scratch directory and checks every stack. */
+export function checkGuardrails(): CheckOutcome {
   const started = Date.now();
   const config = loadConfig(configPathsFromEnv());
   process.stderr.write(`guardrails: loaded ${config.tenants.length} tenant files, synthesizing\n`);
   const scratch = mkdtempSync(path.join(tmpdir(), 'mlp-guardrails-'));
   try {
     const app = new App({ outdir: scratch, skipValidation: false });
-    const stacks = buildPlatform(app, config);
+    const stacks = buildCheckedPlatform(app, config);
     const errors = synthesizeCollectingErrors(app);
     const all = [...platformWideStacks(stacks), ...stacks.tenants];
     const results = all.map((stack) => {
@@ -42,16 +49,28 @@ runCli('guardrails', USAGE, (args) => {
       return result;
     });
     const report = buildReport(PLATFORM_GUARDRAILS, results);
-    process.stdout.write(`${formatReport(report, formatFinding)}\n`);
+    const details = formatReport(report, formatFinding).split('\n');
     // Error annotations from elsewhere (cdktf or a construct) fail the synth as well.
     const others = errors.filter((error) => !report.findings.some((finding) => formatFinding(finding) === error.message));
-    for (const other of others) process.stdout.write(`  error  ${other.path}: ${other.message}\n`);
+    for (const other of others) details.push(`  error  ${other.path}: ${other.message}`);
+    const findings: CheckReportFinding[] = [
+      ...report.findings.map((finding) => ({ severity: finding.severity, id: finding.ruleId, stack: finding.stack, address: finding.address, message: formatFinding(finding) })),
+      ...others.map((other) => ({ severity: 'error' as const, stack: other.stack, message: `${other.path}: ${other.message}` })),
+    ];
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const checked = report.rules.reduce((sum, rule) => sum + rule.checked, 0);
     const summary = `${PLATFORM_GUARDRAILS.length} rules, ${checked} checks over ${report.stacks} stacks, ${report.errors + others.length} errors, ${report.warnings} warnings, ${report.suppressions.length} suppressions in ${seconds} s`;
-    if (report.errors + others.length > 0) throw new CliFailure(`failed: ${summary}; npm run synth would fail`, EXIT.rejected);
-    return `ok: ${summary}`;
+    if (report.errors + others.length > 0) return { status: 'failed', summary: `failed: ${summary}; npm run synth would fail`, findings, details };
+    return { status: report.warnings > 0 ? 'warnings' : 'passed', summary: `ok: ${summary}`, findings, details };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-});
+}
+
+export async function main(args: string[]): Promise<string> {
+  const { flags, positional } = parseFlags(args, ['format']);
+  if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
+  return runCheck('guardrails', outputFormat(flags), checkGuardrails);
+}
+
+if (require.main === module) runCli('guardrails', USAGE, main);

@@ -1,14 +1,14 @@
 /** `npm run plan:offline`: every synthesized stack planned by Terraform and the AWS provider, offline. */
-import { DEFAULT_SYNTH_DIR, DEFAULT_WORK_DIR, OfflinePlanUnavailable, planOffline, SynthOutputError, UnknownStackError } from '../tools/offline-plan';
+import { DEFAULT_SYNTH_DIR, DEFAULT_WORK_DIR, OfflinePlanUnavailable, planOffline, type StackPlanResult, UnknownStackError } from '../tools/offline-plan';
 import { formatNotValidated, formatStackResults, summaryLine } from '../tools/offline-plan/report';
 import { OutputDirRefused } from '../stacks/output-dir';
-import { checkSynthFreshness, synthDirFromEnv } from '../stacks/synth-record';
-import { CliFailure, EXIT, parseFlags, runCli, UsageError } from './cli';
+import { checkSynthFreshness } from '../stacks/synth-record';
+import { CliFailure, EXIT, parseFlags, runCli, synthDirOf, UsageError } from './cli';
 
 /** Distinct codes for a machine that cannot plan at all, so CI can tell them from an invalid stack. */
 export const PLAN_OFFLINE_EXIT = { ...EXIT, terraformMissing: 3, mirrorMissing: 4 } as const;
 
-const USAGE = `Usage: npm run plan:offline -- [--synth <dir>] [--work <dir>] [--stacks <a,b>] [--jobs <n>] [--online] [--strict]
+export const USAGE = `Usage: npm run plan:offline -- [--synth <dir>] [--plans <dir>] [--stacks <a,b>] [--jobs <n>] [--online] [--strict]
 
 Plans every stack of a synth output with the real Terraform and AWS provider, without AWS
 credentials, remote state or network: local backend, placeholder state for cross-stack
@@ -17,10 +17,12 @@ diagnostics at the construct path, the resources it would create, and where its 
 Resources of providers the plugin mirror lacks are left out and reported as NOT validated.
 
 Options:
-  --synth <dir>    synth output to plan (default: $CDKTF_OUTDIR, else ${DEFAULT_SYNTH_DIR}; run
-                   'npm run synth' first); refused when it no longer matches its input files
-  --work <dir>     working directories, one per stack (default: ${DEFAULT_WORK_DIR});
-                   the plan JSON of a stack is <dir>/<stack>/plan.json
+  --synth <dir>    synth output to plan (default: $CDKTF_OUTDIR, else ${DEFAULT_SYNTH_DIR};
+                   run 'npm run synth' first); refused when it no longer matches its input files
+  --plans <dir>    working directories, one per stack (default: ${DEFAULT_WORK_DIR});
+                   the plan JSON of a stack is <dir>/<stack>/plan.json, which
+                   prove-isolation --plans and plan-review --base-plans/--head-plans read
+                   (--work is the former name and still accepted)
   --stacks <a,b>   plan only these stacks
   --jobs <n>       stacks planned at once (default: number of cores)
   --online         download providers the mirror lacks instead of leaving their resources out
@@ -41,19 +43,20 @@ function positiveInt(flag: string, value: string | undefined): number | undefine
   return n;
 }
 
-runCli('plan:offline', USAGE, async (args) => {
-  const { flags, positional } = parseFlags(args, ['synth', 'work', 'stacks', 'jobs'], ['online', 'strict']);
+/** The command without its frame: returns the result line or throws. */
+export async function main(args: string[]): Promise<string> {
+  const { flags, positional } = parseFlags(args, ['synth', 'plans', 'work', 'stacks', 'jobs'], ['online', 'strict']);
   if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
   const started = Date.now();
   const stacks = flags.stacks?.split(',').map((s) => s.trim()).filter(Boolean);
-  const synthDir = flags.synth ?? synthDirFromEnv();
+  const synthDir = synthDirOf(flags);
   const stale = checkSynthFreshness(synthDir, { refuse: true, warn: (line) => process.stderr.write(`plan:offline: ${line}\n`) });
   if (stale) throw new CliFailure(`${stale}; nothing was planned`, EXIT.rejected);
-  let results;
+  let results: StackPlanResult[];
   try {
     results = await planOffline({
       synthDir,
-      workDir: flags.work ?? DEFAULT_WORK_DIR,
+      workDir: flags.plans ?? flags.work ?? DEFAULT_WORK_DIR,
       stacks,
       online: flags.online === 'true',
       concurrency: positiveInt('jobs', flags.jobs),
@@ -64,7 +67,7 @@ runCli('plan:offline', USAGE, async (args) => {
       throw new CliFailure(error.message, error.reason === 'terraform-missing' ? PLAN_OFFLINE_EXIT.terraformMissing : PLAN_OFFLINE_EXIT.mirrorMissing);
     }
     if (error instanceof UnknownStackError) throw new UsageError(error.message);
-    if (error instanceof SynthOutputError || error instanceof OutputDirRefused) throw new CliFailure(error.message, EXIT.rejected);
+    if (error instanceof OutputDirRefused) throw new CliFailure(error.message, EXIT.rejected);
     throw error;
   }
 
@@ -76,4 +79,6 @@ runCli('plan:offline', USAGE, async (args) => {
   if (invalid.length > 0) throw new CliFailure(`invalid: ${invalid.join(', ')}; ${summary}`);
   if (flags.strict === 'true' && warnings.length > 0) throw new CliFailure(`--strict: resources were not validated; ${summary}`);
   return `ok: ${summary}`;
-});
+}
+
+if (require.main === module) runCli('plan:offline', USAGE, main);

@@ -1,7 +1,8 @@
 /** `npm run plan-review`: the pull-request review of two synth outputs, as Markdown. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { planReview, ReviewInputError } from '../tools/plan-review';
+import { InputError } from '../kernel/errors';
+import { type PlanReviewResult, planReview } from '../tools/plan-review';
 import { renderReview } from '../tools/plan-review/render';
 import { checkSynthFreshness } from '../stacks/synth-record';
 import { CliFailure, EXIT, parseFlags, runCli, UsageError } from './cli';
@@ -19,9 +20,9 @@ Options:
   --out <file>            write the review there (default: standard output)
   --full <file>           also write the review without the comment size limit
   --platform <file>       platform.yaml of the head, for GPU prices (default: platform.yaml)
-  --guardrails <file>     report of \`npm run guardrails\` (text or JSON); absent: "not run"
-  --proof <file>          report of \`npm run prove-isolation\` (text or JSON); absent: "not run"
-  --base-plans <dir>      offline plan work directory of the base (\`npm run plan:offline -- --work\`):
+  --guardrails <file>     JSON report of \`npm run guardrails -- --format json\`; absent: "not run"
+  --proof <file>          JSON report of \`npm run prove-isolation -- --format json\`; absent: "not run"
+  --base-plans <dir>      offline plan directory of the base (\`npm run plan:offline -- --plans\`):
                           a stack's <dir>/<stack>/plan.json gives Terraform's planned values
   --head-plans <dir>      the same for the head; a resource is compared by planned values when
                           both sides have them, else by its synthesized configuration
@@ -58,7 +59,7 @@ export function main(args: string[]): string {
   };
   // The review compares what it is given; an output that no longer matches its files is said out loud.
   for (const dir of [flags.base, flags.head]) checkSynthFreshness(dir, { refuse: false, warn: (line) => process.stderr.write(`plan-review: ${line}\n`) });
-  let result;
+  let result: PlanReviewResult;
   try {
     result = planReview({
       baseDir: flags.base,
@@ -71,7 +72,7 @@ export function main(args: string[]): string {
       progress,
     });
   } catch (error) {
-    if (error instanceof ReviewInputError) throw new CliFailure(`cannot review:\n${error.problems.join('\n')}`, EXIT.rejected);
+    if (error instanceof InputError) throw new CliFailure(`cannot review:\n${error.problems.join('\n')}`, EXIT.rejected);
     throw error;
   }
   const { review, markdown } = result;

@@ -11,7 +11,7 @@ const FORMATS = ['table', 'mermaid'] as const;
 /** Above this many files checking the directory takes about a second: say so first. */
 const SLOW_TENANT_FILES = 300;
 
-const USAGE = `Usage: npm run tenant:describe -- <name> [--format table|mermaid]
+export const USAGE = `Usage: npm run tenant:describe -- <name> [--format table|mermaid]
 
 Prints what the tenant file tenants/<name>.yaml gives the tenant, in the names the
 platform creates: the account (vended or adopted), stack, KMS key, buckets, roles,
@@ -36,7 +36,8 @@ function tenantFileCount(dir: string): number {
   return readdirSync(dir).filter((e) => e.endsWith(TENANT_FILE_EXTENSION)).length;
 }
 
-runCli(NAME, USAGE, (args) => {
+/** The command without its frame: returns the result line or throws. */
+export function main(args: string[]): string {
   const { flags, positional } = parseFlags(args, ['format']);
   if (positional.length === 0) throw new UsageError('give the tenant name, such as npm run tenant:describe -- fraud-detection');
   if (positional.length > 1) throw new UsageError(`unexpected argument '${positional[1]}'`);
@@ -64,4 +65,6 @@ runCli(NAME, USAGE, (args) => {
     return '';
   }
   return `${renderTable(description)}\n\n${summaryLine(description)}`;
-});
+}
+
+if (require.main === module) runCli(NAME, USAGE, main);

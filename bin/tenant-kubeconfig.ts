@@ -5,9 +5,7 @@ import { configPathsFromEnv, loadConfig } from '../config/load';
 import { KubeconfigInputError, peopleRoleArn, readClusterAccess, renderKubeconfig } from '../tools/tenant/kubeconfig';
 import { CliFailure, EXIT, parseFlags, runCli, UsageError } from './cli';
 
-const NAME = 'tenant:kubeconfig';
-
-const USAGE = `Usage: npm run --silent tenant:kubeconfig -- <name> --outputs <file> [--account-id <id>] [--profile <aws profile>] [--out <file>]
+export const USAGE = `Usage: npm run --silent tenant:kubeconfig -- <name> --outputs <file> [--account-id <id>] [--profile <aws profile>] [--out <file>]
 
 Writes a kubeconfig for the people of tenant <name>: it reaches the shared cluster as the
 tenant's people role, with edit rights in the tenant's namespace only. Sign in first
@@ -29,7 +27,8 @@ Environment:
 
 Exit codes: 0 written, 1 no such tenant or unusable outputs, 2 usage error.`;
 
-runCli(NAME, USAGE, (args) => {
+/** The command without its frame: writes the kubeconfig and returns the result line, or throws. */
+export function main(args: string[]): string {
   const { flags, positional } = parseFlags(args, ['outputs', 'account-id', 'profile', 'out']);
   if (positional.length === 0) throw new UsageError('give the tenant name, such as npm run tenant:kubeconfig -- fraud-detection --outputs cluster-access.json');
   if (positional.length > 1) throw new UsageError(`unexpected argument '${positional[1]}'`);
@@ -56,4 +55,6 @@ runCli(NAME, USAGE, (args) => {
     if (error instanceof KubeconfigInputError) throw new CliFailure(error.message, EXIT.rejected);
     throw error;
   }
-});
+}
+
+if (require.main === module) runCli('tenant:kubeconfig', USAGE, main);

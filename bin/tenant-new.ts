@@ -1,7 +1,7 @@
 /** `npm run tenant:new`: writes a new tenant file with the platform's defaults, only when it validates. */
 import { ConfigError } from '../config/issues';
 import { configPathsFromEnv, loadPlatformFile } from '../config/load';
-import { usd } from '../tools/plan-review/cost';
+import { usd } from '../config/cost';
 import { answerChecks } from '../tools/tenant/answers';
 import { askForMissing, completeRequest, missingFlags, OPTIONAL_FLAGS, RequestError, REQUIRED_FLAGS, requestFromFlags, type TenantRequest } from '../tools/tenant/request';
 import { defaultBudgetUsd, SCAFFOLD_DEFAULTS, scaffoldTenant, ScaffoldRefused } from '../tools/tenant/scaffold';

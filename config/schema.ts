@@ -2,7 +2,7 @@
  * The one source of truth for what users write: tenant files and platform.yaml.
  * TypeScript types are inferred from these schemas and the committed JSON Schemas are
  * generated from them (`npm run schema`). Cross-field and cross-file rules that need the
- * platform settings live in `validate.ts`.
+ * platform settings live in `rules.ts`.
  */
 import { z } from 'zod';
 

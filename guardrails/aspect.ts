@@ -11,16 +11,13 @@
  * synthesis step, which cdktf runs after all aspects and validations and before it
  * collects annotations and writes the stack.
  */
-import { Annotations, Aspects, TerraformResource, TerraformStack, type IAspect } from 'cdktf';
-// Not exported from the package root; the pinned cdktf (0.21.0) uses it for assets. A test pins its behaviour.
-import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
+import { Annotations, Aspects, TerraformStack, type IAspect } from 'cdktf';
 import type { IConstruct } from 'constructs';
-import type { LoadedConfig } from '../config/load';
-import { platformWideStacks, type PlatformStacks } from '../stacks/platform';
+import { addCustomSynthesis } from '../constructs/common/cdktf-internals';
 import { checkStack, formatFinding, type StackResult } from './check';
 import { PLATFORM_GUARDRAILS } from './pack';
 import type { GuardrailRule } from './rule';
-import { TenantDirectory, tenantIdentity } from './tenants';
+import { TenantDirectory } from './tenants';
 
 export interface GuardrailOptions {
   /** @default PLATFORM_GUARDRAILS */
@@ -73,20 +70,4 @@ export function applyGuardrails(stack: TerraformStack, options: GuardrailOptions
   const aspect = new GuardrailAspect(options);
   Aspects.of(stack).add(aspect);
   return aspect;
-}
-
-/** Unique ids of the resources the organization stack holds for a tenant (its vended account). */
-function organizationIdsOf(stacks: PlatformStacks, tenant: string): string[] {
-  return stacks.organization
-    .accountOf(tenant)
-    .node.findAll()
-    .filter(TerraformResource.isTerraformResource)
-    .map((resource) => resource.friendlyUniqueId);
-}
-
-/** Applies the platform pack to every stack of the platform; tenant stacks also get the cross-tenant rule's directory. */
-export function applyPlatformGuardrails(stacks: PlatformStacks, config: LoadedConfig): void {
-  const tenants = new TenantDirectory(config.tenants.map((tenant) => tenantIdentity(config.platform, tenant, organizationIdsOf(stacks, tenant.name))));
-  for (const stack of platformWideStacks(stacks)) applyGuardrails(stack, { tenants });
-  for (const stack of stacks.tenants) applyGuardrails(stack, { tenant: stack.tenant.name, tenants });
 }

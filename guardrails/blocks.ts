@@ -5,9 +5,11 @@
  * documents in its attributes. The values come from the stack's output, resolved once per
  * synthesis (stacks/stack-output.ts), so the cost is linear in the size of the stack.
  */
-import { TerraformElement, TerraformResource, type TerraformStack } from 'cdktf';
+import { type TerraformElement, TerraformResource, type TerraformStack } from 'cdktf';
 import type { IConstruct } from 'constructs';
-import { isPlainObject, renderedPolicyDocument } from '../constructs/common/policy';
+import { renderedPolicyDocument } from '../constructs/common/policy';
+import { hasInterpolation, soleReference } from '../kernel/hcl';
+import { isPlainObject } from '../kernel/records';
 import { resolveIn, stackElements, stackOutput } from '../stacks/stack-output';
 import { asRecord, nestedBlocks, type Block, type BlockKind, type FoundPolicy, type ResolvedStatement, type StackView } from './rule';
 import type { TenantDirectory } from './tenants';
@@ -17,8 +19,6 @@ const POLICY_ATTRIBUTES = new Set(['policy', 'assume_role_policy', 'policy_docum
 /** Organization policy types whose `content` is IAM syntax (tag and backup policies are not). */
 const IAM_SYNTAX_ORGANIZATION_POLICIES = new Set(['SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY']);
 
-/** A `${` that Terraform interpolates, as opposed to an escaped `$${` (IAM policy variables). */
-const INTERPOLATION = /(^|[^$])\$\{/;
 
 export interface StackBlock {
   readonly block: Block;
@@ -73,7 +73,7 @@ function policiesOf(type: string, raw: unknown, config: Readonly<Record<string, 
   const consider = (value: unknown, path: Path) => {
     const attribute = formatAttribute(path);
     if (found.has(attribute) || typeof value !== 'string') return;
-    if (INTERPOLATION.test(value)) {
+    if (hasInterpolation(value)) {
       found.set(attribute, { attribute });
       return;
     }
@@ -149,7 +149,7 @@ function fragmentsOf(resolved: Readonly<Record<string, unknown>>, raw: Readonly<
 
 function withoutMetadata(config: Readonly<Record<string, unknown>>): { config: Readonly<Record<string, unknown>>; path?: string } {
   if (!('//' in config)) return { config };
-  const { ['//']: metadata, ...rest } = config;
+  const { '//': metadata, ...rest } = config;
   const path = asRecord(asRecord(metadata)?.metadata)?.path;
   return { config: rest, path: typeof path === 'string' ? path : undefined };
 }
@@ -188,7 +188,12 @@ export function partOfOutput(output: Readonly<Record<string, unknown>>, raw: Rea
   const entries = (value: unknown) => Object.entries(asRecord(value) ?? {});
   const put = (top: string, key: string, value: unknown) => {
     if (value === undefined) return false;
-    (part[top] ??= {})[key] = value;
+    let section = part[top];
+    if (section === undefined) {
+      section = {};
+      part[top] = section;
+    }
+    section[key] = value;
     return true;
   };
   for (const [top, section] of Object.entries(raw)) {
@@ -266,16 +271,15 @@ export function synthesizedBlocks(stack: TerraformStack): StackBlock[] {
   return blocks;
 }
 
-const REFERENCE = /^\$\{([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)(?:\.[^}]*)?\}$/;
-
 /** The view rules get; attachment lookups are indexed on first use, once per (type, attribute). */
 export function stackView(name: string, blocks: readonly Block[], tenants: TenantDirectory, tenant?: string): StackView {
   const indexes = new Map<string, Map<string, Block[]>>();
   const keyOf = (value: unknown): string | undefined => {
     if (typeof value !== 'string') return undefined;
-    const reference = REFERENCE.exec(value);
-    if (reference) return `address:${reference[1]}`;
-    return INTERPOLATION.test(value) ? undefined : `literal:${value}`;
+    const reference = soleReference(value);
+    const [name] = reference?.steps ?? [];
+    if (typeof name === 'string') return `address:${reference?.root}.${name}`;
+    return hasInterpolation(value) ? undefined : `literal:${value}`;
   };
   const indexOf = (type: string, attribute: string) => {
     const id = `${type} ${attribute}`;

@@ -5,11 +5,11 @@
 import type { TerraformStack } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { stackView, synthesizedBlocks } from './blocks';
-import type { Block, GuardrailRule, Severity } from './rule';
+import type { Block, GuardrailRule, Severity, Verdict } from './rule';
 import { SUPPRESSION_CHECK, suppressionsOf } from './suppressions';
 import type { TenantDirectory } from './tenants';
 
-export interface Finding {
+export interface GuardrailFinding {
   readonly ruleId: string;
   readonly severity: Severity;
   readonly stack: string;
@@ -34,7 +34,7 @@ export interface StackResult {
   readonly stack: string;
   /** By rule id: how many blocks the rule applied to. */
   readonly checked: Readonly<Record<string, number>>;
-  readonly findings: readonly Finding[];
+  readonly findings: readonly GuardrailFinding[];
   readonly suppressions: readonly SuppressionRecord[];
 }
 
@@ -45,16 +45,16 @@ export interface CheckScope {
 }
 
 export interface AttributedFinding {
-  readonly finding: Finding;
+  readonly finding: GuardrailFinding;
   readonly element: IConstruct;
 }
 
 /** The one line a finding reads as, in annotations, the synth error and the report. */
-export function formatFinding(finding: Finding): string {
+export function formatFinding(finding: GuardrailFinding): string {
   return `${finding.ruleId} in stack '${finding.stack}' at ${finding.path} (${finding.address}): ${finding.problem}. Fix: ${finding.fix}`;
 }
 
-function finding(rule: { id: string }, severity: Severity, stack: string, block: Block, problem: string, fix: string): Finding {
+function finding(rule: { id: string }, severity: Severity, stack: string, block: Block, problem: string, fix: string): GuardrailFinding {
   return { ruleId: rule.id, severity, stack, path: block.path, address: block.address, problem, fix };
 }
 
@@ -66,7 +66,7 @@ export function checkStack(stack: TerraformStack, pack: readonly GuardrailRule[]
   const checked: Record<string, number> = Object.fromEntries(pack.map((rule) => [rule.id, 0]));
   const attributed: AttributedFinding[] = [];
   const suppressions: SuppressionRecord[] = [];
-  const report = (element: IConstruct, found: Finding) => attributed.push({ finding: found, element });
+  const report = (element: IConstruct, found: GuardrailFinding) => attributed.push({ finding: found, element });
   const seenElements = new Set<IConstruct>();
 
   for (const { block, element } of stackBlocks) {
@@ -86,7 +86,7 @@ export function checkStack(stack: TerraformStack, pack: readonly GuardrailRule[]
       }
     }
     for (const rule of pack) {
-      let verdict;
+      let verdict: Verdict;
       try {
         verdict = rule.check(block, view);
       } catch (error) {

@@ -3,7 +3,7 @@
  * failed and how many failures a suppression hid; then every failure and every
  * suppression with its reason, so that nothing is suppressed silently.
  */
-import type { Finding, StackResult, SuppressionRecord } from './check';
+import type { GuardrailFinding, StackResult, SuppressionRecord } from './check';
 import type { GuardrailRule, Severity } from './rule';
 import { SUPPRESSION_CHECK } from './suppressions';
 
@@ -19,7 +19,7 @@ export interface RuleLine {
 export interface GuardrailReport {
   readonly stacks: number;
   readonly rules: readonly RuleLine[];
-  readonly findings: readonly Finding[];
+  readonly findings: readonly GuardrailFinding[];
   readonly suppressions: readonly SuppressionRecord[];
   readonly errors: number;
   readonly warnings: number;
@@ -66,7 +66,7 @@ function table(header: readonly string[], rows: readonly (readonly string[])[], 
 }
 
 /** The report as text: the rule table, then failures and suppressions one per line. */
-export function formatReport(report: GuardrailReport, formatFinding: (finding: Finding) => string): string {
+export function formatReport(report: GuardrailReport, formatFinding: (finding: GuardrailFinding) => string): string {
   const lines = table(
     ['rule', 'severity', 'checked', 'failures', 'suppressed', 'description'],
     report.rules.map((rule) => [rule.id, rule.severity, String(rule.checked), String(rule.failures), String(rule.suppressed), rule.description]),

@@ -5,6 +5,7 @@
  * `${aws_s3_bucket.name.arn}` strings.
  */
 import type { TenantDirectory } from './tenants';
+import { asRecord } from '../kernel/records';
 
 export type Severity = 'error' | 'warning';
 
@@ -81,10 +82,8 @@ export interface GuardrailRule {
   readonly check: RuleCheck;
 }
 
-/** Helpers rules share for reading resolved values. */
-export function asRecord(value: unknown): Readonly<Record<string, unknown>> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
+/** Helpers rules share for reading resolved values (asRecord is the kernel's). */
+export { asRecord };
 
 /** A nested block as cdktf renders it: an object, or a list of objects. */
 export function nestedBlocks(value: unknown): Readonly<Record<string, unknown>>[] {

@@ -13,70 +13,8 @@
  *   managed parts from the platform; the platform's own role must still be allowed them.
  */
 import type { Simulation, SimulationOrgPolicies } from '@cloud-copilot/iam-simulate';
-import { TENANT_STACK_PREFIX } from '../config/names';
-import type { HclValue } from './hcl';
-import { FULL_AWS_ACCESS, policyDocument, type ControlPolicyLevel, type NamedPolicy, type PlatformModel, type TenantModel } from './model';
-import { formatLocation, resourceAddress, ResolveError, type Resolver } from './resolve';
+import { FULL_AWS_ACCESS, type ControlPolicyLevel, type NamedPolicy, type PlatformModel, type SignInModel, type TenantModel } from './model';
 import { decide, type Decision } from './simulate';
-
-export interface SignInModel {
-  /** Where it comes from in the synthesized output. */
-  readonly source: string;
-  readonly permissionSet: string;
-  /** The tenant the permission set is for (its `tenant` tag); undefined when untagged. */
-  readonly tenant?: string;
-  readonly groupId: string;
-  readonly accountId: string;
-  readonly policy: NamedPolicy;
-}
-
-export interface AccountsModel {
-  /** The role the platform deploys with in each tenant account (its provider's assume_role), by tenant. */
-  readonly platformRoles: ReadonlyMap<string, string>;
-  readonly signIns: readonly SignInModel[];
-}
-
-const PERMISSION_SET_REF = /^\$\{aws_ssoadmin_permission_set\.([^.}]+)\.arn\}$/;
-
-function permissionSetOf(raw: HclValue | undefined, where: { stack: string; address: string; attribute: string }): string {
-  const match = typeof raw === 'string' ? PERMISSION_SET_REF.exec(raw) : null;
-  if (!match) throw new ResolveError(where, String(raw), 'expected a reference to a permission set of this stack (aws_ssoadmin_permission_set.<name>.arn)');
-  return match[1];
-}
-
-/** Reads the platform roles and the Identity Center sign-ins of every stack. */
-export function readAccounts(r: Resolver): AccountsModel {
-  const platformRoles = new Map<string, string>();
-  const signIns: SignInModel[] = [];
-  for (const stack of r.stackNames()) {
-    if (stack.startsWith(TENANT_STACK_PREFIX)) platformRoles.set(stack.slice(TENANT_STACK_PREFIX.length), r.providerOf(stack).roleArn);
-    const sets = new Map(r.resources(stack, 'aws_ssoadmin_permission_set').map((ref) => [ref.name, ref]));
-    const policies = new Map<string, NamedPolicy>();
-    for (const ref of r.resources(stack, 'aws_ssoadmin_permission_set_inline_policy')) {
-      const where = { stack, address: resourceAddress(ref), attribute: 'inline_policy' };
-      const set = permissionSetOf(r.rawConfig(ref).permission_set_arn, { ...where, attribute: 'permission_set_arn' });
-      policies.set(set, { name: 'permission set policy', source: formatLocation(where), document: policyDocument(r.policy(ref, { name: 'inline_policy' }, r.argument(ref, 'inline_policy')), where) });
-    }
-    for (const ref of r.resources(stack, 'aws_ssoadmin_account_assignment')) {
-      const where = { stack, address: resourceAddress(ref), attribute: 'permission_set_arn' };
-      const setName = permissionSetOf(r.rawConfig(ref).permission_set_arn, where);
-      const set = sets.get(setName);
-      if (!set) throw new ResolveError(where, setName, 'no such permission set in this stack');
-      const tags = r.argument(set, 'tags');
-      const tenant = tags !== null && typeof tags === 'object' && !Array.isArray(tags) && typeof tags.tenant === 'string' ? tags.tenant : undefined;
-      signIns.push({
-        source: formatLocation({ stack, address: resourceAddress(ref) }),
-        permissionSet: r.stringArgument(set, 'name'),
-        tenant,
-        groupId: r.stringArgument(ref, 'principal_id'),
-        accountId: r.stringArgument(ref, 'target_id'),
-        // A permission set without a policy grants nothing.
-        policy: policies.get(setName) ?? { name: 'permission set policy', source: `${formatLocation({ stack, address: resourceAddress(set) })} (none)`, document: { Version: '2012-10-17', Statement: [] } },
-      });
-    }
-  }
-  return { platformRoles, signIns };
-}
 
 /** One question about the account layer, shaped like the proof's other checks. */
 export interface AccountCheck {

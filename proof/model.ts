@@ -6,13 +6,12 @@
  * they are attached. A role policy or boundary the proof cannot read is an error.
  */
 import { TENANT_STACK_PREFIX } from '../config/names';
-import type { HclValue } from './hcl';
-import { readAccounts, type AccountsModel } from './accounts';
+import type { HclValue } from '../kernel/hcl';
 import { formatLocation, resourceAddress, ResolveError, type Location, type ResourceRef, type Resolver } from './resolve';
 
 export type PolicyStatement = { readonly [key: string]: HclValue };
 
-export interface PolicyDocument {
+export interface ProofPolicyDocument {
   readonly Version: string;
   readonly Statement: readonly PolicyStatement[];
 }
@@ -22,7 +21,7 @@ export interface NamedPolicy {
   readonly name: string;
   /** Where it comes from in the synthesized output. */
   readonly source: string;
-  readonly document: PolicyDocument;
+  readonly document: ProofPolicyDocument;
 }
 
 /** How the proof treats a role: workloads and people must reach their own data; every role must not reach others'. */
@@ -133,12 +132,12 @@ export const FULL_AWS_ACCESS: NamedPolicy = {
   document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
 };
 
-function defaultKeyPolicy(account: string): PolicyDocument {
+function defaultKeyPolicy(account: string): ProofPolicyDocument {
   return { Version: '2012-10-17', Statement: [{ Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' }] };
 }
 
 /** Parses a resolved policy value (JSON text or an object) into a document with a statement list. */
-export function policyDocument(value: HclValue | undefined, location: Location): PolicyDocument {
+export function policyDocument(value: HclValue | undefined, location: Location): ProofPolicyDocument {
   let parsed: unknown = value;
   if (typeof value === 'string') {
     try {
@@ -175,7 +174,7 @@ function stringList(value: HclValue | undefined): string[] {
 }
 
 /** The federated and AWS principals a trust policy allows. */
-function trustPrincipals(trust: PolicyDocument): { aws: string[]; federated: string[] } {
+function trustPrincipals(trust: ProofPolicyDocument): { aws: string[]; federated: string[] } {
   const aws: string[] = [];
   const federated: string[] = [];
   for (const statement of trust.Statement) {
@@ -417,4 +416,65 @@ export function readPlatformModel(r: Resolver): { model?: PlatformModel; errors:
   const tenants = org ? tenantStacks.map((stack) => attempt(() => tenant(r, stack, org))) : [];
   if (errors.length > 0 || !org) return { errors };
   return { model: { tenants: tenants as TenantModel[], organization: org, clusterIssuerHost: issuer, accounts }, errors };
+}
+
+/* The account layer's model (proof/accounts.ts proves it): platform roles and Identity Center sign-ins. */
+
+export interface SignInModel {
+  /** Where it comes from in the synthesized output. */
+  readonly source: string;
+  readonly permissionSet: string;
+  /** The tenant the permission set is for (its `tenant` tag); undefined when untagged. */
+  readonly tenant?: string;
+  readonly groupId: string;
+  readonly accountId: string;
+  readonly policy: NamedPolicy;
+}
+
+export interface AccountsModel {
+  /** The role the platform deploys with in each tenant account (its provider's assume_role), by tenant. */
+  readonly platformRoles: ReadonlyMap<string, string>;
+  readonly signIns: readonly SignInModel[];
+}
+
+const PERMISSION_SET_REF = /^\$\{aws_ssoadmin_permission_set\.([^.}]+)\.arn\}$/;
+
+function permissionSetOf(raw: HclValue | undefined, where: { stack: string; address: string; attribute: string }): string {
+  const match = typeof raw === 'string' ? PERMISSION_SET_REF.exec(raw) : null;
+  if (!match) throw new ResolveError(where, String(raw), 'expected a reference to a permission set of this stack (aws_ssoadmin_permission_set.<name>.arn)');
+  return match[1];
+}
+
+/** Reads the platform roles and the Identity Center sign-ins of every stack. */
+export function readAccounts(r: Resolver): AccountsModel {
+  const platformRoles = new Map<string, string>();
+  const signIns: SignInModel[] = [];
+  for (const stack of r.stackNames()) {
+    if (stack.startsWith(TENANT_STACK_PREFIX)) platformRoles.set(stack.slice(TENANT_STACK_PREFIX.length), r.providerOf(stack).roleArn);
+    const sets = new Map(r.resources(stack, 'aws_ssoadmin_permission_set').map((ref) => [ref.name, ref]));
+    const policies = new Map<string, NamedPolicy>();
+    for (const ref of r.resources(stack, 'aws_ssoadmin_permission_set_inline_policy')) {
+      const where = { stack, address: resourceAddress(ref), attribute: 'inline_policy' };
+      const set = permissionSetOf(r.rawConfig(ref).permission_set_arn, { ...where, attribute: 'permission_set_arn' });
+      policies.set(set, { name: 'permission set policy', source: formatLocation(where), document: policyDocument(r.policy(ref, { name: 'inline_policy' }, r.argument(ref, 'inline_policy')), where) });
+    }
+    for (const ref of r.resources(stack, 'aws_ssoadmin_account_assignment')) {
+      const where = { stack, address: resourceAddress(ref), attribute: 'permission_set_arn' };
+      const setName = permissionSetOf(r.rawConfig(ref).permission_set_arn, where);
+      const set = sets.get(setName);
+      if (!set) throw new ResolveError(where, setName, 'no such permission set in this stack');
+      const tags = r.argument(set, 'tags');
+      const tenant = tags !== null && typeof tags === 'object' && !Array.isArray(tags) && typeof tags.tenant === 'string' ? tags.tenant : undefined;
+      signIns.push({
+        source: formatLocation({ stack, address: resourceAddress(ref) }),
+        permissionSet: r.stringArgument(set, 'name'),
+        tenant,
+        groupId: r.stringArgument(ref, 'principal_id'),
+        accountId: r.stringArgument(ref, 'target_id'),
+        // A permission set without a policy grants nothing.
+        policy: policies.get(setName) ?? { name: 'permission set policy', source: `${formatLocation({ stack, address: resourceAddress(set) })} (none)`, document: { Version: '2012-10-17', Statement: [] } },
+      });
+    }
+  }
+  return { platformRoles, signIns };
 }

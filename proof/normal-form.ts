@@ -10,8 +10,8 @@
  * ':' and '/' (the delimiters of ARNs and service-account subjects).
  */
 import { createHash } from 'node:crypto';
-import type { HclValue } from './hcl';
-import type { ControlPolicyLevel, Identifier, NamedPolicy, OrgPlacement, PolicyDocument, PolicyStatement, TenantModel } from './model';
+import type { HclValue } from '../kernel/hcl';
+import type { ControlPolicyLevel, Identifier, NamedPolicy, OrgPlacement, ProofPolicyDocument, PolicyStatement, TenantModel } from './model';
 
 const DELIMITERS = /([:/])/;
 
@@ -118,7 +118,7 @@ const ACTION_FIELDS = new Set(['Action', 'NotAction']);
 function visitStrings(statement: PolicyStatement, visit: (text: string, field: string) => void): void {
   const walk = (value: HclValue, field: string): void => {
     if (typeof value === 'string') visit(value, field);
-    else if (Array.isArray(value)) value.forEach((item) => walk(item, field));
+    else if (Array.isArray(value)) for (const item of value) walk(item, field);
     else if (value !== null && typeof value === 'object') {
       for (const [key, item] of Object.entries(value)) {
         if (field === 'Condition') visit(key, 'Condition key');
@@ -193,7 +193,7 @@ function canonical(value: HclValue): HclValue {
   return value;
 }
 
-function documentForm(document: PolicyDocument): HclValue {
+function documentForm(document: ProofPolicyDocument): HclValue {
   return document.Statement.map((statement) => canonical(statement));
 }
 

@@ -7,21 +7,21 @@
  *
  * The plan's values depend on the offline plan's placeholder state: account ids, the
  * cluster's issuer and other cross-stack values are the placeholders that
- * tools/offline-plan/placeholders.ts writes. So that the proof's model (tenant accounts,
+ * kernel/placeholders.ts gives it. So that the proof's model (tenant accounts,
  * organization placements, the issuer) names the same identities as the planned
  * documents, `OfflinePlanAttributes` gives every attribute a stack exports the very value
  * the offline plan gave it, computed by the same functions.
  */
 import { existsSync, statSync } from 'node:fs';
-import { planJsonPath, readPlanJson } from '../tools/offline-plan';
-import { placeholderState, sourceOfExpression, sourceOfOutputName } from '../tools/offline-plan/placeholders';
-import type { SynthesizedStack } from '../tools/offline-plan/synth-output';
-import type { HclValue, TraversalStep } from './hcl';
+import { InputError } from '../kernel/errors';
+import { placeholderState, sourceOfExpression, sourceOfOutputName } from '../kernel/placeholders';
+import { type PlanJson, planJsonPath, readPlanJson } from '../kernel/plan-json';
+import type { SynthesizedStack } from '../kernel/synth-output';
+import type { HclValue, TraversalStep } from '../kernel/hcl';
 import {
   formatLocation,
   PlaceholderAttributes,
   resourceAddress,
-  SynthInputError,
   type ComputedAttributes,
   type PolicyAttribute,
   type PolicySource,
@@ -29,6 +29,7 @@ import {
   type Resolver,
   type SynthStack,
 } from './resolve';
+import { isRecord } from '../kernel/records';
 
 function attributeKey(stack: string, type: string, name: string, attribute: string): string {
   return `${stack}\u0000${type}.${name}\u0000${attribute}`;
@@ -48,9 +49,9 @@ export class OfflinePlanAttributes implements ComputedAttributes {
       const upstream: SynthesizedStack = { name: stack.name, file: stack.file, config: stack.json };
       const state = placeholderState(upstream);
       const outputs = stack.json.output;
-      if (outputs === null || typeof outputs !== 'object' || Array.isArray(outputs)) continue;
+      if (!isRecord(outputs)) continue;
       for (const [name, output] of Object.entries(outputs)) {
-        const value = output !== null && typeof output === 'object' && !Array.isArray(output) ? output.value : undefined;
+        const value = isRecord(output) ? output.value : undefined;
         // Only a plain reference names one attribute; the proof resolves any other output expression itself.
         const source = sourceOfExpression(value) ?? (value === undefined ? sourceOfOutputName(name) : undefined);
         const placeholder = state.outputs[name]?.value;
@@ -70,9 +71,6 @@ interface PlannedResource {
   readonly afterUnknown: Record<string, unknown>;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 const ACCOUNT_ID = /(?<!\d)\d{12}(?!\d)/g;
 
@@ -110,16 +108,16 @@ export class PlannedPolicies implements PolicySource {
     stackNames: readonly string[],
   ) {
     if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-      throw new SynthInputError(`${dir}: offline plan directory not found: run 'npm run plan:offline -- --work ${dir}' first, or drop --plans`);
+      throw new InputError(`${dir}: offline plan directory not found: run 'npm run plan:offline -- --plans ${dir}' first, or drop --plans`);
     }
     for (const stack of stackNames) {
       const file = planJsonPath(dir, stack);
       if (!existsSync(file)) continue;
-      let plan;
+      let plan: PlanJson;
       try {
         plan = readPlanJson(file);
       } catch (error) {
-        throw new SynthInputError(`${file}: not valid plan JSON (${(error as Error).message}): run 'npm run plan:offline' again`);
+        throw new InputError(`${file}: not valid plan JSON (${(error as Error).message}): run 'npm run plan:offline' again`);
       }
       const resources = new Map<string, PlannedResource>();
       for (const change of plan.resource_changes ?? []) {
@@ -129,7 +127,7 @@ export class PlannedPolicies implements PolicySource {
       this.plans.set(stack, resources);
     }
     if (this.plans.size === 0) {
-      throw new SynthInputError(`${dir}: no <stack>/plan.json for any stack of the synthesized output: run 'npm run plan:offline -- --synth <synth dir> --work ${dir}'`);
+      throw new InputError(`${dir}: no <stack>/plan.json for any stack of the synthesized output: run 'npm run plan:offline -- --synth <synth dir> --plans ${dir}'`);
     }
   }
 

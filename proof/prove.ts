@@ -9,8 +9,10 @@
  * pairwise for every irregular tenant. The remaining pairs follow from the class argument
  * in docs/isolation-proof.md.
  */
-import { readSynthDir, ResolveError, Resolver, SynthInputError, type ComputedAttributes, type SynthStack } from './resolve';
+import { InputError } from '../kernel/errors';
+import { isRecord } from '../kernel/records';
 import { proveAccounts } from './accounts';
+import { readSynthDir, ResolveError, Resolver, type ComputedAttributes, type SynthStack } from './resolve';
 import { readPlatformModel, type PlatformModel, type RoleModel, type TenantModel } from './model';
 import { OfflinePlanAttributes, PlannedPolicies, type PolicySourceCounts } from './planned';
 import { classId, identifierIndex, irregularities, normalForm, renameTenant, tenantPolicies, twinRenaming, type IdentifierIndex } from './normal-form';
@@ -29,7 +31,7 @@ export interface ProofOptions {
 }
 
 /** A check whose decision is not what isolation needs. */
-export interface Finding {
+export interface ProofFinding {
   /** `leak`: another tenant's principal is allowed; `blocked`: a tenant cannot reach its own data. */
   readonly type: 'leak' | 'blocked';
   readonly check: Omit<Check, 'simulation'>;
@@ -52,7 +54,7 @@ export interface ProofResult {
   readonly classes: readonly TenantClass[];
   /** Irregular tenants and why. */
   readonly irregular: ReadonlyMap<string, readonly string[]>;
-  readonly findings: readonly Finding[];
+  readonly findings: readonly ProofFinding[];
   /** Ordered pairs `principal\u0000resource` that were simulated (with real tenants). */
   readonly simulatedPairs: ReadonlySet<string>;
   readonly simulations: number;
@@ -67,9 +69,10 @@ export interface ProofResult {
 }
 
 /** Input the proof cannot decide on: unresolvable expressions, invalid policies, unmodelled condition keys. */
-export class ProofInputError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`${problems.length} problem${problems.length === 1 ? '' : 's'} in the synthesized output`);
+export class ProofInputError extends InputError {
+  constructor(problems: readonly string[]) {
+    super(problems, `${problems.length} problem${problems.length === 1 ? '' : 's'} in the synthesized output`);
+    this.name = 'ProofInputError';
   }
 }
 
@@ -129,7 +132,7 @@ function dataRoles(t: TenantModel): RoleModel[] {
 }
 
 class Prover {
-  readonly findings: Finding[] = [];
+  readonly findings: ProofFinding[] = [];
   readonly simulatedPairs = new Set<string>();
   simulations = 0;
   private readonly builder: RequestBuilder;
@@ -200,7 +203,7 @@ async function validate(tenants: readonly TenantModel[], builder: RequestBuilder
   const seen = new Set<unknown>();
   const fresh = (...documents: unknown[]) => {
     const unseen = documents.some((d) => d !== undefined && !seen.has(d));
-    documents.forEach((d) => seen.add(d));
+    for (const d of documents) seen.add(d);
     return unseen;
   };
   const check = async (simulation: Check, owner: string, compare: boolean) => {
@@ -252,6 +255,63 @@ function hashIndex(name: string, modulo: number): number {
   return h % modulo;
 }
 
+/** What the proof notes beside its verdict: model notes, and tenants without a people role or a workload role. */
+function modelNotes(model: PlatformModel, tenants: readonly TenantModel[]): string[] {
+  const notes = tenants.flatMap((t) => t.notes.map((note) => `${t.name}: ${note}`));
+  if (!model.clusterIssuerHost && tenants.some((t) => t.serviceAccounts.length > 0)) notes.push('no EKS cluster in the synthesized output: service account tokens were not checked');
+  for (const t of tenants) {
+    if (!t.roles.some((role) => role.kind === 'people')) notes.push(`${t.name}: no people role (a role trusted by the tenant account) was found`);
+    if (t.serviceAccounts.length > 0 && !t.roles.some((role) => role.kind === 'workload')) notes.push(`${t.name}: its service accounts name no role in its account`);
+  }
+  return notes;
+}
+
+/** Every ordered pair of tenants, simulated. */
+function provePairwise(prover: Prover, tenants: readonly TenantModel[], progress: (line: string) => void): void {
+  const n = tenants.length;
+  const step = Math.max(1, Math.floor(n / 10));
+  tenants.forEach((p, i) => {
+    if (i > 0 && i % step === 0) progress(`pairwise: ${i}/${n} tenants as principal`);
+    for (const r of tenants) if (r !== p) prover.pair(p, r, 'pairwise', true);
+  });
+}
+
+/** Fast mode: each tenant against its twin and one sample, class representatives against each other, irregular tenants against all. */
+function proveByClasses(prover: Prover, tenants: readonly TenantModel[], groups: ReturnType<typeof groupClasses>, index: ReturnType<typeof identifierIndex>, progress: (line: string) => void): void {
+  const { classes, irregular } = groups;
+  const n = tenants.length;
+  const step = Math.max(1, Math.floor(n / 10));
+  const usedAccounts = new Set(tenants.map((t) => t.accountId));
+  tenants.forEach((t, i) => {
+    if (i > 0 && i % step === 0) progress(`twins and samples: ${i}/${n} tenants`);
+    const twin = renameTenant(t, twinRenaming(t, index, usedAccounts), `twin of ${t.name}`);
+    prover.pair(t, twin, 'twin', false);
+    prover.pair(twin, t, 'twin', false);
+    if (n < 2) return;
+    // One direction per tenant: every tenant is a principal in one sample, and its resources meet its twin.
+    const other = tenants[(i + 1 + hashIndex(t.name, n - 1)) % n];
+    prover.pair(t, other, 'sample', true);
+  });
+  const representatives = [...classes.values()];
+  for (const from of representatives) {
+    for (const to of representatives) {
+      const p = from[0];
+      const r = from === to ? from[1] : to[0];
+      if (r && !prover.simulatedPairs.has(pairKey(p.name, r.name))) prover.pair(p, r, 'class representatives', true);
+    }
+  }
+  const byName = new Map(tenants.map((t) => [t.name, t]));
+  for (const name of irregular.keys()) {
+    const x = byName.get(name) as TenantModel;
+    for (const y of tenants) {
+      if (y === x) continue;
+      if (!prover.simulatedPairs.has(pairKey(x.name, y.name))) prover.pair(x, y, 'irregular', true);
+      if (!prover.simulatedPairs.has(pairKey(y.name, x.name))) prover.pair(y, x, 'irregular', true);
+    }
+  }
+}
+
+/** The proof over a model: check its input, validate the policies, prove own access, then the pairs (pairwise or by classes). */
 export async function proveModel(model: PlatformModel, options: ProofOptions = {}): Promise<ProofResult> {
   const started = Date.now();
   const mode = options.mode ?? 'fast';
@@ -260,7 +320,8 @@ export async function proveModel(model: PlatformModel, options: ProofOptions = {
   const keyProblems = conditionKeyProblems(model);
   if (keyProblems.length > 0) throw new ProofInputError(keyProblems);
   const index = identifierIndex(tenants);
-  const { classes, irregular } = groupClasses(tenants, index);
+  const groups = groupClasses(tenants, index);
+  const { classes, irregular } = groups;
   // Validity, like every decision, follows from the normal form: fast mode validates one tenant per class.
   const firstOfEachClass = new Set([...classes.values()].map((members) => members[0]));
   const toValidate = mode === 'pairwise' ? tenants : tenants.filter((t) => irregular.has(t.name) || firstOfEachClass.has(t));
@@ -268,52 +329,12 @@ export async function proveModel(model: PlatformModel, options: ProofOptions = {
   const invalid = await validate(toValidate, new RequestBuilder(model));
   if (invalid.length > 0) throw new ProofInputError(invalid);
   const prover = new Prover(model);
-  const notes = tenants.flatMap((t) => t.notes.map((note) => `${t.name}: ${note}`));
-  if (!model.clusterIssuerHost && tenants.some((t) => t.serviceAccounts.length > 0)) notes.push('no EKS cluster in the synthesized output: service account tokens were not checked');
-  for (const t of tenants) {
-    if (!t.roles.some((role) => role.kind === 'people')) notes.push(`${t.name}: no people role (a role trusted by the tenant account) was found`);
-    if (t.serviceAccounts.length > 0 && !t.roles.some((role) => role.kind === 'workload')) notes.push(`${t.name}: its service accounts name no role in its account`);
-  }
+  const notes = modelNotes(model, tenants);
 
   progress(`proving own access of ${tenants.length} tenants`);
   for (const t of tenants) prover.self(t);
-  const n = tenants.length;
-  const step = Math.max(1, Math.floor(n / 10));
-  if (mode === 'pairwise') {
-    tenants.forEach((p, i) => {
-      if (i > 0 && i % step === 0) progress(`pairwise: ${i}/${n} tenants as principal`);
-      for (const r of tenants) if (r !== p) prover.pair(p, r, 'pairwise', true);
-    });
-  } else {
-    const usedAccounts = new Set(tenants.map((t) => t.accountId));
-    tenants.forEach((t, i) => {
-      if (i > 0 && i % step === 0) progress(`twins and samples: ${i}/${n} tenants`);
-      const twin = renameTenant(t, twinRenaming(t, index, usedAccounts), `twin of ${t.name}`);
-      prover.pair(t, twin, 'twin', false);
-      prover.pair(twin, t, 'twin', false);
-      if (n < 2) return;
-      // One direction per tenant: every tenant is a principal in one sample, and its resources meet its twin.
-      const other = tenants[(i + 1 + hashIndex(t.name, n - 1)) % n];
-      prover.pair(t, other, 'sample', true);
-    });
-    const representatives = [...classes.values()];
-    for (const from of representatives) {
-      for (const to of representatives) {
-        const p = from[0];
-        const r = from === to ? from[1] : to[0];
-        if (r && !prover.simulatedPairs.has(pairKey(p.name, r.name))) prover.pair(p, r, 'class representatives', true);
-      }
-    }
-    const byName = new Map(tenants.map((t) => [t.name, t]));
-    for (const name of irregular.keys()) {
-      const x = byName.get(name) as TenantModel;
-      for (const y of tenants) {
-        if (y === x) continue;
-        if (!prover.simulatedPairs.has(pairKey(x.name, y.name))) prover.pair(x, y, 'irregular', true);
-        if (!prover.simulatedPairs.has(pairKey(y.name, x.name))) prover.pair(y, x, 'irregular', true);
-      }
-    }
-  }
+  if (mode === 'pairwise') provePairwise(prover, tenants, progress);
+  else proveByClasses(prover, tenants, groups, index, progress);
   progress('proving sign-in and account controls');
   const accounts = proveAccounts(model, tenants, mode);
   for (const { check, decision } of accounts.failed) {
@@ -337,14 +358,14 @@ export async function proveModel(model: PlatformModel, options: ProofOptions = {
   };
 }
 
-/** Reads the stacks, resolves them, and proves. Throws SynthInputError or ProofInputError on input it cannot decide on. */
+/** Reads the stacks, resolves them, and proves. Throws InputError or ProofInputError on input it cannot decide on. */
 export async function proveStacks(stacks: readonly SynthStack[], options: ProofOptions = {}): Promise<ProofResult> {
   const planned = options.plansDir === undefined ? undefined : new PlannedPolicies(options.plansDir, stacks.map((stack) => stack.name));
   const computed = options.computed ?? (planned ? new OfflinePlanAttributes(stacks) : undefined);
   const resolver = new Resolver(stacks, computed, planned);
   const { model, errors } = readPlatformModel(resolver);
   if (!model) throw new ProofInputError(errors.map((e: ResolveError) => e.message));
-  if (model.tenants.length === 0) throw new SynthInputError('no tenant stacks (tenant-<name>) in the synthesized output');
+  if (model.tenants.length === 0) throw new InputError('no tenant stacks (tenant-<name>) in the synthesized output');
   if (!planned) return proveModel(model, options);
   const mismatches = planned.accountMismatches(knownAccounts(resolver, model));
   if (mismatches.length > 0) {
@@ -363,9 +384,9 @@ function knownAccounts(resolver: Resolver, model: PlatformModel): Set<string> {
   const known = new Set(model.tenants.map((t) => t.accountId));
   for (const stack of resolver.stackNames()) {
     const providers = resolver.stack(stack).json.provider;
-    const aws = providers !== null && typeof providers === 'object' && !Array.isArray(providers) ? providers.aws : undefined;
+    const aws = isRecord(providers) ? providers.aws : undefined;
     for (const block of Array.isArray(aws) ? aws : aws ? [aws] : []) {
-      const alias = block !== null && typeof block === 'object' && !Array.isArray(block) && typeof block.alias === 'string' ? block.alias : undefined;
+      const alias = isRecord(block) && typeof block.alias === 'string' ? block.alias : undefined;
       try {
         known.add(resolver.providerOf(stack, alias).account);
       } catch (error) {

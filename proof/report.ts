@@ -1,5 +1,5 @@
 /** Text output of the isolation proof: the tenants × tenants matrix or a summary, findings, and the one-line result. */
-import { pairStatus, type Finding, type ProofResult } from './prove';
+import { pairStatus, type ProofFinding, type ProofResult } from './prove';
 
 /** Above this many tenants the matrix is summarised unless asked for. */
 export const MATRIX_LIMIT = 30;
@@ -45,7 +45,7 @@ export function formatSummary(result: ProofResult): string[] {
   return lines;
 }
 
-function formatFinding(finding: Finding): string[] {
+export function formatFinding(finding: ProofFinding): string[] {
   const c = finding.check;
   const head =
     finding.type === 'leak'
@@ -87,7 +87,7 @@ export function formatReport(result: ProofResult, options: ReportOptions = {}): 
   }
   for (const note of result.notes) lines.push(`note: ${note}`);
   lines.push(...(n <= MATRIX_LIMIT || options.matrix ? formatMatrix(result) : []), ...formatSummary(result));
-  result.findings.slice(0, FINDING_LIMIT).forEach((finding) => lines.push(...formatFinding(finding)));
+  for (const finding of result.findings.slice(0, FINDING_LIMIT)) lines.push(...formatFinding(finding));
   if (result.findings.length > FINDING_LIMIT) lines.push(`... and ${result.findings.length - FINDING_LIMIT} more findings`);
   return lines;
 }

@@ -8,9 +8,11 @@
  * expression: the proof never skips a policy it could not read.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { evaluateTemplate, formatReference, HclError, indexInto, type HclValue, type Reference, type TraversalStep } from './hcl';
+import { InputError } from '../kernel/errors';
+import { recordAt } from '../kernel/records';
+import { readSynthOutput } from '../kernel/synth-output';
+import { evaluateTemplate, formatReference, HclError, indexInto, type HclValue, type Reference, type TraversalStep } from '../kernel/hcl';
 
 /** Where in the synthesized output something is, for messages: `tenant-a aws_iam_role.x assume_role_policy`. */
 export interface Location {
@@ -32,9 +34,6 @@ export class ResolveError extends Error {
     super(`${formatLocation(location)}: cannot resolve ${JSON.stringify(truncate(expression, 160))}: ${reason}`);
   }
 }
-
-/** The synthesized output is missing or unreadable: a usage or input problem, not a proof result. */
-export class SynthInputError extends Error {}
 
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 3)}...`;
@@ -58,31 +57,9 @@ export function resourceAddress(ref: Pick<ResourceRef, 'type' | 'name'>): string
   return `${ref.type}.${ref.name}`;
 }
 
-/** Reads `manifest.json` and every stack's `cdk.tf.json` from a cdktf output directory. */
+/** Reads `manifest.json` and every stack's `cdk.tf.json` from a cdktf output directory (the kernel's reader). */
 export function readSynthDir(dir: string): SynthStack[] {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new SynthInputError(`${dir}: synthesized output not found: run 'npm run synth' first, or pass --synth <dir>`);
-  }
-  const manifestFile = path.join(dir, 'manifest.json');
-  if (!existsSync(manifestFile)) throw new SynthInputError(`${manifestFile}: not found: '${dir}' is not a cdktf output directory (run 'npm run synth')`);
-  const manifest = readJson(manifestFile) as { stacks?: Record<string, { name?: string; synthesizedStackPath?: string }> };
-  if (!manifest.stacks || typeof manifest.stacks !== 'object') throw new SynthInputError(`${manifestFile}: no 'stacks' in the manifest`);
-  return Object.entries(manifest.stacks).map(([name, entry]) => {
-    if (!entry.synthesizedStackPath) throw new SynthInputError(`${manifestFile}: stack '${name}' has no synthesizedStackPath`);
-    const file = path.join(dir, entry.synthesizedStackPath);
-    if (!existsSync(file)) throw new SynthInputError(`${file}: not found (listed in ${manifestFile}); synthesize again`);
-    const json = readJson(file);
-    if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new SynthInputError(`${file}: not a Terraform JSON object`);
-    return { name: entry.name ?? name, file, json: json as JsonObject };
-  });
-}
-
-function readJson(file: string): unknown {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new SynthInputError(`${file}: not valid JSON (${(error as Error).message})`);
-  }
+  return readSynthOutput(dir).map((stack) => ({ name: stack.name, file: stack.file, json: stack.config as JsonObject }));
 }
 
 /** 12 decimal digits from a hash, never starting with 0. */
@@ -210,7 +187,7 @@ export class Resolver {
 
   stack(name: string): SynthStack {
     const stack = this.stacks.get(name);
-    if (!stack) throw new SynthInputError(`no stack '${name}' in the synthesized output`);
+    if (!stack) throw new InputError(`no stack '${name}' in the synthesized output`);
     return stack;
   }
 
@@ -384,12 +361,7 @@ export class Resolver {
   }
 }
 
+/** The kernel's recordAt, typed for the proof's HCL values. */
 function objectAt(root: JsonObject, keys: readonly string[]): JsonObject | undefined {
-  let current: HclValue = root;
-  for (const key of keys) {
-    if (current === null || typeof current !== 'object' || Array.isArray(current)) return undefined;
-    current = current[key];
-    if (current === undefined) return undefined;
-  }
-  return current !== null && typeof current === 'object' && !Array.isArray(current) ? current : undefined;
+  return recordAt(root, ...keys) as JsonObject | undefined;
 }

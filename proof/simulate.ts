@@ -11,8 +11,8 @@
  * are compared with the fast path, so the fast path is never trusted unchecked.
  */
 import { runSimulation, runUnsafeSimulation, type Simulation, type SimulationOrgPolicies } from '@cloud-copilot/iam-simulate';
-import type { HclValue } from './hcl';
-import { FULL_AWS_ACCESS, type BucketModel, type ControlPolicyLevel, type KeyModel, type NamedPolicy, type PolicyDocument, type PlatformModel, type RoleModel, type TenantModel } from './model';
+import type { HclValue } from '../kernel/hcl';
+import { FULL_AWS_ACCESS, type BucketModel, type ControlPolicyLevel, type KeyModel, type NamedPolicy, type ProofPolicyDocument, type PlatformModel, type RoleModel, type TenantModel } from './model';
 
 export type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
 
@@ -206,7 +206,7 @@ export class RequestBuilder {
 }
 
 /** The shape `runUnsafeSimulation` needs for a resource policy to carry a name (it reads one). */
-function validated(document: PolicyDocument | undefined, name: string): unknown {
+function validated(document: ProofPolicyDocument | undefined, name: string): unknown {
   return document === undefined ? undefined : { __validated: true, policyDocument: document, metadata: { name }, errors: [] };
 }
 
@@ -238,13 +238,13 @@ export async function validationErrors(simulation: Simulation): Promise<{ errors
 }
 
 function withSlot(simulation: Simulation, slot: GrantSlot, keep: (policyIndex: number, statementIndex: number) => boolean): Simulation {
-  const filter = (document: PolicyDocument, policyIndex: number): PolicyDocument => ({
+  const filter = (document: ProofPolicyDocument, policyIndex: number): ProofPolicyDocument => ({
     Version: document.Version,
     Statement: document.Statement.filter((statement, i) => statement.Effect !== 'Allow' || keep(policyIndex, i)),
   });
-  if (slot === 'resourcePolicy') return { ...simulation, resourcePolicy: simulation.resourcePolicy && filter(simulation.resourcePolicy as PolicyDocument, 0) };
+  if (slot === 'resourcePolicy') return { ...simulation, resourcePolicy: simulation.resourcePolicy && filter(simulation.resourcePolicy as ProofPolicyDocument, 0) };
   const list = simulation[slot] ?? [];
-  return { ...simulation, [slot]: list.map((entry, i) => ({ ...entry, policy: filter(entry.policy as PolicyDocument, i) })) };
+  return { ...simulation, [slot]: list.map((entry, i) => ({ ...entry, policy: filter(entry.policy as ProofPolicyDocument, i) })) };
 }
 
 /**
@@ -254,10 +254,10 @@ function withSlot(simulation: Simulation, slot: GrantSlot, keep: (policyIndex: n
  */
 export function culprits(simulation: Simulation, sources: { identity: readonly string[]; boundary?: string; resource?: string }): Culprit[] {
   const found: Culprit[] = [];
-  const slots: { slot: GrantSlot; documents: PolicyDocument[]; source: (i: number) => string }[] = [
-    { slot: 'identityPolicies', documents: simulation.identityPolicies.map((p) => p.policy as PolicyDocument), source: (i) => sources.identity[i] ?? `identity policy ${i + 1}` },
-    { slot: 'permissionBoundaryPolicies', documents: (simulation.permissionBoundaryPolicies ?? []).map((p) => p.policy as PolicyDocument), source: () => sources.boundary ?? 'permissions boundary' },
-    { slot: 'resourcePolicy', documents: simulation.resourcePolicy ? [simulation.resourcePolicy as PolicyDocument] : [], source: () => sources.resource ?? 'resource policy' },
+  const slots: { slot: GrantSlot; documents: ProofPolicyDocument[]; source: (i: number) => string }[] = [
+    { slot: 'identityPolicies', documents: simulation.identityPolicies.map((p) => p.policy as ProofPolicyDocument), source: (i) => sources.identity[i] ?? `identity policy ${i + 1}` },
+    { slot: 'permissionBoundaryPolicies', documents: (simulation.permissionBoundaryPolicies ?? []).map((p) => p.policy as ProofPolicyDocument), source: () => sources.boundary ?? 'permissions boundary' },
+    { slot: 'resourcePolicy', documents: simulation.resourcePolicy ? [simulation.resourcePolicy as ProofPolicyDocument] : [], source: () => sources.resource ?? 'resource policy' },
   ];
   for (const { slot, documents, source } of slots) {
     if (documents.length === 0 || decide(withSlot(simulation, slot, () => false)) === 'Allowed') continue;

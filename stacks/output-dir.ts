@@ -8,7 +8,7 @@
  * A run that is killed leaves its staging directory, named with its process id; the next
  * run removes it (and git ignores it meanwhile).
  */
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import type { ConfigPaths } from '../config/load';
 import { displayPath, fsProblem } from '../config/read-text';
@@ -35,7 +35,7 @@ export function checkOutputDir(outdir: string, inputs: ConfigPaths): void {
   for (const [inside, what] of held) {
     if (isInside(inside, abs)) throw new OutputDirRefused(`output directory ${shown} holds ${what}: the synth replaces its output directory as a whole; ${fix}; nothing was written or deleted`);
   }
-  let stat;
+  let stat: Stats;
   try {
     stat = lstatSync(abs);
   } catch (error) {

@@ -1,7 +1,6 @@
-/** Composes the platform's stacks from the loaded configuration. */
+/** Composes the platform's stacks from the loaded configuration (synth/platform.ts adds the guardrails). */
 import type { App } from 'cdktf';
 import type { LoadedConfig } from '../config/load';
-import { applyPlatformGuardrails } from '../guardrails/aspect';
 import { OrganizationStack } from './organization-stack';
 import type { PlatformStack } from './platform-stack';
 import { SharedK8sStack } from './shared-k8s-stack';
@@ -42,7 +41,5 @@ export function buildPlatform(app: App, config: LoadedConfig): PlatformStacks {
       }),
   );
   for (const stack of tenantStacks) stack.addDependency(sharedK8s);
-  const stacks = { organization, shared, sharedK8s, sharedPools, tenants: tenantStacks };
-  applyPlatformGuardrails(stacks, config);
-  return stacks;
+  return { organization, shared, sharedK8s, sharedPools, tenants: tenantStacks };
 }

@@ -18,10 +18,8 @@
  * everything is computed afresh, so a stack changed between two synths is never read stale.
  */
 import { App, DefaultTokenResolver, StringConcat, TerraformElement, TerraformOutput, TerraformStack, Tokenization } from 'cdktf';
-// Not exported from the package root; the pinned cdktf (0.21.0). test/stacks/stack-output.test.ts pins the result against cdktf's own.
-import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
-import { deepMerge } from 'cdktf/lib/util';
 import type { IConstruct } from 'constructs';
+import { deepMerge, invokeAspects, stackInternals } from '../constructs/common/cdktf-internals';
 
 type Configuration = Record<string, unknown>;
 
@@ -53,10 +51,9 @@ function isReadByOthers(stack: TerraformStack): boolean {
 /**
  * cdktf 0.21's `App.synth()`, resolving each stack once. cdktf prepares every stack, then
  * writes every stack; here a stack no other stack reads (a tenant stack,
- * `PlatformStack.readByOtherStacks`) is written right after it is prepared, so that what preparing
- * resolved is held for one stack at a time: held for every stack until it was written, it
- * doubled the heap at 1,000 tenants and the garbage collector's work grew faster than the
- * tenants. Stacks other stacks read are prepared first and written last, as preparing a
+ * `PlatformStack.readByOtherStacks`) is written right after it is prepared, so that what
+ * preparing resolved is held for one stack at a time (why, measured: docs/scale.md, "Where
+ * the synth's time goes"). Stacks other stacks read are prepared first and written last, as preparing a
  * stack that reads them may add outputs to them. A stack written early that gains an
  * element afterwards (another stack reading it) would be incomplete: that fails the synth.
  */
@@ -105,20 +102,6 @@ export function prepareKeepingResolution(stack: TerraformStack): boolean {
   return true;
 }
 
-/** What cdktf's `TerraformStack.toTerraform` keeps private and uses in its output. */
-interface StackInternals {
-  readonly rawOverrides: Configuration;
-  readonly cdktfVersion: string;
-}
-
-function internalsOf(stack: TerraformStack): StackInternals {
-  const internals = stack as unknown as Partial<StackInternals>;
-  if (typeof internals.rawOverrides !== 'object' || internals.rawOverrides === null || typeof internals.cdktfVersion !== 'string') {
-    throw new Error('TerraformStack has no rawOverrides or cdktfVersion; the pinned cdktf changed, see stacks/stack-output.ts');
-  }
-  return internals as StackInternals;
-}
-
 /**
  * cdktf 0.21's `TerraformStack.toTerraform`, with each element's resolution taken from
  * preparing. Its last step resolves the merged configuration again; the fragments are
@@ -126,7 +109,7 @@ function internalsOf(stack: TerraformStack): StackInternals {
  * touch is resolved here.
  */
 function assemble(stack: TerraformStack, prepared: ReadonlyMap<TerraformElement, Configuration>): Configuration {
-  const { rawOverrides, cdktfVersion } = internalsOf(stack);
+  const { rawOverrides, cdktfVersion } = stackInternals(stack);
   const metadata: Configuration = {
     version: cdktfVersion,
     stackName: stack.node.id,

@@ -10,6 +10,7 @@ import type { Platform, Tenant } from '../config/model';
 import { tenantNames } from '../config/names';
 import { poolLimits } from '../config/pool-limits';
 import { NodeRole } from '../constructs/cluster/node-role';
+import type { PolicyStatement } from '../constructs/common/policy';
 import { tenantTags } from '../constructs/common/tags';
 import type { TenantAccount } from '../constructs/organization/tenant-account';
 import type { SharedCluster } from '../constructs/shared/shared-cluster';
@@ -85,8 +86,20 @@ export class TenantStack extends PlatformStack {
       // could never work from here; the kubeconfig comes from the shared stack's outputs.
       statements: dataAccess,
     });
-    if (!active) return;
+    // A retained tenant keeps its data (key, buckets) and people role; its workloads go.
+    if (active) this.addWorkloads(props, names, dataAccess, people, platformProvider, tags);
+  }
 
+  /** The tenant's workloads: workload role, namespace, cluster access and GPU pools. */
+  private addWorkloads(
+    props: TenantStackProps,
+    names: ReturnType<typeof tenantNames>,
+    dataAccess: readonly PolicyStatement[],
+    people: TenantPeopleRole,
+    platformProvider: ReturnType<typeof awsAccountProvider>,
+    tags: Record<string, string>,
+  ): void {
+    const { platform } = props;
     const workload = new TenantWorkloadRole(this, 'workload-role', {
       roleName: names.workloadRole,
       oidcIssuerUrl: props.cluster.oidcIssuerUrl,
@@ -99,9 +112,9 @@ export class TenantStack extends PlatformStack {
       ],
     });
     new TenantNamespace(this, 'namespace', {
-      tenantName: tenant.name,
+      tenantName: this.tenant.name,
       namespace: names.namespace,
-      quota: tenant.quota,
+      quota: this.tenant.quota,
       serviceAccount: names.serviceAccount,
       workloadRoleArn: workload.roleArn,
       vpcCidr: platform.cluster.vpcCidr,
@@ -116,6 +129,13 @@ export class TenantStack extends PlatformStack {
       principalArn: people.roleArn,
       kubernetesGroup: names.kubernetesGroup,
     });
+    this.addGpuPools(inPlatformAccount, props, names, tags);
+  }
+
+  /** One GPU pool per pool of the tenant file, with their node role; nothing without pools. */
+  private addGpuPools(inPlatformAccount: Construct, props: TenantStackProps, names: ReturnType<typeof tenantNames>, tags: Record<string, string>): void {
+    const { platform } = props;
+    const tenant = this.tenant;
     if (tenant.gpuPools.length === 0) return;
     const nodeRole = new NodeRole(inPlatformAccount, 'gpu-node-role', { roleName: names.nodeRole, clusterName: props.cluster.clusterName });
     for (const pool of tenant.gpuPools) {

@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
+import { importsOf, layerViolations, productionImportGraph } from './support/layers';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const PROVIDER_PACKAGES = ['@cdktf/provider-aws', '@cdktf/provider-kubernetes'];
@@ -66,5 +67,45 @@ describe('source files', () => {
       rootProviderImports(readFileSync(file, 'utf8')).map(({ line, specifier }) => `${path.relative(REPO_ROOT, file)}:${line} imports '${specifier}'; import the class from its deep path (${specifier}/lib/<resource>)`),
     );
     expect(offenders).toEqual([]);
+  });
+});
+
+describe('the layer checker', () => {
+  const graph = (edges: Record<string, string[]>) => new Map(Object.entries(edges));
+
+  it('passes imports that go down a layer or stay inside a unit', () => {
+    expect(layerViolations(graph({ 'stacks/a.ts': ['constructs/b.ts', 'kernel/c.ts', 'stacks/d.ts'], 'stacks/d.ts': [], 'bin/x.ts': ['tools/plan-review/y.ts'] }))).toEqual([]);
+  });
+
+  it('fails an upward import, an import between units of one layer and an import of test code', () => {
+    const found = layerViolations(graph({ 'stacks/platform.ts': ['guardrails/aspect.ts'], 'proof/planned.ts': ['tools/offline-plan/index.ts'], 'bench/bench.ts': ['test/support/x.ts'] }));
+    expect(found.map((v) => v.reason)).toEqual([
+      expect.stringContaining('a higher layer'),
+      expect.stringContaining('a unit of the same layer'),
+      expect.stringContaining('imports test code'),
+    ]);
+  });
+
+  it('fails a cycle inside one unit and a file outside every layer', () => {
+    const found = layerViolations(graph({ 'stacks/a.ts': ['stacks/b.ts'], 'stacks/b.ts': ['stacks/a.ts'], 'scripts/x.ts': [] }));
+    expect(found.map((v) => v.reason)).toEqual([expect.stringContaining('belongs to no layer'), 'import cycle: stacks/a.ts -> stacks/b.ts -> stacks/a.ts']);
+  });
+
+  it('resolves relative specifiers to files, index files included', () => {
+    const known = new Set(['tools/offline-plan/index.ts', 'kernel/errors.ts']);
+    expect(importsOf('bin/x.ts', "import { a } from '../tools/offline-plan';\nimport type { E } from '../kernel/errors';\nimport { readFileSync } from 'node:fs';", (c) => known.has(c))).toEqual([
+      'tools/offline-plan/index.ts',
+      'kernel/errors.ts',
+    ]);
+  });
+});
+
+describe('the code base', () => {
+  it('obeys the layers: no upward import, no import between units of a layer, no test code, no cycle', () => {
+    const imports = productionImportGraph(REPO_ROOT);
+    // The graph is the whole code base, not an empty set that would pass anything.
+    expect(imports.size).toBeGreaterThan(100);
+    expect(imports.get('stacks/tenant-stack.ts')?.length).toBeGreaterThan(3);
+    expect(layerViolations(imports).map((v) => v.reason)).toEqual([]);
   });
 });

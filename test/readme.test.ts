@@ -7,7 +7,7 @@ const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
 const scripts = Object.keys(JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>);
 
 /** `npm run <script>` mentions in the text, code blocks included. */
-export function npmRunScripts(text: string): string[] {
+function npmRunScripts(text: string): string[] {
   return [...new Set([...text.matchAll(/npm run ([\w:-]+)/g)].map((m) => m[1]))];
 }
 

@@ -1,8 +1,8 @@
 /**
  * The platform's Pod Security convention: every tenant namespace carries these labels, so
  * Kubernetes' built-in Pod Security admission enforces the `restricted` profile there. The
- * TenantNamespace construct writes them and a guardrail checks every tenant namespace has
- * them; platform namespaces (kube-system) keep the cluster default.
+ * TenantNamespace construct writes them (test/stacks/tenant-stack.test.ts checks it; no
+ * guardrail rule does); platform namespaces (kube-system) keep the cluster default.
  */
 export const POD_SECURITY_LEVEL = 'restricted';
 

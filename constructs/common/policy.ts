@@ -4,6 +4,8 @@
  */
 import { Fn, TerraformStack, Token, Tokenization, type IResolvable, type IResolveContext } from 'cdktf';
 import type { IConstruct } from 'constructs';
+import { isPlainObject } from '../../kernel/records';
+import { argumentRendererOf, type ArgumentRenderer } from './cdktf-internals';
 
 export type Principal = '*' | { readonly AWS?: string | readonly string[]; readonly Service?: string | readonly string[]; readonly Federated?: string };
 
@@ -28,36 +30,12 @@ export function policyDocument(...statements: PolicyStatement[]): PolicyDocument
   return { Version: '2012-10-17', Statement: statements };
 }
 
-/**
- * Each rendered document by the token `renderPolicy` returned for it. The guardrails check
- * this typed document instead of reading back the rendered `jsonencode(...)` text, whose
- * references and functions (`zipmap`, `format`) no small parser reads reliably. Token
- * strings are unique within the process, so entries never collide.
- */
-const renderedDocuments = new Map<string, PolicyDocument>();
-
 function stackOf(scope: IConstruct): TerraformStack | undefined {
   try {
     return TerraformStack.of(scope);
   } catch {
     return undefined;
   }
-}
-
-/** cdktf's rendering of one value inside a function call: a literal quoted and escaped, a token as an expression. */
-interface ArgumentRenderer {
-  resolveArg(context: IResolveContext, value: unknown): unknown;
-}
-
-function isArgumentRenderer(value: unknown): value is ArgumentRenderer & IResolvable {
-  return Tokenization.isResolvable(value) && typeof (value as Partial<ArgumentRenderer>).resolveArg === 'function';
-}
-
-/** A plain object (not an array, a token or another class instance), as documents and resolved configuration hold. */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object') return false;
-  const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
 }
 
 /** A list item that stands for a whole list (`Token.asList`, `Token.asNumberList`). */
@@ -123,7 +101,7 @@ class PolicyExpression implements IResolvable {
 
   constructor(
     private readonly call: ArgumentRenderer & IResolvable,
-    private readonly document: PolicyDocument,
+    readonly document: PolicyDocument,
     private readonly onePass: boolean,
   ) {}
 
@@ -163,15 +141,22 @@ class PolicyExpression implements IResolvable {
 
 /** The document as a Terraform `jsonencode(...)` expression. */
 export function renderPolicy(document: PolicyDocument): string {
-  const call = Tokenization.reverseString(Fn.jsonencode(document)).firstToken;
+  const call = argumentRendererOf(Tokenization.reverseString(Fn.jsonencode(document)).firstToken);
   // cdktf's function-call token renders each leaf; a cdktf without it would break the rendering, so fail at once.
-  if (!isArgumentRenderer(call)) throw new Error('Fn.jsonencode returned no function-call token with resolveArg; the pinned cdktf changed');
-  const rendered = Token.asString(new PolicyExpression(call, document, isPlainDocument(document)));
-  renderedDocuments.set(rendered, document);
-  return rendered;
+  if (!call) throw new Error('Fn.jsonencode returned no function-call token with resolveArg; the pinned cdktf changed');
+  return Token.asString(new PolicyExpression(call, document, isPlainDocument(document)));
 }
 
-/** The typed document behind a value `renderPolicy` returned, if it is one. */
+/**
+ * The typed document behind a value `renderPolicy` returned, if it is one: the token
+ * carries it, so the guardrails check the typed document instead of reading back the
+ * rendered `jsonencode(...)` text (whose references and functions, `zipmap`, `format`, no
+ * small parser reads reliably), with no table of documents kept beside the constructs.
+ */
 export function renderedPolicyDocument(value: string): PolicyDocument | undefined {
-  return renderedDocuments.get(value);
+  if (!Token.isUnresolved(value)) return undefined;
+  const fragments = Tokenization.reverseString(value);
+  if (fragments.length !== 1) return undefined;
+  const token = fragments.firstToken;
+  return token instanceof PolicyExpression ? token.document : undefined;
 }

@@ -2,8 +2,11 @@
  * Tags every taggable resource carries, applied through provider `default_tags` so that no
  * resource can forget them. The guardrails check the merged result.
  */
+import { TENANT_LABEL } from '../../config/names';
+
+/** The tenant tag key is the tenant label key of the cluster (config/names.ts), one name for one concept. */
 export const TAG = {
-  tenant: 'tenant',
+  tenant: TENANT_LABEL,
   platform: 'platform',
   costCenter: 'cost-center',
   managedBy: 'managed-by',

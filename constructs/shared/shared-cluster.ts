@@ -39,6 +39,15 @@ export interface SharedClusterProps {
 }
 
 /**
+ * The construct id of an admin role's access entry: `admin-<account>-<role name>` (the
+ * role's path left out), or the ARN with its separators replaced when it is not a role ARN.
+ */
+export function adminConstructId(principalArn: string): string {
+  const role = /^arn:[^:]+:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(principalArn);
+  return role ? `admin-${role[1]}-${role[2]}` : `admin-${principalArn.replace(/[^A-Za-z0-9_-]+/g, '-')}`;
+}
+
+/**
  * The shared EKS cluster: API authentication mode (access entries, no aws-auth ConfigMap),
  * KMS envelope encryption of secrets, all control-plane logs, a private endpoint with an
  * optional public allow-list, a system and a general CPU node group, and the core add-ons,
@@ -95,16 +104,20 @@ export class SharedCluster extends Construct {
     this.clusterArn = this.cluster.arn;
     this.clusterSecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
 
-    props.adminRoleArns.forEach((principalArn, i) => {
-      const entry = new EksAccessEntry(this, `admin-${i}`, { clusterName: this.cluster.name, principalArn, type: 'STANDARD' });
-      new EksAccessPolicyAssociation(this, `admin-${i}-policy`, {
+    const repeated = props.adminRoleArns.filter((arn, i) => props.adminRoleArns.indexOf(arn) < i);
+    if (repeated.length > 0) throw new Error(`SharedCluster: adminRoleArns must be unique; repeated: ${repeated.join(', ')}`);
+    for (const principalArn of props.adminRoleArns) {
+      // Keyed by the role, not its position: removing one admin role leaves the others' entries in place.
+      const id = adminConstructId(principalArn);
+      const entry = new EksAccessEntry(this, id, { clusterName: this.cluster.name, principalArn, type: 'STANDARD' });
+      new EksAccessPolicyAssociation(this, `${id}-policy`, {
         clusterName: this.cluster.name,
         principalArn,
         policyArn: CLUSTER_ADMIN_POLICY_ARN,
         accessScope: { type: 'cluster' },
         dependsOn: [entry],
       });
-    });
+    }
 
     const versions = props.addonVersions;
     // Runs host-networked, so it starts before the CNI it hands credentials to.

@@ -68,50 +68,64 @@ export class SharedNetwork extends Construct {
       tags: { Name: `${props.namePrefix}-public` },
     });
 
-    const privateRouteTableIds: string[] = [];
-    this.privateSubnetIds = [];
-    const endpointSubnetIds: string[] = [];
-    props.availabilityZones.forEach((zone, i) => {
-      const publicSubnet = new Subnet(this, `public-${zone}`, {
-        vpcId: vpc.id,
-        availabilityZone: zone,
-        cidrBlock: layout.public[i],
-        mapPublicIpOnLaunch: false,
-        tags: { ...clusterTag, Name: `${props.namePrefix}-public-${zone}`, 'kubernetes.io/role/elb': '1' },
-      });
-      new RouteTableAssociation(this, `public-${zone}-routes`, { subnetId: publicSubnet.id, routeTableId: publicRoutes.id });
-      const eip = new Eip(this, `nat-${zone}-ip`, { domain: 'vpc', tags: { Name: `${props.namePrefix}-nat-${zone}` } });
-      const nat = new NatGateway(this, `nat-${zone}`, {
-        allocationId: eip.id,
-        subnetId: publicSubnet.id,
-        tags: { Name: `${props.namePrefix}-nat-${zone}` },
-        dependsOn: [igw],
-      });
-      const privateSubnet = new Subnet(this, `private-${zone}`, {
-        vpcId: vpc.id,
-        availabilityZone: zone,
-        cidrBlock: layout.private[i],
-        // Karpenter's node classes select the subnets for nodes by the discovery tag.
-        tags: { ...clusterTag, [KARPENTER_DISCOVERY_TAG]: props.clusterName, Name: `${props.namePrefix}-private-${zone}`, 'kubernetes.io/role/internal-elb': '1' },
-      });
-      const privateRoutes = new RouteTable(this, `private-${zone}-routes`, {
-        vpcId: vpc.id,
-        route: [{ cidrBlock: '0.0.0.0/0', natGatewayId: nat.id }],
-        tags: { Name: `${props.namePrefix}-private-${zone}` },
-      });
-      new RouteTableAssociation(this, `private-${zone}-routes-association`, { subnetId: privateSubnet.id, routeTableId: privateRoutes.id });
-      privateRouteTableIds.push(privateRoutes.id);
-      this.privateSubnetIds.push(privateSubnet.id);
-      this.privateSubnets.push(privateSubnet);
-      const endpointSubnet = new Subnet(this, `endpoints-${zone}`, {
-        vpcId: vpc.id,
-        availabilityZone: zone,
-        cidrBlock: layout.endpoints[i],
-        tags: { Name: `${props.namePrefix}-endpoints-${zone}` },
-      });
-      endpointSubnetIds.push(endpointSubnet.id);
-    });
+    const zones = props.availabilityZones.map((zone, i) => this.addZone(zone, i, { vpc, igw, publicRoutes, layout, clusterTag, namePrefix: props.namePrefix, clusterName: props.clusterName }));
+    this.privateSubnetIds = zones.map((z) => z.privateSubnet.id);
+    this.privateSubnets.push(...zones.map((z) => z.privateSubnet));
+    this.addEndpoints(
+      vpc,
+      zones.map((z) => z.privateRouteTableId),
+      zones.map((z) => z.endpointSubnetId),
+      props,
+    );
+    this.addFlowLogs(vpc, props);
+  }
 
+  /** One zone: public subnet with a NAT gateway, private subnet routed through it, endpoint subnet. */
+  private addZone(
+    zone: string,
+    i: number,
+    context: { vpc: Vpc; igw: InternetGateway; publicRoutes: RouteTable; layout: ReturnType<typeof vpcLayout>; clusterTag: Record<string, string>; namePrefix: string; clusterName: string },
+  ): { privateSubnet: Subnet; privateRouteTableId: string; endpointSubnetId: string } {
+    const { vpc, igw, publicRoutes, layout, clusterTag, namePrefix, clusterName } = context;
+    const publicSubnet = new Subnet(this, `public-${zone}`, {
+      vpcId: vpc.id,
+      availabilityZone: zone,
+      cidrBlock: layout.public[i],
+      mapPublicIpOnLaunch: false,
+      tags: { ...clusterTag, Name: `${namePrefix}-public-${zone}`, 'kubernetes.io/role/elb': '1' },
+    });
+    new RouteTableAssociation(this, `public-${zone}-routes`, { subnetId: publicSubnet.id, routeTableId: publicRoutes.id });
+    const eip = new Eip(this, `nat-${zone}-ip`, { domain: 'vpc', tags: { Name: `${namePrefix}-nat-${zone}` } });
+    const nat = new NatGateway(this, `nat-${zone}`, {
+      allocationId: eip.id,
+      subnetId: publicSubnet.id,
+      tags: { Name: `${namePrefix}-nat-${zone}` },
+      dependsOn: [igw],
+    });
+    const privateSubnet = new Subnet(this, `private-${zone}`, {
+      vpcId: vpc.id,
+      availabilityZone: zone,
+      cidrBlock: layout.private[i],
+      // Karpenter's node classes select the subnets for nodes by the discovery tag.
+      tags: { ...clusterTag, [KARPENTER_DISCOVERY_TAG]: clusterName, Name: `${namePrefix}-private-${zone}`, 'kubernetes.io/role/internal-elb': '1' },
+    });
+    const privateRoutes = new RouteTable(this, `private-${zone}-routes`, {
+      vpcId: vpc.id,
+      route: [{ cidrBlock: '0.0.0.0/0', natGatewayId: nat.id }],
+      tags: { Name: `${namePrefix}-private-${zone}` },
+    });
+    new RouteTableAssociation(this, `private-${zone}-routes-association`, { subnetId: privateSubnet.id, routeTableId: privateRoutes.id });
+    const endpointSubnet = new Subnet(this, `endpoints-${zone}`, {
+      vpcId: vpc.id,
+      availabilityZone: zone,
+      cidrBlock: layout.endpoints[i],
+      tags: { Name: `${namePrefix}-endpoints-${zone}` },
+    });
+    return { privateSubnet, privateRouteTableId: privateRoutes.id, endpointSubnetId: endpointSubnet.id };
+  }
+
+  /** The S3 gateway endpoint on the private routes, and the interface endpoints in the endpoint subnets. */
+  private addEndpoints(vpc: Vpc, privateRouteTableIds: string[], endpointSubnetIds: string[], props: SharedNetworkProps): void {
     new VpcEndpoint(this, 'endpoint-s3', {
       vpcId: vpc.id,
       serviceName: `com.amazonaws.${props.region}.s3`,
@@ -137,7 +151,10 @@ export class SharedNetwork extends Construct {
         tags: { Name: `${props.namePrefix}-${service}` },
       });
     }
+  }
 
+  /** Flow logs of all traffic into a KMS-encrypted log group, through a role that may only write there. */
+  private addFlowLogs(vpc: Vpc, props: SharedNetworkProps): void {
     const flowLogGroup = new CloudwatchLogGroup(this, 'flow-log-group', {
       name: `/${props.namePrefix}/vpc-flow-logs`,
       retentionInDays: props.flowLogRetentionDays,

@@ -44,78 +44,87 @@ export class TenantBuckets extends Construct {
 
   constructor(scope: Construct, id: string, props: TenantBucketsProps) {
     super(scope, id);
-    const seen = new Set<string>();
-    const duplicates = props.buckets.filter((b) => (seen.has(b.purpose) ? true : (seen.add(b.purpose), false)));
+    const duplicates = props.buckets.filter((b, i) => props.buckets.findIndex((other) => other.purpose === b.purpose) < i);
     if (duplicates.length > 0) throw new Error(`TenantBuckets: bucket purposes must be unique; repeated: ${duplicates.map((b) => b.purpose).join(', ')}`);
 
     const arns: Record<string, string> = {};
     const names: Record<string, string> = {};
     for (const spec of props.buckets) {
-      const purpose = spec.purpose;
-      const bucket = new S3Bucket(this, purpose, {
-        bucket: props.bucketName(purpose),
-        forceDestroy: false,
-        lifecycle: { preventDestroy: true },
-      });
-      new S3BucketPublicAccessBlock(this, `${purpose}-public-access-block`, {
-        bucket: bucket.id,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      });
-      new S3BucketOwnershipControls(this, `${purpose}-ownership`, {
-        bucket: bucket.id,
-        rule: { objectOwnership: 'BucketOwnerEnforced' },
-      });
-      new S3BucketEncryption(this, `${purpose}-encryption`, {
-        bucket: bucket.id,
-        rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn }, bucketKeyEnabled: true }],
-      });
-      new S3BucketVersioning(this, `${purpose}-versioning`, {
-        bucket: bucket.id,
-        versioningConfiguration: { status: 'Enabled' },
-      });
-      new S3BucketLifecycleConfiguration(this, `${purpose}-lifecycle`, {
-        bucket: bucket.id,
-        rule: [
-          {
-            id: 'expire-noncurrent-versions',
-            status: 'Enabled',
-            filter: [{ prefix: '' }],
-            noncurrentVersionExpiration: [{ noncurrentDays: spec.noncurrentVersionDays }],
-            abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
-          },
-        ],
-      });
-      new S3BucketPolicy(this, `${purpose}-policy`, {
-        bucket: bucket.id,
-        policy: renderPolicy(
-          policyDocument(
-            {
-              Sid: 'DenyInsecureTransport',
-              Effect: 'Deny',
-              Principal: '*',
-              Action: 's3:*',
-              Resource: [bucket.arn, `${bucket.arn}/*`],
-              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-            },
-            {
-              Sid: 'DenyPrincipalsOutsideTenantAccount',
-              Effect: 'Deny',
-              Principal: '*',
-              Action: 's3:*',
-              Resource: [bucket.arn, `${bucket.arn}/*`],
-              Condition: { StringNotEquals: { 'aws:PrincipalAccount': props.tenantAccountId } },
-            },
-          ),
-        ),
-      });
-      arns[purpose] = bucket.arn;
-      names[purpose] = bucket.bucket;
+      const bucket = this.addBucket(spec, props);
+      arns[spec.purpose] = bucket.arn;
+      names[spec.purpose] = bucket.bucket;
     }
     this.bucketArns = arns;
     this.bucketNames = names;
+  }
+
+  /**
+   * One bucket and what makes it private, encrypted, versioned and TLS-only. Its resources
+   * are children of TenantBuckets, keyed by purpose (`<purpose>-versioning`), as before
+   * this was a method: a construct per bucket would readdress every bucket of every tenant.
+   */
+  private addBucket(spec: TenantBucketsProps['buckets'][number], props: TenantBucketsProps): S3Bucket {
+    const purpose = spec.purpose;
+    const bucket = new S3Bucket(this, purpose, {
+      bucket: props.bucketName(purpose),
+      forceDestroy: false,
+      lifecycle: { preventDestroy: true },
+    });
+    new S3BucketPublicAccessBlock(this, `${purpose}-public-access-block`, {
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketOwnershipControls(this, `${purpose}-ownership`, {
+      bucket: bucket.id,
+      rule: { objectOwnership: 'BucketOwnerEnforced' },
+    });
+    new S3BucketEncryption(this, `${purpose}-encryption`, {
+      bucket: bucket.id,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn }, bucketKeyEnabled: true }],
+    });
+    new S3BucketVersioning(this, `${purpose}-versioning`, {
+      bucket: bucket.id,
+      versioningConfiguration: { status: 'Enabled' },
+    });
+    new S3BucketLifecycleConfiguration(this, `${purpose}-lifecycle`, {
+      bucket: bucket.id,
+      rule: [
+        {
+          id: 'expire-noncurrent-versions',
+          status: 'Enabled',
+          filter: [{ prefix: '' }],
+          noncurrentVersionExpiration: [{ noncurrentDays: spec.noncurrentVersionDays }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+        },
+      ],
+    });
+    new S3BucketPolicy(this, `${purpose}-policy`, {
+      bucket: bucket.id,
+      policy: renderPolicy(
+        policyDocument(
+          {
+            Sid: 'DenyInsecureTransport',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 's3:*',
+            Resource: [bucket.arn, `${bucket.arn}/*`],
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+          {
+            Sid: 'DenyPrincipalsOutsideTenantAccount',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 's3:*',
+            Resource: [bucket.arn, `${bucket.arn}/*`],
+            Condition: { StringNotEquals: { 'aws:PrincipalAccount': props.tenantAccountId } },
+          },
+        ),
+      ),
+    });
+    return bucket;
   }
 
   /** Statement that lets a role read, write and list every bucket of the tenant. */

@@ -1,4 +1,4 @@
-import { type Block, type ResolvedStatement, type Verdict } from '../rule';
+import type { Block, ResolvedStatement, Verdict } from '../rule';
 import { checkAllowStatements, conditionEntries, describeStatement, isEveryone } from '../statements';
 
 /** Condition keys that tie a request to the organization, an account, a principal, a source or a network. */

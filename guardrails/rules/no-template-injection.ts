@@ -25,7 +25,9 @@ export function noTemplateInjection(block: Block, _stack: StackView): Verdict {
     if (typeof value === 'string') {
       for (const problem of templateProblems(value)) found.push(`${where || 'a value'}: ${problem}`);
     } else if (Array.isArray(value)) {
-      value.forEach((item, i) => visit(item, `${where}[${i}]`));
+      value.forEach((item, i) => {
+        visit(item, `${where}[${i}]`);
+      });
     } else if (value !== null && typeof value === 'object') {
       for (const [key, item] of Object.entries(value)) {
         for (const problem of templateProblems(key)) found.push(`the key '${key}' of ${where || 'the block'}: ${problem}`);

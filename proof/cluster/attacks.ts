@@ -8,7 +8,7 @@
 import { GPU_TAINT_KEY, SYSTEM_NODE_TAINT, TENANT_LABEL } from '../../config/names';
 import { GPU_VISIBILITY_ENV, tenantGpuPlacement, TENANT_PRIORITY_CLASSES } from '../../constructs/cluster/tenant-admission';
 import type { AdmissionRequest } from './admission';
-import type { ApiObject, TenantInCluster } from './cluster-model';
+import type { ApiObject, JsonRecord, TenantInCluster } from './cluster-model';
 
 export interface Attack {
   readonly id: string;
@@ -52,8 +52,8 @@ function create(tenant: TenantInCluster, resource: AdmissionRequest['resource'],
   return { operation: 'CREATE', resource, namespaceObject: tenant.namespaceObject, object, oldObject: null, userInfo: peopleOf(tenant) };
 }
 
-function podWith(tenant: TenantInCluster, change: (spec: Record<string, any>) => void): AdmissionRequest {
-  const pod = JSON.parse(JSON.stringify(legitimateGpuPod(tenant))) as Record<string, any>;
+function podWith(tenant: TenantInCluster, change: (spec: JsonRecord) => void): AdmissionRequest {
+  const pod = JSON.parse(JSON.stringify(legitimateGpuPod(tenant))) as JsonRecord;
   change(pod.spec);
   return create(tenant, POD, pod);
 }
@@ -78,7 +78,9 @@ export function attacks(a: TenantInCluster, b: TenantInCluster): Attack[] {
     {
       id: 'foreign-toleration',
       description: `a pod tolerating ${TENANT_LABEL}=${b.name}`,
-      request: podWith(a, (spec) => spec.tolerations.filter(ownToleration).forEach((t: Record<string, string>) => (t.value = b.name))),
+      request: podWith(a, (spec) => {
+        for (const t of spec.tolerations.filter(ownToleration)) t.value = b.name;
+      }),
     },
     { id: 'foreign-node-selector', description: `a pod selecting ${TENANT_LABEL}=${b.name} nodes`, request: podWith(a, (spec) => (spec.nodeSelector[TENANT_LABEL] = b.name)) },
     {

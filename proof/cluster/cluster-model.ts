@@ -9,7 +9,10 @@ import { enforcesNetworkPolicies } from '../../constructs/cluster/vpc-cni';
 import { kubernetesObjects, KubernetesObjectError, type KubernetesObject, type SynthesizedResources } from '../../stacks/kubernetes-objects';
 import type { SynthStack } from '../resolve';
 
-export type ApiObject = Readonly<Record<string, any>>;
+/** A Kubernetes API object or Terraform block read by path (metadata.labels, spec.rules, ...); tools/kubernetes-schema validates the objects' shape. */
+// biome-ignore lint/suspicious/noExplicitAny: objects of many kinds are walked by path, and their shapes are checked against the API schemas elsewhere
+export type JsonRecord = Record<string, any>;
+export type ApiObject = Readonly<JsonRecord>;
 
 /** Label the API server sets on every namespace. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -34,11 +37,11 @@ export interface ClusterModel {
   readonly problems: readonly string[];
 }
 
-const isObject = (value: unknown): value is Record<string, any> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is JsonRecord => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function resourcesOf(stack: SynthStack, type: string): [string, Record<string, any>][] {
+function resourcesOf(stack: SynthStack, type: string): [string, JsonRecord][] {
   const resources = (stack.json as SynthesizedResources).resource ?? {};
-  return Object.entries(resources[type] ?? {}).filter((entry): entry is [string, Record<string, any>] => isObject(entry[1]));
+  return Object.entries(resources[type] ?? {}).filter((entry): entry is [string, JsonRecord] => isObject(entry[1]));
 }
 
 /** Objects of a kind, in every stack. */

@@ -36,7 +36,7 @@ export function formatClusterReport(result: ClusterProofResult, options: { matri
     ...result.notes.map((note) => `note: ${note}`),
   ];
   if (n > 0 && (n <= MATRIX_LIMIT || options.matrix)) lines.push(...formatMatrix(result));
-  result.findings.slice(0, FINDING_LIMIT).forEach((f) => lines.push(formatFinding(f)));
+  for (const f of result.findings.slice(0, FINDING_LIMIT)) lines.push(formatFinding(f));
   if (result.findings.length > FINDING_LIMIT) lines.push(`... and ${result.findings.length - FINDING_LIMIT} more cluster findings`);
   return lines;
 }

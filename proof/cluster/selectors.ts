@@ -10,7 +10,7 @@ export function selectorMatches(selector: LabelSelector | undefined, labels: Rea
   if (!selector) return true;
   for (const [key, value] of Object.entries(selector.matchLabels ?? {})) if (labels[key] !== value) return false;
   for (const e of selector.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
+    const has = Object.hasOwn(labels, e.key);
     const values = e.values ?? [];
     const ok =
       e.operator === 'In' ? has && values.includes(labels[e.key]) :

@@ -4,7 +4,7 @@ import { App } from 'cdktf';
 import { buildBaseline, buildSameOutput, readSynthOutput, RESOURCE_FACTORIES, shapeOfSynth, type SynthOutput } from '../../bench/baseline';
 import { tempDir } from '../support/config-fixtures';
 import { synthPlatform, type Synthesized } from '../support/synth';
-import { generateTenants } from '../support/tenant-generator';
+import { generateTenants } from '../../bench/generated-tenants';
 
 /** Per stack: resource type to count, and how often it reads another stack's outputs. */
 function contentOf(outdir: string): Record<string, { resources: Record<string, number>; remoteUses: number }> {
@@ -47,10 +47,10 @@ function withoutMetadata(stack: Json): Json {
     Object.fromEntries(
       Object.entries(byType as Record<string, Record<string, Json>>).map(([type, byName]) => [
         type,
-        Object.fromEntries(Object.entries(byName).map(([name, { ['//']: _metadata, ...body }]) => [name, body])),
+        Object.fromEntries(Object.entries(byName).map(([name, { '//': _metadata, ...body }]) => [name, body])),
       ]),
     );
-  const { ['//']: _metadata, resource, data, output, ...rest } = stack;
+  const { '//': _metadata, resource, data, output, ...rest } = stack;
   return {
     ...rest,
     ...(resource ? { resource: blocksWithout(resource) } : {}),

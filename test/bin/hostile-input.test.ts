@@ -10,7 +10,7 @@ import { chmodSync, cpSync, lstatSync, mkdirSync, readdirSync, readFileSync, rea
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import { synthesize } from '../../stacks/synth';
+import { synthesize } from '../../synth/synthesize';
 import { PLATFORM_FILE, REPO_ROOT, SAMPLE_TENANTS_DIR, tempDir, tenantFields } from '../support/config-fixtures';
 
 const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
@@ -132,7 +132,7 @@ const CASES: readonly Case[] = [
   { name: 'CDKTF_OUTDIR two levels into a path that cannot be written', command: 'synth', env: { CDKTF_OUTDIR: '/proc/mlp-synth/out' }, code: 1, says: ['cannot create the output directory /proc/mlp-synth/out (in /proc/mlp-synth: '] },
   { name: 'CDKTF_OUTDIR in a read-only directory', command: 'synth', unprivileged: true, setup: (ws) => { mkdirSync(path.join(ws, 'ro')); chmodSync(path.join(ws, 'ro'), 0o555); }, env: { CDKTF_OUTDIR: '{ws}/ro/out' }, code: 1, says: ['cannot create the output directory ro/out (in ro: permission denied'] },
   // Commands that read the synth output.
-  { name: 'prove-isolation without an output, honouring CDKTF_OUTDIR', command: 'prove-isolation', env: { CDKTF_OUTDIR: '{ws}/nothing' }, code: 1, says: ["nothing: synthesized output not found: run 'npm run synth' first"] },
+  { name: 'prove-isolation without an output, honouring CDKTF_OUTDIR', command: 'prove-isolation', env: { CDKTF_OUTDIR: '{ws}/nothing' }, code: 1, says: ["nothing: synth output directory not found; run 'npm run synth'"] },
   {
     name: 'prove-isolation on an output older than a new tenant',
     command: 'prove-isolation',
@@ -154,7 +154,7 @@ const CASES: readonly Case[] = [
     code: 1,
     says: ['elsewhere is stale: it no longer matches platform.yaml and tenants (platform.yaml changed); run \'npm run synth\' again with CDKTF_OUTDIR=elsewhere; nothing was planned'],
   },
-  { name: 'plan:offline without an output', command: 'plan-offline', code: 1, says: ["cdktf.out/manifest.json not found: run 'npm run synth' first"] },
+  { name: 'plan:offline without an output', command: 'plan-offline', code: 1, says: ["cdktf.out: synth output directory not found; run 'npm run synth'"] },
   {
     name: 'plan:offline with a work directory under a file',
     command: 'plan-offline',

@@ -51,6 +51,16 @@ describe('npm run synth', () => {
     expect(readdirSync(path.dirname(outdir))).toEqual(['out']);
   });
 
+  test('--synth names the output directory, before CDKTF_OUTDIR', () => {
+    const outdir = path.join(tempDir(), 'out');
+    const ignored = path.join(tempDir(), 'ignored');
+    const { code, stdout } = run('bin/synth.ts', { CDKTF_OUTDIR: ignored }, ['--synth', outdir]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`into ${outdir}`);
+    expect(existsSync(path.join(outdir, 'manifest.json'))).toBe(true);
+    expect(existsSync(ignored)).toBe(false);
+  });
+
   test('synthesizes every stack into CDKTF_OUTDIR', () => {
     const outdir = path.join(tempDir(), 'out');
     const { code, stdout } = run('bin/synth.ts', { CDKTF_OUTDIR: outdir });

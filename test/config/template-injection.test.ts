@@ -10,7 +10,7 @@ import { formatPath, type FieldPath } from '../../config/issues';
 import { checkConfig, loadConfig } from '../../config/load';
 import * as literal from '../../config/terraform-literal';
 import { templateProblems } from '../../guardrails/rules/no-template-injection';
-import { synthesize } from '../../stacks/synth';
+import { synthesize } from '../../synth/synthesize';
 import { PLATFORM_FILE, SAMPLE_TENANTS_DIR, tempDir, tenantDir, tenantFields } from '../support/config-fixtures';
 
 const PLANTS = ['${file("/etc/hostname")}', '%{ if true }x%{ endif }'];
@@ -26,7 +26,9 @@ function plantings(data: unknown): Planting[] {
     if (typeof value === 'string') {
       found.push({ path: at, key: false, apply: (plant) => setAt(data, at, `${value.slice(0, 2)}${plant}${value.slice(2)}`) });
     } else if (Array.isArray(value)) {
-      value.forEach((item, i) => walk(item, [...at, i], false));
+      value.forEach((item, i) => {
+        walk(item, [...at, i], false);
+      });
     } else if (value !== null && typeof value === 'object') {
       for (const [key, item] of Object.entries(value)) {
         if (recordKeys) found.push({ path: [...at, key], key: true, apply: (plant) => renameKey(data, at, key, `${key}${plant}`) });

@@ -288,7 +288,7 @@ describe('people access in tenant files', () => {
   test('rejects a people group when platform.yaml names no Identity Center instance', () => {
     const platformDir = tempDir('mlp-platform-');
     const platformFile = path.join(platformDir, 'platform.yaml');
-    writeFileSync(platformFile, readFileSync(PLATFORM_FILE, 'utf8').replace(/^identityCenter:[^\n]*\n(  [^\n]*\n)*/m, ''));
+    writeFileSync(platformFile, readFileSync(PLATFORM_FILE, 'utf8').replace(/^identityCenter:[^\n]*\n( {2}[^\n]*\n)*/m, ''));
     const dir = tenantDir({ t: tenantFields('t', { people: { identityCenterGroupId: '9067a1b2c3-11111111-2222-4333-8444-555555555555' } }) });
     expect(problems(dir, platformFile)).toEqual([expect.stringMatching(/^t\.yaml:\d+:\d+ people: platform\.yaml has no identityCenter instance/)]);
   });

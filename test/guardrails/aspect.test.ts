@@ -10,7 +10,7 @@ import { platformTags } from '../../constructs/common/tags';
 import { applyGuardrails } from '../../guardrails/aspect';
 import { PLATFORM_GUARDRAILS } from '../../guardrails/pack';
 import type { GuardrailRule } from '../../guardrails/rule';
-import { GuardrailViolations, synthesizeWithGuardrails } from '../../guardrails/synth';
+import { GuardrailViolations, synthesizeWithGuardrails } from '../../synth/collect-errors';
 import { useProvider } from '../../stacks/use-provider';
 import { checkTiny, errorsOf, tinyStack } from './support';
 

@@ -1,13 +1,13 @@
 import { App } from 'cdktf';
 import { loadConfig } from '../../config/load';
 import { partOfOutput, synthesizedBlocks } from '../../guardrails/blocks';
-import { buildPlatform } from '../../stacks/platform';
+import { buildCheckedPlatform } from '../../synth/platform';
 import { stackElements, stackOutput } from '../../stacks/stack-output';
 import { PLATFORM_FILE, SAMPLE_TENANTS_DIR, tempDir } from '../support/config-fixtures';
 
 describe('synthesizedBlocks', () => {
   const app = new App({ outdir: tempDir('mlp-blocks-') });
-  const stacks = buildPlatform(app, loadConfig({ platformFile: PLATFORM_FILE, tenantsDir: SAMPLE_TENANTS_DIR }));
+  const stacks = buildCheckedPlatform(app, loadConfig({ platformFile: PLATFORM_FILE, tenantsDir: SAMPLE_TENANTS_DIR }));
   const all = [stacks.organization, stacks.shared, stacks.sharedK8s, ...stacks.tenants];
 
   it('finds the blocks of every element of the platform in its stack\'s output, without resolving the element again', () => {

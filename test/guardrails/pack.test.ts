@@ -8,9 +8,9 @@ import * as tags from '../../constructs/common/tags';
 import { guardrailAspectOf } from '../../guardrails/aspect';
 import { PLATFORM_GUARDRAILS } from '../../guardrails/pack';
 import { buildReport } from '../../guardrails/report';
-import { GuardrailViolations, synthesizeCollectingErrors } from '../../guardrails/synth';
-import { buildPlatform } from '../../stacks/platform';
-import { synthesize } from '../../stacks/synth';
+import { GuardrailViolations, synthesizeCollectingErrors } from '../../synth/collect-errors';
+import { buildCheckedPlatform } from '../../synth/platform';
+import { synthesize } from '../../synth/synthesize';
 import { PLATFORM_FILE, REPO_ROOT, SAMPLE_TENANTS_DIR, tempDir } from '../support/config-fixtures';
 
 const SAMPLES = { platformFile: PLATFORM_FILE, tenantsDir: SAMPLE_TENANTS_DIR };
@@ -47,7 +47,7 @@ describe('the platform pack', () => {
     const outdir = tempDir();
     try {
       const app = new App({ outdir });
-      const stacks = buildPlatform(app, loadConfig(SAMPLES));
+      const stacks = buildCheckedPlatform(app, loadConfig(SAMPLES));
       expect(synthesizeCollectingErrors(app)).toEqual([]);
       const all = [stacks.organization, stacks.shared, stacks.sharedK8s, ...stacks.tenants];
       const results = all.map((stack) => guardrailAspectOf(stack)?.result);

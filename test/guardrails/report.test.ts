@@ -1,8 +1,8 @@
-import { formatFinding, type Finding, type StackResult } from '../../guardrails/check';
+import { formatFinding, type GuardrailFinding, type StackResult } from '../../guardrails/check';
 import { PLATFORM_GUARDRAILS } from '../../guardrails/pack';
 import { buildReport, formatReport } from '../../guardrails/report';
 
-const failure = (stack: string, ruleId: string): Finding => ({ ruleId, severity: 'error', stack, path: `${stack}/b`, address: 'aws_s3_bucket.b', problem: 'the bucket is open', fix: 'close it' });
+const failure = (stack: string, ruleId: string): GuardrailFinding => ({ ruleId, severity: 'error', stack, path: `${stack}/b`, address: 'aws_s3_bucket.b', problem: 'the bucket is open', fix: 'close it' });
 
 const results: StackResult[] = [
   {

@@ -6,9 +6,9 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { AnnotationMetadataEntryType, App, TerraformStack } from 'cdktf';
 import { applyGuardrails, guardrailAspectOf } from '../../guardrails/aspect';
-import type { Finding, StackResult } from '../../guardrails/check';
+import type { GuardrailFinding, StackResult } from '../../guardrails/check';
 import type { GuardrailRule } from '../../guardrails/rule';
-import { synthesizeCollectingErrors } from '../../guardrails/synth';
+import { synthesizeCollectingErrors } from '../../synth/collect-errors';
 import { TenantDirectory } from '../../guardrails/tenants';
 import { platformTags, tenantTags } from '../../constructs/common/tags';
 
@@ -27,7 +27,7 @@ export interface Checked {
   readonly warnings: readonly string[];
   readonly result: StackResult;
   /** Findings of one rule. */
-  failures(ruleId: string): Finding[];
+  failures(ruleId: string): GuardrailFinding[];
 }
 
 export function tinyStack(app: App, options: TinyOptions = {}): TerraformStack {

@@ -4,7 +4,7 @@
  * assigned to the wrong account, one group for two tenants, a permission set that may do
  * more than assume the people role.
  */
-import { proveStacks, type Finding, type ProofResult } from '../../proof/prove';
+import { proveStacks, type ProofFinding, type ProofResult } from '../../proof/prove';
 import { readSynthDir, type JsonObject, type SynthStack } from '../../proof/resolve';
 import type { TenantModel } from '../../proof/model';
 import { cloneStacks, SAMPLE_TENANTS_DIR, synthInto, tenantModels } from './plant';
@@ -19,7 +19,7 @@ beforeAll(async () => {
   clean = await proveStacks(stacks);
 });
 
-const accountFindings = (result: ProofResult): Finding[] => result.findings.filter((f) => f.check.kind === 'sign-in' || f.check.kind === 'account-control');
+const accountFindings = (result: ProofResult): ProofFinding[] => result.findings.filter((f) => f.check.kind === 'sign-in' || f.check.kind === 'account-control');
 
 function organization(planted: SynthStack[]): Record<string, Record<string, JsonObject>> {
   const org = planted.find((s) => s.name === 'organization');

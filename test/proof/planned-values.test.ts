@@ -1,13 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { proveIsolationCommand } from '../../proof/command';
-import type { HclValue } from '../../proof/hcl';
+import { proveIsolationCommand } from '../../bin/prove-isolation';
+import type { HclValue } from '../../kernel/hcl';
 import { readPlatformModel, type TenantModel } from '../../proof/model';
 import { OfflinePlanAttributes } from '../../proof/planned';
 import { ProofInputError, proveStacks, type ProofResult } from '../../proof/prove';
-import { readSynthDir, resourceAddress, Resolver, SynthInputError, type PolicyAttribute, type PolicySource, type ResourceRef, type SynthStack } from '../../proof/resolve';
+import { readSynthDir, resourceAddress, Resolver, type PolicyAttribute, type PolicySource, type ResourceRef, type SynthStack } from '../../proof/resolve';
+import { InputError } from '../../kernel/errors';
 import { planJsonPath } from '../../tools/offline-plan';
-import { placeholderState } from '../../tools/offline-plan/placeholders';
+import { placeholderState } from '../../kernel/placeholders';
 import { synthPlatform } from '../support/synth';
 import { tempDir } from './plant';
 
@@ -43,8 +44,10 @@ function writePlan(workDir: string, stack: string, policies: readonly ReadPolicy
       if (isUnknown) entry.after_unknown[p.attribute.name] = true;
       else entry.after[p.attribute.name] = asText(p.value);
     } else {
-      const blocks = (entry.after[p.attribute.name] ??= []) as Record<string, unknown>[];
-      const unknowns = (entry.after_unknown[p.attribute.name] ??= []) as Record<string, unknown>[];
+      entry.after[p.attribute.name] ??= [];
+      entry.after_unknown[p.attribute.name] ??= [];
+      const blocks = entry.after[p.attribute.name] as Record<string, unknown>[];
+      const unknowns = entry.after_unknown[p.attribute.name] as Record<string, unknown>[];
       blocks.push(isUnknown ? { name: p.attribute.inline } : { name: p.attribute.inline, policy: asText(p.value) });
       unknowns.push(isUnknown ? { policy: true } : {});
     }
@@ -77,7 +80,9 @@ beforeAll(() => {
   const seen = new Set<string>();
   documents = recording.read.filter((p) => {
     const key = `${p.ref.stack} ${resourceAddress(p.ref)} ${p.attribute.name} ${p.attribute.inline ?? ''}`;
-    return seen.has(key) ? false : (seen.add(key), true);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   });
 }, 60_000);
 
@@ -165,7 +170,7 @@ test('fails if a planned document names an account the synthesized output does n
 }, 60_000);
 
 test('fails with a readable line if the plans directory does not exist', async () => {
-  await expect(proveStacks(stacks, { plansDir: path.join(tempDir('mlp-planned-none-'), 'missing') })).rejects.toThrow(SynthInputError);
+  await expect(proveStacks(stacks, { plansDir: path.join(tempDir('mlp-planned-none-'), 'missing') })).rejects.toThrow(InputError);
 });
 
 test('prints how many policy documents came from planned values with --plans', async () => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { readPlatformModel, type TenantModel } from '../../proof/model';
 import { Resolver, type JsonObject, type SynthStack } from '../../proof/resolve';
-import { synthesize } from '../../stacks/synth';
+import { synthesize } from '../../synth/synthesize';
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 export const PLATFORM_FILE = path.join(REPO_ROOT, 'platform.yaml');
@@ -57,7 +57,7 @@ function workloadRole(stacks: SynthStack[], tenant: string): JsonObject {
 function bucketPolicy(stacks: SynthStack[], tenant: string, bucketName: string): JsonObject {
   const policies = Object.values(resources(stacks, tenant, 'aws_s3_bucket_policy'));
   // A vended account's bucket name ends in a reference to the account id: compare with the id's place held open.
-  const matches = (raw: unknown) => raw === bucketName || (typeof raw === 'string' && raw.includes('${') && new RegExp(`^${raw.replace(/\$\{[^}]+\}/g, '\u0000').replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\u0000/g, '\\d{12}')}$`).test(bucketName));
+  const matches = (raw: unknown) => raw === bucketName || (typeof raw === 'string' && raw.includes('${') && new RegExp(`^${raw.replace(/\$\{[^}]+\}/g, '\uE000').replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\uE000/g, '\\d{12}')}$`).test(bucketName));
   const bucketRef = Object.entries(resources(stacks, tenant, 'aws_s3_bucket')).find(([, b]) => matches(b.bucket))?.[0];
   const policy = policies.find((p) => String(p.bucket).includes(`.${bucketRef}.`));
   if (!policy) throw new Error(`no policy for bucket ${bucketName}`);

@@ -1,11 +1,13 @@
 import { cpSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CliFailure, reportError } from '../../bin/cli';
-import { proveIsolationCommand, USAGE } from '../../proof/command';
-import { ProofInputError, proveStacks, type Finding, type ProofResult } from '../../proof/prove';
+import { proveIsolationCommand, USAGE } from '../../bin/prove-isolation';
+import { ProofInputError, proveStacks, type ProofFinding, type ProofResult } from '../../proof/prove';
 import { readSynthDir, Resolver, type SynthStack } from '../../proof/resolve';
 import { readPlatformModel, type TenantModel } from '../../proof/model';
-import { generateTenants } from '../support/tenant-generator';
+import { generateTenants } from '../../bench/generated-tenants';
+import { parseCheckReport } from '../../kernel/check-report';
+import { readCheck } from '../../tools/plan-review/checks';
 import {
   addGuardrailStatement,
   cloneStacks,
@@ -21,7 +23,7 @@ import {
   trustForeignServiceAccount,
 } from './plant';
 
-const leaks = (result: ProofResult): Finding[] => result.findings.filter((f) => f.type === 'leak');
+const leaks = (result: ProofResult): ProofFinding[] => result.findings.filter((f) => f.type === 'leak');
 const leakPairs = (result: ProofResult): string[] => [...new Set(leaks(result).map((f) => `${f.check.principalTenant} -> ${f.check.resourceTenant}`))].sort();
 
 /** A copy of a synthesized output with some stacks edited, on disk for the command. */
@@ -200,7 +202,7 @@ describe('the prove-isolation command', () => {
     expect(report).toContainEqual(expect.stringMatching(/^1 analytics +BLOCKED /));
   });
 
-  test('exits 1 (input rejected) and names stack, resource and expression when a policy cannot be resolved', async () => {
+  test('exits 1 (rejected input) and names stack, resource and expression when a policy cannot be resolved', async () => {
     const dir = editedCopy(sampleDir, (edited) => setBucketPolicy(edited, 'analytics', '${jsonencode({"Statement" = [local.statement]})}'));
     const { code, diagnostic, result } = await command('--synth', dir);
     expect(code).toBe(1);
@@ -211,6 +213,44 @@ describe('the prove-isolation command', () => {
   test('exits 2 on an unknown option', async () => {
     const { code } = await command('--tenants', 'x');
     expect(code).toBe(2);
+  });
+});
+
+describe('the prove-isolation command with --format json', () => {
+  /** The command's JSON report, written where the plan review reads it, and the review's reading of it. */
+  async function jsonRun(...args: string[]) {
+    const run = await command(...args, '--format', 'json');
+    const file = path.join(tempDir('mlp-proof-json-'), 'proof.json');
+    writeFileSync(file, run.report.join('\n'));
+    return { ...run, parsed: parseCheckReport(run.report.join('\n'), file), reviewed: readCheck('Isolation proof', file) };
+  }
+
+  test('writes one versioned report, nothing else, that the review reads as passed', async () => {
+    const { code, report, parsed, reviewed } = await jsonRun('--synth', sampleDir);
+    expect(code).toBe(0);
+    expect(report).toHaveLength(1);
+    expect(parsed).toEqual(expect.objectContaining({ format: 'mlp.check-report', version: 1, check: 'prove-isolation', status: 'passed', exitCode: 0, findings: [] }));
+    expect(parsed.details).toContainEqual(expect.stringMatching(/^1 analytics +A +- +-$/));
+    expect(reviewed.status).toBe('passed');
+  });
+
+  test('a leak is a failed report with one finding per leak, and the review fails it', async () => {
+    const dir = editedCopy(sampleDir, (edited) => shareBucket(edited, models, 'analytics', 'recsys-inference'));
+    const { code, parsed, reviewed } = await jsonRun('--synth', dir, '--pairwise');
+    expect(code).toBe(1);
+    expect(parsed.status).toBe('failed');
+    expect(parsed.exitCode).toBe(1);
+    expect(parsed.findings).toHaveLength(2);
+    expect(parsed.findings[0]).toEqual(expect.objectContaining({ severity: 'error', id: 'leak', message: expect.stringMatching(/^LEAK recsys-inference -> analytics: s3:GetObject/) }));
+    expect(reviewed).toEqual(expect.objectContaining({ status: 'failed', summary: expect.stringMatching(/^2 leaks between 1 ordered pair/) }));
+  });
+
+  test('an output it cannot read is a report with status error, exit 1, that the review fails', async () => {
+    const missing = path.join(tempDir('mlp-proof-json-none-'), 'cdktf.out');
+    const { code, parsed, reviewed } = await jsonRun('--synth', missing);
+    expect(code).toBe(1);
+    expect(parsed).toEqual(expect.objectContaining({ status: 'error', exitCode: 1, details: [expect.stringContaining(`${missing}: synth output directory not found`)] }));
+    expect(reviewed.status).toBe('failed');
   });
 });
 

@@ -1,7 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { readSynthDir, ResolveError, Resolver, SynthInputError, type JsonObject, type SynthStack } from '../../proof/resolve';
-import { tempDir } from './plant';
+import { readSynthDir, ResolveError, Resolver, type JsonObject, type SynthStack } from '../../proof/resolve';
+import { InputError } from '../../kernel/errors';
 
 const ORG_OUTPUT = 'data.terraform_remote_state.cross-stack-reference-input-organization.outputs';
 const SHARED_OUTPUT = 'data.terraform_remote_state.cross-stack-reference-input-shared.outputs';
@@ -127,21 +125,8 @@ describe('resolving synthesized stacks with placeholders', () => {
 });
 
 describe('reading a synthesized output directory', () => {
-  test('fails with a hint when the directory does not exist', () => {
-    expect(() => readSynthDir('/nonexistent/cdktf.out')).toThrow(SynthInputError);
-    expect(() => readSynthDir('/nonexistent/cdktf.out')).toThrow(/run 'npm run synth' first/);
-  });
-
-  test('fails when the directory has no manifest', () => {
-    const dir = tempDir('mlp-proof-empty-');
-    expect(() => readSynthDir(dir)).toThrow(/manifest\.json: not found/);
-  });
-
-  test('fails on a stack file that is not JSON', () => {
-    const dir = tempDir('mlp-proof-bad-');
-    mkdirSync(path.join(dir, 'stacks', 'x'), { recursive: true });
-    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ stacks: { x: { name: 'x', synthesizedStackPath: 'stacks/x/cdk.tf.json' } } }));
-    writeFileSync(path.join(dir, 'stacks', 'x', 'cdk.tf.json'), '{ not json');
-    expect(() => readSynthDir(dir)).toThrow(/cdk\.tf\.json: not valid JSON/);
+  test('is the kernel reader: a missing directory is an InputError naming it', () => {
+    expect(() => readSynthDir('/nonexistent/cdktf.out')).toThrow(InputError);
+    expect(() => readSynthDir('/nonexistent/cdktf.out')).toThrow(/\/nonexistent\/cdktf\.out: synth output directory not found; run 'npm run synth'/);
   });
 });

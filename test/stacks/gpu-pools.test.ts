@@ -15,7 +15,7 @@ import { poolLimits } from '../../config/pool-limits';
 import { tagKeyValueFilter } from '../../constructs/organization/tenant-budget';
 import { KARPENTER_REQUIREMENT } from '../../constructs/cluster/karpenter-manifests';
 import { blocksOf } from '../../tools/plan-review/blocks';
-import { tenantCeiling } from '../../tools/plan-review/cost';
+import { tenantCeiling } from '../../config/cost';
 import { tenantFacts } from '../../tools/plan-review/tenant-facts';
 import { gpuCostCeiling } from '../../tools/tenant/cost';
 import { PLATFORM_FILE, SAMPLE_TENANTS_DIR, tempDir, tenantDir, tenantFields } from '../support/config-fixtures';

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { checkOutputDir, createStaging, OutputDirRefused, removeStaging } from '../../stacks/output-dir';
-import { synthesize } from '../../stacks/synth';
+import { synthesize } from '../../synth/synthesize';
 import { freshnessOf, SYNTH_RECORD_FILE } from '../../stacks/synth-record';
 import { PLATFORM_FILE, SAMPLE_TENANTS_DIR, tempDir, tenantFields, writeTenant } from '../support/config-fixtures';
 

@@ -80,6 +80,7 @@ describe('the platform as a whole', () => {
   });
 
   test('no stack reads an AWS data source at plan time; only remote state of other stacks', () => {
+    expect(Object.keys(base.stacks)).toHaveLength(7);
     for (const stack of Object.values(base.stacks)) expect(Object.keys(stack.data ?? {}).filter((type) => type !== 'terraform_remote_state')).toEqual([]);
   });
 

@@ -12,7 +12,10 @@ import { synthPlatform, type StackJson } from '../support/synth';
 function namespacesIn(stack: StackJson): Set<string> {
   const found = new Set<string>();
   const walk = (value: unknown, type: string): void => {
-    if (Array.isArray(value)) return value.forEach((item) => walk(item, type));
+    if (Array.isArray(value)) {
+      for (const item of value) walk(item, type);
+      return;
+    }
     if (value === null || typeof value !== 'object') return;
     const object = value as Record<string, unknown>;
     for (const [key, child] of Object.entries(object)) {
@@ -20,7 +23,7 @@ function namespacesIn(stack: StackJson): Set<string> {
       // A reference (`${kubernetes_namespace_v1...}`) points at a namespace object, which is read itself.
       const literal = (n: unknown): n is string => typeof n === 'string' && !n.startsWith('${');
       if (key === 'namespace' && literal(child)) found.add(child);
-      if (key === 'namespaces' && Array.isArray(child)) child.filter(literal).forEach((n) => found.add(n));
+      if (key === 'namespaces' && Array.isArray(child)) for (const n of child.filter(literal)) found.add(n);
       walk(child, type);
     }
     if (object.kind === 'Namespace' && typeof (object.metadata as Record<string, unknown> | undefined)?.name === 'string') found.add((object.metadata as { name: string }).name);

@@ -114,6 +114,7 @@ describe('shared stack', () => {
   });
 
   test('lets only principals of the organization pull from the registries', () => {
+    expect(bodies(shared, 'aws_ecr_repository_policy').length).toBeGreaterThan(0);
     for (const policy of bodies(shared, 'aws_ecr_repository_policy')) expect(policy.policy).toContain('"aws:PrincipalOrgID" = "o-a1b2c3d4e5"');
   });
 
@@ -127,6 +128,7 @@ describe('shared stack', () => {
   });
 
   test('sets retention on every log group', () => {
+    expect(bodies(shared, 'aws_cloudwatch_log_group').length).toBeGreaterThan(0);
     for (const group of bodies(shared, 'aws_cloudwatch_log_group')) expect(group.retention_in_days).toBe(90);
   });
 

@@ -4,8 +4,9 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { App, TerraformStack } from 'cdktf';
 import { loadConfig } from '../../config/load';
-import { synthesizeWithGuardrails } from '../../guardrails/synth';
-import { buildPlatform, type PlatformStacks } from '../../stacks/platform';
+import { synthesizeWithGuardrails } from '../../synth/collect-errors';
+import type { PlatformStacks } from '../../stacks/platform';
+import { buildCheckedPlatform } from '../../synth/platform';
 import { PlatformStack } from '../../stacks/platform-stack';
 import { stackOutput, synthesizeResolvingOnce } from '../../stacks/stack-output';
 import { PLATFORM_FILE, SAMPLE_TENANTS_DIR, tempDir } from '../support/config-fixtures';
@@ -14,7 +15,7 @@ const config = loadConfig({ platformFile: PLATFORM_FILE, tenantsDir: SAMPLE_TENA
 
 function samplePlatform(outdir = tempDir('mlp-output-')): { app: App; stacks: PlatformStacks } {
   const app = new App({ outdir });
-  return { app, stacks: buildPlatform(app, config) };
+  return { app, stacks: buildCheckedPlatform(app, config) };
 }
 
 /** A platform stack that says no other stack reads it. */

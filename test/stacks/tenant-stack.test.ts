@@ -246,6 +246,7 @@ describe('tenant stack', () => {
       ['recsys-inference', 'analytics'],
       ['analytics', 'fraud-detection'],
     ]) {
+      expect(identifiers(b).length).toBeGreaterThan(3);
       for (const id of identifiers(b)) expect(stacks[`tenant-${a}`]).not.toContain(`"${id}"`);
     }
     expect(stacks['tenant-fraud-detection']).not.toContain('333333333333');

@@ -1,7 +1,7 @@
 /** Synthesizes the platform in-process into a temporary directory and reads the stacks back. */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { synthesize } from '../../stacks/synth';
+import { synthesize } from '../../synth/synthesize';
 import { PLATFORM_FILE, SAMPLE_TENANTS_DIR, tempDir } from './config-fixtures';
 
 /** A synthesized stack's `cdk.tf.json`. */

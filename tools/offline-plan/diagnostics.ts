@@ -4,7 +4,8 @@
  * address or, failing that, by a line of the offline `cdk.tf.json`, which this tool wrote
  * itself and can therefore read back by line.
  */
-import { constructPathOf, isObject, objectAt } from './synth-output';
+import { isRecord, recordAt } from '../../kernel/records';
+import { constructPathOf } from '../../kernel/terraform-json';
 import type { DiagnosticStage, PlanDiagnostic, TerraformJson } from './types';
 
 /** The shape Terraform uses in `-json` output. */
@@ -52,7 +53,7 @@ export class ConfigLocator {
   constructPathOf(address: string): string | undefined {
     const parts = ConfigLocator.normalize(address).split('.');
     const [kind, type, name] = parts[0] === 'data' ? ['data', parts[1], parts[2]] : ['resource', parts[0], parts[1]];
-    return type && name ? constructPathOf(objectAt(this.config, kind, type, name)) : undefined;
+    return type && name ? constructPathOf(recordAt(this.config, kind, type, name)) : undefined;
   }
 
   addressAtLine(line: number): string | undefined {
@@ -94,7 +95,7 @@ export function streamDiagnostics(stdout: string): TerraformDiagnostic[] {
     if (!line.startsWith('{')) continue;
     try {
       const message = JSON.parse(line) as { type?: string; diagnostic?: unknown };
-      if (message.type === 'diagnostic' && isObject(message.diagnostic)) found.push(message.diagnostic as TerraformDiagnostic);
+      if (message.type === 'diagnostic' && isRecord(message.diagnostic)) found.push(message.diagnostic as TerraformDiagnostic);
     } catch {
       // not a UI message
     }

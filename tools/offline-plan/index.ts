@@ -10,7 +10,6 @@
  * `<workDir>/results.json`.
  */
 export { planOffline, planJsonPath, DEFAULT_SYNTH_DIR, DEFAULT_WORK_DIR, RESULTS_FILE, STACK_FILES, UnknownStackError, type PlanOfflineOptions } from './plan-offline';
-export { readPlanJson, countCreates, type PlanJson, type ResourceChange } from './plan-json';
+export { readPlanJson, countCreates, type PlanJson, type ResourceChange } from '../../kernel/plan-json';
 export { OfflinePlanUnavailable } from './terraform';
-export { SynthOutputError } from './synth-output';
 export type { StackPlanResult, PlanDiagnostic, NotValidated } from './types';

@@ -4,9 +4,11 @@
  * state files, AWS providers get fake static credentials and skip every call the provider
  * makes on its own, and resources of providers the mirror lacks are left out and counted.
  */
-import { placeholderState, type PlaceholderState } from './placeholders';
+import { placeholderState, type PlaceholderState } from '../../kernel/placeholders';
 import { mirrorHas, providerLocalName, requiredProviders, type MirrorContents, type RequiredProvider } from './providers';
-import { constructPathOf, isObject, objectAt, type SynthesizedStack } from './synth-output';
+import { isRecord, recordAt } from '../../kernel/records';
+import type { SynthesizedStack } from '../../kernel/synth-output';
+import { constructPathOf } from '../../kernel/terraform-json';
 import type { NotValidated, PlanDiagnostic, TerraformJson } from './types';
 
 export const AWS_PROVIDER = 'registry.terraform.io/hashicorp/aws';
@@ -57,7 +59,7 @@ export interface OfflineCopyOptions {
 type Blocks = Record<string, Record<string, unknown>>;
 
 function blocksOf(config: TerraformJson, kind: 'resource' | 'data'): Blocks {
-  return (objectAt(config, kind) ?? {}) as Blocks;
+  return (recordAt(config, kind) ?? {}) as Blocks;
 }
 
 export function countResources(config: TerraformJson): number {
@@ -80,16 +82,16 @@ export function makeOfflineCopy(stack: SynthesizedStack, options: OfflineCopyOpt
 }
 
 function useLocalBackend(config: TerraformJson): void {
-  const terraform = objectAt(config, 'terraform');
+  const terraform = recordAt(config, 'terraform');
   if (!terraform) return;
   delete terraform.cloud;
   terraform.backend = { local: { path: 'terraform.tfstate' } };
 }
 
 function providerBlocks(config: TerraformJson, localName: string): Record<string, unknown>[] {
-  const entry = objectAt(config, 'provider')?.[localName];
-  if (Array.isArray(entry)) return entry.filter(isObject);
-  return isObject(entry) ? [entry] : [];
+  const entry = recordAt(config, 'provider')?.[localName];
+  if (Array.isArray(entry)) return entry.filter(isRecord);
+  return isRecord(entry) ? [entry] : [];
 }
 
 function useFakeCredentials(config: TerraformJson, localName: string): void {
@@ -146,7 +148,7 @@ function removeProvidersNotInMirror(config: TerraformJson, providers: readonly R
     }
   }
 
-  const outputs = objectAt(config, 'output') ?? {};
+  const outputs = recordAt(config, 'output') ?? {};
   const patterns = removedPatterns();
   for (const [name, output] of Object.entries(outputs)) {
     const text = JSON.stringify(output);
@@ -159,11 +161,11 @@ function removeProvidersNotInMirror(config: TerraformJson, providers: readonly R
 
 /** Deletes `key` under `at`, and `at` itself when that leaves it empty (Terraform rejects an empty `provider` object). */
 function deleteEntry(config: TerraformJson, at: readonly string[], key: string): void {
-  const parent = objectAt(config, ...at);
+  const parent = recordAt(config, ...at);
   if (!parent) return;
   delete parent[key];
   if (Object.keys(parent).length > 0) return;
-  const grandparent = at.length > 1 ? objectAt(config, ...at.slice(0, -1)) : config;
+  const grandparent = at.length > 1 ? recordAt(config, ...at.slice(0, -1)) : config;
   if (grandparent) delete grandparent[at[at.length - 1]];
 }
 
@@ -198,7 +200,7 @@ function dropDependsOn(config: TerraformJson, patterns: readonly RegExp[]): void
   for (const kind of ['resource', 'data'] as const) {
     for (const blocks of Object.values(blocksOf(config, kind))) {
       for (const block of Object.values(blocks)) {
-        if (!isObject(block) || !Array.isArray(block.depends_on)) continue;
+        if (!isRecord(block) || !Array.isArray(block.depends_on)) continue;
         block.depends_on = block.depends_on.filter((entry) => !(typeof entry === 'string' && patterns.some((p) => p.test(entry))));
         if ((block.depends_on as unknown[]).length === 0) delete block.depends_on;
       }
@@ -213,9 +215,9 @@ function dropDependsOn(config: TerraformJson, patterns: readonly RegExp[]): void
  */
 function upstreamOf(input: Record<string, unknown>, inputName: string, allStacks: readonly SynthesizedStack[]): SynthesizedStack | undefined {
   const backendType = input.backend;
-  const settings = objectAt(input, 'config') ?? {};
+  const settings = recordAt(input, 'config') ?? {};
   const byBackend = allStacks.find((candidate) => {
-    const backend = typeof backendType === 'string' ? objectAt(candidate.config, 'terraform', 'backend', backendType) : undefined;
+    const backend = typeof backendType === 'string' ? recordAt(candidate.config, 'terraform', 'backend', backendType) : undefined;
     return backend !== undefined && Object.keys(settings).length > 0 && Object.entries(settings).every(([key, value]) => key === 'encrypt' || backend[key] === value);
   });
   if (byBackend) return byBackend;
@@ -226,7 +228,7 @@ function upstreamOf(input: Record<string, unknown>, inputName: string, allStacks
 function readPlaceholderInputs(stack: SynthesizedStack, config: TerraformJson, allStacks: readonly SynthesizedStack[], diagnostics: PlanDiagnostic[]): Map<string, PlaceholderState> {
   const inputs = new Map<string, PlaceholderState>();
   for (const [name, input] of Object.entries(blocksOf(config, 'data').terraform_remote_state ?? {})) {
-    if (!isObject(input)) continue;
+    if (!isRecord(input)) continue;
     const upstream = upstreamOf(input, name, allStacks);
     if (!upstream || upstream.name === stack.name) {
       diagnostics.push({

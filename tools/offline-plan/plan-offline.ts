@@ -10,19 +10,19 @@ import { displayPath, fsProblem } from '../../config/read-text';
 import { makeDirectories, OutputDirRefused } from '../../stacks/output-dir';
 import { commandFailure, ConfigLocator, formatConfig, streamDiagnostics, validateDiagnostics } from './diagnostics';
 import { countResources, makeOfflineCopy } from './offline-copy';
-import { readSynthOutput, type SynthesizedStack } from './synth-output';
 import { findTooling, runTerraform, terraformEnv, writeCliConfig, type TerraformTooling } from './terraform';
 import type { PlanDiagnostic, StackPlanResult } from './types';
-import { countCreates } from './plan-json';
+import { DEFAULT_SYNTH_DIR, readSynthOutput, type SynthesizedStack } from '../../kernel/synth-output';
+import { countCreates, DEFAULT_PLANS_DIR, PLAN_JSON_FILE, planJsonPath } from '../../kernel/plan-json';
 import { checkStackObjects, clusterMinorVersion } from '../kubernetes-schema/validate';
 
-export const DEFAULT_SYNTH_DIR = 'cdktf.out';
-export const DEFAULT_WORK_DIR = '.plan-offline';
+export { DEFAULT_SYNTH_DIR };
+export const DEFAULT_WORK_DIR = DEFAULT_PLANS_DIR;
 
 /** Files in `<workDir>/<stack>/` other tools read. */
 export const STACK_FILES = {
   /** `terraform show -json` of the plan; only present when the stack planned. */
-  planJson: 'plan.json',
+  planJson: PLAN_JSON_FILE,
   /** This stack's StackPlanResult as JSON. */
   result: 'result.json',
   /** The offline configuration Terraform read. */
@@ -38,10 +38,7 @@ const CLI_CONFIG_FILE = 'terraform.rc';
 const LOCK_FILE_WARNING = 'Incomplete lock file information for providers';
 const PLUGIN_CACHE_DIR = 'plugin-cache';
 
-/** Where the plan JSON of `stack` is written (it exists only if that stack planned). */
-export function planJsonPath(workDir: string, stack: string): string {
-  return path.join(workDir, stack, STACK_FILES.planJson);
-}
+export { planJsonPath };
 
 export interface PlanOfflineOptions {
   /** cdktf synth output. @default cdktf.out */
@@ -64,7 +61,7 @@ export class UnknownStackError extends Error {}
 
 /**
  * Plans every stack offline. Throws OfflinePlanUnavailable when terraform or the mirror is
- * missing, SynthOutputError when the synth output is, before touching the work directory.
+ * missing, InputError when the synth output is, before touching the work directory.
  */
 export async function planOffline(options: PlanOfflineOptions = {}): Promise<StackPlanResult[]> {
   const env = options.env ?? process.env;

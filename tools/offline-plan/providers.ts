@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
-import { isObject, objectAt } from './synth-output';
+import { isRecord, recordAt } from '../../kernel/records';
 import type { TerraformJson } from './types';
 
 const DEFAULT_HOST = 'registry.terraform.io';
@@ -30,14 +30,14 @@ export interface RequiredProvider {
 /** Providers the configuration needs: `required_providers`, plus ones implied by block types. */
 export function requiredProviders(config: TerraformJson): RequiredProvider[] {
   const found = new Map<string, RequiredProvider>();
-  for (const [localName, entry] of Object.entries(objectAt(config, 'terraform', 'required_providers') ?? {})) {
-    const source = isObject(entry) && typeof entry.source === 'string' ? entry.source : localName;
-    const version = isObject(entry) && typeof entry.version === 'string' ? entry.version : typeof entry === 'string' ? entry : undefined;
+  for (const [localName, entry] of Object.entries(recordAt(config, 'terraform', 'required_providers') ?? {})) {
+    const source = isRecord(entry) && typeof entry.source === 'string' ? entry.source : localName;
+    const version = isRecord(entry) && typeof entry.version === 'string' ? entry.version : typeof entry === 'string' ? entry : undefined;
     found.set(localName, { localName, address: providerAddress(source), version });
   }
   for (const kind of ['resource', 'data'] as const) {
-    for (const [type, blocks] of Object.entries(objectAt(config, kind) ?? {})) {
-      const localNames = Object.values(isObject(blocks) ? blocks : {}).map((block) => providerLocalName(type, block));
+    for (const [type, blocks] of Object.entries(recordAt(config, kind) ?? {})) {
+      const localNames = Object.values(isRecord(blocks) ? blocks : {}).map((block) => providerLocalName(type, block));
       for (const localName of localNames) {
         if (!found.has(localName) && localName !== BUILTIN_PROVIDER) found.set(localName, { localName, address: providerAddress(localName) });
       }
@@ -51,7 +51,7 @@ export const BUILTIN_PROVIDER = 'terraform';
 
 /** The local provider name a block uses: its `provider` meta-argument, else the type's prefix. */
 export function providerLocalName(type: string, block: unknown): string {
-  const explicit = isObject(block) && typeof block.provider === 'string' ? block.provider : undefined;
+  const explicit = isRecord(block) && typeof block.provider === 'string' ? block.provider : undefined;
   return explicit ? explicit.split('.')[0] : type.split('_')[0];
 }
 

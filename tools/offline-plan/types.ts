@@ -1,7 +1,6 @@
 /** What `planOffline` reports for each stack, shared by the CLI and other tools. */
 
-/** A synthesized Terraform JSON configuration (`cdk.tf.json`), read as plain data. */
-export type TerraformJson = Record<string, unknown>;
+export type { TerraformJson } from '../../kernel/terraform-json';
 
 export type DiagnosticStage = 'offline-copy' | 'init' | 'validate' | 'plan' | 'show' | 'schema';
 

@@ -1,3 +1,4 @@
+import { isRecord } from '../../kernel/records';
 /**
  * A stack as a map from Terraform address to block: resources (`<type>.<name>`), data
  * sources (`data.<type>.<name>`), providers, outputs and the `terraform` settings. Blocks
@@ -6,7 +7,7 @@
 
 export type BlockKind = 'resource' | 'data' | 'provider' | 'output' | 'terraform' | 'other';
 
-export interface Block {
+export interface ReviewBlock {
   readonly address: string;
   readonly kind: BlockKind;
   /** Resource or data type (`aws_s3_bucket`), provider name, or the top-level key. */
@@ -26,28 +27,25 @@ export interface Block {
   readonly plannedJson?: string;
 }
 
-export type StackBlocks = ReadonlyMap<string, Block>;
+export type StackBlocks = ReadonlyMap<string, ReviewBlock>;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function withoutMetadata(value: unknown): { config: Record<string, unknown>; path?: string } {
   if (!isRecord(value)) return { config: { value } };
-  const { ['//']: metadata, ...config } = value;
+  const { '//': metadata, ...config } = value;
   const recorded = isRecord(metadata) && isRecord(metadata.metadata) ? metadata.metadata.path : undefined;
   const path = typeof recorded === 'string' ? recorded.slice(recorded.indexOf('/') + 1) : undefined;
   return { config, path };
 }
 
-function add(blocks: Map<string, Block>, address: string, kind: BlockKind, type: string, value: unknown): void {
+function add(blocks: Map<string, ReviewBlock>, address: string, kind: BlockKind, type: string, value: unknown): void {
   const { config, path } = withoutMetadata(value);
   blocks.set(address, { address, kind, type, path, config, json: JSON.stringify(config) });
 }
 
 /** Every block of a parsed `cdk.tf.json`, keyed by address. */
 export function blocksOf(stack: Readonly<Record<string, unknown>>): StackBlocks {
-  const blocks = new Map<string, Block>();
+  const blocks = new Map<string, ReviewBlock>();
   for (const [key, section] of Object.entries(stack)) {
     if (key === '//') continue;
     if ((key === 'resource' || key === 'data') && isRecord(section)) {
@@ -77,7 +75,7 @@ export function blocksOf(stack: Readonly<Record<string, unknown>>): StackBlocks 
 
 /** The blocks with Terraform's planned values attached where the plan has their address. */
 export function withPlannedValues(blocks: StackBlocks, planned: ReadonlyMap<string, Readonly<Record<string, unknown>>>): StackBlocks {
-  const out = new Map<string, Block>();
+  const out = new Map<string, ReviewBlock>();
   for (const [address, block] of blocks) {
     const values = block.kind === 'resource' || block.kind === 'data' ? planned.get(address) : undefined;
     if (!values) {
@@ -98,7 +96,7 @@ export function flatten(value: unknown, prefix = '', out = new Map<string, unkno
     if (keys.length === 0 && prefix) out.set(prefix, value);
     for (const key of keys) flatten(value[key], prefix ? `${prefix}.${key}` : key, out);
   } else if (Array.isArray(value) && value.some((item) => typeof item === 'object' && item !== null)) {
-    value.forEach((item, i) => flatten(item, `${prefix}[${i}]`, out));
+    for (const [i, item] of value.entries()) flatten(item, `${prefix}[${i}]`, out);
   } else {
     out.set(prefix, value);
   }
@@ -119,7 +117,7 @@ export function withoutIndices(attributePath: string): string {
 }
 
 /** True when the block's own tags name a tenant (organization-stack resources do). */
-export function tenantTag(block: Block): string | undefined {
+export function tenantTag(block: ReviewBlock): string | undefined {
   const tags = block.config.tags;
   return isRecord(tags) && typeof tags.tenant === 'string' ? tags.tenant : undefined;
 }

@@ -10,8 +10,9 @@
  * both sides: planned values hold every provider default, so comparing them with a
  * configuration would list each default as a change.
  */
-import { flatten, ignoredAttributes, type Block, type BlockKind, type StackBlocks } from './blocks';
+import { flatten, ignoredAttributes, type ReviewBlock, type BlockKind, type StackBlocks } from './blocks';
 import { forcesReplacement, isDataBearing, isIgnored } from './replacement';
+import { isRecord } from '../../kernel/records';
 
 export type Action = 'create' | 'update' | 'delete' | 'replace';
 
@@ -38,25 +39,22 @@ export interface BlockChange {
   /** `lifecycle.prevent_destroy` was on in the base and is off in the head. */
   readonly protectionRemoved: boolean;
   /** The head block, or the base block for a delete. */
-  readonly block: Block;
+  readonly block: ReviewBlock;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
-function preventsDestroy(block: Block): boolean {
+function preventsDestroy(block: ReviewBlock): boolean {
   const lifecycle = block.config.lifecycle;
   return isRecord(lifecycle) && lifecycle.prevent_destroy === true;
 }
 
 /** True when both sides are compared by planned values. */
-function bothPlanned(base: Block, head: Block): boolean {
+function bothPlanned(base: ReviewBlock, head: ReviewBlock): boolean {
   return base.planned !== undefined && head.planned !== undefined;
 }
 
 /** Changed attributes of one block, sorted by path; ignored attributes left out. */
-export function attributeChanges(base: Block, head: Block): AttributeChange[] {
+export function attributeChanges(base: ReviewBlock, head: ReviewBlock): AttributeChange[] {
   const planned = bothPlanned(base, head);
   const before = flatten(planned ? base.planned : base.config);
   const after = flatten(planned ? head.planned : head.config);
@@ -73,7 +71,7 @@ export function attributeChanges(base: Block, head: Block): AttributeChange[] {
   return changes;
 }
 
-function change(stack: string, action: Action, block: Block, extra: Partial<BlockChange> = {}): BlockChange {
+function change(stack: string, action: Action, block: ReviewBlock, extra: Partial<BlockChange> = {}): BlockChange {
   return {
     stack,
     action,
@@ -89,17 +87,17 @@ function change(stack: string, action: Action, block: Block, extra: Partial<Bloc
   };
 }
 
-const byPath = (a: Block, b: Block) => ((a.path ?? a.address) < (b.path ?? b.address) ? -1 : (a.path ?? a.address) > (b.path ?? b.address) ? 1 : 0);
+const byPath = (a: ReviewBlock, b: ReviewBlock) => ((a.path ?? a.address) < (b.path ?? b.address) ? -1 : (a.path ?? a.address) > (b.path ?? b.address) ? 1 : 0);
 
 /**
  * Every change between the two versions of one stack; a missing side means the stack is
  * added or removed. `ownerOf` keeps a removed resource from being paired with an added
  * one of another owner (in the organization stack, another tenant's account).
  */
-export function compareBlocks(stack: string, base: StackBlocks | undefined, head: StackBlocks | undefined, ownerOf: (block: Block) => string | undefined = () => undefined): BlockChange[] {
+export function compareBlocks(stack: string, base: StackBlocks | undefined, head: StackBlocks | undefined, ownerOf: (block: ReviewBlock) => string | undefined = () => undefined): BlockChange[] {
   const changes: BlockChange[] = [];
-  const removed: Block[] = [];
-  const added: Block[] = [];
+  const removed: ReviewBlock[] = [];
+  const added: ReviewBlock[] = [];
   for (const [address, headBlock] of head ?? []) {
     const baseBlock = base?.get(address);
     if (!baseBlock) {
@@ -115,12 +113,12 @@ export function compareBlocks(stack: string, base: StackBlocks | undefined, head
   for (const [address, baseBlock] of base ?? []) if (!head?.has(address)) removed.push(baseBlock);
 
   // A data-bearing resource under a new address is a new resource: the old one goes.
-  const pairKey = (block: Block) => `${block.type} ${ownerOf(block) ?? ''}`;
-  const addedData = new Map<string, Block[]>();
+  const pairKey = (block: ReviewBlock) => `${block.type} ${ownerOf(block) ?? ''}`;
+  const addedData = new Map<string, ReviewBlock[]>();
   for (const block of added.sort(byPath)) {
     if (block.kind === 'resource' && isDataBearing(block.type)) addedData.set(pairKey(block), [...(addedData.get(pairKey(block)) ?? []), block]);
   }
-  const pairedAdds = new Set<Block>();
+  const pairedAdds = new Set<ReviewBlock>();
   for (const block of removed.sort(byPath)) {
     const candidate = block.kind === 'resource' ? addedData.get(pairKey(block))?.shift() : undefined;
     if (candidate) {

@@ -9,11 +9,10 @@ import { toPlatform } from '../../config/model';
 import { readCheck } from './checks';
 import { renderReview, COMMENT_LIMIT } from './render';
 import { buildReview, type Review } from './review';
-import { ReviewInputError } from './synth-output';
+import { InputError } from '../../kernel/errors';
 
-export { ReviewInputError } from './synth-output';
 export { COMMENT_LIMIT, STICKY_MARKER } from './render';
-export type { Review, Verdict } from './review';
+export type { Review, ReviewVerdict } from './review';
 
 export interface PlanReviewOptions {
   readonly baseDir: string;
@@ -22,7 +21,7 @@ export interface PlanReviewOptions {
   readonly platformFile: string;
   readonly guardrailsFile?: string;
   readonly proofFile?: string;
-  /** Offline plan work directories (`npm run plan:offline -- --work <dir>`) of each side. */
+  /** Offline plan work directories (`npm run plan:offline -- --plans <dir>`) of each side. */
   readonly basePlans?: string;
   readonly headPlans?: string;
   /** @default COMMENT_LIMIT */
@@ -37,7 +36,7 @@ export interface PlanReviewResult {
 
 export function planReview(options: PlanReviewOptions): PlanReviewResult {
   const platform = loadPlatformFile(options.platformFile);
-  if (!platform.value) throw new ReviewInputError(platform.issues.map(formatIssue));
+  if (!platform.value) throw new InputError(platform.issues.map(formatIssue));
   const checks = [readCheck('Guardrails', options.guardrailsFile), readCheck('Isolation proof', options.proofFile)];
   const review = buildReview({
     baseDir: options.baseDir,

@@ -6,17 +6,15 @@
  * so an attribute that becomes computed shows as a change rather than as removed.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { planJsonPath } from '../offline-plan/plan-offline';
-import { ReviewInputError } from './synth-output';
+import { planJsonPath } from '../../kernel/plan-json';
+import { InputError } from '../../kernel/errors';
+import { isRecord } from '../../kernel/records';
 
 export const KNOWN_AFTER_APPLY = '(known after apply)';
 
 /** Address → planned attributes of every resource and data source in the plan. */
 export type PlannedValues = ReadonlyMap<string, Readonly<Record<string, unknown>>>;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Puts the marker wherever `unknown` (an `after_unknown` tree) says true. */
 function markUnknown(value: unknown, unknown: unknown): unknown {
@@ -59,7 +57,7 @@ export function checkPlansDir(dir: string, label: string): void {
   } catch {
     isDirectory = false;
   }
-  if (!isDirectory) throw new ReviewInputError([`${dir}: ${label} plans directory not found; run \`npm run plan:offline -- --work ${dir}\` or leave the option out`]);
+  if (!isDirectory) throw new InputError([`${dir}: ${label} plans directory not found; run \`npm run plan:offline -- --plans ${dir}\` or leave the option out`]);
 }
 
 /** The planned values of one stack's plan JSON, or undefined when the stack has no plan there. */
@@ -70,10 +68,10 @@ export function readPlannedValues(plansDir: string, stack: string): PlannedValue
   try {
     plan = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new ReviewInputError([`${file}: not valid JSON (${(error as Error).message}); run \`npm run plan:offline\` again`]);
+    throw new InputError([`${file}: not valid JSON (${(error as Error).message}); run \`npm run plan:offline\` again`]);
   }
   if (!isRecord(plan) || typeof plan.format_version !== 'string' || !isRecord(plan.planned_values)) {
-    throw new ReviewInputError([`${file}: not a Terraform plan JSON (no format_version or planned_values); run \`npm run plan:offline\` again`]);
+    throw new InputError([`${file}: not a Terraform plan JSON (no format_version or planned_values); run \`npm run plan:offline\` again`]);
   }
   const unknownByAddress = new Map<string, unknown>();
   for (const change of Array.isArray(plan.resource_changes) ? plan.resource_changes : []) {

@@ -8,8 +8,8 @@
 import { STACK, TENANT_STACK_PREFIX } from '../../config/names';
 import type { CheckResult } from './checks';
 import type { AttributeChange, BlockChange } from './compare';
-import { HOURS_PER_MONTH, signedUsd, usd, type TenantCeiling } from './cost';
-import type { CostRow, PlatformReview, Review, TenantReview, Verdict } from './review';
+import { HOURS_PER_MONTH, signedUsd, usd, type TenantCeiling } from '../../config/cost';
+import type { CostRow, PlatformReview, Review, TenantReview, ReviewVerdict } from './review';
 import type { PoolFacts, TenantFacts } from './tenant-facts';
 
 export const COMMENT_LIMIT = 60_000;
@@ -21,7 +21,7 @@ export interface RenderOptions {
   readonly maxChars?: number;
 }
 
-const VERDICT_ICON: Record<Verdict, string> = { ok: '✅', 'needs attention': '⚠️', blocked: '⛔' };
+const VERDICT_ICON: Record<ReviewVerdict, string> = { ok: '✅', 'needs attention': '⚠️', blocked: '⛔' };
 const ACTION_MARK = { create: '+', update: '~', replace: '-/+', delete: '-' } as const;
 const CUT_NOTE_RESERVE = 240;
 const MAX_ATTRIBUTES = 25;
@@ -152,7 +152,7 @@ function costSection(review: Review, maxChars: number): string {
   return fit(head, sorted.length, (i) => costRow(sorted[i]), maxChars, 'tenant', total);
 }
 
-const CHECK_ICON: Record<CheckResult['status'], string> = { passed: '✅', warnings: '⚠️', failed: '⛔', 'not run': '➖', unclear: '❔' };
+const CHECK_ICON: Record<CheckResult['status'], string> = { passed: '✅', warnings: '⚠️', failed: '⛔', 'not run': '➖' };
 
 function checksSection(review: Review, maxChars: number): string {
   if (review.checks.length === 0) return '';
@@ -163,9 +163,7 @@ function checksSection(review: Review, maxChars: number): string {
   const withDetails = review.checks.filter((c) => c.details);
   const share = Math.floor((maxChars - out.length - 100) / Math.max(1, withDetails.length));
   for (const check of withDetails) {
-    const block = check.markdown
-      ? details(`${check.title} report`, check.details.split('\n'), share - 1)
-      : codeDetails(`${check.title} report`, check.details.replace(/```/g, "'''").split('\n'), share - 1);
+    const block = codeDetails(`${check.title} report`, check.details.replace(/```/g, "'''").split('\n'), share - 1);
     out += block ? `\n${block}` : '';
   }
   return out.length <= maxChars ? out : '';

@@ -7,19 +7,21 @@
  */
 import { STACK, TENANT_STACK_PREFIX } from '../../config/names';
 import { adoptionFinding } from './adoption';
-import { blocksOf, tenantTag, withPlannedValues, type Block, type StackBlocks } from './blocks';
+import { blocksOf, tenantTag, withPlannedValues, type ReviewBlock, type StackBlocks } from './blocks';
 import type { CheckResult } from './checks';
 import { compareBlocks, type BlockChange } from './compare';
-import { tenantCeiling, usd, type Prices, type TenantCeiling } from './cost';
+import { tenantCeiling, usd, type Prices, type TenantCeiling } from '../../config/cost';
 import { checkPlansDir, readPlannedValues } from './planned-values';
 import { DATA_BEARING } from './replacement';
-import { deployOrder, parseStack, readStackBytes, readSynthOutput, type SynthOutput } from './synth-output';
+import { referencesInOrNone } from '../../kernel/hcl';
+import { parseStack, readStackBytes, readSynthManifest, type SynthOutput } from '../../kernel/synth-output';
+import { deployOrder } from './deploy-order';
 import { tenantFacts, type TenantFacts } from './tenant-facts';
 
-export type Verdict = 'ok' | 'needs attention' | 'blocked';
+export type ReviewVerdict = 'ok' | 'needs attention' | 'blocked';
 export type FindingLevel = 'blocked' | 'attention';
 
-export interface Finding {
+export interface ReviewFinding {
   readonly level: FindingLevel;
   /** Markdown, one line. */
   readonly text: string;
@@ -68,8 +70,8 @@ export interface ResourceCounts {
 }
 
 export interface Review {
-  readonly verdict: Verdict;
-  readonly findings: readonly Finding[];
+  readonly verdict: ReviewVerdict;
+  readonly findings: readonly ReviewFinding[];
   readonly tenants: { readonly new: readonly TenantReview[]; readonly changed: readonly TenantReview[]; readonly removed: readonly TenantReview[] };
   readonly platform: readonly PlatformReview[];
   readonly cost: { readonly rows: readonly CostRow[]; readonly ceilingDeltaUsd: number; readonly budgetDeltaUsd: number };
@@ -87,7 +89,7 @@ export interface ReviewInputs {
   readonly headDir: string;
   readonly prices: Prices;
   readonly checks: readonly CheckResult[];
-  /** Offline plan work directories (`npm run plan:offline --work`), holding `<stack>/plan.json`. */
+  /** Offline plan work directories (`npm run plan:offline -- --plans`), holding `<stack>/plan.json`. */
   readonly basePlans?: string;
   readonly headPlans?: string;
   readonly progress?: (line: string) => void;
@@ -160,7 +162,7 @@ class Side {
 
 /** The organization stack's blocks split by tenant: a tenant's account, budget and the outputs that export them. */
 class OrganizationIndex {
-  readonly byTenant = new Map<string, Block[]>();
+  readonly byTenant = new Map<string, ReviewBlock[]>();
   private readonly ownerByAddress = new Map<string, string>();
 
   constructor(
@@ -174,8 +176,9 @@ class OrganizationIndex {
     // Outputs carry no tags: they belong to the tenant whose resource they export.
     for (const block of blocks?.values() ?? []) {
       if (block.kind !== 'output' || this.ownerByAddress.has(block.address)) continue;
-      const reference = /\$\{([a-z0-9_]+\.[A-Za-z0-9_-]+)\./.exec(String(block.config.value ?? ''));
-      const tenant = reference ? this.ownerByAddress.get(reference[1]) : undefined;
+      const [reference] = referencesInOrNone(String(block.config.value ?? ''));
+      const [name, attribute] = reference?.steps ?? [];
+      const tenant = typeof name === 'string' && attribute !== undefined ? this.ownerByAddress.get(`${reference.root}.${name}`) : undefined;
       if (tenant) this.ownerByAddress.set(block.address, tenant);
     }
     for (const block of blocks?.values() ?? []) {
@@ -197,7 +200,7 @@ class OrganizationIndex {
     return undefined;
   }
 
-  tenantOf(block: Block): string | undefined {
+  tenantOf(block: ReviewBlock): string | undefined {
     return this.ownerByAddress.get(block.address);
   }
 }
@@ -223,7 +226,7 @@ function forcing(change: BlockChange): string {
     .join(', ');
 }
 
-function dataFindings(owner: string, changes: readonly BlockChange[], findings: Finding[]): void {
+function dataFindings(owner: string, changes: readonly BlockChange[], findings: ReviewFinding[]): void {
   for (const c of changes) {
     if (c.kind !== 'resource') continue;
     const data = DATA_BEARING[c.type];
@@ -240,7 +243,7 @@ function dataFindings(owner: string, changes: readonly BlockChange[], findings: 
   }
 }
 
-function removedFinding(tenant: TenantReview): Finding {
+function removedFinding(tenant: TenantReview): ReviewFinding {
   const f = tenant.facts;
   const account = f.account.kind === 'vended' ? `account (${f.account.email})` : f.account.kind === 'adopted' ? `adopted account ${f.account.id}` : 'account';
   const buckets = f.buckets.length === 1 ? '1 bucket' : `${f.buckets.length} buckets`;
@@ -254,20 +257,13 @@ function plural(n: number, one: string): string {
   return `${n} ${one}${n === 1 ? '' : 's'}`;
 }
 
-function verdictOf(findings: readonly Finding[]): Verdict {
+function verdictOf(findings: readonly ReviewFinding[]): ReviewVerdict {
   if (findings.some((f) => f.level === 'blocked')) return 'blocked';
   return findings.length > 0 ? 'needs attention' : 'ok';
 }
 
-export function buildReview(inputs: ReviewInputs): Review {
-  const progress = inputs.progress ?? (() => undefined);
-  if (inputs.basePlans) checkPlansDir(inputs.basePlans, 'base');
-  if (inputs.headPlans) checkPlansDir(inputs.headPlans, 'head');
-  const base = new Side(readSynthOutput(inputs.baseDir, 'base'), inputs.basePlans);
-  const head = new Side(readSynthOutput(inputs.headDir, 'head'), inputs.headPlans);
-  const names = [...new Set([...base.output.stacks.keys(), ...head.output.stacks.keys()])].sort();
-  progress(`comparing ${names.length} stacks`);
-
+/** The stacks whose bytes differ between the sides (or exist on one side only); identical ones are released unparsed. */
+function differingStacks(base: Side, head: Side, names: readonly string[]): { differing: string[]; identical: number } {
   const differing: string[] = [];
   let identical = 0;
   for (const name of names) {
@@ -283,69 +279,86 @@ export function buildReview(inputs: ReviewInputs): Review {
     }
     differing.push(name);
   }
-  progress(`${identical} stacks identical, ${differing.length} to review`);
+  return { differing, identical };
+}
 
-  const differingSet = new Set(differing);
-  base.planFor = differingSet;
-  head.planFor = differingSet;
-  const knownTenants = new Set(names.filter(isTenantStack).map(tenantOfStack));
-  const organizationDiffers = differingSet.has(ORGANIZATION);
-  const touched = new Set(differing.filter(isTenantStack).map(tenantOfStack));
+interface OrganizationChanges {
+  readonly base: OrganizationIndex;
+  readonly head: OrganizationIndex;
+  /** The organization stack's changes that belong to a tenant (its account, its budget). */
+  readonly byTenant: ReadonlyMap<string, BlockChange[]>;
+  /** The rest: the platform's own changes in the organization stack. */
+  readonly platform: readonly BlockChange[];
+}
+
+/** The organization stack's changes, split by the tenant they belong to; a tenant with one is added to `touched`. */
+function organizationChanges(base: Side, head: Side, differing: ReadonlySet<string>, knownTenants: ReadonlySet<string>, touched: Set<string>): OrganizationChanges {
+  const organizationDiffers = differing.has(ORGANIZATION);
   const needOrganization = organizationDiffers || touched.size > 0;
   const baseOrganization = new OrganizationIndex(needOrganization ? base.blocksOf(ORGANIZATION) : undefined, knownTenants);
   const headOrganization = new OrganizationIndex(needOrganization ? head.blocksOf(ORGANIZATION) : undefined, knownTenants);
-
-  const organizationByTenant = new Map<string, BlockChange[]>();
-  const organizationPlatform: BlockChange[] = [];
+  const byTenant = new Map<string, BlockChange[]>();
+  const platform: BlockChange[] = [];
   if (organizationDiffers) {
-    const ownerOf = (block: Block) => headOrganization.tenantOf(block) ?? baseOrganization.tenantOf(block);
+    const ownerOf = (block: ReviewBlock) => headOrganization.tenantOf(block) ?? baseOrganization.tenantOf(block);
     for (const change of compareBlocks(ORGANIZATION, base.blocksOf(ORGANIZATION), head.blocksOf(ORGANIZATION), ownerOf)) {
       const owner = change.action === 'delete' ? baseOrganization.tenantOf(change.block) : headOrganization.tenantOf(change.block);
       if (owner) {
-        organizationByTenant.set(owner, [...(organizationByTenant.get(owner) ?? []), change]);
+        byTenant.set(owner, [...(byTenant.get(owner) ?? []), change]);
         touched.add(owner);
       } else {
-        organizationPlatform.push(change);
+        platform.push(change);
       }
     }
   }
+  return { base: baseOrganization, head: headOrganization, byTenant, platform };
+}
 
+/** One review per touched tenant: new, changed or removed, with its facts, changes and GPU ceilings. */
+function tenantReviews(touched: ReadonlySet<string>, base: Side, head: Side, differing: ReadonlySet<string>, organization: OrganizationChanges, prices: Prices): TenantReview[] {
   const tenants: TenantReview[] = [];
   for (const name of [...touched].sort()) {
     const stack = `${TENANT_STACK_PREFIX}${name}`;
     const baseBlocks = base.blocksOf(stack);
     const headBlocks = head.blocksOf(stack);
-    const stackChanges = differingSet.has(stack) ? compareBlocks(stack, baseBlocks, headBlocks) : [];
-    const inBase = baseBlocks !== undefined || baseOrganization.byTenant.has(name);
-    const inHead = headBlocks !== undefined || headOrganization.byTenant.has(name);
+    const stackChanges = differing.has(stack) ? compareBlocks(stack, baseBlocks, headBlocks) : [];
+    const inBase = baseBlocks !== undefined || organization.base.byTenant.has(name);
+    const inHead = headBlocks !== undefined || organization.head.byTenant.has(name);
     const status: TenantStatus = !inBase ? 'new' : !inHead || (baseBlocks !== undefined && headBlocks === undefined) ? 'removed' : 'changed';
-    const baseFacts = tenantFacts(name, baseBlocks, baseOrganization.byTenant.get(name) ?? []);
-    const headFacts = tenantFacts(name, headBlocks, headOrganization.byTenant.get(name) ?? []);
+    const baseFacts = tenantFacts(name, baseBlocks, organization.base.byTenant.get(name) ?? []);
+    const headFacts = tenantFacts(name, headBlocks, organization.head.byTenant.get(name) ?? []);
     const facts = status === 'removed' ? baseFacts : headFacts;
     tenants.push({
       name,
       status,
       facts,
       baseFacts: status === 'changed' ? baseFacts : undefined,
-      changes: [...stackChanges, ...(organizationByTenant.get(name) ?? [])],
-      ceiling: tenantCeiling(facts, inputs.prices),
-      baseCeiling: status === 'changed' ? tenantCeiling(baseFacts, inputs.prices) : undefined,
+      changes: [...stackChanges, ...(organization.byTenant.get(name) ?? [])],
+      ceiling: tenantCeiling(facts, prices),
+      baseCeiling: status === 'changed' ? tenantCeiling(baseFacts, prices) : undefined,
     });
     base.release(stack);
     head.release(stack);
   }
+  return tenants;
+}
 
+/** The platform stacks (organization, shared, shared-k8s) that change. */
+function platformReviews(differing: readonly string[], base: Side, head: Side, organizationPlatform: readonly BlockChange[]): PlatformReview[] {
   const platform: PlatformReview[] = [];
   for (const name of differing) {
     if (isTenantStack(name)) continue;
-    const changes = name === ORGANIZATION ? organizationPlatform : compareBlocks(name, base.blocksOf(name), head.blocksOf(name));
+    const changes = name === ORGANIZATION ? [...organizationPlatform] : compareBlocks(name, base.blocksOf(name), head.blocksOf(name));
     if (changes.length === 0) continue;
     const status = !base.has(name) ? 'added' : !head.has(name) ? 'removed' : 'changed';
     platform.push({ stack: name, status, changes, affectsEveryTenant: changes.some((c) => c.kind !== 'output') });
   }
+  return platform;
+}
 
+/** Findings about data and workloads: removed tenants, data-bearing resources destroyed or replaced, tenants becoming retained. */
+function changeFindings(tenants: readonly TenantReview[], platform: readonly PlatformReview[], findings: ReviewFinding[]): void {
   const byStatus = (s: TenantStatus) => tenants.filter((t) => t.status === s);
-  const findings: Finding[] = [];
   for (const tenant of byStatus('removed')) findings.push(removedFinding(tenant));
   for (const tenant of [...byStatus('changed'), ...byStatus('new')]) dataFindings(`\`${tenant.name}\``, tenant.changes, findings);
   for (const tenant of byStatus('changed')) {
@@ -358,7 +371,10 @@ export function buildReview(inputs: ReviewInputs): Review {
     const adoption = adoptionFinding(tenant.name, tenant.facts, tenant.baseFacts);
     if (adoption) findings.push(adoption);
   }
+}
 
+/** The cost table (tenants whose GPU ceiling or budget moves) and its findings: over budget, unpriced instance types. */
+function costReview(tenants: readonly TenantReview[], findings: ReviewFinding[]): Review['cost'] {
   const rows: CostRow[] = [];
   let ceilingDeltaUsd = 0;
   let budgetDeltaUsd = 0;
@@ -383,43 +399,77 @@ export function buildReview(inputs: ReviewInputs): Review {
       findings.push({ level: 'attention', text: `\`${tenant.name}\`: no price in platform.yaml for ${after.unpriced.map((t) => `\`${t}\``).join(', ')}; its ceiling leaves them out` });
     }
   }
+  return { rows, ceilingDeltaUsd, budgetDeltaUsd };
+}
 
+/** Findings every tenant shares: platform stacks that change, and the checks (a failed one blocks). */
+function platformAndCheckFindings(platform: readonly PlatformReview[], checks: readonly CheckResult[], findings: ReviewFinding[]): void {
   for (const p of platform.filter((x) => x.affectsEveryTenant)) {
     const n = p.changes.filter((c) => c.kind !== 'output').length;
     findings.push({ level: 'attention', text: `\`${p.stack}\` ${p.status === 'changed' ? 'changes' : p.status === 'added' ? 'is added with' : 'is removed with'} ${n} block${n === 1 ? '' : 's'}: **affects every tenant**` });
   }
-  for (const check of inputs.checks) {
+  for (const check of checks) {
     if (check.status === 'failed') findings.push({ level: 'blocked', text: `${check.title} failed: ${check.summary}` });
     // A review never says ok for a check it has no report of.
     else if (check.status === 'not run') findings.push({ level: 'attention', text: `${check.title} not run: no report was given, so the review cannot say it passed` });
-    else if (check.status === 'warnings' || check.status === 'unclear') findings.push({ level: 'attention', text: `${check.title}: ${check.status === 'unclear' ? 'result unclear' : 'warnings'}: ${check.summary}` });
+    else if (check.status === 'warnings') findings.push({ level: 'attention', text: `${check.title}: warnings: ${check.summary}` });
   }
+}
 
+/** Resources created, updated, replaced and deleted; a removed tenant's own stack is orphaned (kept), not deleted. */
+function resourceCounts(tenants: readonly TenantReview[], platform: readonly PlatformReview[]): ResourceCounts {
   const all = [...tenants.filter((t) => t.status !== 'removed').flatMap((t) => t.changes), ...platform.flatMap((p) => p.changes)];
-  const removedTenants = byStatus('removed');
+  const removedTenants = tenants.filter((t) => t.status === 'removed');
   const removedCounts = countBy(removedTenants.flatMap((t) => t.changes.filter((c) => c.stack === ORGANIZATION)));
   const counted = countBy(all);
-  const counts: ResourceCounts = {
+  return {
     create: counted.create + removedCounts.create,
     update: counted.update + removedCounts.update,
     replace: counted.replace + removedCounts.replace,
     delete: counted.delete + removedCounts.delete,
     orphaned: removedTenants.flatMap((t) => t.changes.filter((c) => c.stack !== ORGANIZATION && c.kind === 'resource')).length,
   };
+}
 
-  const changedStacks = deployOrder(
-    differing.filter((name) => head.has(name)),
-    head.output.stacks,
-  );
+/** The review of two synth outputs, phase by phase: what differs, per tenant, per platform stack, findings, cost, counts. */
+export function buildReview(inputs: ReviewInputs): Review {
+  const progress = inputs.progress ?? (() => undefined);
+  if (inputs.basePlans) checkPlansDir(inputs.basePlans, 'base');
+  if (inputs.headPlans) checkPlansDir(inputs.headPlans, 'head');
+  const base = new Side(readSynthManifest(inputs.baseDir, 'base'), inputs.basePlans);
+  const head = new Side(readSynthManifest(inputs.headDir, 'head'), inputs.headPlans);
+  const names = [...new Set([...base.output.stacks.keys(), ...head.output.stacks.keys()])].sort();
+  progress(`comparing ${names.length} stacks`);
+  const { differing, identical } = differingStacks(base, head, names);
+  progress(`${identical} stacks identical, ${differing.length} to review`);
+
+  const differingSet = new Set(differing);
+  base.planFor = differingSet;
+  head.planFor = differingSet;
+  const knownTenants = new Set(names.filter(isTenantStack).map(tenantOfStack));
+  const touched = new Set(differing.filter(isTenantStack).map(tenantOfStack));
+  const organization = organizationChanges(base, head, differingSet, knownTenants, touched);
+  const tenants = tenantReviews(touched, base, head, differingSet, organization, inputs.prices);
+  const platform = platformReviews(differing, base, head, organization.platform);
+
+  const findings: ReviewFinding[] = [];
+  changeFindings(tenants, platform, findings);
+  const cost = costReview(tenants, findings);
+  platformAndCheckFindings(platform, inputs.checks, findings);
+
+  const byStatus = (s: TenantStatus) => tenants.filter((t) => t.status === s);
   return {
     verdict: verdictOf(findings),
     findings: [...findings.filter((f) => f.level === 'blocked'), ...findings.filter((f) => f.level === 'attention')],
-    tenants: { new: byStatus('new'), changed: byStatus('changed'), removed: removedTenants },
+    tenants: { new: byStatus('new'), changed: byStatus('changed'), removed: byStatus('removed') },
     platform,
-    cost: { rows, ceilingDeltaUsd, budgetDeltaUsd },
+    cost,
     checks: inputs.checks,
-    changedStacks,
-    counts,
+    changedStacks: deployOrder(
+      differing.filter((name) => head.has(name)),
+      head.output.stacks,
+    ),
+    counts: resourceCounts(tenants, platform),
     stacks: { base: base.output.stacks.size, head: head.output.stacks.size, identical },
     planned: { base: inputs.basePlans ? base.plannedStacks.size : undefined, head: inputs.headPlans ? head.plannedStacks.size : undefined },
   };

@@ -4,26 +4,20 @@
  * classes) and quota from its own stack. The review shows these instead of raw resources,
  * and prices the GPU pools from the limits the NodePools enforce.
  */
+import type { PricedPool } from '../../config/cost';
 import { GPU_TAINT_KEY } from '../../config/names';
 import { KARPENTER_API, KARPENTER_REQUIREMENT } from '../../constructs/cluster/karpenter-manifests';
 import { POOL_LABEL } from '../../constructs/tenant/gpu-pool-manifests';
-import type { Block, StackBlocks } from './blocks';
+import { isRecord } from '../../kernel/records';
+import type { ReviewBlock, StackBlocks } from './blocks';
 
 export type AccountFacts =
   | { readonly kind: 'vended'; readonly email: string; readonly name?: string }
   | { readonly kind: 'adopted'; readonly id: string }
   | { readonly kind: 'unknown' };
 
-export interface PoolFacts {
-  readonly name: string;
-  readonly instanceTypes: readonly string[];
-  readonly capacity: 'spot' | 'on-demand';
-  /** Nodes the static NodePool keeps running (`replicas`); 0 without one. */
-  readonly warmNodes: number;
-  /** The dynamic NodePool's `nvidia.com/gpu` limit; 0 without one. */
-  readonly gpuLimit: number;
-  readonly diskGi?: number;
-}
+/** A GPU pool read back from its Karpenter NodePools and node class. */
+export type PoolFacts = PricedPool;
 
 export interface QuotaFacts {
   readonly cpu?: string;
@@ -43,9 +37,6 @@ export interface TenantFacts {
   readonly workloads: boolean;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined);
 const num = (value: unknown): number | undefined => (typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : undefined);
@@ -54,7 +45,7 @@ const lastSegment = (path: string | undefined): string | undefined => path?.spli
 const quantity = (value: unknown): number | undefined => num(typeof value === 'string' ? value.replace(/Gi$/, '') : value);
 
 /** The manifest of a `kubernetes_manifest` block if it is the given Karpenter kind. */
-function karpenterManifest(block: Block, api: { apiVersion: string; kind: string }): Record<string, unknown> | undefined {
+function karpenterManifest(block: ReviewBlock, api: { apiVersion: string; kind: string }): Record<string, unknown> | undefined {
   const manifest = isRecord(block.config.manifest) ? block.config.manifest : undefined;
   return manifest && manifest.apiVersion === api.apiVersion && manifest.kind === api.kind ? manifest : undefined;
 }
@@ -90,7 +81,7 @@ function poolsOf(nodePools: readonly Record<string, unknown>[], nodeClasses: rea
   return [...pools].map(([name, pool]) => ({ name, ...pool }));
 }
 
-function accountOf(organization: readonly Block[]): AccountFacts {
+function accountOf(organization: readonly ReviewBlock[]): AccountFacts {
   const account = organization.find((b) => b.kind === 'resource' && b.type === 'aws_organizations_account');
   if (account) return { kind: 'vended', email: str(account.config.email) ?? '?', name: str(account.config.name) };
   const budgets = organization.filter((b) => b.kind === 'resource' && b.type === 'aws_budgets_budget');
@@ -104,7 +95,7 @@ function accountOf(organization: readonly Block[]): AccountFacts {
 }
 
 /** Facts of one tenant from its stack's blocks and its blocks in the organization stack. */
-export function tenantFacts(name: string, stack: StackBlocks | undefined, organization: readonly Block[]): TenantFacts {
+export function tenantFacts(name: string, stack: StackBlocks | undefined, organization: readonly ReviewBlock[]): TenantFacts {
   const buckets: { purpose: string; name: string }[] = [];
   const nodePools: Record<string, unknown>[] = [];
   const nodeClasses: Record<string, unknown>[] = [];

@@ -9,16 +9,9 @@ import { TENANT_FILE_EXTENSION } from '../../config/load';
 import { DEFAULTS } from '../../config/model';
 import { derivedNames, isReservedTenantName, NAME_LIMITS } from '../../config/names';
 import { tenantSchema, type PlatformFile } from '../../config/schema';
-import type { GpuRequest } from './request';
+import type { AnswerChecks } from './request';
 
 /** Each returns what is wrong with the answer, or undefined when it is fine. */
-export interface AnswerChecks {
-  readonly name: (name: string) => string | undefined;
-  readonly owner: (owner: string) => string | undefined;
-  readonly costCenter: (code: string) => string | undefined;
-  readonly gpu: (gpu: GpuRequest) => string | undefined;
-}
-
 function schemaMessage(schema: { safeParse(value: unknown): { success: boolean; error?: { issues: { message: string }[] } } }, value: string): string | undefined {
   const parsed = schema.safeParse(value);
   return parsed.success ? undefined : parsed.error?.issues[0]?.message;

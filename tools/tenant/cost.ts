@@ -6,8 +6,7 @@
  */
 import type { GpuPool } from '../../config/model';
 import { poolLimits } from '../../config/pool-limits';
-import { poolCeiling, type PoolCeiling, type Prices } from '../plan-review/cost';
-import type { PoolFacts } from '../plan-review/tenant-facts';
+import { poolCeiling, type PoolCeiling, type PricedPool, type Prices } from '../../config/cost';
 
 export interface GpuCostCeiling {
   /** Every pool at its limits all month, at on-demand prices. */
@@ -16,7 +15,7 @@ export interface GpuCostCeiling {
 }
 
 /** What the plan review will read back from the pool's synthesized NodePools. */
-export function poolFacts(pool: GpuPool, prices: Prices): PoolFacts {
+export function poolFacts(pool: GpuPool, prices: Prices): PricedPool {
   const limits = poolLimits(pool, prices);
   return { name: pool.name, instanceTypes: pool.instanceTypes, capacity: pool.capacity, warmNodes: limits.warmNodes, gpuLimit: limits.gpus, diskGi: pool.diskGi };
 }

@@ -5,11 +5,11 @@
  */
 import { knownAccountId, type Platform, type Tenant } from '../../config/model';
 import { tenantNames, type TenantNames } from '../../config/names';
-import { GPU_VISIBILITY_ENV, tenantGpuPlacement, TENANT_PRIORITY_CLASSES } from '../../constructs/cluster/tenant-admission';
-import { TENANT_EDIT_ROLE } from '../../constructs/cluster/tenant-edit-role';
+import { HOURS_PER_MONTH, usd } from '../../config/cost';
 import { poolLimits } from '../../config/pool-limits';
 import { EMPTY_NODE_GRACE } from '../../constructs/cluster/karpenter-manifests';
-import { HOURS_PER_MONTH, usd } from '../plan-review/cost';
+import { GPU_VISIBILITY_ENV, tenantGpuPlacement, TENANT_PRIORITY_CLASSES } from '../../constructs/cluster/tenant-admission';
+import { TENANT_EDIT_ROLE } from '../../constructs/cluster/tenant-edit-role';
 import { gpuCostCeiling, type GpuCostCeiling } from './cost';
 
 /** From tenant-budget.ts: the thresholds the owner is alerted at. */

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import type { Platform, Tenant } from '../../config/model';
 import { CLUSTER_ACCESS_OUTPUT, tenantNames } from '../../config/names';
-import { isPlainObject } from '../../constructs/common/policy';
+import { isPlainObject } from '../../kernel/records';
 
 export interface ClusterAccess {
   readonly name: string;

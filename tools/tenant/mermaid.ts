@@ -3,7 +3,7 @@
  * an issue: the tenant's own account (key, buckets, roles) beside what it gets in the
  * shared cluster (namespace, node pools), and the links between them.
  */
-import { usd } from '../plan-review/cost';
+import { usd } from '../../config/cost';
 import { quotaText, type TenantDescription } from './describe';
 
 /** Label text inside `["..."]`: Mermaid reads `#quot;` for a quote and `<br/>` as a line break. */
@@ -24,7 +24,7 @@ export function renderMermaid(d: TenantDescription): string {
   const account = tenant.account.kind === 'vended' ? `new account ${names.accountName}` : `adopted account ${tenant.account.id}`;
   line(`subgraph tenant_account[${label(`Tenant account · ${account}`)}]`);
   line(`  data_key[${label('KMS key', names.keyAlias)}]`);
-  tenant.buckets.forEach((b, i) => line(`  bucket_${i}[(${label(`S3 bucket · ${b.purpose}`, names.bucket(b.purpose))})]`));
+  for (const [i, b] of tenant.buckets.entries()) line(`  bucket_${i}[(${label(`S3 bucket · ${b.purpose}`, names.bucket(b.purpose))})]`);
   if (active) line(`  workload_role[${label('IAM role · workload', names.workloadRole)}]`);
   line(`  people_role[${label('IAM role · people', names.peopleRole)}]`);
   line('end');
@@ -32,15 +32,15 @@ export function renderMermaid(d: TenantDescription): string {
   if (active) {
     line(`subgraph shared_cluster[${label(`Shared cluster ${platform.cluster.name} · platform account ${platform.platformAccountId}`)}]`);
     line(`  tenant_namespace[${label(`Namespace ${names.namespace}`, quotaText(tenant))}]`);
-    tenant.gpuPools.forEach((p, i) =>
-      line(`  pool_${i}[${label(`Karpenter pool ${names.nodePool(p.name)}`, p.instanceTypes.join(', '), `${p.capacity}, ${p.minNodes} warm, at most ${p.maxNodes} nodes`)}]`),
-    );
+    for (const [i, p] of tenant.gpuPools.entries()) {
+      line(`  pool_${i}[${label(`Karpenter pool ${names.nodePool(p.name)}`, p.instanceTypes.join(', '), `${p.capacity}, ${p.minNodes} warm, at most ${p.maxNodes} nodes`)}]`);
+    }
     if (tenant.gpuPools.length > 0) line(`  node_role[${label('IAM role · GPU nodes', names.nodeRole)}]`);
     line('end');
   }
 
   line('budget -.->|watches| tenant_account');
-  if (active) tenant.gpuPools.forEach((_, i) => line(`budget -.->|watches tagged nodes| pool_${i}`));
+  if (active) for (const i of tenant.gpuPools.keys()) line(`budget -.->|watches tagged nodes| pool_${i}`);
   tenant.buckets.forEach((_, i) => {
     line(`data_key -->|encrypts| bucket_${i}`);
     if (active) line(`workload_role -->|reads and writes| bucket_${i}`);

@@ -7,12 +7,20 @@ import { createInterface } from 'node:readline/promises';
 import type { Readable, Writable } from 'node:stream';
 import type { CapacityType } from '../../config/model';
 import { CAPACITY_TYPES, type PlatformFile } from '../../config/schema';
-import type { AnswerChecks } from './answers';
 
 export interface GpuRequest {
   readonly instanceTypes: readonly string[];
   readonly maxNodes: number;
 }
+
+/** Checks of each answer as it is given (tools/tenant/answers.ts builds them from the validation's rules); undefined means it is fine. */
+export interface AnswerChecks {
+  readonly name: (name: string) => string | undefined;
+  readonly owner: (owner: string) => string | undefined;
+  readonly costCenter: (code: string) => string | undefined;
+  readonly gpu: (gpu: GpuRequest) => string | undefined;
+}
+
 
 export interface TenantRequest {
   readonly name: string;

@@ -11,7 +11,7 @@ import { checkConfig, loadPlatformFile, TENANT_FILE_EXTENSION, type ConfigPaths 
 import { displayPath, fsProblem } from '../../config/read-text';
 import { DEFAULTS, toTenant, type GpuPool, type Tenant } from '../../config/model';
 import { tenantSchema, type PlatformFile, type TenantFile } from '../../config/schema';
-import { usd } from '../plan-review/cost';
+import { usd } from '../../config/cost';
 import { gpuCostCeiling, type GpuCostCeiling } from './cost';
 import type { PartialRequest, TenantRequest } from './request';
 

@@ -120,6 +120,7 @@ describe('renderPolicy', () => {
             }
           });
         });
+        expect(Object.keys(stacks).length).toBeGreaterThan(0);
         for (const stack of Object.values(stacks)) expect(byPrefix(stack, 'rendered')).toEqual(byPrefix(stack, 'plain'));
       }),
       { numRuns: 20 },
@@ -154,5 +155,11 @@ describe('renderPolicy', () => {
     const document = policyDocument({ Effect: 'Deny', Action: 's3:*', Resource: '*' });
     expect(renderedPolicyDocument(renderPolicy(document))).toBe(document);
     expect(renderedPolicyDocument('{"Version":"2012-10-17"}')).toBeUndefined();
+  });
+
+  it('finds the document through the token alone: not in a longer string, not behind another token', () => {
+    const rendered = renderPolicy(policyDocument({ Effect: 'Deny', Action: 's3:*', Resource: '*' }));
+    expect(renderedPolicyDocument(`prefix-${rendered}`)).toBeUndefined();
+    expect(renderedPolicyDocument(Fn.jsonencode({ a: 1 }))).toBeUndefined();
   });
 });

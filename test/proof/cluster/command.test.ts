@@ -1,7 +1,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CliFailure, EXIT } from '../../../bin/cli';
-import { proveIsolationCommand } from '../../../proof/command';
+import { proveIsolationCommand } from '../../../bin/prove-isolation';
 import { readSynthDir } from '../../../proof/resolve';
 import { SAMPLE_TENANTS_DIR, synthInto } from '../plant';
 

@@ -11,7 +11,8 @@ function resourcesOf(stacks: SynthStack[], stackName: string, type: string): Rec
   const stack = stacks.find((s) => s.name === stackName);
   if (!stack) throw new Error(`no stack ${stackName}`);
   const resources = stack.json.resource as Record<string, Record<string, Body>>;
-  return (resources[type] ??= {});
+  resources[type] ??= {};
+  return resources[type];
 }
 
 function manifests(stacks: SynthStack[], kind: string): [string, Body][] {
@@ -31,7 +32,9 @@ describe('cluster layer of the isolation proof', () => {
     dirs.push(path.dirname(out));
     samples = readSynthDir(out);
   });
-  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
 
   test('proves the samples: every attack denied, every legitimate GPU pod admitted, no pair reachable, no foreign or weakening grant', () => {
     const result = proveCluster(samples);

@@ -11,7 +11,9 @@ const stacksOf = (s: Synthesized) => Object.entries(s.stacks).map(([name, config
 
 describe('schema validation of in-cluster objects', () => {
   const dirs: string[] = [];
-  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
   const synth = (tenantsDir?: string) => {
     const s = synthPlatform(tenantsDir);
     dirs.push(path.dirname(s.outdir));

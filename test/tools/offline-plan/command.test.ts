@@ -30,7 +30,7 @@ describe('npm run plan:offline without terraform or a mirror', () => {
   test('rejects an unknown option with the usage and exits 2', () => {
     const { code, stderr } = planOfflineCommand(['--fast'], { PATH: tempDir('mlp-empty-path-') });
     expect(stderr[0]).toBe('plan:offline: unknown option --fast');
-    expect(stderr).toContain('Usage: npm run plan:offline -- [--synth <dir>] [--work <dir>] [--stacks <a,b>] [--jobs <n>] [--online] [--strict]');
+    expect(stderr).toContain('Usage: npm run plan:offline -- [--synth <dir>] [--plans <dir>] [--stacks <a,b>] [--jobs <n>] [--online] [--strict]');
     expect(code).toBe(2);
   });
 });

@@ -1,6 +1,6 @@
 /** Shared by the offline plan tests: the synthesized samples and whether Terraform can run here. */
 import { findTooling } from '../../../tools/offline-plan/terraform';
-import { readSynthOutput, type SynthesizedStack } from '../../../tools/offline-plan/synth-output';
+import { readSynthOutput, type SynthesizedStack } from '../../../kernel/synth-output';
 import type { MirrorContents } from '../../../tools/offline-plan/providers';
 import { synthPlatform } from '../../support/synth';
 
@@ -49,11 +49,23 @@ export function terraformAvailability(): { available: true } | { available: fals
   }
 }
 
-/** `describe` when Terraform can run, else `describe.skip` with a visible warning naming the block. */
+/**
+ * `describe` when Terraform can run, else `describe.skip` with a visible warning naming the
+ * block; with REQUIRE_TERRAFORM=1 (the pull-request workflow) a missing Terraform fails
+ * instead, so CI never passes these tests by skipping them.
+ */
 export function describeWithTerraform(name: string, body: () => void): void {
   const availability = terraformAvailability();
   if (availability.available) {
     describe(name, body);
+    return;
+  }
+  if (process.env.REQUIRE_TERRAFORM === '1') {
+    describe(name, () => {
+      test('needs Terraform and the provider mirror (REQUIRE_TERRAFORM=1)', () => {
+        throw new Error(`REQUIRE_TERRAFORM=1 but Terraform cannot run: ${availability.reason}`);
+      });
+    });
     return;
   }
   console.warn(`SKIPPED '${name}': ${availability.reason}`);

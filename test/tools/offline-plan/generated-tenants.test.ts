@@ -5,10 +5,10 @@
  */
 import * as path from 'node:path';
 import { planOffline, type StackPlanResult } from '../../../tools/offline-plan';
-import { readSynthOutput, type SynthesizedStack } from '../../../tools/offline-plan/synth-output';
+import { readSynthOutput, type SynthesizedStack } from '../../../kernel/synth-output';
 import { tempDir } from '../../support/config-fixtures';
 import { synthPlatform } from '../../support/synth';
-import { generateTenants } from '../../support/tenant-generator';
+import { generateTenants } from '../../../bench/generated-tenants';
 import { countResourcesOf, describeWithTerraform } from './fixtures';
 
 const TENANTS = Number(process.env.PLAN_OFFLINE_TENANTS ?? '0');

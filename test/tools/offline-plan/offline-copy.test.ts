@@ -1,5 +1,5 @@
 import { FAKE_AWS_CREDENTIALS, makeOfflineCopy } from '../../../tools/offline-plan/offline-copy';
-import type { SynthesizedStack } from '../../../tools/offline-plan/synth-output';
+import type { SynthesizedStack } from '../../../kernel/synth-output';
 import { AWS_ONLY_MIRROR, countResourcesOf, sampleSynth, stackNamed } from './fixtures';
 
 type Json = Record<string, any>;

@@ -186,7 +186,7 @@ describe('offline plan without terraform or a mirror', () => {
   test('does not need a mirror when providers may be downloaded', async () => {
     const emptyMirror = tempDir('mlp-empty-mirror-');
     await expect(planOffline({ synthDir: path.join(emptyMirror, 'no-synth'), online: true, env: { PATH: fakeTerraformDir(), TF_PLUGIN_MIRROR: emptyMirror } })).rejects.toThrow(
-      /manifest\.json not found: run 'npm run synth' first/,
+      /no-synth: synth output directory not found; run 'npm run synth'/,
     );
   });
 });

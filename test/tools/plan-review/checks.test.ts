@@ -1,6 +1,7 @@
 /** Reading the guardrail and isolation-proof reports. */
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { InputError } from '../../../kernel/errors';
 import { readCheck } from '../../../tools/plan-review/checks';
 import { removeTempDirs, tempDir } from './temp';
 
@@ -13,69 +14,56 @@ function report(name: string, text: string): string {
 
 afterAll(removeTempDirs);
 
+/** A check report as `--format json` writes it; override any field. */
+function json(fields: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    format: 'mlp.check-report',
+    version: 1,
+    check: 'guardrails',
+    status: 'passed',
+    summary: 'ok: 14 rules, 386 checks over 6 stacks, 0 errors, 0 warnings',
+    exitCode: 0,
+    findings: [],
+    details: ['rule  checked  failures', 'MLP-S3-1  7  0'],
+    ...fields,
+  });
+}
+
 describe('check reports', () => {
   it('says "not run" without a file', () => {
     expect(readCheck('Guardrails', undefined)).toEqual(expect.objectContaining({ status: 'not run', summary: 'not run' }));
   });
 
-  it('passes a text report whose result line starts with ok, and uses that line', () => {
-    const check = readCheck('Guardrails', report('g.txt', 'rule  checked  failures\nMLP-S3-1  7  0\n\nok: 14 rules, 386 checks over 6 stacks, 0 errors, 0 warnings\n'));
-    expect(check.status).toBe('passed');
-    expect(check.summary).toBe('ok: 14 rules, 386 checks over 6 stacks, 0 errors, 0 warnings');
-    expect(check.details).toContain('MLP-S3-1');
+  it('takes status, summary and details from a passed report', () => {
+    const check = readCheck('Guardrails', report('g.json', json()));
+    expect(check).toEqual({ title: 'Guardrails', status: 'passed', summary: 'ok: 14 rules, 386 checks over 6 stacks, 0 errors, 0 warnings', details: 'rule  checked  failures\nMLP-S3-1  7  0' });
   });
 
-  it('does not read table cells such as "MLP-S3-1   error   7   0" as error counts', () => {
-    const table = [
-      'rule          severity       checked  failures  suppressed  description',
-      'MLP-S3-1      error                7         0           0  S3 buckets block all public access',
-      'MLP-EKS-1     error                2         0           0  Tenant GPU node groups carry the tenant taint',
-      'ok: 14 rules, 386 checks over 6 stacks, 0 errors, 0 warnings, 0 suppressions in 3.0 s',
-    ].join('\n');
-    expect(readCheck('Guardrails', report('table.txt', table)).status).toBe('passed');
+  it('fails a failed report and keeps its warnings apart', () => {
+    const failed = json({ status: 'failed', exitCode: 1, findings: [{ severity: 'error', id: 'MLP-S3-1', message: 'MLP-S3-1 in stack x: public' }], details: [] });
+    expect(readCheck('Guardrails', report('f.json', failed))).toEqual(expect.objectContaining({ status: 'failed', details: 'error  MLP-S3-1 in stack x: public' }));
+    expect(readCheck('Guardrails', report('w.json', json({ status: 'warnings' }))).status).toBe('warnings');
   });
 
-  it('fails a text report with a non-zero exit code line', () => {
-    const check = readCheck('Isolation proof', report('p.txt', 'matrix\nsomething went wrong\nexit code: 1\n'));
-    expect(check.status).toBe('failed');
-    expect(check.summary).toBe('something went wrong');
-    expect(check.details).not.toContain('exit code');
+  it('fails a check that could not run (status error): it decided nothing', () => {
+    const check = readCheck('Isolation proof', report('e.json', json({ check: 'prove-isolation', status: 'error', summary: 'could not run: cdktf.out: synth output directory not found', exitCode: 1 })));
+    expect(check).toEqual(expect.objectContaining({ status: 'failed', summary: 'could not run: cdktf.out: synth output directory not found' }));
   });
 
-  it('fails a text report that counts errors or leaks above zero', () => {
-    expect(readCheck('Guardrails', report('e.txt', 'guardrails: failed: 14 rules, 3 errors, 0 warnings\n')).status).toBe('failed');
-    expect(readCheck('Isolation proof', report('l.txt', '2 leaks found between tenants\n')).status).toBe('failed');
+  it('rejects a text report, naming the file and the fix, instead of guessing from its words', () => {
+    const file = report('g.txt', 'ok: 14 rules, 0 errors\n');
+    expect(() => readCheck('Guardrails', file)).toThrow(InputError);
+    expect(() => readCheck('Guardrails', file)).toThrow(`${file}: not a JSON check report`);
+    expect(() => readCheck('Guardrails', file)).toThrow("write it with '--format json'");
   });
 
-  it('reports warnings when an ok line counts some', () => {
-    expect(readCheck('Guardrails', report('w.txt', 'ok: 0 errors, 2 warnings\n')).status).toBe('warnings');
-  });
-
-  it('calls a report without a recognisable result unclear', () => {
-    expect(readCheck('Guardrails', report('u.txt', 'hello\n')).status).toBe('unclear');
-  });
-
-  it('reads a JSON report with ok and a findings list', () => {
-    const check = readCheck('Guardrails', report('g.json', JSON.stringify({ ok: false, errors: [{ rule: 'MLP-S3-1', address: 'aws_s3_bucket.x', message: 'public' }] })));
-    expect(check.status).toBe('failed');
-    expect(check.summary).toBe('1 error');
-    expect(check.details).toBe('- MLP-S3-1 · aws_s3_bucket.x · public');
-  });
-
-  it('reads a JSON report with a status word and a summary', () => {
-    const check = readCheck('Isolation proof', report('p.json', JSON.stringify({ status: 'passed', summary: '3 tenants isolated' })));
-    expect(check).toEqual(expect.objectContaining({ status: 'passed', summary: '3 tenants isolated' }));
-  });
-
-  it('fails a JSON report that says ok but counts errors', () => {
-    expect(readCheck('Guardrails', report('c.json', JSON.stringify({ status: 'ok', errors: 2 }))).status).toBe('failed');
-  });
-
-  it('keeps a Markdown report as Markdown', () => {
-    expect(readCheck('Isolation proof', report('p.md', '| a | b |\n| - | - |\nok: isolated\n')).markdown).toBe(true);
+  it('rejects JSON of another shape, another version and fields of the wrong type', () => {
+    expect(() => readCheck('Guardrails', report('o.json', JSON.stringify({ ok: true })))).toThrow(/not a check report \(no "format": "mlp\.check-report"\)/);
+    expect(() => readCheck('Guardrails', report('v.json', json({ version: 2 })))).toThrow(/check report version 2 is not the version 1/);
+    expect(() => readCheck('Guardrails', report('t.json', json({ status: 'fine', findings: [{ severity: 'info' }] })))).toThrow(/"status" must be one of[\s\S]*"findings" must be a list/);
   });
 
   it('fails with the file named when the report is missing', () => {
-    expect(() => readCheck('Guardrails', path.join(dir, 'missing.txt'))).toThrow(/missing\.txt: guardrails report not found/);
+    expect(() => readCheck('Guardrails', path.join(dir, 'missing.json'))).toThrow(/missing\.json: guardrails report not found/);
   });
 });

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { reportError } from '../../../bin/cli';
 import { main, USAGE } from '../../../bin/plan-review';
 import { PLATFORM_FILE, removeTempDirs, REPO_ROOT, tempDir } from './temp';
+import { passingChecks } from './fixtures';
 
 const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 const BIN = path.join(REPO_ROOT, 'bin', 'plan-review.ts');
@@ -57,7 +58,7 @@ describe('plan-review command', () => {
     expect(stderr).toContain('Usage: npm run plan-review');
   });
 
-  it('exits 1 (input rejected) naming a malformed stack file', () => {
+  it('exits 1 (rejected input) naming a malformed stack file', () => {
     const base = synthOutput(['a']);
     const head = synthOutput(['a'], '{ not json');
     const { code, stderr } = run('--base', base, '--head', head, '--platform', PLATFORM_FILE);
@@ -65,7 +66,7 @@ describe('plan-review command', () => {
     expect(stderr).toMatch(/tenant-a\/cdk\.tf\.json: not valid JSON/);
   });
 
-  it('exits 1 (input rejected) naming a base directory that does not exist', () => {
+  it('exits 1 (rejected input) naming a base directory that does not exist', () => {
     const { code, stderr } = run('--base', '/nonexistent/base', '--head', synthOutput([]), '--platform', PLATFORM_FILE);
     expect(code).toBe(1);
     expect(stderr).toContain('/nonexistent/base: base directory not found');
@@ -86,10 +87,7 @@ describe('plan-review command', () => {
   it('exits 0 for a new tenant with one result line, and writes the unbounded review with --full', () => {
     const out = path.join(tempDir('plan-review-cli-out-'), 'review.md');
     const full = path.join(path.dirname(out), 'full.md');
-    const guardrails = path.join(path.dirname(out), 'guardrails.txt');
-    const proof = path.join(path.dirname(out), 'proof.txt');
-    writeFileSync(guardrails, 'ok: 15 rules, 40 checks over 3 stacks, 0 errors, 0 warnings, 0 suppressions in 0.5 s\n');
-    writeFileSync(proof, 'ok: isolated\n');
+    const { guardrailsFile: guardrails, proofFile: proof } = passingChecks();
     const { code, stdout } = run('--base', synthOutput(['a']), '--head', synthOutput(['a', 'c']), '--platform', PLATFORM_FILE, '--out', out, '--full', full, '--guardrails', guardrails, '--proof', proof);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^ok: 1 new, 0 changed, 0 removed tenants; .* in .*review\.md \(\d+\.\d s\)$/);

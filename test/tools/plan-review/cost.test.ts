@@ -1,5 +1,5 @@
 /** The cost ceiling the plan review reads from a pool's limits. */
-import { dearestMix, HOURS_PER_MONTH, poolCeiling } from '../../../tools/plan-review/cost';
+import { dearestMix, HOURS_PER_MONTH, poolCeiling } from '../../../config/cost';
 
 const PRICES = {
   small: { gpus: 1, vcpus: 4, memoryGi: 16, onDemandHourlyUsd: 5 },

@@ -9,9 +9,11 @@
 import { copyFileSync, cpSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { synthesize } from '../../../stacks/synth';
-import { generatedTenantName, generateTenants } from '../../support/tenant-generator';
+import { checkReport } from '../../../kernel/check-report';
+import { synthesize } from '../../../synth/synthesize';
+import { generatedTenantName, generateTenants } from '../../../bench/generated-tenants';
 import { PLATFORM_FILE, REPO_ROOT, tempDir } from './temp';
+import { isRecord } from '../../../kernel/records';
 
 export { PLATFORM_FILE, REPO_ROOT, removeTempDirs, tempDir } from './temp';
 
@@ -86,9 +88,6 @@ function replaceAll(text: string, replacements: readonly (readonly [string, stri
   return replacements.reduce((t, [from, to]) => t.split(from).join(to), text);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Copies every entry; an entry whose key names a template tenant becomes one entry per clone of it. */
 function cloneEntries(value: unknown, targetsByTemplate: ReadonlyMap<string, CloneTarget[]>): unknown {
@@ -162,14 +161,15 @@ export function cloneSynth(template: string, count: number, edit?: (text: string
 }
 
 /**
- * Reports of guardrails and proof that passed, as their commands print them: a review
- * without them says the checks were not run and is never "ok".
+ * Reports of guardrails and proof that passed, as their commands write them with
+ * `--format json`: a review without them says the checks were not run and is never "ok".
  */
 export function passingChecks(): { guardrailsFile: string; proofFile: string } {
   const dir = tempDir('plan-review-checks-');
-  const guardrailsFile = path.join(dir, 'guardrails.txt');
-  const proofFile = path.join(dir, 'proof.txt');
-  writeFileSync(guardrailsFile, 'ok: 15 rules, 638 checks over 6 stacks, 0 errors, 0 warnings, 0 suppressions in 0.8 s\n');
-  writeFileSync(proofFile, 'ok: isolated: 3 tenants, 6 ordered pairs, 0 leaks\n');
+  const guardrailsFile = path.join(dir, 'guardrails.json');
+  const proofFile = path.join(dir, 'proof.json');
+  const passed = (check: string, summary: string) => JSON.stringify(checkReport({ check, status: 'passed', summary, exitCode: 0, findings: [], details: [summary] }));
+  writeFileSync(guardrailsFile, passed('guardrails', 'ok: 18 rules, 719 checks over 7 stacks, 0 errors, 0 warnings, 0 suppressions in 0.8 s'));
+  writeFileSync(proofFile, passed('prove-isolation', 'ok: isolated: 3 tenants, 6 ordered pairs, 0 leaks'));
   return { guardrailsFile, proofFile };
 }

@@ -3,7 +3,7 @@
  * the slow part): a tenant added; tenants changed together with a shared change; a tenant
  * file removed together with replacements in another tenant.
  */
-import { HOURS_PER_MONTH } from '../../../tools/plan-review/cost';
+import { HOURS_PER_MONTH } from '../../../config/cost';
 import { planReview, type PlanReviewResult } from '../../../tools/plan-review';
 import { STICKY_MARKER } from '../../../tools/plan-review/render';
 import { newTenant, PLATFORM_FILE, platformWith, removeTempDirs, synth, tenantsDir, tempDir, passingChecks } from './fixtures';

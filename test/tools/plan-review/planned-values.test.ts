@@ -4,7 +4,8 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { planReview, ReviewInputError, type PlanReviewResult } from '../../../tools/plan-review';
+import { InputError } from '../../../kernel/errors';
+import { planReview, type PlanReviewResult } from '../../../tools/plan-review';
 import { KNOWN_AFTER_APPLY, readPlannedValues } from '../../../tools/plan-review/planned-values';
 import type { BlockChange } from '../../../tools/plan-review/compare';
 import { PLATFORM_FILE, removeTempDirs, synth, tempDir, tenantsDir, passingChecks } from './fixtures';
@@ -26,7 +27,7 @@ let head: string;
 function firstResource(synthDir: string, stack: string, type: string): PlannedResource {
   const json = JSON.parse(readFileSync(path.join(synthDir, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as { resource: Record<string, Record<string, Record<string, unknown>>> };
   const [name, config] = Object.entries(json.resource[type])[0];
-  const { ['//']: _metadata, ...values } = config;
+  const { '//': _metadata, ...values } = config;
   return { address: `${type}.${name}`, type, name, values };
 }
 
@@ -149,7 +150,7 @@ describe('plan review with planned values', () => {
     const plans = tempDir('plan-review-plans-');
     mkdirSync(path.join(plans, FRAUD), { recursive: true });
     writeFileSync(path.join(plans, FRAUD, 'plan.json'), '{"format_version": "1.2"}');
-    expect(() => review({ head: plans })).toThrow(ReviewInputError);
+    expect(() => review({ head: plans })).toThrow(InputError);
     expect(() => review({ head: plans })).toThrow(/plan\.json: not a Terraform plan JSON/);
   });
 

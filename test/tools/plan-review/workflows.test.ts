@@ -85,10 +85,26 @@ describe('pull-request workflow', () => {
   });
 
   it('plans the head offline and hands the plans to the review', () => {
-    const offline = stepIndex(review, /npm run --silent plan:offline -- --synth "\$RUNNER_TEMP\/synth-head" --work "\$RUNNER_TEMP\/plans-head"/);
+    const offline = stepIndex(review, /npm run --silent plan:offline -- --synth "\$RUNNER_TEMP\/synth-head" --plans "\$RUNNER_TEMP\/plans-head"/);
     const withPlans = stepIndex(review, /plan-review[\s\S]*--head-plans "\$RUNNER_TEMP\/plans-head"/);
     expect(offline).toBeGreaterThan(stepIndex(review, /npm run synth/));
     expect(withPlans).toBeGreaterThan(offline);
+  });
+
+  it('sets up Terraform and the provider mirror before the tests, and requires them there', () => {
+    const test = review.steps.findIndex((s) => /^npm test$/.test(s.run ?? ''));
+    expect(test).toBeGreaterThan(review.steps.findIndex((s) => s.uses?.startsWith('hashicorp/setup-terraform')));
+    expect(test).toBeGreaterThan(stepIndex(review, /providers mirror/));
+    expect(review.steps[test].env).toEqual(expect.objectContaining({ REQUIRE_TERRAFORM: '1', TF_PLUGIN_MIRROR: expect.stringContaining('tf-plugins') }));
+  });
+
+  it('hands the checks to the review as JSON reports, never as text', () => {
+    const checks = [/npm run --silent guardrails -- --format json > "\$RUNNER_TEMP\/guardrails\.json"/, /prove-isolation -- --synth "\$RUNNER_TEMP\/synth-head" --format json > "\$RUNNER_TEMP\/proof\.json"/];
+    expect(checks.map((p) => stepIndex(review, p)).every((i) => i >= 0)).toBe(true);
+    const reviewRun = review.steps.find((s) => /plan-review[\s\S]*--guardrails/.test(s.run ?? ''))?.run ?? '';
+    expect(reviewRun).toContain('--guardrails "$RUNNER_TEMP/guardrails.json"');
+    expect(reviewRun).toContain('--proof "$RUNNER_TEMP/proof.json"');
+    expect(JSON.stringify(review)).not.toContain('exit code: $status');
   });
 
   it('holds no cloud credential in the fork-safe review job', () => {

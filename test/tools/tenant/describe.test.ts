@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { loadConfig } from '../../../config/load';
 import { tenantNames } from '../../../config/names';
-import { HOURS_PER_MONTH, usd } from '../../../tools/plan-review/cost';
+import { HOURS_PER_MONTH, usd } from '../../../config/cost';
 import { describeTenant, renderTable, summaryLine } from '../../../tools/tenant/describe';
 import { renderMermaid } from '../../../tools/tenant/mermaid';
 import { scaffoldTenant } from '../../../tools/tenant/scaffold';

@@ -23,7 +23,7 @@ let resolver: Resolver;
 let outputsJson: string;
 
 function resourceIn(stack: string, type: string, pathPart: string): { name: string; body: JsonObject } {
-  const blocks = ((stacks.find((s) => s.name === stack)?.json.resource as JsonObject)[type] ?? {}) as Record<string, JsonObject>;
+  const blocks = (((stacks.find((s) => s.name === stack)?.json.resource ?? {}) as JsonObject)[type] ?? {}) as Record<string, JsonObject>;
   const found = Object.entries(blocks).filter(([, body]) => JSON.stringify(body['//'] ?? '').includes(pathPart));
   if (found.length !== 1) throw new Error(`expected one ${type} under ${pathPart} in ${stack}, found ${found.length}`);
   return { name: found[0][0], body: found[0][1] };

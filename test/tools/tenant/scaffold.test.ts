@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } 
 import * as path from 'node:path';
 import { ConfigError, formatIssue } from '../../../config/issues';
 import { checkConfig, loadPlatformFile } from '../../../config/load';
-import { HOURS_PER_MONTH } from '../../../tools/plan-review/cost';
+import { HOURS_PER_MONTH } from '../../../config/cost';
 import type { TenantRequest } from '../../../tools/tenant/request';
 import { defaultAccountEmail, roundUpToRoundNumber, scaffoldTenant, ScaffoldRefused, SCHEMA_MODELINE, tenantFileFor } from '../../../tools/tenant/scaffold';
 import { PLATFORM_FILE, removeCopies, samplesCopy } from './fixtures';

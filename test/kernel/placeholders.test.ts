@@ -1,5 +1,5 @@
-import { placeholderAccountId, placeholderState, sourceOfExpression, sourceOfOutputName } from '../../../tools/offline-plan/placeholders';
-import { sampleSynth, stackNamed } from './fixtures';
+import { placeholderAccountId, placeholderState, sourceOfExpression, sourceOfOutputName } from '../../kernel/placeholders';
+import { sampleSynth, stackNamed } from '../tools/offline-plan/fixtures';
 
 type Json = Record<string, any>;
 

@@ -9,11 +9,11 @@ import { App } from 'cdktf';
 import { inputDigest, recordedInputs } from '../config/input-digest';
 import { loadConfig, type ConfigPaths } from '../config/load';
 import { displayPath } from '../config/read-text';
-import { synthesizeWithGuardrails } from '../guardrails/synth';
-import { checkOutputDir, createStaging, removeStaging, replaceOutput } from './output-dir';
-import { buildPlatform } from './platform';
-import { writeSynthRecord } from './synth-record';
-import { withoutTokenStackTraces } from './token-stack-traces';
+import { withoutTokenStackTraces } from '../constructs/common/cdktf-internals';
+import { checkOutputDir, createStaging, removeStaging, replaceOutput } from '../stacks/output-dir';
+import { writeSynthRecord } from '../stacks/synth-record';
+import { synthesizeWithGuardrails } from './collect-errors';
+import { buildCheckedPlatform } from './platform';
 
 export interface SynthOptions {
   readonly paths: ConfigPaths;
@@ -39,7 +39,7 @@ export function synthesize(options: SynthOptions): SynthResult {
   try {
     const app = new App({ outdir: staging, skipValidation: false });
     withoutTokenStackTraces(() => {
-      const stacks = buildPlatform(app, config);
+      const stacks = buildCheckedPlatform(app, config);
       progress(`built ${3 + stacks.tenants.length} stacks, synthesizing`);
       // Fails with every guardrail error of every stack, before the output is swapped in.
       synthesizeWithGuardrails(app);

@@ -6,7 +6,9 @@
  * them and a plan read by other tools should look like a real one.
  */
 import { createHash } from 'node:crypto';
-import { isObject, objectAt, type SynthesizedStack } from './synth-output';
+import { soleReference } from './hcl';
+import { isRecord, recordAt } from './records';
+import type { SynthesizedStack } from './synth-output';
 
 /** Where an output's value comes from: `${type.name.attribute}`, attribute without list indices. */
 export interface OutputSource {
@@ -55,10 +57,12 @@ const KNOWN_TYPES = [...new Set([...Object.keys(ID_IS_ATTRIBUTE), ...Object.keys
 /** Reads `${aws_eks_cluster.cluster_A4C38409.identity[0].oidc[0].issuer}`. */
 export function sourceOfExpression(expression: unknown): OutputSource | undefined {
   if (typeof expression !== 'string') return undefined;
-  const match = /^\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_.[\]"]+)\}$/.exec(expression);
-  if (!match) return undefined;
-  const attribute = match[3].replace(/\[[^\]]*\]/g, '');
-  return { resourceType: match[1], resourceName: match[2], attribute };
+  const reference = soleReference(expression);
+  if (!reference || !/^[a-z0-9_]+$/.test(reference.root)) return undefined;
+  const [resourceName, ...steps] = reference.steps;
+  const attribute = steps.filter((step): step is string => typeof step === 'string').join('.');
+  if (typeof resourceName !== 'string' || attribute === '') return undefined;
+  return { resourceType: reference.root, resourceName, attribute };
 }
 
 /**
@@ -118,19 +122,19 @@ export interface UpstreamFacts {
 
 /** Region and account of the upstream stack's default AWS provider, as far as its configuration says. */
 export function upstreamFacts(upstream: SynthesizedStack): UpstreamFacts {
-  const providers = objectAt(upstream.config, 'provider')?.aws;
-  const list = Array.isArray(providers) ? providers.filter(isObject) : isObject(providers) ? [providers] : [];
+  const providers = recordAt(upstream.config, 'provider')?.aws;
+  const list = Array.isArray(providers) ? providers.filter(isRecord) : isRecord(providers) ? [providers] : [];
   const main = list.find((p) => p.alias === undefined) ?? list[0];
   const region = typeof main?.region === 'string' && !main.region.includes('${') ? main.region : 'us-east-1';
   const assumeRole = Array.isArray(main?.assume_role) ? main.assume_role[0] : main?.assume_role;
-  const roleArn = isObject(assumeRole) && typeof assumeRole.role_arn === 'string' ? assumeRole.role_arn : '';
+  const roleArn = isRecord(assumeRole) && typeof assumeRole.role_arn === 'string' ? assumeRole.role_arn : '';
   const accountId = /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(roleArn)?.[1] ?? placeholderAccountId(`account/${upstream.name}`);
   return {
     stack: upstream.name,
     region,
     accountId,
     literal(resourceType, resourceName, attribute) {
-      const value = objectAt(upstream.config, 'resource', resourceType, resourceName)?.[attribute];
+      const value = recordAt(upstream.config, 'resource', resourceType, resourceName)?.[attribute];
       return typeof value === 'string' && !value.includes('${') ? value : undefined;
     },
   };
@@ -186,9 +190,9 @@ export interface PlaceholderState {
 export function placeholderState(upstream: SynthesizedStack): PlaceholderState {
   const facts = upstreamFacts(upstream);
   const outputs: Record<string, PlaceholderState['outputs'][string]> = {};
-  for (const [name, output] of Object.entries(objectAt(upstream.config, 'output') ?? {})) {
-    const source = isObject(output) ? sourceOfExpression(output.value) ?? sourceOfOutputName(name) : sourceOfOutputName(name);
-    outputs[name] = { value: placeholderValue(facts, name, source), type: 'string', sensitive: isObject(output) && output.sensitive === true };
+  for (const [name, output] of Object.entries(recordAt(upstream.config, 'output') ?? {})) {
+    const source = isRecord(output) ? sourceOfExpression(output.value) ?? sourceOfOutputName(name) : sourceOfOutputName(name);
+    outputs[name] = { value: placeholderValue(facts, name, source), type: 'string', sensitive: isRecord(output) && output.sensitive === true };
   }
   return { version: 4, terraform_version: STATE_TERRAFORM_VERSION, serial: 1, lineage: uuidOf(`lineage/${upstream.name}`), outputs, resources: [] };
 }

@@ -1,4 +1,4 @@
-import { evaluateTemplate, HclError, referencesIn, type Reference } from '../../proof/hcl';
+import { evaluateTemplate, HclError, hasInterpolation, referencesIn, soleReference, type Reference } from '../../kernel/hcl';
 
 const refs: Record<string, string> = {
   'aws_s3_bucket.data.arn': 'arn:aws:s3:::team-data',
@@ -90,5 +90,27 @@ describe('the Terraform expression subset', () => {
       { root: 'aws_s3_bucket', steps: ['data', 'arn'] },
       { root: 'kubernetes_namespace_v1', steps: ['ns', 'metadata', 0, 'name'] },
     ]);
+  });
+});
+
+describe('soleReference and hasInterpolation', () => {
+  test('a template that is exactly one reference yields it', () => {
+    expect(soleReference('${aws_eks_cluster.c_1.identity[0].oidc[0].issuer}')).toEqual({ root: 'aws_eks_cluster', steps: ['c_1', 'identity', 0, 'oidc', 0, 'issuer'] });
+  });
+
+  test('anything else yields undefined, without throwing', () => {
+    expect(['arn:${aws_s3_bucket.b.arn}', '${aws_s3_bucket.b.arn}/*', '${jsonencode(local.x)}', 'plain', '${unterminated', '$${aws:username}'].map(soleReference)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
+  test('an escaped $${ is not an interpolation', () => {
+    expect(hasInterpolation('arn:aws:s3:::b/$${aws:username}')).toBe(false);
+    expect(hasInterpolation('x-${var.y}')).toBe(true);
   });
 });

@@ -3,7 +3,8 @@
  * string templates with `${...}`, object and tuple constructors, references
  * (`aws_s3_bucket.x.arn`, `data.terraform_remote_state.y.outputs.z`, `a.b[0].c`) and
  * function calls. Anything outside the subset is an error, never a guess: the
- * isolation proof must not pass on a policy it could not read.
+ * isolation proof must not pass on a policy it could not read. The one parser of `${...}`
+ * references: the guardrails, the offline plan and the plan review read references here.
  */
 
 export type HclValue = string | number | boolean | null | HclValue[] | { [key: string]: HclValue };
@@ -64,7 +65,10 @@ export function referencesIn(text: string): Reference[] {
         expr.items.forEach(visit);
         return;
       case 'object':
-        expr.entries.forEach(([key, value]) => (visit(key), visit(value)));
+        for (const [key, value] of expr.entries) {
+          visit(key);
+          visit(value);
+        }
         return;
       case 'reference':
         found.push(expr.reference);
@@ -79,6 +83,38 @@ export function referencesIn(text: string): Reference[] {
   };
   visit(new Parser(text).templateUntil(null));
   return found;
+}
+
+/**
+ * The reference when `text` is exactly one interpolation of a plain reference, such as
+ * `${aws_s3_bucket.data_1A2B.arn}`; undefined for anything else (literal text, a
+ * template with more parts, a function call, text outside the subset). Never throws.
+ */
+export function soleReference(text: string): Reference | undefined {
+  if (!text.startsWith('${') || !text.endsWith('}')) return undefined;
+  let template: Expr;
+  try {
+    template = new Parser(text).templateUntil(null);
+  } catch {
+    return undefined;
+  }
+  if (template.kind !== 'template' || template.parts.length !== 1) return undefined;
+  const [only] = template.parts;
+  return typeof only !== 'string' && only.kind === 'reference' ? only.reference : undefined;
+}
+
+/** The references of a template, or none when the text is outside the subset; never throws. */
+export function referencesInOrNone(text: string): Reference[] {
+  try {
+    return referencesIn(text);
+  } catch {
+    return [];
+  }
+}
+
+/** Whether `text` holds an interpolation Terraform evaluates: `${`, but not the escaped `$${` of IAM policy variables. */
+export function hasInterpolation(text: string): boolean {
+  return /(^|[^$])\$\{/.test(text);
 }
 
 const IDENTIFIER_START = /[A-Za-z_]/;

@@ -6,7 +6,8 @@
  * afterwards, so neither the first failure hides the others nor the variable hides any.
  */
 import { AnnotationMetadataEntryType, TerraformStack, type App, type IStackSynthesizer, type ISynthesisSession, type StackAnnotation } from 'cdktf';
-import { CliFailure, EXIT } from '../bin/cli';
+import { assertPinnedCdktf } from '../constructs/common/cdktf-internals';
+import { CliFailure, EXIT } from '../kernel/errors';
 import { synthesizeResolvingOnce } from '../stacks/stack-output';
 
 export interface ErrorAnnotation {
@@ -54,6 +55,7 @@ function isError(annotation: StackAnnotation): boolean {
 
 /** Synthesizes every stack of `app` and returns the error annotations of all of them. */
 export function synthesizeCollectingErrors(app: App): ErrorAnnotation[] {
+  assertPinnedCdktf();
   for (const stack of app.node.findAll().filter(TerraformStack.isStack)) {
     if (wrapped.has(stack)) continue;
     stack.synthesizer = new ContinuePastErrorAnnotations(stack.synthesizer, stack);

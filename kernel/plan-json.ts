@@ -1,5 +1,21 @@
-/** Reading the plan JSON (`terraform show -json`) that `planOffline` writes. */
+/**
+ * The plan JSON (`terraform show -json`) that `npm run plan:offline` writes to
+ * `<plans dir>/<stack>/plan.json`: where it is and how it reads. The plan review and the
+ * isolation proof read it; the offline plan writes it.
+ */
 import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+/** The plans directory when `--plans` names none. */
+export const DEFAULT_PLANS_DIR = '.plan-offline';
+
+/** The plan JSON's file name in a stack's directory. */
+export const PLAN_JSON_FILE = 'plan.json';
+
+/** Where the plan JSON of `stack` is written (it exists only if that stack planned). */
+export function planJsonPath(plansDir: string, stack: string): string {
+  return path.join(plansDir, stack, PLAN_JSON_FILE);
+}
 
 export interface ResourceChange {
   readonly address: string;

@@ -1,8 +1,8 @@
 /** The generated tenants used by the scale fixtures are valid and mixed. */
 import { readdirSync } from 'node:fs';
-import { checkConfig } from '../../../config/load';
-import { generatedTenantName, generateTenants } from '../../support/tenant-generator';
-import { PLATFORM_FILE, removeTempDirs, tempDir } from './temp';
+import { checkConfig } from '../../config/load';
+import { generatedTenantName, generateTenants } from '../../bench/generated-tenants';
+import { PLATFORM_FILE, removeTempDirs, tempDir } from '../tools/plan-review/temp';
 
 afterAll(removeTempDirs);
 

@@ -6,15 +6,30 @@
  * lower that, so the ceiling stays an upper bound. It is a ceiling, not a forecast: the
  * dynamic pool scales to zero when idle, and spot capacity usually costs much less.
  */
-import type { GpuInstanceType } from '../../config/model';
-import type { PoolFacts, TenantFacts } from './tenant-facts';
+import type { GpuInstanceType } from './model';
+
+/**
+ * A GPU pool as pricing needs it, read from its Karpenter NodePools (the plan review's
+ * `PoolFacts`) or derived from a tenant file's pool through config/pool-limits.ts
+ * (tenant:new, tenant:describe): both price the same limits.
+ */
+export interface PricedPool {
+  readonly name: string;
+  readonly instanceTypes: readonly string[];
+  readonly capacity: 'spot' | 'on-demand';
+  /** Nodes the static NodePool keeps running (`replicas`); 0 without one. */
+  readonly warmNodes: number;
+  /** The dynamic NodePool's `nvidia.com/gpu` limit; 0 without one. */
+  readonly gpuLimit: number;
+  readonly diskGi?: number;
+}
 
 export const HOURS_PER_MONTH = 730;
 
 export type Prices = Readonly<Record<string, GpuInstanceType>>;
 
 export interface PoolCeiling {
-  readonly pool: PoolFacts;
+  readonly pool: PricedPool;
   /** Highest hourly cost the pool's limits allow: warm nodes plus the dearest mix within the GPU limit. */
   readonly hourlyUsd: number;
   readonly monthlyUsd: number;
@@ -62,7 +77,7 @@ export function dearestMix(gpuLimit: number, types: readonly { name: string; gpu
   return { hourlyUsd: best[limit], mix };
 }
 
-export function poolCeiling(pool: PoolFacts, prices: Prices): PoolCeiling {
+export function poolCeiling(pool: PricedPool, prices: Prices): PoolCeiling {
   const priced = pool.instanceTypes.filter((type) => prices[type] !== undefined);
   const warmHourlyUsd = Math.max(0, ...priced.map((type) => prices[type].onDemandHourlyUsd));
   const dynamic = dearestMix(pool.gpuLimit, priced.map((name) => ({ name, gpus: prices[name].gpus, hourlyUsd: prices[name].onDemandHourlyUsd })));
@@ -77,7 +92,7 @@ export function poolCeiling(pool: PoolFacts, prices: Prices): PoolCeiling {
   };
 }
 
-export function tenantCeiling(facts: TenantFacts, prices: Prices): TenantCeiling {
+export function tenantCeiling(facts: { readonly pools: readonly PricedPool[] }, prices: Prices): TenantCeiling {
   const pools = facts.pools.map((pool) => poolCeiling(pool, prices));
   return {
     monthlyUsd: pools.reduce((sum, p) => sum + p.monthlyUsd, 0),

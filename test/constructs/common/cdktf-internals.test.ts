@@ -1,5 +1,5 @@
 import { Lazy } from 'cdktf';
-import { withoutTokenStackTraces } from '../../stacks/token-stack-traces';
+import { assertPinnedCdktf, installedCdktfVersion, PINNED_CDKTF_VERSION, withoutTokenStackTraces } from '../../../constructs/common/cdktf-internals';
 
 /** cdktf keeps the trace on the token as `creationStack`. */
 function creationStackOf(token: unknown): readonly string[] {
@@ -34,5 +34,21 @@ describe('withoutTokenStackTraces', () => {
 
   it('returns what the run returns', () => {
     expect(withoutTokenStackTraces(() => 42, {})).toBe(42);
+  });
+});
+
+describe('the cdktf version check', () => {
+  it('passes the installed cdktf, which is the pinned one (npm ci installs the locked version)', () => {
+    expect(installedCdktfVersion()).toBe(PINNED_CDKTF_VERSION);
+    expect(() => assertPinnedCdktf()).not.toThrow();
+  });
+
+  it('fails another version with exit 70 and what to do, naming the module that lists the internals', () => {
+    expect(() => assertPinnedCdktf('0.22.0')).toThrow(
+      expect.objectContaining({
+        code: 70,
+        message: expect.stringMatching(/^cdktf 0\.22\.0 is installed, but the synth relies on internals of cdktf 0\.21\.0 \(constructs\/common\/cdktf-internals\.ts lists them\): run 'npm ci'/),
+      }),
+    );
   });
 });
