@@ -4,7 +4,7 @@
  * malformed JSON) is an InputError naming the file and the fix, never a crash. Stack files
  * can be read as bytes first, so that a comparison skips identical stacks without parsing.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from './errors';
 import { isRecord } from './records';
@@ -67,11 +67,34 @@ export function readSynthManifest(dir: string, label = 'synth output'): SynthOut
       problems.push(`${manifestFile}: stack '${name}' has no synthesizedStackPath; synthesize again`);
       continue;
     }
+    const file = path.resolve(dir, synthesized);
+    // A manifest (or a link in the output) must not make a command read a file from elsewhere on the machine.
+    const outside = outsideOf(dir, file);
+    if (outside) {
+      problems.push(`${manifestFile}: stack '${name}' ${outside}; synthesize again`);
+      continue;
+    }
     const dependencies = isRecord(raw) && Array.isArray(raw.dependencies) ? raw.dependencies.filter((d): d is string => typeof d === 'string') : [];
-    stacks.set(name, { name, file: path.resolve(dir, synthesized), dependencies });
+    stacks.set(name, { name, file, dependencies });
   }
   if (problems.length > 0) throw new InputError(problems);
   return { dir, stacks };
+}
+
+/** Why `file` is not inside the output directory `dir`, following links; undefined when it is (or does not exist yet). */
+function outsideOf(dir: string, file: string): string | undefined {
+  const inside = (root: string, target: string) => {
+    const relative = path.relative(root, target);
+    return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+  };
+  if (!inside(path.resolve(dir), file)) return `points outside the output directory (${file})`;
+  let real: string;
+  try {
+    real = realpathSync(file);
+  } catch {
+    return undefined; // a missing stack file is reported when it is read
+  }
+  return inside(realpathSync(dir), real) ? undefined : `is a link to ${real}, outside the output directory`;
 }
 
 /** The raw bytes of a stack file; a missing file is an input error. */

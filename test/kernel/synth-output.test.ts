@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { EXIT, InputError } from '../../kernel/errors';
@@ -72,5 +72,23 @@ describe('the synth output reader', () => {
     } catch (error) {
       expect((error as InputError).problems).toHaveLength(2);
     }
+  });
+
+  test('never reads a file outside the output directory: a manifest path out of it, or a stack file that links out', () => {
+    const secret = path.join(root, 'secret.json');
+    writeFileSync(secret, '{"resource":{}}');
+    const escaping = output('escaping', {}, { stacks: { a: { name: 'a', synthesizedStackPath: '../secret.json' } } });
+    expect(() => readSynthManifest(escaping)).toThrow(/stack 'a' points outside the output directory/);
+    const linked = output('linked', { a: '{}' });
+    const file = path.join(linked, 'stacks', 'a', 'cdk.tf.json');
+    rmSync(file);
+    symlinkSync(secret, file);
+    expect(() => readSynthManifest(linked)).toThrow(/stack 'a' is a link to .*secret\.json, outside the output directory/);
+    // A link that stays inside the output directory is read as usual.
+    const inside = output('inside', { a: '{"output":{}}', b: '{}' });
+    const b = path.join(inside, 'stacks', 'b', 'cdk.tf.json');
+    rmSync(b);
+    symlinkSync(path.join(inside, 'stacks', 'a', 'cdk.tf.json'), b);
+    expect(readSynthOutput(inside).map((stack) => stack.name)).toEqual(['a', 'b']);
   });
 });
