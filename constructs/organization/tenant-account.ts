@@ -21,7 +21,7 @@ export interface TenantAccountProps {
    * adopted account stays where it is in the organization, so they are attached to it directly.
    * @default none
    */
-  readonly serviceControlPolicyIds?: readonly string[];
+  readonly serviceControlPolicyIds?: Readonly<Record<string, string>>;
   /**
    * The account's own SCP that keeps its platform-managed parts the platform's (see platform-controls.ts).
    * @default none
@@ -44,9 +44,10 @@ export class TenantAccount extends Construct {
     if (props.spec.kind === 'adopted') {
       this.accountId = props.spec.id;
       this.vended = false;
-      (props.serviceControlPolicyIds ?? []).forEach((policyId, i) => {
-        new OrganizationsPolicyAttachment(this, `scp-${i}`, { policyId, targetId: this.accountId });
-      });
+      // Keyed by the policy's name, not its position: adding a policy readdresses nothing.
+      for (const [key, policyId] of Object.entries(props.serviceControlPolicyIds ?? {})) {
+        new OrganizationsPolicyAttachment(this, `scp-${key}`, { policyId, targetId: this.accountId });
+      }
       this.attachPlatformControls(props);
       return;
     }

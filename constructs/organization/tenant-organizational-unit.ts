@@ -17,8 +17,8 @@ export interface TenantOrganizationalUnitProps {
 /** The OU every tenant account lives in, with the service control policies that guard it. */
 export class TenantOrganizationalUnit extends Construct {
   readonly ouId: string;
-  /** The service control policies, for accounts that stay outside the OU (adopted accounts). */
-  readonly policyIds: string[] = [];
+  /** The service control policies by their key (`guardrails`, `regions`), for accounts that stay outside the OU (adopted accounts). */
+  readonly policyIds: Record<string, string> = {};
 
   constructor(scope: Construct, id: string, props: TenantOrganizationalUnitProps) {
     super(scope, id);
@@ -36,7 +36,7 @@ export class TenantOrganizationalUnit extends Construct {
         content: renderPolicy(policy.document),
       });
       new OrganizationsPolicyAttachment(this, `scp-${key}-attachment`, { policyId: scp.id, targetId: ou.id });
-      this.policyIds.push(scp.id);
+      this.policyIds[key] = scp.id;
     }
   }
 }
