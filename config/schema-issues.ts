@@ -53,6 +53,16 @@ function describeValue(value: unknown): string {
   return String(value);
 }
 
+/**
+ * Keys a newer version of the platform replaced, by their path: what replaces them, instead of
+ * a did-you-mean that would point at an unrelated key.
+ */
+const REPLACED_KEYS: Readonly<Record<string, string>> = {
+  'cluster.generalNodes.minNodes': "the general pool is a Karpenter NodePool that starts at zero: remove it (docs/gpu-pools.md, 'The general CPU pool')",
+  'cluster.generalNodes.maxNodes': 'the general pool is capped by maxCpu and maxMemoryGi (its NodePool limits): replace it by them, e.g. 20 nodes of 16 vCPUs, 64 GiB: maxCpu: 320, maxMemoryGi: 1280',
+  'cluster.generalNodes.desiredNodes': 'Karpenter sizes the general pool to the pending pods: remove it',
+};
+
 export function schemaIssues(schema: AnySchema, source: YamlSource, data: unknown, error: z.core.$ZodError): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   for (const issue of error.issues) {
@@ -61,7 +71,8 @@ export function schemaIssues(schema: AnySchema, source: YamlSource, data: unknow
       const keys = knownKeys(schema, path);
       for (const key of issue.keys) {
         const suggestion = closest(key, keys);
-        const hint = suggestion ? `did you mean '${suggestion}'?` : `allowed keys here: ${keys.join(', ')}`;
+        const replaced = REPLACED_KEYS[[...path, key].filter((part) => typeof part === 'string').join('.')];
+        const hint = replaced ?? (suggestion ? `did you mean '${suggestion}'?` : `allowed keys here: ${keys.join(', ')}`);
         out.push(issueAt(source, [...path, key], `unknown key '${key}': ${hint}`, { key: true }));
       }
       continue;

@@ -267,6 +267,14 @@ describe('platform file validation', () => {
   test('rejects a VPC that is too small for pod addresses', () => {
     expect(platformProblems((t) => t.replace('10.40.0.0/16', '10.40.0.0/24'))).toEqual([expect.stringContaining('cluster.vpcCidr: must be a /16 to /20 network')]);
   });
+
+  test('says what replaces the node-group sizes of the general pool, which Karpenter now provisions', () => {
+    const old = platformProblems((t) => t.replace('    maxCpu: 320\n', '    minNodes: 1\n    maxNodes: 20\n    maxCpu: 320\n'));
+    expect(old).toEqual([
+      expect.stringMatching(/cluster\.generalNodes\.minNodes: unknown key 'minNodes': the general pool is a Karpenter NodePool that starts at zero: remove it/),
+      expect.stringMatching(/cluster\.generalNodes\.maxNodes: unknown key 'maxNodes': the general pool is capped by maxCpu and maxMemoryGi/),
+    ]);
+  });
 });
 
 describe('people access in tenant files', () => {
