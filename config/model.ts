@@ -65,6 +65,11 @@ export interface KarpenterSettings {
   readonly amiAlias: string;
 }
 
+/** The job queueing system, pinned. */
+export interface KueueSettings {
+  readonly chartVersion: string;
+}
+
 export interface Platform {
   readonly name: string;
   readonly region: string;
@@ -93,6 +98,7 @@ export interface Platform {
   readonly ecrRepositories: readonly string[];
   readonly gpuInstanceTypes: Readonly<Record<string, GpuInstanceType>>;
   readonly karpenter: KarpenterSettings;
+  readonly kueue: KueueSettings;
   readonly tenantCaps: {
     readonly maxGpus: number;
     readonly maxNodesPerPool: number;
@@ -111,6 +117,8 @@ export const DEFAULTS = {
   lifecycle: 'active' as Lifecycle,
   tenantOuName: 'Tenants',
   accountAccessRoleName: 'OrganizationAccountAccessRole',
+  /** Kueue chart the platform is tested with (its API is kueue.x-k8s.io/v1beta1); platform.yaml pins its own. */
+  kueueChartVersion: '0.14.3',
   /** Versions tested with Kubernetes 1.32; platform.yaml pins its own. */
   addonVersions: {
     'vpc-cni': 'v1.19.5-eksbuild.1',
@@ -180,6 +188,7 @@ export function toPlatform(file: PlatformFile): Platform {
     ecrRepositories: file.ecrRepositories,
     gpuInstanceTypes: file.gpuInstanceTypes,
     karpenter: file.karpenter,
+    kueue: { chartVersion: file.kueue?.chartVersion ?? DEFAULTS.kueueChartVersion },
     tenantCaps: file.tenantCaps,
     tags: file.tags ?? {},
   };

@@ -50,6 +50,8 @@ export const RESERVED_TENANT_NAMES: readonly string[] = [
   'cert-manager',
   'karpenter',
   'nvidia-device-plugin',
+  'kueue',
+  'kueue-system',
   // Whole values that every tenant stack contains: a tenant of that name would look like
   // it is named in every other tenant's stack, and the cross-tenant guardrail would fail.
   'aws',
@@ -124,6 +126,20 @@ export function karpenterNames(platformName: string) {
   } as const;
 }
 
+/**
+ * Where Kueue runs, and the names every tenant's queues share: one cohort for all tenant
+ * ClusterQueues, and the LocalQueue name each tenant namespace gets (the name Kueue's
+ * LocalQueue defaulting looks for).
+ */
+export const KUEUE = {
+  namespace: 'kueue-system',
+  release: 'kueue',
+  cohort: 'ml-platform',
+  localQueue: 'default',
+  /** Label a Job (or other workload) carries to be queued in a LocalQueue. */
+  queueNameLabel: 'kueue.x-k8s.io/queue-name',
+} as const;
+
 /** Short, stable suffix that makes bucket names globally unique in practice. */
 function uniqueSuffix(...parts: string[]): string {
   return createHash('sha256').update(parts.join('/')).digest('hex').slice(0, 8);
@@ -149,6 +165,12 @@ export interface TenantNames {
   nodePool(pool: string): string;
   /** The static NodePool that keeps a pool's warm nodes: `<tenant>.<pool>.warm`. */
   warmNodePool(pool: string): string;
+  /** Kueue ClusterQueue of the tenant (cluster-scoped): the tenant's name. */
+  readonly clusterQueue: string;
+  /** Kueue ResourceFlavor of the tenant's CPU and memory, wherever its pods run: the tenant's name. */
+  readonly cpuFlavor: string;
+  /** Kueue ResourceFlavor of a pool's GPUs: `<tenant>.<pool>`, like its NodePool. */
+  gpuFlavor(pool: string): string;
 }
 
 /**
@@ -180,6 +202,9 @@ export function tenantNames(platformName: string, platformAccountId: string, ten
     bucket: (purpose) => `${platformName}-${tenant}-${purpose}-${uniqueSuffix(platformAccountId, tenant, purpose)}`,
     nodePool: (pool) => `${tenant}${POOL_NAME_SEPARATOR}${pool}`,
     warmNodePool: (pool) => `${tenant}${POOL_NAME_SEPARATOR}${pool}${POOL_NAME_SEPARATOR}warm`,
+    clusterQueue: tenant,
+    cpuFlavor: tenant,
+    gpuFlavor: (pool) => `${tenant}${POOL_NAME_SEPARATOR}${pool}`,
   };
 }
 

@@ -155,6 +155,15 @@ export const platformSchema = z.strictObject({
         .describe('AMI alias of every Karpenter node class; GPU instances get the NVIDIA variant of this release. Changing it rolls the nodes through drift.'),
     })
     .describe('The node provisioner: chart and AMI release, both pinned.'),
+  kueue: z
+    .strictObject({
+      chartVersion: z
+        .string()
+        .regex(/^\d+\.\d+\.\d+$/, { message: "must be an exact chart version such as '0.14.3'" })
+        .describe('Kueue Helm chart (oci://registry.k8s.io/kueue/charts/kueue) version; the controller image and CRDs follow it.'),
+    })
+    .optional()
+    .describe('The job queueing system of the shared cluster (tenant ClusterQueues and LocalQueues), pinned. Default: the version the platform is tested with.'),
   tenantCaps: z.strictObject({
     maxGpus: nonNegativeInt.describe('Max requests.nvidia.com/gpu per tenant namespace.'),
     maxNodesPerPool: positiveInt,

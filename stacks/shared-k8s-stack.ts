@@ -6,8 +6,9 @@
  */
 import type { Construct } from 'constructs';
 import type { Platform } from '../config/model';
-import { karpenterNames, STACK } from '../config/names';
+import { karpenterNames, KUEUE, STACK } from '../config/names';
 import { KarpenterRelease } from '../constructs/cluster/karpenter-release';
+import { KueueRelease } from '../constructs/cluster/kueue-release';
 import { NvidiaDevicePlugin } from '../constructs/cluster/nvidia-device-plugin';
 import { TenantAdmission } from '../constructs/cluster/tenant-admission';
 import { TenantEditRole } from '../constructs/cluster/tenant-edit-role';
@@ -35,6 +36,12 @@ export class SharedK8sStack extends PlatformStack {
       namespace: karpenter.namespace,
       serviceAccount: karpenter.serviceAccount,
       releaseName: karpenter.release,
+      systemNodeSelector: { [GENERAL_NODE_LABEL.key]: GENERAL_NODE_LABEL.system },
+    });
+    new KueueRelease(this, 'kueue', {
+      chartVersion: platform.kueue.chartVersion,
+      namespace: KUEUE.namespace,
+      releaseName: KUEUE.release,
       systemNodeSelector: { [GENERAL_NODE_LABEL.key]: GENERAL_NODE_LABEL.system },
     });
     new NvidiaDevicePlugin(this, 'nvidia-device-plugin');

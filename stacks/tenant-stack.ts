@@ -7,7 +7,8 @@
  */
 import { Construct } from 'constructs';
 import type { Platform, Tenant } from '../config/model';
-import { tenantNames } from '../config/names';
+import { KUEUE, tenantNames } from '../config/names';
+import { queueQuotas } from '../config/queue-quotas';
 import { poolLimits } from '../config/pool-limits';
 import { NodeRole } from '../constructs/cluster/node-role';
 import { tenantTags } from '../constructs/common/tags';
@@ -20,6 +21,7 @@ import { TenantClusterAccess } from '../constructs/tenant/tenant-cluster-access'
 import { KarpenterGpuPool } from '../constructs/tenant/karpenter-gpu-pool';
 import { TenantKey } from '../constructs/tenant/tenant-key';
 import { TenantNamespace } from '../constructs/tenant/tenant-namespace';
+import { TenantQueues } from '../constructs/tenant/tenant-queues';
 import { TenantPeopleRole } from '../constructs/tenant/tenant-people-role';
 import { TenantWorkloadRole } from '../constructs/tenant/tenant-workload-role';
 import { PlatformStack } from './platform-stack';
@@ -104,7 +106,7 @@ export class TenantStack extends PlatformStack {
         { Sid: 'PullSharedImages', Effect: 'Allow', Action: [...ECR_PULL_ACTIONS], Resource: props.registries.repositoryArnPattern },
       ],
     });
-    new TenantNamespace(this, 'namespace', {
+    const namespace = new TenantNamespace(this, 'namespace', {
       tenantName: tenant.name,
       namespace: names.namespace,
       quota: tenant.quota,
@@ -113,6 +115,16 @@ export class TenantStack extends PlatformStack {
       vpcCidr: platform.cluster.vpcCidr,
       endpointSubnetCidrs: props.network.endpointSubnetCidrs,
       peopleGroup: names.kubernetesGroup,
+    });
+    new TenantQueues(this, 'queues', {
+      tenantName: tenant.name,
+      namespace: namespace.namespaceName,
+      clusterQueue: names.clusterQueue,
+      localQueue: KUEUE.localQueue,
+      cohort: KUEUE.cohort,
+      cpuFlavor: names.cpuFlavor,
+      gpuFlavors: Object.fromEntries(tenant.gpuPools.map((pool) => [pool.name, names.gpuFlavor(pool.name)])),
+      quotas: queueQuotas(tenant, platform.gpuInstanceTypes),
     });
 
     const inPlatformAccount = new Construct(this, 'platform-account');
