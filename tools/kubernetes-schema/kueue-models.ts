@@ -77,7 +77,8 @@ const toleration = object(
   ],
 );
 
-const quantity = str({ pattern: QUANTITY });
+/** int-or-string, as in the CRDs: `9` or `'36Gi'`. */
+const quantity: Check = (value, path, errors) => str({ pattern: QUANTITY })(typeof value === 'number' ? String(value) : value, path, errors);
 const resourceQuota = object({ name: str({ pattern: QUALIFIED_NAME }), nominalQuota: quantity, borrowingLimit: quantity, lendingLimit: quantity }, ['name', 'nominalQuota']);
 const flavorQuotas = object({ name, resources: list(resourceQuota, 1, 64) }, ['name', 'resources']);
 const resourceGroup = object({ coveredResources: list(str({ pattern: QUALIFIED_NAME }), 1, 64), flavors: list(flavorQuotas, 1, 64) }, ['coveredResources', 'flavors'], [

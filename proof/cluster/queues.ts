@@ -1,0 +1,137 @@
+/**
+ * The job queues in the cluster layer of the isolation proof (Kueue's ClusterQueues,
+ * LocalQueues and ResourceFlavors, as synthesized):
+ * - a tenant's jobs reach exactly one ClusterQueue, its own: no other queue's
+ *   namespaceSelector selects its namespace, so it never spends another tenant's quota;
+ * - no queue of another tenant lists a flavor of the tenant's pools (nodes labelled with
+ *   its tenant name), so no other tenant's job is ever placed on its nodes;
+ * - no flavor of one tenant is shared with another tenant's queue in a cohort where it is
+ *   lent (lendingLimit not 0): borrowing there would let one tenant use the other's quota,
+ *   and reclaiming it would preempt the other's jobs across the boundary;
+ * - a GPU job the tenant submits to its queue, once Kueue has admitted it onto one of the
+ *   tenant's GPU flavors (the flavor's node labels and tolerations written into the pod),
+ *   is admitted by the placement admission policies: queued jobs are not blocked.
+ */
+import { GPU_TAINT_KEY, TENANT_LABEL } from '../../config/names';
+import { KUEUE_KIND } from '../../constructs/cluster/kueue-api';
+import { admit, type AdmissionRequest } from './admission';
+import { peopleOf } from './attacks';
+import { objectsOfKind, type ApiObject, type ClusterModel, type TenantInCluster } from './cluster-model';
+import { selectorMatches } from './selectors';
+
+export interface QueueFinding {
+  readonly type: 'leak' | 'blocked';
+  readonly from: string;
+  readonly to: string;
+  readonly what: string;
+  readonly why: string;
+}
+
+interface Queue {
+  readonly stack: string;
+  readonly object: ApiObject;
+}
+
+const nameOf = (o: ApiObject) => String(o.metadata?.name);
+const flavorQuotas = (queue: ApiObject): ApiObject[] => (queue.spec?.resourceGroups ?? []).flatMap((g: ApiObject) => g.flavors ?? []);
+
+/** The pod Kueue lets run once it admits a workload onto `flavor`: the flavor's node labels join its node selector, its tolerations its tolerations. */
+export function placedByFlavor(pod: ApiObject, flavor: ApiObject): ApiObject {
+  const spec = pod.spec ?? {};
+  return {
+    ...pod,
+    spec: {
+      ...spec,
+      nodeSelector: { ...spec.nodeSelector, ...flavor.spec?.nodeLabels },
+      tolerations: [...(spec.tolerations ?? []), ...(flavor.spec?.tolerations ?? [])],
+    },
+  };
+}
+
+/** A GPU job's pod as a tenant writes it for the queue: no placement at all, Kueue adds it. */
+export function queuedGpuPod(tenant: TenantInCluster): ApiObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'train-0', namespace: tenant.namespace, labels: { app: 'train' } },
+    spec: {
+      restartPolicy: 'Never',
+      securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+      containers: [
+        {
+          name: 'train',
+          image: 'pytorch-base:latest',
+          resources: { limits: { [GPU_TAINT_KEY]: '1' } },
+          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+        },
+      ],
+    },
+  };
+}
+
+function podRequest(tenant: TenantInCluster, pod: ApiObject): AdmissionRequest {
+  // The Job controller creates the pods; its identity is not a tenant's, but the policies bind to the namespace, so a tenant identity is the stricter test.
+  return { operation: 'CREATE', resource: { group: '', version: 'v1', resource: 'pods' }, namespaceObject: tenant.namespaceObject, object: pod, oldObject: null, userInfo: peopleOf(tenant) };
+}
+
+export interface QueueProof {
+  readonly findings: readonly QueueFinding[];
+  readonly checks: number;
+  /** Tenants whose namespace no ClusterQueue serves: their jobs cannot be queued. */
+  readonly unqueued: readonly string[];
+}
+
+export function proveQueues(model: ClusterModel): QueueProof {
+  const findings: QueueFinding[] = [];
+  const unqueued: string[] = [];
+  let checks = 0;
+  const queues: Queue[] = objectsOfKind(model, KUEUE_KIND.clusterQueue).map((o) => ({ stack: o.stack, object: o.object as ApiObject }));
+  const flavors = new Map(objectsOfKind(model, KUEUE_KIND.resourceFlavor).map((o) => [nameOf(o.object as ApiObject), { stack: o.stack, object: o.object as ApiObject }]));
+  const byStack = new Map(model.tenants.map((t) => [t.stack, t]));
+  const ownerOf = (flavorName: string): TenantInCluster | undefined => {
+    const flavor = flavors.get(flavorName);
+    if (!flavor) return undefined;
+    const labelled = flavor.object.spec?.nodeLabels?.[TENANT_LABEL];
+    return model.tenants.find((t) => t.name === labelled) ?? byStack.get(flavor.stack);
+  };
+
+  for (const a of model.tenants) {
+    const serving = queues.filter((q) => q.object.spec?.namespaceSelector !== undefined && selectorMatches(q.object.spec.namespaceSelector, a.namespaceObject.metadata?.labels ?? {}));
+    checks += 1;
+    if (serving.length === 0) unqueued.push(a.name);
+    for (const queue of serving.filter((q) => q.stack !== a.stack)) {
+      const owner = byStack.get(queue.stack);
+      findings.push({
+        type: 'leak',
+        from: a.name,
+        to: owner?.name ?? queue.stack,
+        what: `${a.name}'s jobs can be queued in ClusterQueue ${nameOf(queue.object)} of ${queue.stack}`,
+        why: 'its namespaceSelector selects the namespace: the jobs spend that queue\'s quota and run on its flavors',
+      });
+    }
+    for (const queue of serving.filter((q) => q.stack === a.stack)) {
+      for (const quota of flavorQuotas(queue.object)) {
+        checks += 1;
+        const flavor = flavors.get(String(quota.name));
+        const owner = ownerOf(String(quota.name));
+        if (owner && owner !== a) {
+          findings.push({ type: 'leak', from: a.name, to: owner.name, what: `${a.name}'s ClusterQueue ${nameOf(queue.object)} lists ${owner.name}'s flavor ${quota.name}`, why: `${a.name}'s jobs are placed on ${owner.name}'s nodes (or denied there) and spend its quota` });
+          continue;
+        }
+        for (const other of queues.filter((q) => q !== queue && q.object.spec?.cohort !== undefined && q.object.spec.cohort === queue.object.spec?.cohort)) {
+          const shared = flavorQuotas(other.object).find((f) => f.name === quota.name);
+          const lent = (quota.resources ?? []).some((r: ApiObject) => r.lendingLimit === undefined || String(r.lendingLimit) !== '0');
+          const borrower = byStack.get(other.stack);
+          if (shared && lent && borrower && borrower !== a) {
+            findings.push({ type: 'leak', from: borrower.name, to: a.name, what: `${borrower.name}'s queue borrows ${a.name}'s quota on flavor ${quota.name} in cohort ${queue.object.spec.cohort}`, why: `${a.name} lends it (no lendingLimit 0), and reclaiming it preempts ${borrower.name}'s jobs` });
+          }
+        }
+        if (!flavor?.object.spec?.nodeLabels?.[TENANT_LABEL]) continue;
+        checks += 1;
+        const decision = admit(model, podRequest(a, placedByFlavor(queuedGpuPod(a), flavor.object)));
+        if (!decision.allowed) findings.push({ type: 'blocked', from: a.name, to: a.name, what: `${a.name}'s GPU job admitted by Kueue onto flavor ${quota.name}`, why: `denied: ${decision.denials.join('; ')}` });
+      }
+    }
+  }
+  return { findings, checks, unqueued };
+}
