@@ -10,6 +10,8 @@ import { iamNoPublicPrincipal } from './rules/iam-no-public-principal';
 import { iamPoliciesReadable } from './rules/iam-readable-policies';
 import { karpenterPoolCapped } from './rules/karpenter-pool-capped';
 import { karpenterPoolIsolated } from './rules/karpenter-pool-isolation';
+import { kueueTenantHasQueue } from './rules/kueue-tenant-has-queue';
+import { kueueTenantQueue } from './rules/kueue-tenant-queue';
 import { kmsKeyRotates } from './rules/kms-key-rotation';
 import { networkPoliciesEnforced } from './rules/network-policy-enforced';
 import { noForeignTenantIdentifiers } from './rules/no-foreign-tenant-identifiers';
@@ -36,6 +38,8 @@ export const PLATFORM_GUARDRAILS: readonly GuardrailRule[] = [
   { id: 'MLP-EKS-1', severity: 'error', description: 'Tenant Karpenter NodePools give their nodes the tenant taint and label', check: karpenterPoolIsolated },
   { id: 'MLP-EKS-2', severity: 'error', description: 'Clusters enforce NetworkPolicies (VPC CNI network policy agent on)', check: networkPoliciesEnforced },
   { id: 'MLP-EKS-3', severity: 'error', description: "Tenant Karpenter NodePools are capped: a GPU limit, or a static pool's nodes", check: karpenterPoolCapped },
+  { id: 'MLP-Q-1', severity: 'error', description: "Tenant ClusterQueues: own namespace, own flavors, no lending, the file's quotas", check: kueueTenantQueue },
+  { id: 'MLP-Q-2', severity: 'error', description: 'A tenant namespace has exactly one ClusterQueue and one LocalQueue', check: kueueTenantHasQueue },
   { id: 'MLP-TEN-1', severity: 'error', description: 'A tenant stack names nothing of another tenant', check: noForeignTenantIdentifiers },
   { id: 'MLP-TF-1', severity: 'error', description: 'No data source calls a cloud API at plan time', check: dataSourcesPlanOffline },
 ];
