@@ -1,6 +1,6 @@
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { Construct } from 'constructs';
-import { GPU_TAINT_KEY, MANAGED_BY_LABEL, SYSTEM_NODE_TAINT, TENANT_GROUP_PREFIX, TENANT_LABEL } from '../../config/names';
+import { GPU_TAINT_KEY, KUEUE, MANAGED_BY_LABEL, SYSTEM_NODE_TAINT, TENANT_GROUP_PREFIX, TENANT_LABEL } from '../../config/names';
 import { WORKLOAD_PRIORITY_CLASSES } from './workload-priority-classes';
 
 /**
@@ -148,6 +148,18 @@ export const TENANT_ADMISSION_POLICIES: readonly AdmissionPolicy[] = [
         expression: `!has(object.spec.type) || object.spec.type in ${list(TENANT_SERVICE_TYPES)}`,
         message: `Service types allowed in tenant namespaces: ${TENANT_SERVICE_TYPES.join(', ')}`,
         reason: 'Forbidden',
+      },
+    ],
+  },
+  {
+    // Jobs wait in the tenant's queue for quota instead of failing on the ResourceQuota: Kueue holds (suspends) a Job that names a LocalQueue until its ClusterQueue admits it.
+    name: 'ml-platform-tenant-queued-jobs',
+    resourceRules: [{ apiGroups: ['batch'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['jobs'] }],
+    validations: [
+      {
+        expression: `has(object.metadata.labels) && '${KUEUE.queueNameLabel}' in object.metadata.labels && object.metadata.labels['${KUEUE.queueNameLabel}'] == '${KUEUE.localQueue}'`,
+        message: `Jobs in tenant namespaces are queued: label them ${KUEUE.queueNameLabel}: ${KUEUE.localQueue} (a CronJob in spec.jobTemplate.metadata.labels)`,
+        reason: 'Invalid',
       },
     ],
   },

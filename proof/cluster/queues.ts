@@ -10,9 +10,11 @@
  *   and reclaiming it would preempt the other's jobs across the boundary;
  * - a GPU job the tenant submits to its queue, once Kueue has admitted it onto one of the
  *   tenant's GPU flavors (the flavor's node labels and tolerations written into the pod),
- *   is admitted by the placement admission policies: queued jobs are not blocked.
+ *   is admitted by the placement admission policies: queued jobs are not blocked;
+ * - a Job that names the tenant's LocalQueue is admitted, and one that names none is
+ *   denied: no job skips the queue (and fails on the ResourceQuota instead of waiting).
  */
-import { GPU_TAINT_KEY, TENANT_LABEL } from '../../config/names';
+import { GPU_TAINT_KEY, KUEUE, TENANT_LABEL } from '../../config/names';
 import { KUEUE_KIND } from '../../constructs/cluster/kueue-api';
 import { admit, type AdmissionRequest } from './admission';
 import { peopleOf } from './attacks';
@@ -69,6 +71,21 @@ export function queuedGpuPod(tenant: TenantInCluster): ApiObject {
   };
 }
 
+/** A GPU Job as a tenant submits it to its queue: the LocalQueue label, the pod as queuedGpuPod. */
+export function queuedGpuJob(tenant: TenantInCluster): ApiObject {
+  const pod = queuedGpuPod(tenant);
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'train', namespace: tenant.namespace, labels: { [KUEUE.queueNameLabel]: KUEUE.localQueue } },
+    spec: { backoffLimit: 0, template: { metadata: { labels: pod.metadata.labels }, spec: pod.spec } },
+  };
+}
+
+function jobRequest(tenant: TenantInCluster, job: ApiObject): AdmissionRequest {
+  return { operation: 'CREATE', resource: { group: 'batch', version: 'v1', resource: 'jobs' }, namespaceObject: tenant.namespaceObject, object: job, oldObject: null, userInfo: peopleOf(tenant) };
+}
+
 function podRequest(tenant: TenantInCluster, pod: ApiObject): AdmissionRequest {
   // The Job controller creates the pods; its identity is not a tenant's, but the policies bind to the namespace, so a tenant identity is the stricter test.
   return { operation: 'CREATE', resource: { group: '', version: 'v1', resource: 'pods' }, namespaceObject: tenant.namespaceObject, object: pod, oldObject: null, userInfo: peopleOf(tenant) };
@@ -96,6 +113,13 @@ export function proveQueues(model: ClusterModel): QueueProof {
   };
 
   for (const a of model.tenants) {
+    checks += 2;
+    const queued = admit(model, jobRequest(a, queuedGpuJob(a)));
+    if (!queued.allowed) findings.push({ type: 'blocked', from: a.name, to: a.name, what: `${a.name}'s Job in its LocalQueue ${KUEUE.localQueue}`, why: `denied: ${queued.denials.join('; ')}` });
+    const job = queuedGpuJob(a);
+    if (admit(model, jobRequest(a, { ...job, metadata: { ...job.metadata, labels: {} } })).allowed) {
+      findings.push({ type: 'leak', from: a.name, to: a.name, what: `${a.name}'s Job without ${KUEUE.queueNameLabel} is admitted`, why: 'no admission policy requires the queue label: the Job skips the queue and fails on the ResourceQuota instead of waiting' });
+    }
     const serving = queues.filter((q) => q.object.spec?.namespaceSelector !== undefined && selectorMatches(q.object.spec.namespaceSelector, a.namespaceObject.metadata?.labels ?? {}));
     checks += 1;
     if (serving.length === 0) unqueued.push(a.name);

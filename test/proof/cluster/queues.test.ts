@@ -28,8 +28,8 @@ describe('job queues in the cluster layer of the isolation proof', () => {
     const result = proveQueues(readClusterModel(samples));
     expect(result.findings).toEqual([]);
     expect(result.unqueued).toEqual([]);
-    // 3 namespaces; analytics 1 flavor, fraud-detection and recsys-inference 2 each, and one admitted GPU pod per GPU flavor.
-    expect(result.checks).toBe(3 + 5 + 2);
+    // 3 namespaces, each with a queued and an unqueued Job; analytics 1 flavor, fraud-detection and recsys-inference 2 each, and one admitted GPU pod per GPU flavor.
+    expect(result.checks).toBe(3 * 3 + 5 + 2);
     expect(proveCluster(samples).checks.queues).toBe(result.checks);
   });
 
@@ -69,5 +69,24 @@ describe('job queues in the cluster layer of the isolation proof', () => {
     for (const [key, m] of Object.entries(manifests)) if (m.manifest.kind === 'ClusterQueue') delete manifests[key];
     expect(proveQueues(readClusterModel(stacks)).unqueued).toEqual(['analytics']);
     expect(proveCluster(stacks).notes).toContain('no ClusterQueue serves the namespaces of: analytics (their jobs cannot be queued)');
+  });
+});
+
+describe('queued jobs under the synthesized admission policies', () => {
+  let dir: string;
+  let samples: SynthStack[];
+  beforeAll(() => {
+    dir = synthInto(SAMPLE_TENANTS_DIR);
+    samples = readSynthDir(dir);
+  });
+  afterAll(() => rmSync(path.dirname(dir), { recursive: true, force: true }));
+
+  test('without the queued-jobs policy, a Job that skips the queue is a leak of its own tenant for every tenant', () => {
+    const stacks = cloneStacks(samples);
+    const k8s = stacks.find((s) => s.name === 'shared-k8s')!;
+    const manifests = (k8s.json.resource as Record<string, Record<string, Body>>).kubernetes_manifest;
+    for (const [key, m] of Object.entries(manifests)) if (m.manifest.spec?.policyName === 'ml-platform-tenant-queued-jobs') delete manifests[key];
+    const leaks = proveQueues(readClusterModel(stacks)).findings;
+    expect(leaks.map((f) => `${f.type} ${f.from}->${f.to}`)).toEqual(['leak analytics->analytics', 'leak fraud-detection->fraud-detection', 'leak recsys-inference->recsys-inference']);
   });
 });
