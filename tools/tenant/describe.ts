@@ -5,6 +5,7 @@
  */
 import type { Platform, Tenant } from '../../config/model';
 import { tenantNames, type TenantNames } from '../../config/names';
+import { queueText } from './queue-examples';
 import { GPU_VISIBILITY_ENV, tenantGpuPlacement, TENANT_PRIORITY_CLASSES } from '../../constructs/cluster/tenant-admission';
 import { TENANT_EDIT_ROLE } from '../../constructs/cluster/tenant-edit-role';
 import { poolLimits } from '../../config/pool-limits';
@@ -80,6 +81,7 @@ export function describeTenant(tenant: Tenant, platform: Platform): TenantDescri
   if (active && tenant.gpuPools.length > 0) row('role', names.nodeRole, `node role of the GPU pools, in the platform account ${platform.platformAccountId}`);
   if (active) row('namespace', names.namespace, `in cluster ${platform.cluster.name}; ${quotaText(tenant)}`);
   if (active) row('cluster group', names.kubernetesGroup, `the people role's Kubernetes group: ClusterRole ${TENANT_EDIT_ROLE} in namespace ${names.namespace} only`);
+  if (active) row('queue', names.clusterQueue, queueText(tenant, platform));
   if (active && tenant.gpuPools.length > 0) row('GPU pod spec', names.namespace, gpuPodSpecText(tenant.name));
   if (active) {
     for (const pool of tenant.gpuPools) {
