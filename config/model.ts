@@ -125,6 +125,7 @@ export const DEFAULTS = {
     'kube-proxy': 'v1.32.3-eksbuild.7',
     coredns: 'v1.11.4-eksbuild.14',
     'eks-pod-identity-agent': 'v1.3.7-eksbuild.2',
+    'aws-ebs-csi-driver': 'v1.44.0-eksbuild.1',
   } satisfies Record<ClusterAddonName, string>,
 } as const;
 

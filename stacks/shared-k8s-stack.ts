@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import type { Platform } from '../config/model';
 import { karpenterNames, KUEUE, STACK } from '../config/names';
 import { KarpenterRelease } from '../constructs/cluster/karpenter-release';
+import { DefaultStorageClass } from '../constructs/cluster/default-storage-class';
 import { KueueRelease } from '../constructs/cluster/kueue-release';
 import { NvidiaDevicePlugin } from '../constructs/cluster/nvidia-device-plugin';
 import { TenantAdmission } from '../constructs/cluster/tenant-admission';
@@ -44,6 +45,7 @@ export class SharedK8sStack extends PlatformStack {
       releaseName: KUEUE.release,
       systemNodeSelector: { [GENERAL_NODE_LABEL.key]: GENERAL_NODE_LABEL.system },
     });
+    new DefaultStorageClass(this, 'default-storage-class');
     new NvidiaDevicePlugin(this, 'nvidia-device-plugin');
     new WorkloadPriorityClasses(this, 'priority-classes');
     new TenantAdmission(this, 'tenant-admission');

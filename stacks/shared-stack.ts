@@ -7,6 +7,7 @@ import type { Platform } from '../config/model';
 import { karpenterNames, STACK, tenantNames } from '../config/names';
 import { ManagedKey } from '../constructs/common/managed-key';
 import { platformTags } from '../constructs/common/tags';
+import { EbsCsiDriver } from '../constructs/cluster/ebs-csi-driver';
 import { KarpenterController } from '../constructs/shared/karpenter-controller';
 import { SharedCluster } from '../constructs/shared/shared-cluster';
 import { SharedNetwork } from '../constructs/shared/shared-network';
@@ -84,6 +85,12 @@ export class SharedStack extends PlatformStack {
       generalNodes: platform.cluster.generalNodes,
       namePrefix: prefix,
       addonVersions: platform.cluster.addonVersions,
+    });
+    new EbsCsiDriver(this, 'ebs-csi-driver', {
+      clusterName: this.cluster.clusterName,
+      addonVersion: platform.cluster.addonVersions['aws-ebs-csi-driver'],
+      roleName: `${prefix}-ebs-csi`,
+      podIdentityAgent: this.cluster.podIdentityAgent,
     });
     // Node roles the controller may pass: every tenant's, by the name pattern, so a new tenant changes nothing here.
     const nodeRoleNamePattern = tenantNames(prefix, accountId, '*').nodeRole;

@@ -18,6 +18,7 @@ export const API_SINCE: Readonly<Record<string, number>> = {
   'networking.k8s.io/v1': 7,
   'scheduling.k8s.io/v1': 14,
   'rbac.authorization.k8s.io/v1': 8,
+  'storage.k8s.io/v1': 6,
   'admissionregistration.k8s.io/v1': 30,
   'karpenter.sh/v1': 25,
   'karpenter.k8s.aws/v1': 25,
