@@ -171,6 +171,10 @@ export interface TenantNames {
   readonly cpuFlavor: string;
   /** Kueue ResourceFlavor of a pool's GPUs: `<tenant>.<pool>`, like its NodePool. */
   gpuFlavor(pool: string): string;
+  /** PersistentVolume of a bucket (cluster-scoped): `<tenant>.<purpose>`. */
+  bucketVolume(purpose: string): string;
+  /** The claim of a bucket's volume in the tenant namespace: `s3-<purpose>`. */
+  bucketClaim(purpose: string): string;
 }
 
 /**
@@ -205,6 +209,8 @@ export function tenantNames(platformName: string, platformAccountId: string, ten
     clusterQueue: tenant,
     cpuFlavor: tenant,
     gpuFlavor: (pool) => `${tenant}${POOL_NAME_SEPARATOR}${pool}`,
+    bucketVolume: (purpose) => `${tenant}${POOL_NAME_SEPARATOR}${purpose}`,
+    bucketClaim: (purpose) => `s3-${purpose}`,
   };
 }
 

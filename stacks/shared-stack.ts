@@ -8,6 +8,7 @@ import { karpenterNames, STACK, tenantNames } from '../config/names';
 import { ManagedKey } from '../constructs/common/managed-key';
 import { platformTags } from '../constructs/common/tags';
 import { EbsCsiDriver } from '../constructs/cluster/ebs-csi-driver';
+import { S3CsiDriver } from '../constructs/cluster/s3-csi-driver';
 import { KarpenterController } from '../constructs/shared/karpenter-controller';
 import { SharedCluster } from '../constructs/shared/shared-cluster';
 import { SharedNetwork } from '../constructs/shared/shared-network';
@@ -92,6 +93,7 @@ export class SharedStack extends PlatformStack {
       roleName: `${prefix}-ebs-csi`,
       podIdentityAgent: this.cluster.podIdentityAgent,
     });
+    new S3CsiDriver(this, 's3-csi-driver', { clusterName: this.cluster.clusterName, addonVersion: platform.cluster.addonVersions['aws-mountpoint-s3-csi-driver'] });
     // Node roles the controller may pass: every tenant's, by the name pattern, so a new tenant changes nothing here.
     const nodeRoleNamePattern = tenantNames(prefix, accountId, '*').nodeRole;
     new KarpenterController(this, 'karpenter', {

@@ -21,6 +21,7 @@ import { TenantClusterAccess } from '../constructs/tenant/tenant-cluster-access'
 import { KarpenterGpuPool } from '../constructs/tenant/karpenter-gpu-pool';
 import { TenantKey } from '../constructs/tenant/tenant-key';
 import { TenantNamespace } from '../constructs/tenant/tenant-namespace';
+import { TenantBucketVolumes } from '../constructs/tenant/tenant-bucket-volumes';
 import { TenantQueues } from '../constructs/tenant/tenant-queues';
 import { TenantPeopleRole } from '../constructs/tenant/tenant-people-role';
 import { TenantWorkloadRole } from '../constructs/tenant/tenant-workload-role';
@@ -125,6 +126,14 @@ export class TenantStack extends PlatformStack {
       cpuFlavor: names.cpuFlavor,
       gpuFlavors: Object.fromEntries(tenant.gpuPools.map((pool) => [pool.name, names.gpuFlavor(pool.name)])),
       quotas: queueQuotas(tenant, platform.gpuInstanceTypes),
+    });
+    new TenantBucketVolumes(this, 'bucket-volumes', {
+      tenantName: tenant.name,
+      namespace: namespace.namespaceName,
+      region: platform.region,
+      buckets: Object.fromEntries(tenant.buckets.map((b) => [b.purpose, names.bucket(b.purpose)])),
+      volumeName: names.bucketVolume,
+      claimName: names.bucketClaim,
     });
 
     const inPlatformAccount = new Construct(this, 'platform-account');

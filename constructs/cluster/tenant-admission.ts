@@ -128,6 +128,12 @@ export const TENANT_ADMISSION_POLICIES: readonly AdmissionPolicy[] = [
         reason: 'Forbidden',
       },
       {
+        // Pod Security 'restricted' allows inline CSI volumes; a bucket mounted inline would skip its PersistentVolume's claimRef and authentication settings.
+        expression: `!has(object.spec.volumes) || object.spec.volumes.all(v, !has(v.csi))`,
+        message: 'inline CSI volumes are not allowed in tenant namespaces: mount a bucket through its PersistentVolumeClaim (s3-<purpose>)',
+        reason: 'Forbidden',
+      },
+      {
         expression: `(${noGpuEnv('object.spec.containers')}) && (${noGpuEnv('object.spec.initContainers')})`,
         message: `${GPU_VISIBILITY_ENV} is set by the device plugin from the GPUs a container requests, never by the pod`,
         reason: 'Forbidden',

@@ -8,7 +8,8 @@
  * - RBAC: a's people can create, change or delete nothing in b's namespace, nothing
  *   cluster-wide, and cannot change or delete the platform's objects in their own;
  * - queues: a's jobs reach only a's ClusterQueue, on a's flavors, and are admitted once
- *   Kueue places them (queues.ts).
+ *   Kueue places them (queues.ts);
+ * - storage: no tenant binds or mounts another tenant's bucket volume (bucket-mounts.ts).
  */
 import { MANAGED_BY_LABEL } from '../../config/names';
 import type { SynthStack } from '../resolve';
@@ -17,9 +18,10 @@ import { attacks, legitimateRequest, peopleOf, priorityClassRequest } from './at
 import { objectsOfKind, readClusterModel, type ApiObject, type ClusterModel, type TenantInCluster } from './cluster-model';
 import { reachability } from './network';
 import { proveQueues } from './queues';
+import { proveBucketMounts } from './bucket-mounts';
 import { allowedVerbs, grantsOf, WRITE_VERBS } from './rbac';
 
-export type ClusterLayer = 'admission' | 'network' | 'rbac' | 'queues';
+export type ClusterLayer = 'admission' | 'network' | 'rbac' | 'queues' | 'storage';
 
 export interface ClusterFinding {
   readonly layer: ClusterLayer;
@@ -117,9 +119,9 @@ function ownBoundaryFindings(model: ClusterModel, a: TenantInCluster): { finding
   return { findings, checks };
 }
 
-export function proveClusterModel(model: ClusterModel): ClusterProofResult {
+export function proveClusterModel(model: ClusterModel, stacks: readonly SynthStack[]): ClusterProofResult {
   const findings: ClusterFinding[] = [];
-  const checks = { admission: 0, network: 0, rbac: 0, queues: 0 };
+  const checks = { admission: 0, network: 0, rbac: 0, queues: 0, storage: 0 };
   const { tenants } = model;
   for (const a of tenants) {
     checks.admission += 1;
@@ -143,6 +145,9 @@ export function proveClusterModel(model: ClusterModel): ClusterProofResult {
   const queues = proveQueues(model);
   checks.queues = queues.checks;
   findings.push(...queues.findings.map((f): ClusterFinding => ({ layer: 'queues', ...f })));
+  const mounts = proveBucketMounts(model, stacks);
+  checks.storage = mounts.checks;
+  findings.push(...mounts.findings.map((f): ClusterFinding => ({ layer: 'storage', ...f })));
   const notes = model.withoutNamespace.length > 0 ? [`tenants without a namespace (retained), nothing of theirs in the cluster: ${model.withoutNamespace.join(', ')}`] : [];
   if (queues.unqueued.length > 0) notes.push(`no ClusterQueue serves the namespaces of: ${queues.unqueued.join(', ')} (their jobs cannot be queued)`);
   if (tenants.length > 0 && model.objects.every((o) => o.object.kind !== 'ValidatingAdmissionPolicy')) notes.push('no ValidatingAdmissionPolicy in the synthesized output');
@@ -150,5 +155,5 @@ export function proveClusterModel(model: ClusterModel): ClusterProofResult {
 }
 
 export function proveCluster(stacks: readonly SynthStack[]): ClusterProofResult {
-  return proveClusterModel(readClusterModel(stacks));
+  return proveClusterModel(readClusterModel(stacks), stacks);
 }
