@@ -82,6 +82,10 @@ export function describeTenant(tenant: Tenant, platform: Platform): TenantDescri
   if (active) row('namespace', names.namespace, `in cluster ${platform.cluster.name}; ${quotaText(tenant)}`);
   if (active) row('cluster group', names.kubernetesGroup, `the people role's Kubernetes group: ClusterRole ${TENANT_EDIT_ROLE} in namespace ${names.namespace} only`);
   if (active) row('queue', names.clusterQueue, queueText(tenant, platform));
+  if (active) {
+    const claims = tenant.buckets.map((b) => names.bucketClaim(b.purpose)).join(', ');
+    row('storage', names.namespace, `bucket claims ${claims} (mounted with the workload role: run the pod as ${names.serviceAccount}); a claim without storageClassName gets encrypted gp3 EBS`);
+  }
   if (active && tenant.gpuPools.length > 0) row('GPU pod spec', names.namespace, gpuPodSpecText(tenant.name));
   if (active) {
     for (const pool of tenant.gpuPools) {
