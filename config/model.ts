@@ -127,6 +127,7 @@ export const DEFAULTS = {
     'eks-pod-identity-agent': 'v1.3.7-eksbuild.2',
     'aws-ebs-csi-driver': 'v1.44.0-eksbuild.1',
     'aws-mountpoint-s3-csi-driver': 'v1.15.0-eksbuild.1',
+    'amazon-cloudwatch-observability': 'v4.1.0-eksbuild.1',
   } satisfies Record<ClusterAddonName, string>,
 } as const;
 

@@ -23,7 +23,7 @@ const nonNegativeInt = z.number().int().nonnegative();
 export const CAPACITY_TYPES = ['spot', 'on-demand'] as const;
 export const LIFECYCLES = ['active', 'retained'] as const;
 /** The EKS add-ons of the shared cluster, each pinned to a version. */
-export const CLUSTER_ADDON_NAMES = ['vpc-cni', 'kube-proxy', 'coredns', 'eks-pod-identity-agent', 'aws-ebs-csi-driver', 'aws-mountpoint-s3-csi-driver'] as const;
+export const CLUSTER_ADDON_NAMES = ['vpc-cni', 'kube-proxy', 'coredns', 'eks-pod-identity-agent', 'aws-ebs-csi-driver', 'aws-mountpoint-s3-csi-driver', 'amazon-cloudwatch-observability'] as const;
 export type ClusterAddonName = (typeof CLUSTER_ADDON_NAMES)[number];
 
 export const bucketSchema = z.strictObject({

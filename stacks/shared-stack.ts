@@ -7,6 +7,7 @@ import type { Platform } from '../config/model';
 import { karpenterNames, STACK, tenantNames } from '../config/names';
 import { ManagedKey } from '../constructs/common/managed-key';
 import { platformTags } from '../constructs/common/tags';
+import { CloudwatchObservability } from '../constructs/cluster/cloudwatch-observability';
 import { EbsCsiDriver } from '../constructs/cluster/ebs-csi-driver';
 import { S3CsiDriver } from '../constructs/cluster/s3-csi-driver';
 import { KarpenterController } from '../constructs/shared/karpenter-controller';
@@ -91,6 +92,12 @@ export class SharedStack extends PlatformStack {
       clusterName: this.cluster.clusterName,
       addonVersion: platform.cluster.addonVersions['aws-ebs-csi-driver'],
       roleName: `${prefix}-ebs-csi`,
+      podIdentityAgent: this.cluster.podIdentityAgent,
+    });
+    new CloudwatchObservability(this, 'cloudwatch-observability', {
+      clusterName: this.cluster.clusterName,
+      addonVersion: platform.cluster.addonVersions['amazon-cloudwatch-observability'],
+      roleName: `${prefix}-cloudwatch-agent`,
       podIdentityAgent: this.cluster.podIdentityAgent,
     });
     new S3CsiDriver(this, 's3-csi-driver', { clusterName: this.cluster.clusterName, addonVersion: platform.cluster.addonVersions['aws-mountpoint-s3-csi-driver'] });

@@ -85,6 +85,7 @@ describe('shared stack', () => {
         'vpc-cni': 'v1.19.5-eksbuild.1',
         'aws-ebs-csi-driver': 'v1.44.0-eksbuild.1',
         'aws-mountpoint-s3-csi-driver': 'v1.15.0-eksbuild.1',
+        'amazon-cloudwatch-observability': 'v4.1.0-eksbuild.1',
       });
     });
 

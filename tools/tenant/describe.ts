@@ -84,6 +84,7 @@ export function describeTenant(tenant: Tenant, platform: Platform): TenantDescri
   if (active) row('queue', names.clusterQueue, queueText(tenant, platform));
   if (active) {
     const claims = tenant.buckets.map((b) => names.bucketClaim(b.purpose)).join(', ');
+    row('GPU metrics', names.namespace, `CloudWatch Container Insights in the platform account (namespace dimension ${names.namespace}), read by the platform team; see docs/metrics.md`);
     row('storage', names.namespace, `bucket claims ${claims} (mounted with the workload role: run the pod as ${names.serviceAccount}); a claim without storageClassName gets encrypted gp3 EBS`);
   }
   if (active && tenant.gpuPools.length > 0) row('GPU pod spec', names.namespace, gpuPodSpecText(tenant.name));
