@@ -51,6 +51,8 @@ const noGpuEnv = (containers: string) =>
   `!has(${containers}) || ${containers}.all(c, !has(c.env) || c.env.all(e, e.name != '${GPU_VISIBILITY_ENV}'))`;
 const hasManagedLabel = (o: string) =>
   `(${o} != null && has(${o}.metadata.labels) && '${MANAGED_BY_LABEL.key}' in ${o}.metadata.labels && ${o}.metadata.labels['${MANAGED_BY_LABEL.key}'] == '${MANAGED_BY_LABEL.value}')`;
+const queued = (o: string) =>
+  `(has(${o}.metadata.labels) && '${KUEUE.queueNameLabel}' in ${o}.metadata.labels && ${o}.metadata.labels['${KUEUE.queueNameLabel}'] == '${KUEUE.localQueue}')`;
 /** A tenant's people (their group) or any service account outside kube-system: the identities tenants control. */
 const TENANT_REQUESTER =
   `((has(request.userInfo.groups) && request.userInfo.groups.exists(g, g.startsWith('${TENANT_GROUP_PREFIX}'))) || ` +
@@ -163,7 +165,8 @@ export const TENANT_ADMISSION_POLICIES: readonly AdmissionPolicy[] = [
     resourceRules: [{ apiGroups: ['batch'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['jobs'] }],
     validations: [
       {
-        expression: `has(object.metadata.labels) && '${KUEUE.queueNameLabel}' in object.metadata.labels && object.metadata.labels['${KUEUE.queueNameLabel}'] == '${KUEUE.localQueue}'`,
+        // On update only a queued Job must stay queued: Jobs from before the rule keep their controllers' updates (finalizers).
+        expression: `request.operation == 'CREATE' ? ${queued('object')} : (!${queued('oldObject')} || ${queued('object')})`,
         message: `Jobs in tenant namespaces are queued: label them ${KUEUE.queueNameLabel}: ${KUEUE.localQueue} (a CronJob in spec.jobTemplate.metadata.labels)`,
         reason: 'Invalid',
       },

@@ -2,7 +2,9 @@ import { rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { readClusterModel } from '../../../proof/cluster/cluster-model';
 import { proveCluster } from '../../../proof/cluster/prove-cluster';
-import { proveQueues } from '../../../proof/cluster/queues';
+import { proveQueues, queuedGpuJob } from '../../../proof/cluster/queues';
+import { admit } from '../../../proof/cluster/admission';
+import { peopleOf } from '../../../proof/cluster/attacks';
 import { readSynthDir, type SynthStack } from '../../../proof/resolve';
 import { cloneStacks, SAMPLE_TENANTS_DIR, synthInto } from '../plant';
 
@@ -88,5 +90,17 @@ describe('queued jobs under the synthesized admission policies', () => {
     for (const [key, m] of Object.entries(manifests)) if (m.manifest.spec?.policyName === 'ml-platform-tenant-queued-jobs') delete manifests[key];
     const leaks = proveQueues(readClusterModel(stacks)).findings;
     expect(leaks.map((f) => `${f.type} ${f.from}->${f.to}`)).toEqual(['leak analytics->analytics', 'leak fraud-detection->fraud-detection', 'leak recsys-inference->recsys-inference']);
+  });
+
+  test('a queued Job cannot be taken out of its queue by an update, and a Job from before the rule can still be updated', () => {
+    const model = readClusterModel(samples);
+    const [a] = model.tenants;
+    const queued = queuedGpuJob(a);
+    const unqueued = { ...queued, metadata: { ...queued.metadata, labels: {} } };
+    const update = (oldObject: Body, object: Body) =>
+      admit(model, { operation: 'UPDATE', resource: { group: 'batch', version: 'v1', resource: 'jobs' }, namespaceObject: a.namespaceObject, object, oldObject, userInfo: peopleOf(a) });
+    expect(update(queued, unqueued).allowed).toBe(false);
+    expect(update(queued, queued).allowed).toBe(true);
+    expect(update(unqueued, unqueued).allowed).toBe(true);
   });
 });
