@@ -4,6 +4,7 @@
  * and reported.
  */
 import type { GuardrailRule } from './rule';
+import { bucketVolumeIsolated } from './rules/bucket-volume-isolation';
 import { dataSourcesPlanOffline } from './rules/offline-data-sources';
 import { iamAllowsNoFullAccess } from './rules/iam-no-full-access';
 import { iamNoPublicPrincipal } from './rules/iam-no-public-principal';
@@ -40,6 +41,7 @@ export const PLATFORM_GUARDRAILS: readonly GuardrailRule[] = [
   { id: 'MLP-EKS-3', severity: 'error', description: "Tenant Karpenter NodePools are capped: a GPU limit, or a static pool's nodes", check: karpenterPoolCapped },
   { id: 'MLP-Q-1', severity: 'error', description: "Tenant ClusterQueues: own namespace, own flavors, no lending, the file's quotas", check: kueueTenantQueue },
   { id: 'MLP-Q-2', severity: 'error', description: 'A tenant namespace has exactly one ClusterQueue and one LocalQueue', check: kueueTenantHasQueue },
+  { id: 'MLP-VOL-1', severity: 'error', description: "Tenant bucket volumes: own bucket, pod's credentials, pre-bound claim", check: bucketVolumeIsolated },
   { id: 'MLP-TEN-1', severity: 'error', description: 'A tenant stack names nothing of another tenant', check: noForeignTenantIdentifiers },
   { id: 'MLP-TF-1', severity: 'error', description: 'No data source calls a cloud API at plan time', check: dataSourcesPlanOffline },
 ];

@@ -34,6 +34,7 @@ describe('the platform pack', () => {
       'MLP-EKS-3 error',
       'MLP-Q-1 error',
       'MLP-Q-2 error',
+      'MLP-VOL-1 error',
       'MLP-TEN-1 error',
       'MLP-TF-1 error',
     ]);
@@ -109,6 +110,6 @@ describe('npm run guardrails', () => {
     const lines = run.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^rule +severity +checked +failures +suppressed +description$/);
     for (const rule of PLATFORM_GUARDRAILS) expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${rule.id} +error +\\d+ +0 +0 +${rule.description.replace(/[*'()]/g, '\\$&')}$`)));
-    expect(lines[lines.length - 1]).toMatch(/^ok: 18 rules, \d+ checks over 6 stacks, 0 errors, 0 warnings, 0 suppressions in [\d.]+ s$/);
+    expect(lines[lines.length - 1]).toMatch(/^ok: 19 rules, \d+ checks over 6 stacks, 0 errors, 0 warnings, 0 suppressions in [\d.]+ s$/);
   });
 });
