@@ -51,7 +51,10 @@ describe('the example GPU Job of a tenant queue', () => {
     expect(queueText(fraud, platform)).toBe(
       'LocalQueue default in fraud-detection -> ClusterQueue fraud-detection: 64 CPUs, 512 GiB; GPUs train 16; label every Job kueue.x-k8s.io/queue-name: default (required); a Job over the quota waits, it does not fail; Kueue places GPU jobs on the pool',
     );
-    expect(renderTable(describeTenant(fraud, platform))).toMatch(/^queue +fraud-detection +LocalQueue default in fraud-detection/m);
+    const table = renderTable(describeTenant(fraud, platform));
+    expect(table).toMatch(/^queue +fraud-detection +LocalQueue default in fraud-detection/m);
+    expect(table).toMatch(/^storage +fraud-detection +bucket claims s3-datasets, s3-artifacts, s3-features \(mounted with the workload role: run the pod as fraud-detection-workload\)/m);
+    expect(table).toMatch(/^GPU metrics +fraud-detection +CloudWatch Container Insights in the platform account \(namespace dimension fraud-detection\)/m);
   });
 });
 
