@@ -41,6 +41,8 @@ export interface Tenant {
   readonly buckets: readonly TenantBucket[];
   readonly gpuPools: readonly GpuPool[];
   readonly quota: TenantQuota;
+  /** Guaranteed share of the platform's shared GPU pool, in GPUs. @default 0 */
+  readonly sharedGpus?: number;
   readonly monthlyBudgetUsd: number;
   readonly lifecycle: Lifecycle;
 }
@@ -65,9 +67,19 @@ export interface KarpenterSettings {
   readonly amiAlias: string;
 }
 
+/** A GPU pool the platform owns, shared by all tenants through Kueue. */
+export interface SharedGpuPool {
+  readonly instanceTypes: readonly string[];
+  readonly capacity: CapacityType;
+  readonly maxNodes: number;
+  readonly diskGi: number;
+}
+
 /** The job queueing system, pinned. */
 export interface KueueSettings {
   readonly chartVersion: string;
+  /** Absent: no shared GPU pool. */
+  readonly sharedGpuPool?: SharedGpuPool;
 }
 
 export interface Platform {
@@ -154,6 +166,7 @@ export function toTenant(file: TenantFile): Tenant {
       diskGi: p.diskGi ?? DEFAULTS.gpuPoolDiskGi,
     })),
     quota: { cpu: file.quota.cpu, memoryGi: file.quota.memoryGi, gpus: file.quota.gpus, pods: file.quota.pods ?? DEFAULTS.quotaPods },
+    sharedGpus: file.sharedGpus ?? 0,
     monthlyBudgetUsd: file.budget.monthlyUsd,
     lifecycle: file.lifecycle ?? DEFAULTS.lifecycle,
   };
@@ -191,7 +204,10 @@ export function toPlatform(file: PlatformFile): Platform {
     ecrRepositories: file.ecrRepositories,
     gpuInstanceTypes: file.gpuInstanceTypes,
     karpenter: file.karpenter,
-    kueue: { chartVersion: file.kueue?.chartVersion ?? DEFAULTS.kueueChartVersion },
+    kueue: {
+      chartVersion: file.kueue?.chartVersion ?? DEFAULTS.kueueChartVersion,
+      sharedGpuPool: file.kueue?.sharedGpuPool && { ...file.kueue.sharedGpuPool, diskGi: file.kueue.sharedGpuPool.diskGi ?? DEFAULTS.gpuPoolDiskGi },
+    },
     tenantCaps: file.tenantCaps,
     tags: file.tags ?? {},
   };

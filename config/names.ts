@@ -52,6 +52,7 @@ export const RESERVED_TENANT_NAMES: readonly string[] = [
   'nvidia-device-plugin',
   'kueue',
   'kueue-system',
+  'shared-gpu',
   // Whole values that every tenant stack contains: a tenant of that name would look like
   // it is named in every other tenant's stack, and the cross-tenant guardrail would fail.
   'aws',
@@ -139,6 +140,13 @@ export const KUEUE = {
   /** Label a Job (or other workload) carries to be queued in a LocalQueue. */
   queueNameLabel: 'kueue.x-k8s.io/queue-name',
 } as const;
+
+/**
+ * The platform's shared GPU pool (when platform.yaml has `kueue.sharedGpuPool`): its Karpenter
+ * objects, its nodes' pool label and its Kueue flavor. Its node role is named like a tenant's
+ * with the reserved tenant name `shared`, so the Karpenter controller may pass it.
+ */
+export const SHARED_GPU_POOL = { pool: 'shared', name: 'shared-gpu', flavor: 'shared-gpu' } as const;
 
 /** Short, stable suffix that makes bucket names globally unique in practice. */
 function uniqueSuffix(...parts: string[]): string {

@@ -78,6 +78,14 @@ export function tenantPlatformRules(tenant: TenantFile, platform: PlatformFile):
       issues.push({ path: ['gpuPools', i, 'maxNodes'], message: `must be at most the platform cap of ${caps.maxNodesPerPool} nodes per pool, got ${pool.maxNodes}` });
     }
   });
+  const shared = platform.kueue?.sharedGpuPool;
+  if ((tenant.sharedGpus ?? 0) > 0 && shared === undefined) {
+    issues.push({ path: ['sharedGpus'], message: 'the platform has no shared GPU pool (kueue.sharedGpuPool in platform.yaml); remove sharedGpus or ask the platform team for one' });
+  }
+  if (shared !== undefined && (tenant.sharedGpus ?? 0) > 0) {
+    const capacity = shared.maxNodes * Math.max(0, ...shared.instanceTypes.map((type) => platform.gpuInstanceTypes[type]?.gpus ?? 0));
+    if ((tenant.sharedGpus ?? 0) > capacity) issues.push({ path: ['sharedGpus'], message: `must be at most the shared pool's ${capacity} GPUs, got ${tenant.sharedGpus}` });
+  }
   if (tenant.quota.gpus > caps.maxGpus) {
     issues.push({ path: ['quota', 'gpus'], message: `must be at most the platform cap of ${caps.maxGpus} GPUs, got ${tenant.quota.gpus}` });
   }

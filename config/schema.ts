@@ -59,6 +59,9 @@ export const tenantSchema = z.strictObject({
     .describe('Exactly one of email (vend a new account) or id (adopt an existing one).'),
   buckets: z.array(bucketSchema).min(1).optional().describe('Default: datasets and artifacts.'),
   gpuPools: z.array(gpuPoolSchema).optional().describe('None means a CPU-only tenant.'),
+  sharedGpus: nonNegativeInt
+    .optional()
+    .describe("This tenant's guaranteed share of the platform's shared GPU pool (kueue.sharedGpuPool in platform.yaml), in GPUs; idle shared GPUs may be borrowed beyond it. Default: 0."),
   quota: z.strictObject({
     cpu: positiveInt.describe('requests.cpu in cores for the namespace.'),
     memoryGi: positiveInt.describe('requests.memory in GiB for the namespace.'),
@@ -161,6 +164,15 @@ export const platformSchema = z.strictObject({
         .string()
         .regex(/^\d+\.\d+\.\d+$/, { message: "must be an exact chart version such as '0.14.3'" })
         .describe('Kueue Helm chart (oci://registry.k8s.io/kueue/charts/kueue) version; the controller image and CRDs follow it.'),
+      sharedGpuPool: z
+        .strictObject({
+          instanceTypes: z.array(z.string().min(1)).min(1).describe("GPU instance types, each from gpuInstanceTypes."),
+          capacity: z.enum(CAPACITY_TYPES).describe('spot or on-demand.'),
+          maxNodes: positiveInt.describe('Maximum nodes; the pool holds at most this many of its largest type.'),
+          diskGi: positiveInt.optional().describe('Root volume size in GiB. Default: 200.'),
+        })
+        .optional()
+        .describe("A GPU pool the platform owns and all tenants share through Kueue: each tenant's sharedGpus are its nominal share, idle GPUs are borrowed and reclaimed by preemption. Absent: no shared pool."),
     })
     .optional()
     .describe('The job queueing system of the shared cluster (tenant ClusterQueues and LocalQueues), pinned. Default: the version the platform is tested with.'),

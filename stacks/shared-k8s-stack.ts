@@ -6,7 +6,9 @@
  */
 import type { Construct } from 'constructs';
 import type { Platform } from '../config/model';
-import { karpenterNames, KUEUE, STACK } from '../config/names';
+import { karpenterNames, KUEUE, SHARED_GPU_POOL, STACK, tenantNames } from '../config/names';
+import { platformTags } from '../constructs/common/tags';
+import { SharedGpuPool } from '../constructs/cluster/shared-gpu-pool';
 import { KarpenterRelease } from '../constructs/cluster/karpenter-release';
 import { DefaultStorageClass } from '../constructs/cluster/default-storage-class';
 import { KueueRelease } from '../constructs/cluster/kueue-release';
@@ -45,6 +47,20 @@ export class SharedK8sStack extends PlatformStack {
       releaseName: KUEUE.release,
       systemNodeSelector: { [GENERAL_NODE_LABEL.key]: GENERAL_NODE_LABEL.system },
     });
+    const shared = platform.kueue.sharedGpuPool;
+    if (shared) {
+      new SharedGpuPool(this, 'shared-gpu-pool', {
+        settings: shared,
+        name: SHARED_GPU_POOL.name,
+        poolLabel: SHARED_GPU_POOL.pool,
+        flavorName: SHARED_GPU_POOL.flavor,
+        nodeRoleName: tenantNames(platform.name, platform.platformAccountId, SHARED_GPU_POOL.pool).nodeRole,
+        clusterName: platform.cluster.name,
+        amiAlias: platform.karpenter.amiAlias,
+        instanceSizes: platform.gpuInstanceTypes,
+        tags: platformTags(platform.name, platform.tags),
+      });
+    }
     new DefaultStorageClass(this, 'default-storage-class');
     new NvidiaDevicePlugin(this, 'nvidia-device-plugin');
     new WorkloadPriorityClasses(this, 'priority-classes');

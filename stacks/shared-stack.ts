@@ -4,7 +4,8 @@
  */
 import type { Construct } from 'constructs';
 import type { Platform } from '../config/model';
-import { karpenterNames, STACK, tenantNames } from '../config/names';
+import { karpenterNames, SHARED_GPU_POOL, STACK, tenantNames } from '../config/names';
+import { NodeRole } from '../constructs/cluster/node-role';
 import { ManagedKey } from '../constructs/common/managed-key';
 import { platformTags } from '../constructs/common/tags';
 import { CloudwatchObservability } from '../constructs/cluster/cloudwatch-observability';
@@ -100,6 +101,8 @@ export class SharedStack extends PlatformStack {
       roleName: `${prefix}-cloudwatch-agent`,
       podIdentityAgent: this.cluster.podIdentityAgent,
     });
+    // The shared GPU pool's node role: named like a tenant's (reserved tenant name 'shared'), so the Karpenter controller may pass it.
+    if (platform.kueue.sharedGpuPool) new NodeRole(this, 'shared-gpu-node-role', { roleName: tenantNames(prefix, accountId, SHARED_GPU_POOL.pool).nodeRole, clusterName: this.cluster.clusterName });
     new S3CsiDriver(this, 's3-csi-driver', { clusterName: this.cluster.clusterName, addonVersion: platform.cluster.addonVersions['aws-mountpoint-s3-csi-driver'] });
     // Node roles the controller may pass: every tenant's, by the name pattern, so a new tenant changes nothing here.
     const nodeRoleNamePattern = tenantNames(prefix, accountId, '*').nodeRole;

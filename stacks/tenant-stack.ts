@@ -7,8 +7,8 @@
  */
 import { Construct } from 'constructs';
 import type { Platform, Tenant } from '../config/model';
-import { KUEUE, tenantNames } from '../config/names';
-import { queueQuotas } from '../config/queue-quotas';
+import { KUEUE, SHARED_GPU_POOL, tenantNames } from '../config/names';
+import { queueQuotas, sharedPoolGpus } from '../config/queue-quotas';
 import { poolLimits } from '../config/pool-limits';
 import { NodeRole } from '../constructs/cluster/node-role';
 import { tenantTags } from '../constructs/common/tags';
@@ -107,10 +107,12 @@ export class TenantStack extends PlatformStack {
         { Sid: 'PullSharedImages', Effect: 'Allow', Action: [...ECR_PULL_ACTIONS], Resource: props.registries.repositoryArnPattern },
       ],
     });
+    // With a shared GPU pool, the namespace may hold its own GPUs and all it can borrow there: Kueue's quota is the limit that counts.
+    const sharedGpus = sharedPoolGpus(platform.kueue.sharedGpuPool, platform.gpuInstanceTypes);
     const namespace = new TenantNamespace(this, 'namespace', {
       tenantName: tenant.name,
       namespace: names.namespace,
-      quota: tenant.quota,
+      quota: { ...tenant.quota, gpus: tenant.quota.gpus + sharedGpus },
       serviceAccount: names.serviceAccount,
       workloadRoleArn: workload.roleArn,
       vpcCidr: platform.cluster.vpcCidr,
@@ -126,6 +128,7 @@ export class TenantStack extends PlatformStack {
       cpuFlavor: names.cpuFlavor,
       gpuFlavors: Object.fromEntries(tenant.gpuPools.map((pool) => [pool.name, names.gpuFlavor(pool.name)])),
       quotas: queueQuotas(tenant, platform.gpuInstanceTypes),
+      sharedGpuFlavor: platform.kueue.sharedGpuPool ? { name: SHARED_GPU_POOL.flavor, gpus: tenant.sharedGpus ?? 0 } : undefined,
     });
     new TenantBucketVolumes(this, 'bucket-volumes', {
       tenantName: tenant.name,

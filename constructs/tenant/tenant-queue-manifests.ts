@@ -34,6 +34,12 @@ export interface TenantQueueManifestProps {
   /** Flavor name of each pool, by pool name. */
   readonly gpuFlavors: Readonly<Record<string, string>>;
   readonly quotas: QueueQuotas;
+  /**
+   * The platform's shared GPU flavor and this tenant's guaranteed share of it: listed last in
+   * the GPU group and lent to the cohort, so idle shared GPUs are borrowed by whoever needs
+   * them and reclaimed by preemption when a tenant wants its share back. @default no shared pool
+   */
+  readonly sharedGpuFlavor?: { readonly name: string; readonly gpus: number };
 }
 
 export interface TenantQueueManifests {
@@ -66,6 +72,9 @@ export function tenantQueueManifests(props: TenantQueueManifestProps): TenantQue
     flavors: [{ name: props.cpuFlavor, resources: [quota('cpu', String(props.quotas.cpu)), quota('memory', `${props.quotas.memoryGi}Gi`)] }],
   };
   const gpuFlavorQuotas: FlavorQuotas[] = props.quotas.gpusByPool.map(({ pool, gpus }) => ({ name: props.gpuFlavors[pool], resources: [quota(GPU_RESOURCE, String(gpus))] }));
+  const shared = props.sharedGpuFlavor;
+  // The one flavor that is lent: no lendingLimit.
+  if (shared) gpuFlavorQuotas.push({ name: shared.name, resources: [{ name: GPU_RESOURCE, nominalQuota: String(shared.gpus) }] });
   const resourceGroups = gpuFlavorQuotas.length > 0 ? [cpuGroup, { coveredResources: [GPU_RESOURCE], flavors: gpuFlavorQuotas }] : [cpuGroup];
   return {
     flavors: [cpuFlavor, ...gpuFlavors],
@@ -79,8 +88,9 @@ export function tenantQueueManifests(props: TenantQueueManifestProps): TenantQue
         // A large job waiting for quota does not hold back smaller ones that fit.
         queueingStrategy: 'BestEffortFIFO',
         resourceGroups,
-        // Nothing is lent, so nothing is reclaimed; within its own queue a tenant's higher-priority job may preempt its own lower-priority ones.
-        preemption: { reclaimWithinCohort: 'Never', borrowWithinCohort: { policy: 'Never' }, withinClusterQueue: 'LowerPriority' },
+        // Only the shared flavor is lent, so reclaiming (preempting jobs that borrow this queue's quota) can only hit jobs on the shared pool;
+        // without it nothing is lent and nothing reclaimed. Within its own queue a tenant's higher-priority job may preempt its own lower-priority ones.
+        preemption: { reclaimWithinCohort: shared ? 'Any' : 'Never', borrowWithinCohort: { policy: 'Never' }, withinClusterQueue: 'LowerPriority' },
       },
     },
     localQueue: {

@@ -1,6 +1,6 @@
 import { KUEUE_API_VERSION, KUEUE_KIND } from '../../constructs/cluster/kueue-api';
 import { NO_LENDING } from '../../constructs/tenant/tenant-queue-manifests';
-import { POOL_NAME_SEPARATOR, TENANT_LABEL } from '../../config/names';
+import { POOL_NAME_SEPARATOR, SHARED_GPU_POOL, TENANT_LABEL } from '../../config/names';
 import { asRecord, nestedBlocks, type Block, type StackView, type Verdict, type Violation } from '../rule';
 
 /** The Kueue manifest of a given kind in a `kubernetes_manifest` block, or undefined. */
@@ -29,7 +29,7 @@ const amount = (value: unknown): number | undefined => {
 /**
  * A tenant stack's ClusterQueue is the tenant's own: named after it, open to its namespace
  * only, listing only its own flavors (`<tenant>` and `<tenant>.<pool>`), lending nothing to
- * the cohort, with CPU and memory quotas equal to the namespace ResourceQuota (the tenant
+ * the cohort (the platform's shared GPU flavor aside), with CPU and memory quotas equal to the namespace ResourceQuota (the tenant
  * file's) and GPU quotas that add up to no more than it.
  */
 export function kueueTenantQueue(block: Block, stack: StackView): Verdict {
@@ -49,11 +49,13 @@ export function kueueTenantQueue(block: Block, stack: StackView): Verdict {
   for (const group of nestedBlocks(spec.resourceGroups)) {
     for (const flavor of nestedBlocks(group.flavors)) {
       const flavorName = String(flavor.name);
-      if (flavorName !== tenant && !flavorName.startsWith(`${tenant}${POOL_NAME_SEPARATOR}`)) {
+      // The platform's shared GPU flavor is the one meant to be in every queue, and lent.
+      const shared = flavorName === SHARED_GPU_POOL.flavor;
+      if (!shared && flavorName !== tenant && !flavorName.startsWith(`${tenant}${POOL_NAME_SEPARATOR}`)) {
         violations.push({ problem: `the ClusterQueue lists flavor '${flavorName}', which is not one of the tenant's, so its jobs could be placed on another tenant's nodes`, fix: `list only the flavors '${tenant}' and '${tenant}${POOL_NAME_SEPARATOR}<pool>'` });
       }
       for (const resource of nestedBlocks(flavor.resources)) {
-        if (String(resource.lendingLimit) !== NO_LENDING) {
+        if (!shared && String(resource.lendingLimit) !== NO_LENDING) {
           violations.push({ problem: `flavor '${flavorName}' lends its ${String(resource.name)} quota to the cohort, so another tenant's queue could borrow it and be preempted to give it back`, fix: `set lendingLimit: '${NO_LENDING}'` });
         }
         const key = String(resource.name);

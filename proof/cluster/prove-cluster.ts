@@ -149,6 +149,7 @@ export function proveClusterModel(model: ClusterModel, stacks: readonly SynthSta
   checks.storage = mounts.checks;
   findings.push(...mounts.findings.map((f): ClusterFinding => ({ layer: 'storage', ...f })));
   const notes = model.withoutNamespace.length > 0 ? [`tenants without a namespace (retained), nothing of theirs in the cluster: ${model.withoutNamespace.join(', ')}`] : [];
+  if (queues.shared.length > 0) notes.push(`shared by design: the platform's GPU flavor ${queues.shared.join(', ')} is in every tenant queue and lent; borrowing and reclaiming there share a node of the platform's pool, never a GPU or a tenant's pool`);
   if (queues.unqueued.length > 0) notes.push(`no ClusterQueue serves the namespaces of: ${queues.unqueued.join(', ')} (their jobs cannot be queued)`);
   if (tenants.length > 0 && model.objects.every((o) => o.object.kind !== 'ValidatingAdmissionPolicy')) notes.push('no ValidatingAdmissionPolicy in the synthesized output');
   return { tenants: tenants.map((t) => t.name), findings, checks, enforcement: model.networkPolicyEnforcement, notes, problems: model.problems };

@@ -7,7 +7,10 @@
  *   its tenant name), so no other tenant's job is ever placed on its nodes;
  * - no flavor of one tenant is shared with another tenant's queue in a cohort where it is
  *   lent (lendingLimit not 0): borrowing there would let one tenant use the other's quota,
- *   and reclaiming it would preempt the other's jobs across the boundary;
+ *   and reclaiming it would preempt the other's jobs across the boundary. The one flavor meant
+ *   to be shared is the platform's (defined in a platform stack, no tenant node label): its
+ *   nodes carry no tenant's label, so borrowing and reclaiming there share a node, never a
+ *   tenant's pool;
  * - a GPU job the tenant submits to its queue, once Kueue has admitted it onto one of the
  *   tenant's GPU flavors (the flavor's node labels and tolerations written into the pod),
  *   is admitted by the placement admission policies: queued jobs are not blocked;
@@ -96,6 +99,8 @@ export interface QueueProof {
   readonly checks: number;
   /** Tenants whose namespace no ClusterQueue serves: their jobs cannot be queued. */
   readonly unqueued: readonly string[];
+  /** Platform flavors the tenants' queues share (the shared GPU pool). */
+  readonly shared: readonly string[];
 }
 
 export function proveQueues(model: ClusterModel): QueueProof {
@@ -105,6 +110,12 @@ export function proveQueues(model: ClusterModel): QueueProof {
   const queues: Queue[] = objectsOfKind(model, KUEUE_KIND.clusterQueue).map((o) => ({ stack: o.stack, object: o.object as ApiObject }));
   const flavors = new Map(objectsOfKind(model, KUEUE_KIND.resourceFlavor).map((o) => [nameOf(o.object as ApiObject), { stack: o.stack, object: o.object as ApiObject }]));
   const byStack = new Map(model.tenants.map((t) => [t.stack, t]));
+  /** The platform's shared flavor: defined outside tenant stacks and placing pods on no tenant's nodes. */
+  const platformShared = (flavorName: string) => {
+    const flavor = flavors.get(flavorName);
+    return flavor !== undefined && !byStack.has(flavor.stack) && flavor.object.spec?.nodeLabels?.[TENANT_LABEL] === undefined;
+  };
+  const shared = new Set<string>();
   const ownerOf = (flavorName: string): TenantInCluster | undefined => {
     const flavor = flavors.get(flavorName);
     if (!flavor) return undefined;
@@ -142,7 +153,8 @@ export function proveQueues(model: ClusterModel): QueueProof {
           findings.push({ type: 'leak', from: a.name, to: owner.name, what: `${a.name}'s ClusterQueue ${nameOf(queue.object)} lists ${owner.name}'s flavor ${quota.name}`, why: `${a.name}'s jobs are placed on ${owner.name}'s nodes (or denied there) and spend its quota` });
           continue;
         }
-        for (const other of queues.filter((q) => q !== queue && q.object.spec?.cohort !== undefined && q.object.spec.cohort === queue.object.spec?.cohort)) {
+        if (platformShared(String(quota.name))) shared.add(String(quota.name));
+        for (const other of platformShared(String(quota.name)) ? [] : queues.filter((q) => q !== queue && q.object.spec?.cohort !== undefined && q.object.spec.cohort === queue.object.spec?.cohort)) {
           const shared = flavorQuotas(other.object).find((f) => f.name === quota.name);
           const lent = (quota.resources ?? []).some((r: ApiObject) => r.lendingLimit === undefined || String(r.lendingLimit) !== '0');
           const borrower = byStack.get(other.stack);
@@ -150,12 +162,12 @@ export function proveQueues(model: ClusterModel): QueueProof {
             findings.push({ type: 'leak', from: borrower.name, to: a.name, what: `${borrower.name}'s queue borrows ${a.name}'s quota on flavor ${quota.name} in cohort ${queue.object.spec.cohort}`, why: `${a.name} lends it (no lendingLimit 0), and reclaiming it preempts ${borrower.name}'s jobs` });
           }
         }
-        if (!flavor?.object.spec?.nodeLabels?.[TENANT_LABEL]) continue;
+        if (!flavor?.object.spec?.nodeLabels) continue;
         checks += 1;
         const decision = admit(model, podRequest(a, placedByFlavor(queuedGpuPod(a), flavor.object)));
         if (!decision.allowed) findings.push({ type: 'blocked', from: a.name, to: a.name, what: `${a.name}'s GPU job admitted by Kueue onto flavor ${quota.name}`, why: `denied: ${decision.denials.join('; ')}` });
       }
     }
   }
-  return { findings, checks, unqueued };
+  return { findings, checks, unqueued, shared: [...shared].sort() };
 }

@@ -7,7 +7,7 @@
  */
 import type { Platform, Tenant } from '../../config/model';
 import { GPU_TAINT_KEY, KUEUE, tenantNames } from '../../config/names';
-import { queueQuotas } from '../../config/queue-quotas';
+import { queueQuotas, sharedPoolGpus } from '../../config/queue-quotas';
 import { TENANT_PRIORITY_CLASSES } from '../../constructs/cluster/tenant-admission';
 
 /** The queue row of tenant:describe. */
@@ -16,8 +16,10 @@ export function queueText(tenant: Tenant, platform: Platform): string {
   const quotas = queueQuotas(tenant, platform.gpuInstanceTypes);
   const gpus = quotas.gpusByPool.length > 0 ? `; GPUs ${quotas.gpusByPool.map((p) => `${p.pool} ${p.gpus}`).join(', ')}` : '; no GPUs';
   const unplaced = quotas.unplacedGpus > 0 ? ` (${quotas.unplacedGpus} GPUs of the quota fit in no pool)` : '';
+  const pool = platform.kueue.sharedGpuPool;
+  const shared = pool ? `; shared GPU pool: ${tenant.sharedGpus ?? 0} GPUs guaranteed, idle ones borrowed up to ${sharedPoolGpus(pool, platform.gpuInstanceTypes)} (borrowed jobs can be preempted)` : '';
   return (
-    `LocalQueue ${KUEUE.localQueue} in ${names.namespace} -> ClusterQueue ${names.clusterQueue}: ${quotas.cpu} CPUs, ${quotas.memoryGi} GiB${gpus}${unplaced}; ` +
+    `LocalQueue ${KUEUE.localQueue} in ${names.namespace} -> ClusterQueue ${names.clusterQueue}: ${quotas.cpu} CPUs, ${quotas.memoryGi} GiB${gpus}${unplaced}${shared}; ` +
     `label every Job ${KUEUE.queueNameLabel}: ${KUEUE.localQueue} (required); a Job over the quota waits, it does not fail; Kueue places GPU jobs on the pool`
   );
 }

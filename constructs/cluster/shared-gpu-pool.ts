@@ -1,0 +1,101 @@
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import type { ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import type { GpuInstanceType, SharedGpuPool as SharedGpuPoolSettings } from '../../config/model';
+import { sharedPoolGpus } from '../../config/queue-quotas';
+import { GPU_TAINT_KEY, KARPENTER_DISCOVERY_TAG, MANAGED_BY_LABEL } from '../../config/names';
+import { EMPTY_NODE_GRACE, KARPENTER_API, KARPENTER_CAPACITY, KARPENTER_REQUIREMENT, NODE_EXPIRY, POOL_LABEL } from '../tenant/gpu-pool-manifests';
+import { KUEUE_API_VERSION, type ResourceFlavor } from './kueue-api';
+import { GPU_NODE_LABEL } from './pod-security';
+
+export interface SharedGpuPoolProps {
+  readonly settings: SharedGpuPoolSettings;
+  /** Name of the node class, the NodePool and the Kueue flavor. */
+  readonly name: string;
+  /** Value of the pool label on its nodes. */
+  readonly poolLabel: string;
+  readonly flavorName: string;
+  readonly nodeRoleName: string;
+  readonly clusterName: string;
+  readonly amiAlias: string;
+  /** Sizes of the allowed GPU instance types (platform.yaml gpuInstanceTypes): the pool's GPU limit is maxNodes times its largest. */
+  readonly instanceSizes: Readonly<Record<string, GpuInstanceType>>;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+export interface SharedGpuPoolManifests {
+  readonly nodeClass: Record<string, unknown>;
+  readonly nodePool: Record<string, unknown>;
+  readonly flavor: ResourceFlavor;
+}
+
+/**
+ * The shared pool's objects: nodes labelled `ml-platform/pool=<poolLabel>` and tainted with
+ * the GPU taint only (no tenant taint: the node is what tenants share; each GPU still goes to
+ * one pod), scaling from zero up to `gpus`, and the Kueue flavor that places a job there.
+ */
+export function sharedGpuPoolManifests(props: SharedGpuPoolProps): SharedGpuPoolManifests {
+  const discovery = { tags: { [KARPENTER_DISCOVERY_TAG]: props.clusterName } };
+  const labels = { [POOL_LABEL]: props.poolLabel, [GPU_NODE_LABEL.key]: GPU_NODE_LABEL.value };
+  return {
+    nodeClass: {
+      ...KARPENTER_API.nodeClass,
+      metadata: { name: props.name, labels: { [POOL_LABEL]: props.poolLabel } },
+      spec: {
+        role: props.nodeRoleName,
+        amiSelectorTerms: [{ alias: props.amiAlias }],
+        subnetSelectorTerms: [discovery],
+        securityGroupSelectorTerms: [discovery],
+        metadataOptions: { httpEndpoint: 'enabled', httpProtocolIPv6: 'disabled', httpPutResponseHopLimit: 1, httpTokens: 'required' },
+        blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeSize: `${props.settings.diskGi}Gi`, volumeType: 'gp3', encrypted: true, deleteOnTermination: true } }],
+        tags: { ...props.tags },
+      },
+    },
+    nodePool: {
+      ...KARPENTER_API.nodePool,
+      metadata: { name: props.name },
+      spec: {
+        template: {
+          metadata: { labels },
+          spec: {
+            nodeClassRef: { group: 'karpenter.k8s.aws', kind: KARPENTER_API.nodeClass.kind, name: props.name },
+            taints: [{ key: GPU_TAINT_KEY, value: 'true', effect: 'NoSchedule' }],
+            requirements: [
+              { key: KARPENTER_REQUIREMENT.instanceType, operator: 'In', values: [...props.settings.instanceTypes] },
+              { key: KARPENTER_REQUIREMENT.capacityType, operator: 'In', values: [KARPENTER_CAPACITY[props.settings.capacity]] },
+              { key: KARPENTER_REQUIREMENT.arch, operator: 'In', values: ['amd64'] },
+              { key: KARPENTER_REQUIREMENT.os, operator: 'In', values: ['linux'] },
+            ],
+            expireAfter: NODE_EXPIRY,
+          },
+        },
+        limits: { [GPU_TAINT_KEY]: String(sharedPoolGpus(props.settings, props.instanceSizes)) },
+        disruption: { consolidationPolicy: 'WhenEmpty', consolidateAfter: EMPTY_NODE_GRACE, budgets: [{ nodes: '10%' }] },
+      },
+    },
+    flavor: {
+      apiVersion: KUEUE_API_VERSION,
+      kind: 'ResourceFlavor',
+      metadata: { name: props.flavorName, labels: { [MANAGED_BY_LABEL.key]: MANAGED_BY_LABEL.value } },
+      spec: { nodeLabels: { [POOL_LABEL]: props.poolLabel }, tolerations: [{ key: GPU_TAINT_KEY, operator: 'Exists', effect: 'NoSchedule' }] },
+    },
+  };
+}
+
+/** The platform's shared GPU pool in the cluster: Karpenter node class and NodePool, and its Kueue flavor. */
+export class SharedGpuPool extends Construct {
+  readonly manifests: SharedGpuPoolManifests;
+
+  constructor(scope: Construct, id: string, props: SharedGpuPoolProps) {
+    super(scope, id);
+    const unknown = props.settings.instanceTypes.filter((type) => !(type in props.instanceSizes));
+    if (unknown.length > 0) {
+      throw new Error(`platform.yaml kueue.sharedGpuPool.instanceTypes: ${unknown.join(', ')} not in gpuInstanceTypes; use allowed GPU instance types (${Object.keys(props.instanceSizes).join(', ')})`);
+    }
+    this.manifests = sharedGpuPoolManifests(props);
+    const nodeClass = new Manifest(this, 'node-class', { manifest: this.manifests.nodeClass, dependsOn: props.dependsOn });
+    new Manifest(this, 'node-pool', { manifest: this.manifests.nodePool, dependsOn: [nodeClass] });
+    new Manifest(this, 'flavor', { manifest: { ...this.manifests.flavor } });
+  }
+}
