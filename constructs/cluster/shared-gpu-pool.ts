@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import type { GpuInstanceType, SharedGpuPool as SharedGpuPoolSettings } from '../../config/model';
 import { sharedPoolGpus } from '../../config/queue-quotas';
 import { GPU_TAINT_KEY, KARPENTER_DISCOVERY_TAG, MANAGED_BY_LABEL } from '../../config/names';
-import { EMPTY_NODE_GRACE, KARPENTER_API, KARPENTER_CAPACITY, KARPENTER_REQUIREMENT, NODE_EXPIRY, POOL_LABEL } from '../tenant/gpu-pool-manifests';
+import { EMPTY_NODE_GRACE, KARPENTER_API, NODE_EXPIRY, nodeLaunchSettings, nodeRequirements, POOL_LABEL } from '../tenant/gpu-pool-manifests';
 import { KUEUE_API_VERSION, type ResourceFlavor } from './kueue-api';
 import { GPU_NODE_LABEL } from './pod-security';
 
@@ -47,8 +47,7 @@ export function sharedGpuPoolManifests(props: SharedGpuPoolProps): SharedGpuPool
         amiSelectorTerms: [{ alias: props.amiAlias }],
         subnetSelectorTerms: [discovery],
         securityGroupSelectorTerms: [discovery],
-        metadataOptions: { httpEndpoint: 'enabled', httpProtocolIPv6: 'disabled', httpPutResponseHopLimit: 1, httpTokens: 'required' },
-        blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeSize: `${props.settings.diskGi}Gi`, volumeType: 'gp3', encrypted: true, deleteOnTermination: true } }],
+        ...nodeLaunchSettings(props.settings.diskGi),
         tags: { ...props.tags },
       },
     },
@@ -61,12 +60,7 @@ export function sharedGpuPoolManifests(props: SharedGpuPoolProps): SharedGpuPool
           spec: {
             nodeClassRef: { group: 'karpenter.k8s.aws', kind: KARPENTER_API.nodeClass.kind, name: props.name },
             taints: [{ key: GPU_TAINT_KEY, value: 'true', effect: 'NoSchedule' }],
-            requirements: [
-              { key: KARPENTER_REQUIREMENT.instanceType, operator: 'In', values: [...props.settings.instanceTypes] },
-              { key: KARPENTER_REQUIREMENT.capacityType, operator: 'In', values: [KARPENTER_CAPACITY[props.settings.capacity]] },
-              { key: KARPENTER_REQUIREMENT.arch, operator: 'In', values: ['amd64'] },
-              { key: KARPENTER_REQUIREMENT.os, operator: 'In', values: ['linux'] },
-            ],
+            requirements: nodeRequirements(props.settings.instanceTypes, props.settings.capacity),
             expireAfter: NODE_EXPIRY,
           },
         },

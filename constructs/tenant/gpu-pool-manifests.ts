@@ -62,6 +62,25 @@ export interface GpuPoolManifests {
   readonly warmPool?: Manifest;
 }
 
+/** How a GPU node is launched, tenant or shared pool: IMDSv2 with a hop limit of 1, an encrypted gp3 root volume. */
+export function nodeLaunchSettings(diskGi: number): Manifest {
+  return {
+    // Pods are one hop further than the node: a hop limit of 1 keeps the node role's credentials from them.
+    metadataOptions: { httpEndpoint: 'enabled', httpProtocolIPv6: 'disabled', httpPutResponseHopLimit: 1, httpTokens: 'required' },
+    blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeSize: `${diskGi}Gi`, volumeType: 'gp3', encrypted: true, deleteOnTermination: true } }],
+  };
+}
+
+/** Which nodes a GPU pool may launch: only these instance types and capacity, amd64 Linux. */
+export function nodeRequirements(instanceTypes: readonly string[], capacity: CapacityType): Manifest[] {
+  return [
+    { key: KARPENTER_REQUIREMENT.instanceType, operator: 'In', values: [...instanceTypes] },
+    { key: KARPENTER_REQUIREMENT.capacityType, operator: 'In', values: [KARPENTER_CAPACITY[capacity]] },
+    { key: KARPENTER_REQUIREMENT.arch, operator: 'In', values: ['amd64'] },
+    { key: KARPENTER_REQUIREMENT.os, operator: 'In', values: ['linux'] },
+  ];
+}
+
 export function nodeClassManifest(props: GpuPoolManifestProps): Manifest {
   const discovery = { tags: { [KARPENTER_DISCOVERY_TAG]: props.clusterName } };
   return {
@@ -72,11 +91,7 @@ export function nodeClassManifest(props: GpuPoolManifestProps): Manifest {
       amiSelectorTerms: [{ alias: props.amiAlias }],
       subnetSelectorTerms: [discovery],
       securityGroupSelectorTerms: [discovery],
-      // Pods are one hop further than the node: a hop limit of 1 keeps the node role's credentials from them.
-      metadataOptions: { httpEndpoint: 'enabled', httpProtocolIPv6: 'disabled', httpPutResponseHopLimit: 1, httpTokens: 'required' },
-      blockDeviceMappings: [
-        { deviceName: '/dev/xvda', ebs: { volumeSize: `${props.pool.diskGi}Gi`, volumeType: 'gp3', encrypted: true, deleteOnTermination: true } },
-      ],
+      ...nodeLaunchSettings(props.pool.diskGi),
       tags: { ...props.tags },
     },
   };
@@ -93,12 +108,7 @@ function template(props: GpuPoolManifestProps): Manifest {
         { key: TENANT_LABEL, value: props.tenantName, effect: 'NoSchedule' },
         { key: GPU_TAINT_KEY, value: 'true', effect: 'NoSchedule' },
       ],
-      requirements: [
-        { key: KARPENTER_REQUIREMENT.instanceType, operator: 'In', values: [...props.pool.instanceTypes] },
-        { key: KARPENTER_REQUIREMENT.capacityType, operator: 'In', values: [KARPENTER_CAPACITY[props.pool.capacity]] },
-        { key: KARPENTER_REQUIREMENT.arch, operator: 'In', values: ['amd64'] },
-        { key: KARPENTER_REQUIREMENT.os, operator: 'In', values: ['linux'] },
-      ],
+      requirements: nodeRequirements(props.pool.instanceTypes, props.pool.capacity),
       expireAfter: NODE_EXPIRY,
     },
   };
