@@ -17,6 +17,8 @@ import { proveCluster } from '../../proof/cluster/prove-cluster';
 import { placedByFlavor, queuedGpuPod } from '../../proof/cluster/queues';
 import { readSynthDir } from '../../proof/resolve';
 import { formatProblem, validateStacks } from '../../tools/kubernetes-schema/validate';
+import { queueText } from '../../tools/tenant/queue-examples';
+import { loadConfig } from '../../config/load';
 import { PLATFORM_FILE, problems, tempDir, tenantDir, tenantFields } from '../support/config-fixtures';
 import { karpenterModels, schemaError } from '../support/karpenter-models';
 import { poolAccepts } from '../support/karpenter-sim';
@@ -89,6 +91,13 @@ describe('a shared GPU pool', () => {
     const proof = proveCluster(readSynthDir(synth.outdir));
     expect(proof.findings).toEqual([]);
     expect(proof.notes).toEqual([expect.stringContaining("shared by design: the platform's GPU flavor shared-gpu is in every tenant queue and lent")]);
+  });
+
+  test("tenant:describe tells a tenant its share and how far it may borrow", () => {
+    const tenants = tenantDir({ b: tenantFields('b', { gpuPools: [], quota: { cpu: 8, memoryGi: 32, gpus: 0 }, sharedGpus: 2 }) });
+    dirs.push(tenants);
+    const { platform, tenants: [b] } = loadConfig({ platformFile, tenantsDir: tenants });
+    expect(queueText(b, platform)).toContain('; no GPUs; shared GPU pool: 2 GPUs guaranteed, idle ones borrowed up to 8 (borrowed jobs can be preempted)');
   });
 
   test('a share without a shared pool, or above its size, is rejected with the fix', () => {
