@@ -5,7 +5,8 @@
  *   pre-bound (`claimRef`) to a claim in b's namespace (the PersistentVolume controller binds
  *   a volume with a claimRef to that claim only);
  * - a's pod cannot mount a bucket inline (a `csi` volume), which would skip the volume's
- *   settings: admission denies it;
+ *   settings: admission denies it (the rule reads the pod only, so one request per tenant,
+ *   naming another tenant's bucket, decides it for all);
  * and for every bucket volume: it names a bucket of its own tenant, and mounts with the pod's
  * own credentials (`authenticationSource: pod`), never the driver's or the node's, so even
  * a mounted volume gives a pod only what its own workload role may do (the account layer
@@ -54,7 +55,8 @@ export function proveBucketMounts(model: ClusterModel, stacks: readonly SynthSta
   const buckets = bucketsByStack(stacks);
   const volumes = objectsOfKind(model, 'PersistentVolume').filter((o) => (o.object as ApiObject).spec?.csi?.driver === S3_CSI_DRIVER);
   const tenantOfStack = new Map(model.tenants.map((t) => [t.stack, t]));
-  const ownerOfBucket = (bucket: string): TenantInCluster | undefined => model.tenants.find((t) => buckets.get(t.stack)?.has(bucket));
+  const bucketOwners = new Map(model.tenants.flatMap((t) => [...(buckets.get(t.stack) ?? [])].map((b): [string, TenantInCluster] => [b, t])));
+  const ownerOfBucket = (bucket: string): TenantInCluster | undefined => bucketOwners.get(bucket);
 
   for (const entry of volumes) {
     const volume = entry.object as ApiObject;
@@ -81,16 +83,18 @@ export function proveBucketMounts(model: ClusterModel, stacks: readonly SynthSta
     }
   }
 
+  // The inline rule reads only the pod, not whose bucket it names: one request per tenant decides it for every other tenant's bucket.
   for (const a of model.tenants) {
-    for (const b of model.tenants) {
-      if (a === b) continue;
-      const bucket = [...(buckets.get(b.stack) ?? [])][0];
-      if (bucket === undefined) continue;
-      checks += 1;
-      const pod = queuedGpuPod(a);
-      const inline = { ...pod, spec: { ...pod.spec, volumes: [{ name: 'data', csi: { driver: S3_CSI_DRIVER, volumeAttributes: { bucketName: bucket } } }] } };
-      const decision = admit(model, { operation: 'CREATE', resource: { group: '', version: 'v1', resource: 'pods' }, namespaceObject: a.namespaceObject, object: inline, oldObject: null, userInfo: peopleOf(a) });
-      if (decision.allowed) findings.push({ type: 'leak', from: a.name, to: b.name, what: `a pod in ${a.namespace} mounting ${b.name}'s bucket ${bucket} as an inline CSI volume`, why: 'admitted: no policy denies inline CSI volumes' });
+    const target = model.tenants.find((b) => b !== a && (buckets.get(b.stack)?.size ?? 0) > 0);
+    if (target === undefined) continue;
+    const bucket = [...buckets.get(target.stack)!][0];
+    checks += 1;
+    const pod = queuedGpuPod(a);
+    const inline = { ...pod, spec: { ...pod.spec, volumes: [{ name: 'data', csi: { driver: S3_CSI_DRIVER, volumeAttributes: { bucketName: bucket } } }] } };
+    const decision = admit(model, { operation: 'CREATE', resource: { group: '', version: 'v1', resource: 'pods' }, namespaceObject: a.namespaceObject, object: inline, oldObject: null, userInfo: peopleOf(a) });
+    if (!decision.allowed) continue;
+    for (const b of model.tenants.filter((t) => t !== a && (buckets.get(t.stack)?.size ?? 0) > 0)) {
+      findings.push({ type: 'leak', from: a.name, to: b.name, what: `a pod in ${a.namespace} mounting ${b.name}'s bucket as an inline CSI volume`, why: 'admitted: no policy denies inline CSI volumes' });
     }
   }
   return { findings, checks };

@@ -116,11 +116,37 @@ export function proveQueues(model: ClusterModel): QueueProof {
     return flavor !== undefined && !byStack.has(flavor.stack) && flavor.object.spec?.nodeLabels?.[TENANT_LABEL] === undefined;
   };
   const shared = new Set<string>();
+  // Indexes, so the proof stays near-linear in the number of tenants: queues by the flavors they list, and by the labels a simple selector requires.
+  const listing = new Map<string, Queue[]>();
+  const add = (map: Map<string, Queue[]>, key: string, queue: Queue) => {
+    const list = map.get(key);
+    if (list) list.push(queue);
+    else map.set(key, [queue]);
+  };
+  for (const queue of queues) for (const f of flavorQuotas(queue.object)) add(listing, String(f.name), queue);
+  const byLabel = new Map<string, Queue[]>();
+  const general: Queue[] = [];
+  for (const queue of queues) {
+    const selector = queue.object.spec?.namespaceSelector;
+    if (selector === undefined) continue;
+    const labels = Object.entries(selector.matchLabels ?? {});
+    if (selector.matchExpressions === undefined && labels.length > 0) {
+      const key = `${labels[0][0]}=${String(labels[0][1])}`;
+      add(byLabel, key, queue);
+    } else {
+      general.push(queue);
+    }
+  }
+  const servingQueues = (labels: Readonly<Record<string, string>>): Queue[] => {
+    const candidates = [...Object.entries(labels).flatMap(([k, v]) => byLabel.get(`${k}=${v}`) ?? []), ...general];
+    return [...new Set(candidates)].filter((q) => selectorMatches(q.object.spec.namespaceSelector, labels));
+  };
+  const byName = new Map(model.tenants.map((t) => [t.name, t]));
   const ownerOf = (flavorName: string): TenantInCluster | undefined => {
     const flavor = flavors.get(flavorName);
     if (!flavor) return undefined;
     const labelled = flavor.object.spec?.nodeLabels?.[TENANT_LABEL];
-    return model.tenants.find((t) => t.name === labelled) ?? byStack.get(flavor.stack);
+    return (labelled === undefined ? undefined : byName.get(labelled)) ?? byStack.get(flavor.stack);
   };
 
   for (const a of model.tenants) {
@@ -131,7 +157,7 @@ export function proveQueues(model: ClusterModel): QueueProof {
     if (admit(model, jobRequest(a, { ...job, metadata: { ...job.metadata, labels: {} } })).allowed) {
       findings.push({ type: 'leak', from: a.name, to: a.name, what: `${a.name}'s Job without ${KUEUE.queueNameLabel} is admitted`, why: 'no admission policy requires the queue label: the Job skips the queue and fails on the ResourceQuota instead of waiting' });
     }
-    const serving = queues.filter((q) => q.object.spec?.namespaceSelector !== undefined && selectorMatches(q.object.spec.namespaceSelector, a.namespaceObject.metadata?.labels ?? {}));
+    const serving = servingQueues(a.namespaceObject.metadata?.labels ?? {});
     checks += 1;
     if (serving.length === 0) unqueued.push(a.name);
     for (const queue of serving.filter((q) => q.stack !== a.stack)) {
@@ -154,11 +180,10 @@ export function proveQueues(model: ClusterModel): QueueProof {
           continue;
         }
         if (platformShared(String(quota.name))) shared.add(String(quota.name));
-        for (const other of platformShared(String(quota.name)) ? [] : queues.filter((q) => q !== queue && q.object.spec?.cohort !== undefined && q.object.spec.cohort === queue.object.spec?.cohort)) {
-          const shared = flavorQuotas(other.object).find((f) => f.name === quota.name);
+        for (const other of platformShared(String(quota.name)) ? [] : (listing.get(String(quota.name)) ?? []).filter((q) => q !== queue && q.object.spec?.cohort !== undefined && q.object.spec.cohort === queue.object.spec?.cohort)) {
           const lent = (quota.resources ?? []).some((r: ApiObject) => r.lendingLimit === undefined || String(r.lendingLimit) !== '0');
           const borrower = byStack.get(other.stack);
-          if (shared && lent && borrower && borrower !== a) {
+          if (lent && borrower && borrower !== a) {
             findings.push({ type: 'leak', from: borrower.name, to: a.name, what: `${borrower.name}'s queue borrows ${a.name}'s quota on flavor ${quota.name} in cohort ${queue.object.spec.cohort}`, why: `${a.name} lends it (no lendingLimit 0), and reclaiming it preempts ${borrower.name}'s jobs` });
           }
         }
