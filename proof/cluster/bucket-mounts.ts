@@ -55,6 +55,7 @@ export function proveBucketMounts(model: ClusterModel, stacks: readonly SynthSta
   const buckets = bucketsByStack(stacks);
   const volumes = objectsOfKind(model, 'PersistentVolume').filter((o) => (o.object as ApiObject).spec?.csi?.driver === S3_CSI_DRIVER);
   const tenantOfStack = new Map(model.tenants.map((t) => [t.stack, t]));
+  const byNamespace = new Map(model.tenants.map((t) => [t.namespace, t]));
   const bucketOwners = new Map(model.tenants.flatMap((t) => [...(buckets.get(t.stack) ?? [])].map((b): [string, TenantInCluster] => [b, t])));
   const ownerOfBucket = (bucket: string): TenantInCluster | undefined => bucketOwners.get(bucket);
 
@@ -74,12 +75,14 @@ export function proveBucketMounts(model: ClusterModel, stacks: readonly SynthSta
     if (holder && owner && owner !== holder) {
       findings.push({ type: 'leak', from: holder.name, to: owner.name, what: `${holder.name}'s volume ${name} names ${owner.name}'s bucket ${bucket}`, why: 'a tenant stack may only mount its own buckets' });
     }
-    for (const a of model.tenants) {
-      if (a === holder) continue;
-      checks += 1;
-      if (wouldBind(volume, a.namespace, `steal-${name}`)) {
-        findings.push({ type: 'leak', from: a.name, to: holder?.name ?? entry.stack, what: `a claim in ${a.namespace} naming volume ${name} binds it`, why: volume.spec.claimRef ? `its claimRef names ${volume.spec.claimRef.namespace}/${volume.spec.claimRef.name ?? '*'}` : 'it has no claimRef: the first claim that names it gets it' });
-      }
+    // Which other tenants' claims could bind it: none when it is pre-bound to its own namespace, one when pre-bound to another's, all without claimRef.
+    checks += 1;
+    const ref = volume.spec.claimRef;
+    const named = ref ? byNamespace.get(String(ref.namespace)) : undefined;
+    const binders = ref ? (named && named !== holder ? [named] : []) : model.tenants.filter((a) => a !== holder);
+    // The other tenant names its claim as it likes, so it takes the claimRef's name.
+    for (const a of binders.filter((t) => wouldBind(volume, t.namespace, String(ref?.name ?? `steal-${name}`)))) {
+      findings.push({ type: 'leak', from: a.name, to: holder?.name ?? entry.stack, what: `a claim in ${a.namespace} naming volume ${name} binds it`, why: ref ? `its claimRef names ${ref.namespace}/${ref.name ?? '*'}` : 'it has no claimRef: the first claim that names it gets it' });
     }
   }
 
