@@ -77,6 +77,7 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v1';
 import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
+import { StorageClassV1 } from '@cdktf/provider-kubernetes/lib/storage-class-v1';
 import {
   App,
   dependable,
@@ -176,6 +177,7 @@ export const RESOURCE_FACTORIES: Readonly<Record<string, ResourceFactory>> = {
   kubernetes_role_binding_v1: (s, id, v) =>
     new RoleBindingV1(s, id, { metadata: METADATA(v), roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'r' }, subject: [{ kind: 'Group', name: 'g' }] }),
   kubernetes_service_account_v1: (s, id, v) => new ServiceAccountV1(s, id, { metadata: METADATA(v) }),
+  kubernetes_storage_class_v1: (s, id, v) => new StorageClassV1(s, id, { metadata: METADATA(v), storageProvisioner: 'ebs.csi.aws.com' }),
 };
 
 /** What one stack holds, as counts; stacks of the same content share one shape. */

@@ -49,6 +49,8 @@ export interface Tenant {
   readonly buckets: readonly TenantBucket[];
   readonly gpuPools: readonly GpuPool[];
   readonly quota: TenantQuota;
+  /** Guaranteed share of the platform's shared GPU pool, in GPUs. @default 0 */
+  readonly sharedGpus?: number;
   readonly monthlyBudgetUsd: number;
   readonly lifecycle: Lifecycle;
 }
@@ -82,6 +84,21 @@ export interface KarpenterSettings {
   readonly amiAlias: string;
 }
 
+/** A GPU pool the platform owns, shared by all tenants through Kueue. */
+export interface SharedGpuPool {
+  readonly instanceTypes: readonly string[];
+  readonly capacity: CapacityType;
+  readonly maxNodes: number;
+  readonly diskGi: number;
+}
+
+/** The job queueing system, pinned. */
+export interface KueueSettings {
+  readonly chartVersion: string;
+  /** Absent: no shared GPU pool. */
+  readonly sharedGpuPool?: SharedGpuPool;
+}
+
 export interface Platform {
   readonly name: string;
   readonly region: string;
@@ -113,6 +130,7 @@ export interface Platform {
   readonly ecrRepositories: readonly string[];
   readonly gpuInstanceTypes: Readonly<Record<string, GpuInstanceType>>;
   readonly karpenter: KarpenterSettings;
+  readonly kueue: KueueSettings;
   readonly tenantCaps: {
     readonly maxGpus: number;
     readonly maxNodesPerPool: number;
@@ -133,12 +151,17 @@ export const DEFAULTS = {
   lifecycle: 'active' as Lifecycle,
   tenantOuName: 'Tenants',
   accountAccessRoleName: 'OrganizationAccountAccessRole',
+  /** Kueue chart the platform is tested with (its API is kueue.x-k8s.io/v1beta1); platform.yaml pins its own. */
+  kueueChartVersion: '0.14.3',
   /** Versions tested with Kubernetes 1.32; platform.yaml pins its own. */
   addonVersions: {
     'vpc-cni': 'v1.19.5-eksbuild.1',
     'kube-proxy': 'v1.32.3-eksbuild.7',
     coredns: 'v1.11.4-eksbuild.14',
     'eks-pod-identity-agent': 'v1.3.7-eksbuild.2',
+    'aws-ebs-csi-driver': 'v1.44.0-eksbuild.1',
+    'aws-mountpoint-s3-csi-driver': 'v1.15.0-eksbuild.1',
+    'amazon-cloudwatch-observability': 'v4.1.0-eksbuild.1',
   } satisfies Record<ClusterAddonName, string>,
   identityCenterSessionHours: 8,
 } as const;
@@ -167,6 +190,7 @@ export function toTenant(file: TenantFile): Tenant {
       diskGi: p.diskGi ?? DEFAULTS.gpuPoolDiskGi,
     })),
     quota: { cpu: file.quota.cpu, memoryGi: file.quota.memoryGi, gpus: file.quota.gpus, pods: file.quota.pods ?? DEFAULTS.quotaPods },
+    sharedGpus: file.sharedGpus ?? 0,
     monthlyBudgetUsd: file.budget.monthlyUsd,
     lifecycle: file.lifecycle ?? DEFAULTS.lifecycle,
   };
@@ -215,6 +239,10 @@ export function toPlatform(file: PlatformFile): Platform {
     ecrRepositories: file.ecrRepositories,
     gpuInstanceTypes: file.gpuInstanceTypes,
     karpenter: file.karpenter,
+    kueue: {
+      chartVersion: file.kueue?.chartVersion ?? DEFAULTS.kueueChartVersion,
+      sharedGpuPool: file.kueue?.sharedGpuPool && { ...file.kueue.sharedGpuPool, diskGi: file.kueue.sharedGpuPool.diskGi ?? DEFAULTS.gpuPoolDiskGi },
+    },
     tenantCaps: file.tenantCaps,
     tags: file.tags ?? {},
   };

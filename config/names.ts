@@ -56,6 +56,8 @@ export const RESERVED_TENANT_NAMES: readonly string[] = [
   'cert-manager',
   'karpenter',
   'nvidia-device-plugin',
+  // The shared GPU pool's NodePool and Kueue flavor (a namespace named so would read as one).
+  'shared-gpu',
   // Whole values that every tenant stack contains: a tenant of that name would look like
   // it is named in every other tenant's stack, and the cross-tenant guardrail would fail.
   'aws',
@@ -139,6 +141,27 @@ export function karpenterNames(platformName: string) {
   } as const;
 }
 
+/**
+ * Where Kueue runs, and the names every tenant's queues share: one cohort for all tenant
+ * ClusterQueues, and the LocalQueue name each tenant namespace gets (the name Kueue's
+ * LocalQueue defaulting looks for).
+ */
+export const KUEUE = {
+  namespace: 'kueue-system',
+  release: 'kueue',
+  cohort: 'ml-platform',
+  localQueue: 'default',
+  /** Label a Job (or other workload) carries to be queued in a LocalQueue. */
+  queueNameLabel: 'kueue.x-k8s.io/queue-name',
+} as const;
+
+/**
+ * The platform's shared GPU pool (when platform.yaml has `kueue.sharedGpuPool`): its Karpenter
+ * objects, its nodes' pool label and its Kueue flavor. Its node role is named like a tenant's
+ * with the reserved tenant name `shared`, so the Karpenter controller may pass it.
+ */
+export const SHARED_GPU_POOL = { pool: 'shared', name: 'shared-gpu', flavor: 'shared-gpu' } as const;
+
 /** Short, stable hash of a name, for names that must be shortened and stay unique. */
 function uniqueSuffix(...parts: string[]): string {
   return createHash('sha256').update(parts.join('/')).digest('hex').slice(0, 8);
@@ -175,6 +198,16 @@ export interface TenantNames {
   nodePool(pool: string): string;
   /** The static NodePool that keeps a pool's warm nodes: `<tenant>.<pool>.warm`. */
   warmNodePool(pool: string): string;
+  /** Kueue ClusterQueue of the tenant (cluster-scoped): the tenant's name. */
+  readonly clusterQueue: string;
+  /** Kueue ResourceFlavor of the tenant's CPU and memory, wherever its pods run: the tenant's name. */
+  readonly cpuFlavor: string;
+  /** Kueue ResourceFlavor of a pool's GPUs: `<tenant>.<pool>`, like its NodePool. */
+  gpuFlavor(pool: string): string;
+  /** PersistentVolume of a bucket (cluster-scoped): `<tenant>.<purpose>`. */
+  bucketVolume(purpose: string): string;
+  /** The claim of a bucket's volume in the tenant namespace: `s3-<purpose>`. */
+  bucketClaim(purpose: string): string;
 }
 
 /**
@@ -218,6 +251,11 @@ export function tenantNames(platformName: string, _platformAccountId: string, te
     bucket: (purpose) => `${platformName}-${tenant}-${purpose}-${tenantAccountId}`,
     nodePool: (pool) => `${tenant}${POOL_NAME_SEPARATOR}${pool}`,
     warmNodePool: (pool) => `${tenant}${POOL_NAME_SEPARATOR}${pool}${POOL_NAME_SEPARATOR}warm`,
+    clusterQueue: tenant,
+    cpuFlavor: tenant,
+    gpuFlavor: (pool) => `${tenant}${POOL_NAME_SEPARATOR}${pool}`,
+    bucketVolume: (purpose) => `${tenant}${POOL_NAME_SEPARATOR}${purpose}`,
+    bucketClaim: (purpose) => `s3-${purpose}`,
   };
 }
 

@@ -87,6 +87,14 @@ export function tenantPlatformRules(tenant: TenantFile, platform: PlatformFile):
       issues.push({ path: ['gpuPools', i, 'maxNodes'], message: `${pool.maxNodes} nodes of up to ${perNode} GPUs make ${atFullSize} GPUs, more than quota.gpus (${tenant.quota.gpus}): lower maxNodes to ${Math.floor(tenant.quota.gpus / perNode)} or raise quota.gpus to ${atFullSize}` });
     }
   });
+  const shared = platform.kueue?.sharedGpuPool;
+  if ((tenant.sharedGpus ?? 0) > 0 && shared === undefined) {
+    issues.push({ path: ['sharedGpus'], message: 'the platform has no shared GPU pool (kueue.sharedGpuPool in platform.yaml); remove sharedGpus or ask the platform team for one' });
+  }
+  if (shared !== undefined && (tenant.sharedGpus ?? 0) > 0) {
+    const capacity = shared.maxNodes * Math.max(0, ...shared.instanceTypes.map((type) => platform.gpuInstanceTypes[type]?.gpus ?? 0));
+    if ((tenant.sharedGpus ?? 0) > capacity) issues.push({ path: ['sharedGpus'], message: `must be at most the shared pool's ${capacity} GPUs, got ${tenant.sharedGpus}` });
+  }
   if (tenant.quota.gpus > caps.maxGpus) {
     issues.push({ path: ['quota', 'gpus'], message: `must be at most the platform cap of ${caps.maxGpus} GPUs, got ${tenant.quota.gpus}` });
   }

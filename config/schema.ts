@@ -48,7 +48,7 @@ const nonNegativeInt = z.number().int().nonnegative();
 export const CAPACITY_TYPES = ['spot', 'on-demand'] as const;
 export const LIFECYCLES = ['active', 'retained'] as const;
 /** The EKS add-ons of the shared cluster, each pinned to a version. */
-export const CLUSTER_ADDON_NAMES = ['vpc-cni', 'kube-proxy', 'coredns', 'eks-pod-identity-agent'] as const;
+export const CLUSTER_ADDON_NAMES = ['vpc-cni', 'kube-proxy', 'coredns', 'eks-pod-identity-agent', 'aws-ebs-csi-driver', 'aws-mountpoint-s3-csi-driver', 'amazon-cloudwatch-observability'] as const;
 export type ClusterAddonName = (typeof CLUSTER_ADDON_NAMES)[number];
 
 export const bucketSchema = z.strictObject({
@@ -93,6 +93,9 @@ export const tenantSchema = z.strictObject({
     .describe('Who may sign in to the tenant. None: nobody gets the people role through Identity Center.'),
   buckets: z.array(bucketSchema).min(1).max(MAX_BUCKETS).optional().describe('Default: datasets and artifacts.'),
   gpuPools: z.array(gpuPoolSchema).optional().describe('None means a CPU-only tenant.'),
+  sharedGpus: nonNegativeInt
+    .optional()
+    .describe("This tenant's guaranteed share of the platform's shared GPU pool (kueue.sharedGpuPool in platform.yaml), in GPUs; idle shared GPUs may be borrowed beyond it. Default: 0."),
   quota: z.strictObject({
     cpu: positiveInt.describe('requests.cpu in cores for the namespace.'),
     memoryGi: positiveInt.describe('requests.memory in GiB for the namespace.'),
@@ -207,6 +210,24 @@ export const platformSchema = z.strictObject({
         .describe('AMI alias of every Karpenter node class; GPU instances get the NVIDIA variant of this release. Changing it rolls the nodes through drift.'),
     })
     .describe('The node provisioner: chart and AMI release, both pinned.'),
+  kueue: z
+    .strictObject({
+      chartVersion: z
+        .string()
+        .regex(/^\d+\.\d+\.\d+$/, { message: "must be an exact chart version such as '0.14.3'" })
+        .describe('Kueue Helm chart (oci://registry.k8s.io/kueue/charts/kueue) version; the controller image and CRDs follow it.'),
+      sharedGpuPool: z
+        .strictObject({
+          instanceTypes: z.array(z.string().min(1)).min(1).describe("GPU instance types, each from gpuInstanceTypes."),
+          capacity: z.enum(CAPACITY_TYPES).describe('spot or on-demand.'),
+          maxNodes: positiveInt.describe('Maximum nodes; the pool holds at most this many of its largest type.'),
+          diskGi: positiveInt.optional().describe('Root volume size in GiB. Default: 200.'),
+        })
+        .optional()
+        .describe("A GPU pool the platform owns and all tenants share through Kueue: each tenant's sharedGpus are its nominal share, idle GPUs are borrowed and reclaimed by preemption. Absent: no shared pool."),
+    })
+    .optional()
+    .describe('The job queueing system of the shared cluster (tenant ClusterQueues and LocalQueues), pinned. Default: the version the platform is tested with.'),
   tenantCaps: z.strictObject({
     maxGpus: nonNegativeInt.describe('Max requests.nvidia.com/gpu per tenant namespace.'),
     maxNodesPerPool: positiveInt,

@@ -83,10 +83,13 @@ function policiesOf(type: string, raw: unknown, config: Readonly<Record<string, 
       found.set(attribute, { attribute });
     }
   };
-  walk(config, (value, path) => {
-    const key = path[path.length - 1];
-    if (typeof key === 'string' && POLICY_ATTRIBUTES.has(key)) consider(value, path);
-  });
+  // Kubernetes objects hold no IAM documents; their `policy` fields (Kueue's preemption policy) are enums.
+  if (!type.startsWith('kubernetes_')) {
+    walk(config, (value, path) => {
+      const key = path[path.length - 1];
+      if (typeof key === 'string' && POLICY_ATTRIBUTES.has(key)) consider(value, path);
+    });
+  }
   if (type === 'aws_organizations_policy' && IAM_SYNTAX_ORGANIZATION_POLICIES.has(String(config.type ?? 'SERVICE_CONTROL_POLICY'))) {
     consider(config.content, ['content']);
   }

@@ -4,12 +4,15 @@
  * and reported.
  */
 import type { GuardrailRule } from './rule';
+import { bucketVolumeIsolated } from './rules/bucket-volume-isolation';
 import { dataSourcesPlanOffline } from './rules/offline-data-sources';
 import { iamAllowsNoFullAccess } from './rules/iam-no-full-access';
 import { iamNoPublicPrincipal } from './rules/iam-no-public-principal';
 import { iamPoliciesReadable } from './rules/iam-readable-policies';
 import { karpenterPoolCapped } from './rules/karpenter-pool-capped';
 import { karpenterPoolIsolated } from './rules/karpenter-pool-isolation';
+import { kueueTenantHasQueue } from './rules/kueue-tenant-has-queue';
+import { kueueTenantQueue } from './rules/kueue-tenant-queue';
 import { kmsKeyRotates } from './rules/kms-key-rotation';
 import { networkPoliciesEnforced } from './rules/network-policy-enforced';
 import { noForeignTenantIdentifiers } from './rules/no-foreign-tenant-identifiers';
@@ -38,7 +41,10 @@ export const PLATFORM_GUARDRAILS: readonly GuardrailRule[] = [
   { id: 'MLP-IAM-4', severity: 'error', description: 'Control policies exempt only exact role ARNs from their denies', check: controlPoliciesExemptExactRoles },
   { id: 'MLP-EKS-1', severity: 'error', description: 'Tenant Karpenter NodePools give their nodes the tenant taint and label', check: karpenterPoolIsolated },
   { id: 'MLP-EKS-2', severity: 'error', description: 'Clusters enforce NetworkPolicies (VPC CNI network policy agent on)', check: networkPoliciesEnforced },
-  { id: 'MLP-EKS-3', severity: 'error', description: 'Karpenter NodePools are capped: GPU or node limits, CPU and memory in platform pools', check: karpenterPoolCapped },
+  { id: 'MLP-EKS-3', severity: 'error', description: 'Karpenter NodePools are capped: a GPU, node, or CPU and memory limit', check: karpenterPoolCapped },
+  { id: 'MLP-Q-1', severity: 'error', description: "Tenant ClusterQueues: own namespace, own flavors, no lending, the file's quotas", check: kueueTenantQueue },
+  { id: 'MLP-Q-2', severity: 'error', description: 'A tenant namespace has exactly one ClusterQueue and one LocalQueue', check: kueueTenantHasQueue },
+  { id: 'MLP-VOL-1', severity: 'error', description: "Tenant bucket volumes: own bucket, pod's credentials, pre-bound claim", check: bucketVolumeIsolated },
   { id: 'MLP-TEN-1', severity: 'error', description: 'A tenant stack names nothing of another tenant', check: noForeignTenantIdentifiers },
   { id: 'MLP-TF-1', severity: 'error', description: 'No data source calls a cloud API at plan time', check: dataSourcesPlanOffline },
   { id: 'MLP-TF-2', severity: 'error', description: 'No value holds a Terraform template sequence the code did not write', check: noTemplateInjection },

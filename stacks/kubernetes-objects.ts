@@ -43,6 +43,11 @@ export const TYPED_KINDS: Readonly<Record<string, TypedKind>> = {
   kubernetes_role_v1: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', topLevel: ['rule'] },
   kubernetes_role_binding_v1: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', topLevel: ['role_ref', 'subject'] },
   kubernetes_cluster_role_binding_v1: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', topLevel: ['role_ref', 'subject'] },
+  kubernetes_storage_class_v1: {
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    topLevel: ['storage_provisioner', 'parameters', 'reclaim_policy', 'volume_binding_mode', 'allow_volume_expansion', 'mount_options', 'allowed_topologies'],
+  },
 };
 
 export const MANIFEST_TYPE = 'kubernetes_manifest';
@@ -62,10 +67,11 @@ const FIELD_NAMES: Readonly<Record<string, string>> = {
   image_pull_secret: 'imagePullSecrets',
   secret: 'secrets',
   port: 'ports',
+  storage_provisioner: 'provisioner',
 };
 
 /** Attributes whose value is a map of user keys (labels, quantities): kept verbatim. */
-const MAP_FIELDS = new Set(['labels', 'annotations', 'match_labels', 'hard', 'node_selector', 'default', 'default_request', 'max', 'min', 'limits', 'requests', 'data', 'max_limit_request_ratio']);
+const MAP_FIELDS = new Set(['labels', 'annotations', 'match_labels', 'hard', 'node_selector', 'default', 'default_request', 'max', 'min', 'limits', 'requests', 'data', 'max_limit_request_ratio', 'parameters']);
 
 /** Provider settings that are not part of the object. */
 const PROVIDER_ONLY = new Set(['//', 'depends_on', 'lifecycle', 'provider', 'count', 'for_each', 'timeouts', 'wait_for_rollout', 'wait_for_default_service_account', 'wait_for_load_balancer']);

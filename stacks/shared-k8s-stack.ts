@@ -1,13 +1,16 @@
 /**
  * `shared-k8s`: cluster-wide objects inside the shared cluster. A stack of its own because
  * the kubernetes provider must not be configured from a cluster created in the same apply;
- * it reads the cluster from `shared` through cross-stack references. Karpenter is installed
- * here, so tenant stacks (whose NodePools need its CRDs) are applied after this one.
+ * it reads the cluster from `shared` through cross-stack references. Karpenter and Kueue are
+ * installed here, so the stacks whose objects need their CRDs (shared-pools and the tenant
+ * stacks) are applied after this one.
  */
 import type { Construct } from 'constructs';
 import type { Platform } from '../config/model';
-import { karpenterNames, STACK } from '../config/names';
+import { karpenterNames, KUEUE, STACK } from '../config/names';
 import { KarpenterRelease } from '../constructs/cluster/karpenter-release';
+import { DefaultStorageClass } from '../constructs/cluster/default-storage-class';
+import { KueueRelease } from '../constructs/cluster/kueue-release';
 import { NvidiaDevicePlugin } from '../constructs/cluster/nvidia-device-plugin';
 import { TenantAdmission } from '../constructs/cluster/tenant-admission';
 import { TenantEditRole } from '../constructs/cluster/tenant-edit-role';
@@ -37,6 +40,13 @@ export class SharedK8sStack extends PlatformStack {
       releaseName: karpenter.release,
       systemNodeSelector: { [GENERAL_NODE_LABEL.key]: GENERAL_NODE_LABEL.system },
     });
+    new KueueRelease(this, 'kueue', {
+      chartVersion: platform.kueue.chartVersion,
+      namespace: KUEUE.namespace,
+      releaseName: KUEUE.release,
+      systemNodeSelector: { [GENERAL_NODE_LABEL.key]: GENERAL_NODE_LABEL.system },
+    });
+    new DefaultStorageClass(this, 'default-storage-class');
     new NvidiaDevicePlugin(this, 'nvidia-device-plugin');
     new WorkloadPriorityClasses(this, 'priority-classes');
     new TenantAdmission(this, 'tenant-admission');

@@ -5,9 +5,13 @@
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { Platform } from '../config/model';
-import { CLUSTER_ACCESS_OUTPUT, karpenterNames, STACK, tenantNames } from '../config/names';
+import { CLUSTER_ACCESS_OUTPUT, karpenterNames, SHARED_GPU_POOL, STACK, tenantNames } from '../config/names';
+import { NodeRole } from '../constructs/cluster/node-role';
 import { ManagedKey } from '../constructs/common/managed-key';
 import { platformTags } from '../constructs/common/tags';
+import { CloudwatchObservability } from '../constructs/cluster/cloudwatch-observability';
+import { EbsCsiDriver } from '../constructs/cluster/ebs-csi-driver';
+import { S3CsiDriver } from '../constructs/cluster/s3-csi-driver';
 import { KarpenterController } from '../constructs/shared/karpenter-controller';
 import { SharedCluster } from '../constructs/shared/shared-cluster';
 import { SharedNetwork } from '../constructs/shared/shared-network';
@@ -86,8 +90,23 @@ export class SharedStack extends PlatformStack {
       namePrefix: prefix,
       addonVersions: platform.cluster.addonVersions,
     });
+    new EbsCsiDriver(this, 'ebs-csi-driver', {
+      clusterName: this.cluster.clusterName,
+      addonVersion: platform.cluster.addonVersions['aws-ebs-csi-driver'],
+      roleName: `${prefix}-ebs-csi`,
+      podIdentityAgent: this.cluster.podIdentityAgent,
+    });
+    new CloudwatchObservability(this, 'cloudwatch-observability', {
+      clusterName: this.cluster.clusterName,
+      addonVersion: platform.cluster.addonVersions['amazon-cloudwatch-observability'],
+      roleName: `${prefix}-cloudwatch-agent`,
+      podIdentityAgent: this.cluster.podIdentityAgent,
+    });
+    // The shared GPU pool's node role: named like a tenant's (reserved tenant name 'shared'), so the Karpenter controller may pass it.
+    if (platform.kueue.sharedGpuPool) new NodeRole(this, 'shared-gpu-node-role', { roleName: tenantNames(prefix, accountId, SHARED_GPU_POOL.pool).nodeRole, clusterName: this.cluster.clusterName });
+    new S3CsiDriver(this, 's3-csi-driver', { clusterName: this.cluster.clusterName, addonVersion: platform.cluster.addonVersions['aws-mountpoint-s3-csi-driver'] });
     // Node roles the controller may pass: every tenant's, by the name pattern, so a new tenant
-    // changes nothing here, and the general pool's.
+    // changes nothing here (the shared GPU pool's role is named like one), and the general pool's.
     const nodeRoleNamePatterns = [tenantNames(prefix, accountId, '*').nodeRole, karpenterNames(prefix).generalNodeRole];
     new KarpenterController(this, 'karpenter', {
       clusterName: this.cluster.clusterName,

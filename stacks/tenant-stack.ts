@@ -7,7 +7,8 @@
  */
 import { Construct } from 'constructs';
 import type { Platform, Tenant } from '../config/model';
-import { tenantNames } from '../config/names';
+import { KUEUE, SHARED_GPU_POOL, tenantNames } from '../config/names';
+import { queueQuotas, sharedPoolGpus } from '../config/queue-quotas';
 import { poolLimits } from '../config/pool-limits';
 import { NodeRole } from '../constructs/cluster/node-role';
 import type { PolicyStatement } from '../constructs/common/policy';
@@ -21,6 +22,8 @@ import { TenantClusterAccess } from '../constructs/tenant/tenant-cluster-access'
 import { KarpenterGpuPool } from '../constructs/tenant/karpenter-gpu-pool';
 import { TenantKey } from '../constructs/tenant/tenant-key';
 import { TenantNamespace } from '../constructs/tenant/tenant-namespace';
+import { TenantBucketVolumes } from '../constructs/tenant/tenant-bucket-volumes';
+import { TenantQueues } from '../constructs/tenant/tenant-queues';
 import { TenantPeopleRole } from '../constructs/tenant/tenant-people-role';
 import { TenantWorkloadRole } from '../constructs/tenant/tenant-workload-role';
 import { PlatformStack } from './platform-stack';
@@ -111,15 +114,37 @@ export class TenantStack extends PlatformStack {
         { Sid: 'PullSharedImages', Effect: 'Allow', Action: [...ECR_PULL_ACTIONS], Resource: props.registries.repositoryArnPattern },
       ],
     });
-    new TenantNamespace(this, 'namespace', {
+    // With a shared GPU pool, the namespace may hold its own GPUs and all it can borrow there: Kueue's quota is the limit that counts.
+    const sharedGpus = sharedPoolGpus(platform.kueue.sharedGpuPool, platform.gpuInstanceTypes);
+    const namespace = new TenantNamespace(this, 'namespace', {
       tenantName: this.tenant.name,
       namespace: names.namespace,
-      quota: this.tenant.quota,
+      quota: { ...this.tenant.quota, gpus: this.tenant.quota.gpus + sharedGpus },
       serviceAccount: names.serviceAccount,
       workloadRoleArn: workload.roleArn,
       vpcCidr: platform.cluster.vpcCidr,
       endpointSubnetCidrs: props.network.endpointSubnetCidrs,
       peopleGroup: names.kubernetesGroup,
+    });
+    const tenant = this.tenant;
+    new TenantQueues(this, 'queues', {
+      tenantName: tenant.name,
+      namespace: namespace.namespaceName,
+      clusterQueue: names.clusterQueue,
+      localQueue: KUEUE.localQueue,
+      cohort: KUEUE.cohort,
+      cpuFlavor: names.cpuFlavor,
+      gpuFlavors: Object.fromEntries(tenant.gpuPools.map((pool) => [pool.name, names.gpuFlavor(pool.name)])),
+      quotas: queueQuotas(tenant, platform.gpuInstanceTypes),
+      sharedGpuFlavor: platform.kueue.sharedGpuPool ? { name: SHARED_GPU_POOL.flavor, gpus: tenant.sharedGpus ?? 0 } : undefined,
+    });
+    new TenantBucketVolumes(this, 'bucket-volumes', {
+      tenantName: tenant.name,
+      namespace: namespace.namespaceName,
+      region: platform.region,
+      buckets: Object.fromEntries(tenant.buckets.map((b) => [b.purpose, names.bucket(b.purpose)])),
+      volumeName: names.bucketVolume,
+      claimName: names.bucketClaim,
     });
 
     const inPlatformAccount = new Construct(this, 'platform-account');

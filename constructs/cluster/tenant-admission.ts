@@ -1,6 +1,6 @@
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { Construct } from 'constructs';
-import { GPU_TAINT_KEY, MANAGED_BY_LABEL, SYSTEM_NODE_TAINT, TENANT_GROUP_PREFIX, TENANT_LABEL } from '../../config/names';
+import { GPU_TAINT_KEY, KUEUE, MANAGED_BY_LABEL, SYSTEM_NODE_TAINT, TENANT_GROUP_PREFIX, TENANT_LABEL } from '../../config/names';
 import { WORKLOAD_PRIORITY_CLASSES } from './workload-priority-classes';
 
 /**
@@ -51,6 +51,8 @@ const noGpuEnv = (containers: string) =>
   `!has(${containers}) || ${containers}.all(c, !has(c.env) || c.env.all(e, e.name != '${GPU_VISIBILITY_ENV}'))`;
 const hasManagedLabel = (o: string) =>
   `(${o} != null && has(${o}.metadata.labels) && '${MANAGED_BY_LABEL.key}' in ${o}.metadata.labels && ${o}.metadata.labels['${MANAGED_BY_LABEL.key}'] == '${MANAGED_BY_LABEL.value}')`;
+const queued = (o: string) =>
+  `(has(${o}.metadata.labels) && '${KUEUE.queueNameLabel}' in ${o}.metadata.labels && ${o}.metadata.labels['${KUEUE.queueNameLabel}'] == '${KUEUE.localQueue}')`;
 /** A tenant's people (their group) or any service account outside kube-system: the identities tenants control. */
 const TENANT_REQUESTER =
   `((has(request.userInfo.groups) && request.userInfo.groups.exists(g, g.startsWith('${TENANT_GROUP_PREFIX}'))) || ` +
@@ -128,6 +130,12 @@ export const TENANT_ADMISSION_POLICIES: readonly AdmissionPolicy[] = [
         reason: 'Forbidden',
       },
       {
+        // Pod Security 'restricted' allows inline CSI volumes; a bucket mounted inline would skip its PersistentVolume's claimRef and authentication settings.
+        expression: `!has(object.spec.volumes) || object.spec.volumes.all(v, !has(v.csi))`,
+        message: 'inline CSI volumes are not allowed in tenant namespaces: mount a bucket through its PersistentVolumeClaim (s3-<purpose>)',
+        reason: 'Forbidden',
+      },
+      {
         expression: `(${noGpuEnv('object.spec.containers')}) && (${noGpuEnv('object.spec.initContainers')})`,
         message: `${GPU_VISIBILITY_ENV} is set by the device plugin from the GPUs a container requests, never by the pod`,
         reason: 'Forbidden',
@@ -148,6 +156,19 @@ export const TENANT_ADMISSION_POLICIES: readonly AdmissionPolicy[] = [
         expression: `!has(object.spec.type) || object.spec.type in ${list(TENANT_SERVICE_TYPES)}`,
         message: `Service types allowed in tenant namespaces: ${TENANT_SERVICE_TYPES.join(', ')}`,
         reason: 'Forbidden',
+      },
+    ],
+  },
+  {
+    // Jobs wait in the tenant's queue for quota instead of failing on the ResourceQuota: Kueue holds (suspends) a Job that names a LocalQueue until its ClusterQueue admits it.
+    name: 'ml-platform-tenant-queued-jobs',
+    resourceRules: [{ apiGroups: ['batch'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['jobs'] }],
+    validations: [
+      {
+        // On update only a queued Job must stay queued: Jobs from before the rule keep their controllers' updates (finalizers).
+        expression: `request.operation == 'CREATE' ? ${queued('object')} : (!${queued('oldObject')} || ${queued('object')})`,
+        message: `Jobs in tenant namespaces are queued: label them ${KUEUE.queueNameLabel}: ${KUEUE.localQueue} (a CronJob in spec.jobTemplate.metadata.labels)`,
+        reason: 'Invalid',
       },
     ],
   },

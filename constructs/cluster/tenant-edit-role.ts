@@ -32,6 +32,8 @@ export const TENANT_EDIT_RULES: readonly RbacRule[] = [
   { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: [...READ, ...WRITE] },
   { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: [...READ, ...WRITE] },
   { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: READ },
+  // The queue's state and the jobs waiting in it; queues and quotas are the platform's.
+  { apiGroups: ['kueue.x-k8s.io'], resources: ['localqueues', 'workloads'], verbs: READ },
 ];
 
 /** The tenant edit ClusterRole: one object for all tenants, so adding a tenant changes nothing cluster-wide. */

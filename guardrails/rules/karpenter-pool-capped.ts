@@ -7,13 +7,19 @@ function wholeQuantity(value: unknown): number {
   return typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : Number.NaN;
 }
 
-/** A platform pool (the general CPU pool) is capped by positive CPU and memory limits. */
-function platformPoolCapped(limits: Record<string, unknown> | undefined): Verdict {
+/** A platform pool is capped by a positive GPU limit (the shared GPU pool) or by positive CPU and memory limits (the general pool). */
+function platformPoolCapped(limits: Readonly<Record<string, unknown>> | undefined): Verdict {
+  if (wholeQuantity(limits?.[GPU_TAINT_KEY]) > 0) return [];
   const cpu = wholeQuantity(limits?.cpu);
   const memory = typeof limits?.memory === 'string' && /^[1-9]\d*Gi$/.test(limits.memory);
   return cpu > 0 && memory
     ? []
-    : [{ problem: 'the NodePool has no positive cpu and memory limits, so Karpenter can launch nodes without end', fix: "set spec.limits.cpu and spec.limits.memory (e.g. '320' and '1280Gi'; GeneralNodePool sets them from platform.yaml)" }];
+    : [
+        {
+          problem: `the NodePool has no positive ${GPU_TAINT_KEY} limit, nor positive cpu and memory limits, so Karpenter can launch nodes without end`,
+          fix: "set spec.limits.cpu and spec.limits.memory (e.g. '320' and '1280Gi'; GeneralNodePool sets them from platform.yaml), or a GPU limit for a GPU pool (SharedGpuPool does)",
+        },
+      ];
 }
 
 /**

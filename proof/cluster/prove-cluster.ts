@@ -6,7 +6,10 @@
  * - network: no pod of a reaches a pod of b under the synthesized NetworkPolicies, and
  *   they are enforced;
  * - RBAC: a's people can create, change or delete nothing in b's namespace, nothing
- *   cluster-wide, and cannot change or delete the platform's objects in their own.
+ *   cluster-wide, and cannot change or delete the platform's objects in their own;
+ * - queues: a's jobs reach only a's ClusterQueue, on a's flavors, and are admitted once
+ *   Kueue places them (queues.ts);
+ * - storage: no tenant binds or mounts another tenant's bucket volume (bucket-mounts.ts).
  */
 import { MANAGED_BY_LABEL } from '../../config/names';
 import type { SynthStack } from '../resolve';
@@ -14,9 +17,11 @@ import { admit, type AdmissionRequest } from './admission';
 import { attacks, legitimateRequest, peopleOf, priorityClassRequest } from './attacks';
 import { objectsOfKind, readClusterModel, type ApiObject, type ClusterModel, type TenantInCluster } from './cluster-model';
 import { reachability } from './network';
+import { proveQueues } from './queues';
+import { proveBucketMounts } from './bucket-mounts';
 import { allowedVerbs, grantsOf, WRITE_VERBS } from './rbac';
 
-export type ClusterLayer = 'admission' | 'network' | 'rbac';
+export type ClusterLayer = 'admission' | 'network' | 'rbac' | 'queues' | 'storage';
 
 export interface ClusterFinding {
   readonly layer: ClusterLayer;
@@ -114,9 +119,9 @@ function ownBoundaryFindings(model: ClusterModel, a: TenantInCluster): { finding
   return { findings, checks };
 }
 
-export function proveClusterModel(model: ClusterModel): ClusterProofResult {
+export function proveClusterModel(model: ClusterModel, stacks: readonly SynthStack[]): ClusterProofResult {
   const findings: ClusterFinding[] = [];
-  const checks = { admission: 0, network: 0, rbac: 0 };
+  const checks = { admission: 0, network: 0, rbac: 0, queues: 0, storage: 0 };
   const { tenants } = model;
   for (const a of tenants) {
     checks.admission += 1;
@@ -137,11 +142,19 @@ export function proveClusterModel(model: ClusterModel): ClusterProofResult {
       findings.push(...rbacFindings(model, a, b));
     }
   }
+  const queues = proveQueues(model);
+  checks.queues = queues.checks;
+  findings.push(...queues.findings.map((f): ClusterFinding => ({ layer: 'queues', ...f })));
+  const mounts = proveBucketMounts(model, stacks);
+  checks.storage = mounts.checks;
+  findings.push(...mounts.findings.map((f): ClusterFinding => ({ layer: 'storage', ...f })));
   const notes = model.withoutNamespace.length > 0 ? [`tenants without a namespace (retained), nothing of theirs in the cluster: ${model.withoutNamespace.join(', ')}`] : [];
+  if (queues.shared.length > 0) notes.push(`shared by design: the platform's GPU flavor ${queues.shared.join(', ')} is in every tenant queue and lent; borrowing and reclaiming there share a node of the platform's pool, never a GPU or a tenant's pool`);
+  if (queues.unqueued.length > 0) notes.push(`no ClusterQueue serves the namespaces of: ${queues.unqueued.join(', ')} (their jobs cannot be queued)`);
   if (tenants.length > 0 && model.objects.every((o) => o.object.kind !== 'ValidatingAdmissionPolicy')) notes.push('no ValidatingAdmissionPolicy in the synthesized output');
   return { tenants: tenants.map((t) => t.name), findings, checks, enforcement: model.networkPolicyEnforcement, notes, problems: model.problems };
 }
 
 export function proveCluster(stacks: readonly SynthStack[]): ClusterProofResult {
-  return proveClusterModel(readClusterModel(stacks));
+  return proveClusterModel(readClusterModel(stacks), stacks);
 }

@@ -362,7 +362,7 @@ describe('MLP-EKS-1 and MLP-EKS-3 (tenant Karpenter pools)', () => {
     expect(checkTiny((stack) => handWritten(stack, { template, limits: { cpu: '64', memory: '256Gi' } })).result.checked['MLP-EKS-3']).toBe(1);
     for (const limits of [undefined, { cpu: '64' }, { memory: '256Gi' }, { cpu: '0', memory: '256Gi' }]) {
       const checked = checkTiny((stack) => handWritten(stack, { template, limits }));
-      expect(errorsOf(checked, 'MLP-EKS-3')).toEqual([expect.stringContaining('no positive cpu and memory limits')]);
+      expect(errorsOf(checked, 'MLP-EKS-3')).toEqual([expect.stringContaining('nor positive cpu and memory limits')]);
     }
   });
 

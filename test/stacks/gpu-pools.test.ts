@@ -283,9 +283,11 @@ describe('tenant GPU pools (Karpenter)', () => {
     try {
       const out = synthPlatform(dir);
       try {
-        const names = ['tenant-team-x', 'tenant-team'].flatMap((s) => bodies(out.stacks[s], 'kubernetes_manifest').map((b) => `${b.manifest.kind}/${b.manifest.metadata.name}`));
-        expect(names).toHaveLength(6);
-        expect(new Set(names).size).toBe(6);
+        // Cluster-scoped objects only (queues and claims are namespaced): node classes, NodePools, Kueue flavors and queues, bucket volumes (2 each).
+        const names = ['tenant-team-x', 'tenant-team'].flatMap((s) => bodies(out.stacks[s], 'kubernetes_manifest').filter((b) => b.manifest.metadata.namespace === undefined).map((b) => `${b.manifest.kind}/${b.manifest.metadata.name}`));
+        expect(names).toHaveLength(16);
+        expect(new Set(names).size).toBe(16);
+        expect(names).toEqual(expect.arrayContaining(['ResourceFlavor/team-x.y', 'ResourceFlavor/team.x-y']));
         expect(names).toEqual(expect.arrayContaining(['NodePool/team-x.y', 'NodePool/team.x-y', 'NodePool/team-x.y.warm', 'NodePool/team.x-y.warm']));
       } finally {
         rmSync(path.dirname(out.outdir), { recursive: true, force: true });

@@ -24,7 +24,7 @@ describe('shared-k8s stack', () => {
     const manifests = bodies(k8s, 'kubernetes_manifest').map((m) => m.manifest);
     const policies = manifests.filter((m) => m.kind === 'ValidatingAdmissionPolicy');
     const bindings = manifests.filter((m) => m.kind === 'ValidatingAdmissionPolicyBinding');
-    expect(policies.map((p) => p.metadata.name).sort()).toEqual(['ml-platform-managed-objects', 'ml-platform-tenant-pod-placement', 'ml-platform-tenant-services']);
+    expect(policies.map((p) => p.metadata.name).sort()).toEqual(['ml-platform-managed-objects', 'ml-platform-tenant-pod-placement', 'ml-platform-tenant-queued-jobs', 'ml-platform-tenant-services']);
     for (const policy of policies) expect(policy.spec.failurePolicy).toBe('Fail');
     expect(bindings.map((b) => b.spec.policyName).sort()).toEqual(policies.map((p) => p.metadata.name).sort());
     for (const binding of bindings) {

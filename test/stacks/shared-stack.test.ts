@@ -80,6 +80,9 @@ describe('shared stack', () => {
         'eks-pod-identity-agent': 'v1.3.7-eksbuild.2',
         'kube-proxy': 'v1.32.3-eksbuild.7',
         'vpc-cni': 'v1.19.5-eksbuild.1',
+        'aws-ebs-csi-driver': 'v1.44.0-eksbuild.1',
+        'aws-mountpoint-s3-csi-driver': 'v1.15.0-eksbuild.1',
+        'amazon-cloudwatch-observability': 'v4.1.0-eksbuild.1',
       });
     });
 

@@ -5,7 +5,9 @@
  * Each kind must also be served by the platform's Kubernetes version (API_SINCE), since the
  * models follow a newer release.
  */
+import { KUEUE_GROUP } from '../../constructs/cluster/kueue-api';
 import { kubernetesObjects, type KubernetesObject, type SynthesizedResources } from '../../stacks/kubernetes-objects';
+import { kueueModel } from './kueue-models';
 
 type Model = new (object: unknown) => { validate(): void };
 
@@ -16,9 +18,12 @@ export const API_SINCE: Readonly<Record<string, number>> = {
   'networking.k8s.io/v1': 7,
   'scheduling.k8s.io/v1': 14,
   'rbac.authorization.k8s.io/v1': 8,
+  'storage.k8s.io/v1': 6,
   'admissionregistration.k8s.io/v1': 30,
   'karpenter.sh/v1': 25,
   'karpenter.k8s.aws/v1': 25,
+  // Kueue's CRDs, installed by its chart; the pinned release supports Kubernetes 1.29 and later.
+  'kueue.x-k8s.io/v1beta1': 29,
 };
 
 const KARPENTER_GROUPS = new Set(['karpenter.sh', 'karpenter.k8s.aws']);
@@ -47,6 +52,8 @@ export function modelModule(apiVersion: string, kind: string): string {
 const models = new Map<string, Promise<Model | undefined>>();
 
 async function loadModel(apiVersion: string, kind: string): Promise<Model | undefined> {
+  // No published models for Kueue: the platform's own, for the fields it writes.
+  if (apiVersion.split('/')[0] === KUEUE_GROUP) return kueueModel(kind);
   const module = modelModule(apiVersion, kind);
   let loading = models.get(module);
   if (!loading) {

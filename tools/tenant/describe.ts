@@ -8,6 +8,7 @@ import { tenantNames, type TenantNames } from '../../config/names';
 import { HOURS_PER_MONTH, usd } from '../../config/cost';
 import { poolLimits } from '../../config/pool-limits';
 import { EMPTY_NODE_GRACE } from '../../constructs/cluster/karpenter-manifests';
+import { queueText } from './queue-examples';
 import { GPU_VISIBILITY_ENV, tenantGpuPlacement, TENANT_PRIORITY_CLASSES } from '../../constructs/cluster/tenant-admission';
 import { TENANT_EDIT_ROLE } from '../../constructs/cluster/tenant-edit-role';
 import { gpuCostCeiling, type GpuCostCeiling } from './cost';
@@ -85,6 +86,12 @@ export function describeTenant(tenant: Tenant, platform: Platform): TenantDescri
   if (active && tenant.gpuPools.length > 0) row('role', names.nodeRole, `node role of the GPU pools, in the platform account ${platform.platformAccountId}`);
   if (active) row('namespace', names.namespace, `in cluster ${platform.cluster.name}; ${quotaText(tenant)}`);
   if (active) row('cluster group', names.kubernetesGroup, `the people role's Kubernetes group: ClusterRole ${TENANT_EDIT_ROLE} in namespace ${names.namespace} only`);
+  if (active) row('queue', names.clusterQueue, queueText(tenant, platform));
+  if (active) {
+    const claims = tenant.buckets.map((b) => names.bucketClaim(b.purpose)).join(', ');
+    row('GPU metrics', names.namespace, `CloudWatch Container Insights in the platform account (namespace dimension ${names.namespace}), read by the platform team; see docs/metrics.md`);
+    row('storage', names.namespace, `bucket claims ${claims} (mounted with the workload role: run the pod as ${names.serviceAccount}); a claim without storageClassName gets encrypted gp3 EBS`);
+  }
   if (active && tenant.gpuPools.length > 0) row('GPU pod spec', names.namespace, gpuPodSpecText(tenant.name));
   if (active) {
     for (const pool of tenant.gpuPools) {

@@ -141,8 +141,9 @@ describe('each rule on hand-built blocks', () => {
     expect(verdict('MLP-EKS-3', nodePool({ template: ISOLATED, limits: { 'nvidia.com/gpu': '4' } }), [], 'a')).toEqual([]);
     expect(verdict('MLP-EKS-3', nodePool({ template: ISOLATED, replicas: 2, limits: { nodes: '2' } }), [], 'a')).toEqual([]);
     expect(verdict('MLP-EKS-3', nodePool({ template: ISOLATED, limits: { cpu: '320', memory: '1280Gi' } }))).toEqual([]);
+    expect(verdict('MLP-EKS-3', nodePool({ template: ISOLATED, limits: { 'nvidia.com/gpu': '8' } }))).toEqual([]);
     expect(problems(verdict('MLP-EKS-3', nodePool({ template: ISOLATED, limits: { cpu: '64' } }), [], 'a'))).toEqual([expect.stringContaining('no positive nvidia.com/gpu limit')]);
-    expect(problems(verdict('MLP-EKS-3', nodePool({ template: ISOLATED })))).toEqual([expect.stringContaining('no positive cpu and memory limits')]);
+    expect(problems(verdict('MLP-EKS-3', nodePool({ template: ISOLATED })))).toEqual([expect.stringContaining('nor positive cpu and memory limits')]);
   });
 
   test('MLP-IAM-4 passes a control policy exempting one exact role and fails a pattern or a tag', () => {
@@ -160,6 +161,44 @@ describe('each rule on hand-built blocks', () => {
     expect(verdict('MLP-TF-2', budget('team@example.com'), [block('resource', 'aws_organizations_account', 'a')])).toEqual([]);
     expect(problems(verdict('MLP-TF-2', budget('x${file("/etc/hostname")}@example.com')))).toEqual([expect.stringContaining("the expression '${file(\"/etc/hostname\")}'")]);
     expect(problems(verdict('MLP-TF-2', budget('%{ if true }x%{ endif }@example.com')))).toEqual(expect.arrayContaining([expect.stringContaining('the template directive')]));
+  });
+
+  const kueue = (kind: string, spec: Record<string, unknown>, name = 'a') => block('resource', 'kubernetes_manifest', `${kind}-${name}`, { manifest: { apiVersion: 'kueue.x-k8s.io/v1beta1', kind, metadata: { name }, spec } });
+  const NAMESPACE = block('resource', 'kubernetes_namespace_v1', 'ns', { metadata: [{ name: 'a', labels: { tenant: 'a' } }] });
+  const QUOTA = block('resource', 'kubernetes_resource_quota_v1', 'quota', { spec: [{ hard: { 'requests.cpu': '8', 'requests.memory': '32Gi', 'requests.nvidia.com/gpu': '4' } }] });
+  const queue = (gpuFlavor: string, lendingLimit = '0') =>
+    kueue('ClusterQueue', {
+      namespaceSelector: { matchLabels: { tenant: 'a' } },
+      resourceGroups: [
+        { coveredResources: ['cpu', 'memory'], flavors: [{ name: 'a', resources: [{ name: 'cpu', nominalQuota: '8', lendingLimit: '0' }, { name: 'memory', nominalQuota: '32Gi', lendingLimit: '0' }] }] },
+        { coveredResources: ['nvidia.com/gpu'], flavors: [{ name: gpuFlavor, resources: [{ name: 'nvidia.com/gpu', nominalQuota: '4', lendingLimit }] }] },
+      ],
+    });
+
+  test("MLP-Q-1 passes a tenant queue of its own namespace, flavors and quotas, and fails another tenant's flavor or lending", () => {
+    expect(verdict('MLP-Q-1', queue('a.train'), [QUOTA], 'a')).toEqual([]);
+    expect(problems(verdict('MLP-Q-1', queue('b.train'), [QUOTA], 'a'))).toEqual([expect.stringContaining("lists flavor 'b.train', which is not one of the tenant's")]);
+    expect(problems(verdict('MLP-Q-1', queue('a.train', '4'), [QUOTA], 'a'))).toEqual([expect.stringContaining("flavor 'a.train' lends its nvidia.com/gpu quota")]);
+    expect(verdict('MLP-Q-1', queue('b.train'), [QUOTA])).toBeUndefined();
+  });
+
+  test('MLP-Q-2 passes a tenant namespace with one ClusterQueue and one LocalQueue, and fails one without its LocalQueue', () => {
+    const local = kueue('LocalQueue', { clusterQueue: 'a' }, 'default');
+    expect(verdict('MLP-Q-2', NAMESPACE, [queue('a.train'), local], 'a')).toEqual([]);
+    expect(problems(verdict('MLP-Q-2', NAMESPACE, [queue('a.train')], 'a'))).toEqual([expect.stringContaining('comes with 1 ClusterQueues and 0 LocalQueues')]);
+  });
+
+  test("MLP-VOL-1 passes a volume of the tenant's bucket, pod credentials and its own claim, and fails another tenant's bucket", () => {
+    const bucket = block('resource', 'aws_s3_bucket', 'datasets', { bucket: 'mlp-a-datasets-111111111111' });
+    const volume = (bucketName: string, authenticationSource = 'pod') =>
+      block('resource', 'kubernetes_manifest', 'volume', {
+        manifest: { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'a.datasets' }, spec: { csi: { driver: 's3.csi.aws.com', volumeHandle: 'a.datasets', volumeAttributes: { bucketName, authenticationSource } }, claimRef: { namespace: 'a', name: 's3-datasets' } } },
+      });
+    expect(verdict('MLP-VOL-1', volume('mlp-a-datasets-111111111111'), [bucket], 'a')).toEqual([]);
+    expect(problems(verdict('MLP-VOL-1', volume('mlp-b-datasets-222222222222', 'driver'), [bucket], 'a'))).toEqual([
+      expect.stringContaining("does not mount with the pod's credentials"),
+      expect.stringContaining("mounts bucket 'mlp-b-datasets-222222222222', which is not one of the tenant's buckets"),
+    ]);
   });
 
   test("MLP-TEN-1 passes a tenant's own identifiers and fails another tenant's", () => {

@@ -162,7 +162,12 @@ describe('cluster layer of the isolation proof', () => {
       const [, policy] = manifests(stacks, 'ValidatingAdmissionPolicy').find(([, m]) => m.manifest.metadata.name === 'ml-platform-tenant-pod-placement')!;
       policy.manifest.spec.validations.push({ expression: '!has(object.spec.tolerations)', message: 'no tolerations at all' });
       const blocked = proveCluster(stacks).findings.filter((f) => f.type === 'blocked');
-      expect(blocked.map((f) => f.from).sort()).toEqual(['analytics', 'fraud-detection', 'recsys-inference']);
+      expect(blocked.filter((f) => f.layer === 'admission').map((f) => f.from).sort()).toEqual(['analytics', 'fraud-detection', 'recsys-inference']);
+      // The GPU tenants' queued jobs too, once Kueue writes their pool's tolerations into the pods.
+      expect(blocked.filter((f) => f.layer === 'queues').map((f) => f.what)).toEqual([
+        "fraud-detection's GPU job admitted by Kueue onto flavor fraud-detection.train",
+        "recsys-inference's GPU job admitted by Kueue onto flavor recsys-inference.serve",
+      ]);
     });
   });
 });

@@ -24,7 +24,7 @@ describe('schema validation of in-cluster objects', () => {
     const result = await validateStacks(stacksOf(synth()), '1.32');
     expect(result.problems.map(formatProblem)).toEqual([]);
     const kinds = new Set(result.validated.map((o) => o.object.kind));
-    for (const kind of ['Namespace', 'ResourceQuota', 'LimitRange', 'ServiceAccount', 'NetworkPolicy', 'RoleBinding', 'ClusterRole', 'DaemonSet', 'PriorityClass', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']) {
+    for (const kind of ['Namespace', 'ResourceQuota', 'LimitRange', 'ServiceAccount', 'NetworkPolicy', 'RoleBinding', 'ClusterRole', 'DaemonSet', 'PriorityClass', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'ResourceFlavor', 'ClusterQueue', 'LocalQueue', 'StorageClass']) {
       expect(kinds).toContain(kind);
     }
   });

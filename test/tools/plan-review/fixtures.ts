@@ -169,7 +169,7 @@ export function passingChecks(): { guardrailsFile: string; proofFile: string } {
   const guardrailsFile = path.join(dir, 'guardrails.json');
   const proofFile = path.join(dir, 'proof.json');
   const passed = (check: string, summary: string) => JSON.stringify(checkReport({ check, status: 'passed', summary, exitCode: 0, findings: [], details: [summary] }));
-  writeFileSync(guardrailsFile, passed('guardrails', 'ok: 18 rules, 719 checks over 7 stacks, 0 errors, 0 warnings, 0 suppressions in 0.8 s'));
+  writeFileSync(guardrailsFile, passed('guardrails', 'ok: 21 rules, 804 checks over 7 stacks, 0 errors, 0 warnings, 0 suppressions in 0.8 s'));
   writeFileSync(proofFile, passed('prove-isolation', 'ok: isolated: 3 tenants, 6 ordered pairs, 0 leaks'));
   return { guardrailsFile, proofFile };
 }
