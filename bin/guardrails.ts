@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App } from 'cdktf';
 import { configPathsFromEnv, loadConfig } from '../config/load';
+import { fsProblem } from '../config/read-text';
 import { guardrailAspectOf } from '../guardrails/aspect';
 import { formatFinding } from '../guardrails/check';
 import { PLATFORM_GUARDRAILS } from '../guardrails/pack';
@@ -32,12 +33,18 @@ Environment:
   PLATFORM_CONFIG  platform settings file (default: platform.yaml)
   TENANTS_DIR      directory of tenant files (default: tenants)`;
 
-/** Synthesizes in a scratch directory and checks every stack. */
-export function checkGuardrails(): CheckOutcome {
+/** Synthesizes in a scratch directory below `scratchRoot` and checks every stack. */
+export function checkGuardrails(scratchRoot: string = tmpdir()): CheckOutcome {
   const started = Date.now();
   const config = loadConfig(configPathsFromEnv());
   process.stderr.write(`guardrails: loaded ${config.tenants.length} tenant files, synthesizing\n`);
-  const scratch = mkdtempSync(path.join(tmpdir(), 'mlp-guardrails-'));
+  let scratch: string;
+  try {
+    scratch = mkdtempSync(path.join(scratchRoot, 'mlp-guardrails-'));
+  } catch (error) {
+    // The check synthesizes into a scratch directory; without one it cannot run, which is no bug.
+    throw new CliFailure(`cannot create a scratch directory in ${scratchRoot}: it is ${fsProblem(error)}; point TMPDIR at a writable directory`);
+  }
   try {
     const app = new App({ outdir: scratch, skipValidation: false });
     const stacks = buildCheckedPlatform(app, config);
@@ -70,7 +77,7 @@ export function checkGuardrails(): CheckOutcome {
 export async function main(args: string[]): Promise<string> {
   const { flags, positional } = parseFlags(args, ['format']);
   if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
-  return runCheck('guardrails', outputFormat(flags), checkGuardrails);
+  return runCheck('guardrails', outputFormat(flags), () => checkGuardrails());
 }
 
 if (require.main === module) runCli('guardrails', USAGE, main);

@@ -2,7 +2,8 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { reportError } from '../../bin/cli';
-import { main, USAGE } from '../../bin/guardrails';
+import { checkGuardrails, main, USAGE } from '../../bin/guardrails';
+import { CliFailure } from '../../kernel/errors';
 import { type CheckReport, parseCheckReport } from '../../kernel/check-report';
 import { readCheck } from '../../tools/plan-review/checks';
 import { PLATFORM_FILE, SAMPLE_TENANTS_DIR, tempDir, tenantDir } from '../support/config-fixtures';
@@ -59,5 +60,33 @@ describe('npm run guardrails -- --format json', () => {
 
   test('rejects an unknown format as a usage error', async () => {
     await expect(main(['--format', 'xml'])).rejects.toThrow('--format must be text or json');
+  });
+});
+
+describe('npm run guardrails without a writable temporary directory', () => {
+  test('is a rejected input (exit 1) naming the directory and the fix, not an internal error', () => {
+    const dir = tempDir('mlp-guardrails-tmp-');
+    created.push(dir);
+    const notADirectory = path.join(dir, 'a-file');
+    writeFileSync(notADirectory, 'x');
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const saved = { PLATFORM_CONFIG: process.env.PLATFORM_CONFIG, TENANTS_DIR: process.env.TENANTS_DIR };
+    process.env.PLATFORM_CONFIG = PLATFORM_FILE;
+    process.env.TENANTS_DIR = SAMPLE_TENANTS_DIR;
+    let failure: unknown;
+    try {
+      checkGuardrails(notADirectory);
+    } catch (error) {
+      failure = error;
+    } finally {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+      stderr.mockRestore();
+    }
+    expect(failure).toBeInstanceOf(CliFailure);
+    expect((failure as CliFailure).code).toBe(1);
+    expect((failure as Error).message).toMatch(/^cannot create a scratch directory in .*a-file: it is .*; point TMPDIR at a writable directory$/);
   });
 });
