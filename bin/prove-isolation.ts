@@ -69,7 +69,7 @@ export async function proveIsolationCommand(args: readonly string[], output: Com
         }
         throw error;
       }
-      const cluster = proveCluster(readSynthDir(dir));
+      const cluster = proveCluster(readSynthDir(dir), { pairwise: flags.pairwise === 'true' });
       if (cluster.problems.length > 0) {
         for (const problem of cluster.problems) output.diagnostic(problem);
         throw new InputError(cluster.problems, `${cluster.problems.length} problem${cluster.problems.length === 1 ? '' : 's'} in the cluster objects of the synthesized output; the cluster layer was not proved`);

@@ -48,17 +48,49 @@ describe('cluster layer of the isolation proof', () => {
     expect(result.checks.rbac).toBeGreaterThan(6);
   });
 
-  test('proves 20 generated tenants (380 ordered pairs)', () => {
-    const dir = tempDir('mlp-cluster-proof-');
-    dirs.push(dir);
-    generateTenants(20, dir);
-    const out = synthInto(dir);
-    dirs.push(path.dirname(out));
-    const result = proveCluster(readSynthDir(out));
-    expect(result.problems).toEqual([]);
-    expect(result.tenants.length).toBeGreaterThanOrEqual(20);
-    expect(result.checks.network).toBe(result.tenants.length * (result.tenants.length - 1));
-    expect(result.findings).toEqual([]);
+  describe('40 generated tenants: more than are checked pair by pair', () => {
+    let generated: SynthStack[];
+    beforeAll(() => {
+      const dir = tempDir('mlp-cluster-proof-');
+      dirs.push(dir);
+      generateTenants(40, dir);
+      const out = synthInto(dir);
+      dirs.push(path.dirname(out));
+      generated = readSynthDir(out);
+    });
+
+    test('every ordered pair (--pairwise) and the pairs by class both prove them, the latter with far fewer pairs', () => {
+      const every = proveCluster(generated, { pairwise: true });
+      expect(every.problems).toEqual([]);
+      expect(every.tenants).toHaveLength(40);
+      expect(every.checks.network).toBe(40 * 39);
+      expect(every.findings).toEqual([]);
+      const byClass = proveCluster(generated);
+      expect(byClass.findings).toEqual([]);
+      expect(byClass.checks.network).toBeLessThan(every.checks.network / 10);
+      expect(byClass.notes).toEqual(expect.arrayContaining([expect.stringMatching(/ordered pairs checked: 1 class of tenants/)]));
+    });
+
+    test('the pairs by class find a cross-namespace RoleBinding and one opened namespace, as every pair does', () => {
+      const stacks = cloneStacks(generated);
+      const tenants = stacks.filter((s) => s.name.startsWith('tenant-')).map((s) => s.name.slice('tenant-'.length));
+      const [x, y, z, w] = [tenants[5], tenants[17], tenants[23], tenants[31]];
+      const bindings = resourcesOf(stacks, `tenant-${x}`, 'kubernetes_role_binding_v1');
+      bindings.planted = structuredClone(Object.values(bindings)[0]);
+      bindings.planted.metadata.name = 'helper';
+      bindings.planted.subject = [{ kind: 'Group', name: `ml-platform:tenant:${y}`, api_group: 'rbac.authorization.k8s.io' }];
+      for (const [tenant, direction] of [[z, 'egress'], [w, 'ingress']] as const) {
+        const policy = Object.values(resourcesOf(stacks, `tenant-${tenant}`, 'kubernetes_network_policy_v1')).find((p) => p.metadata.name === 'allow-same-namespace')!;
+        policy.spec[direction] = [{ [direction === 'ingress' ? 'from' : 'to']: [{ namespace_selector: {} }] }];
+      }
+      const byClass = proveCluster(stacks);
+      const every = proveCluster(stacks, { pairwise: true });
+      const pairs = (result: ClusterProofResult, layer: string) => leaks(result, layer).map((f) => `${f.from}>${f.to}`).sort();
+      expect(pairs(byClass, 'rbac')).toEqual([`${y}>${x}`]);
+      expect(pairs(byClass, 'network')).toEqual([`${z}>${w}`]);
+      expect(pairs(every, 'rbac')).toEqual(pairs(byClass, 'rbac'));
+      expect(pairs(every, 'network')).toEqual(pairs(byClass, 'network'));
+    });
   });
 
   describe('planted weaknesses fail it', () => {
