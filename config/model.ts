@@ -4,6 +4,7 @@
  */
 import type { ClusterAddonName, PlatformFile, TenantFile } from './schema';
 import { terraformLiteral } from './terraform-literal';
+import { pipelineRoleNames } from './names';
 
 export type CapacityType = 'spot' | 'on-demand';
 export type Lifecycle = 'active' | 'retained';
@@ -94,6 +95,10 @@ export interface Platform {
   readonly tenantOuName: string;
   readonly accountAccessRoleName: string;
   readonly deployRoles: { readonly management: string; readonly platform: string };
+  /** Read-only roles the pull-request plan assumes, in the same accounts as the deploy roles. */
+  readonly planRoles: { readonly management: string; readonly platform: string };
+  /** The repository and deploy environment the pipeline roles trust; undefined: not configured (bootstrap refuses). */
+  readonly github?: { readonly repository: string; readonly deployEnvironment: string };
   /** Identity Center instance of the tenant permission sets; undefined: none configured. */
   readonly identityCenter?: { readonly instanceArn: string; readonly sessionHours: number };
   readonly state: { readonly bucket: string; readonly keyPrefix: string; readonly region: string };
@@ -141,6 +146,7 @@ export const DEFAULTS = {
     'eks-pod-identity-agent': 'v1.3.7-eksbuild.2',
   } satisfies Record<ClusterAddonName, string>,
   identityCenterSessionHours: 8,
+  deployEnvironment: 'production',
 } as const;
 
 function bucketsOf(file: TenantFile): NonNullable<TenantFile['buckets']> {
@@ -189,6 +195,11 @@ export function toPlatform(file: PlatformFile): Platform {
     tenantOuName: terraformLiteral(file.organization.tenantOuName ?? DEFAULTS.tenantOuName),
     accountAccessRoleName: file.organization.accountAccessRoleName ?? DEFAULTS.accountAccessRoleName,
     deployRoles: file.deployRoles,
+    planRoles: file.planRoles ?? {
+      management: `arn:aws:iam::${file.accounts.management}:role/${pipelineRoleNames(file.name).planner}`,
+      platform: `arn:aws:iam::${file.accounts.platform}:role/${pipelineRoleNames(file.name).planner}`,
+    },
+    github: file.github && { repository: file.github.repository, deployEnvironment: file.github.deployEnvironment ?? DEFAULTS.deployEnvironment },
     identityCenter: file.identityCenter && {
       instanceArn: file.identityCenter.instanceArn,
       sessionHours: file.identityCenter.sessionHours ?? DEFAULTS.identityCenterSessionHours,

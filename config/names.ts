@@ -139,6 +139,21 @@ export function karpenterNames(platformName: string) {
   } as const;
 }
 
+/**
+ * The pipeline's own roles, the same names in the management, platform and tenant
+ * accounts: `deployer` applies (trusted by the main branch's deploy environment),
+ * `planner` only reads (trusted by pull requests). The SCPs and trust policies name them
+ * by exact ARN, never by pattern.
+ */
+export function pipelineRoleNames(platformName: string) {
+  return {
+    deployer: `${platformName}-deployer`,
+    planner: `${platformName}-planner`,
+    /** Inline policy of the planner's explicit denies. */
+    plannerDenies: `${platformName}-planner-denies`,
+  } as const;
+}
+
 /** Short, stable hash of a name, for names that must be shortened and stay unique. */
 function uniqueSuffix(...parts: string[]): string {
   return createHash('sha256').update(parts.join('/')).digest('hex').slice(0, 8);

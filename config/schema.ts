@@ -160,6 +160,24 @@ export const platformSchema = z.strictObject({
     management: roleArn,
     platform: roleArn,
   }),
+  planRoles: z
+    .strictObject({ management: roleArn, platform: roleArn })
+    .optional()
+    .describe('Read-only roles of the pull-request plan (the bootstrap stack creates them). Default: <name>-planner in the management and platform accounts.'),
+  github: z
+    .strictObject({
+      repository: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}$/, { message: "must be a GitHub repository such as 'example-org/ml-platform'" })
+        .describe('owner/name of the repository whose workflows deploy and plan: the only one the pipeline roles trust.'),
+      deployEnvironment: z
+        .string()
+        .regex(/^[A-Za-z0-9._-]{1,255}$/, { message: "must be a GitHub environment name of letters, digits and '._-'" })
+        .optional()
+        .describe('Protected GitHub environment of the deploy job (restricted to the main branch). Default: production.'),
+    })
+    .optional()
+    .describe('Where the pipeline runs; required by the bootstrap stack (docs/bootstrap.md).'),
   state: z.strictObject({
     bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "must be an S3 bucket name (3 to 63 of a-z, 0-9, '.', '-')" }),
     keyPrefix: z.string().regex(/^[A-Za-z0-9!_.*'()/-]{1,200}$/, { message: "must be an S3 key prefix of letters, digits and !_.*'()/-" }),
