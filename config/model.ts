@@ -98,7 +98,7 @@ export interface Platform {
   /** Read-only roles the pull-request plan assumes, in the same accounts as the deploy roles. */
   readonly planRoles: { readonly management: string; readonly platform: string };
   /** The repository and deploy environment the pipeline roles trust; undefined: not configured (bootstrap refuses). */
-  readonly github?: { readonly repository: string; readonly deployEnvironment: string };
+  readonly github?: { readonly repository: string; readonly deployEnvironment: string; readonly planEnvironment: string };
   /** Identity Center instance of the tenant permission sets; undefined: none configured. */
   readonly identityCenter?: { readonly instanceArn: string; readonly sessionHours: number };
   readonly state: { readonly bucket: string; readonly keyPrefix: string; readonly region: string };
@@ -147,6 +147,7 @@ export const DEFAULTS = {
   } satisfies Record<ClusterAddonName, string>,
   identityCenterSessionHours: 8,
   deployEnvironment: 'production',
+  planEnvironment: 'plan',
 } as const;
 
 function bucketsOf(file: TenantFile): NonNullable<TenantFile['buckets']> {
@@ -199,7 +200,11 @@ export function toPlatform(file: PlatformFile): Platform {
       management: `arn:aws:iam::${file.accounts.management}:role/${pipelineRoleNames(file.name).planner}`,
       platform: `arn:aws:iam::${file.accounts.platform}:role/${pipelineRoleNames(file.name).planner}`,
     },
-    github: file.github && { repository: file.github.repository, deployEnvironment: file.github.deployEnvironment ?? DEFAULTS.deployEnvironment },
+    github: file.github && {
+      repository: file.github.repository,
+      deployEnvironment: file.github.deployEnvironment ?? DEFAULTS.deployEnvironment,
+      planEnvironment: file.github.planEnvironment ?? DEFAULTS.planEnvironment,
+    },
     identityCenter: file.identityCenter && {
       instanceArn: file.identityCenter.instanceArn,
       sessionHours: file.identityCenter.sessionHours ?? DEFAULTS.identityCenterSessionHours,

@@ -175,6 +175,11 @@ export const platformSchema = z.strictObject({
         .regex(/^[A-Za-z0-9._-]{1,255}$/, { message: "must be a GitHub environment name of letters, digits and '._-'" })
         .optional()
         .describe('Protected GitHub environment of the deploy job (restricted to the main branch). Default: production.'),
+      planEnvironment: z
+        .string()
+        .regex(/^[A-Za-z0-9._-]{1,255}$/, { message: "must be a GitHub environment name of letters, digits and '._-'" })
+        .optional()
+        .describe('GitHub environment with required reviewers that the pull-request plan job waits in before it gets the planner role. Default: plan.'),
     })
     .optional()
     .describe('Where the pipeline runs; required by the bootstrap stack (docs/bootstrap.md).'),

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { evaluateTemplate, formatReference, HclError, indexInto, type HclValue, type Reference, type TraversalStep } from './hcl';
+import { IDENTITY_MODE_VARIABLE, type IdentityMode } from '../stacks/providers';
 
 /** Where in the synthesized output something is, for messages: `tenant-a aws_iam_role.x assume_role_policy`. */
 export interface Location {
@@ -295,6 +296,11 @@ export class Resolver {
     const shown = formatReference(reference);
     if (reference.root === 'terraform' && reference.steps[0] === 'workspace' && reference.steps.length === 1) return 'default';
     if (reference.root === 'data') return this.dataReference(reference, stack);
+    // The identity mode is read as `deploy`: the proof is about the stacks as applied, by the
+    // role that applies them (the one the account controls exempt).
+    if (reference.root === 'var' && reference.steps.length === 1 && reference.steps[0] === IDENTITY_MODE_VARIABLE) {
+      if (objectAt(this.stack(stack).json, ['variable', IDENTITY_MODE_VARIABLE])) return 'deploy' satisfies IdentityMode;
+    }
     if (['var', 'local', 'module', 'path', 'count', 'each', 'self'].includes(reference.root)) {
       throw new HclError(`${shown}: '${reference.root}' references are not supported`);
     }

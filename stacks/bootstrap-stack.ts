@@ -33,7 +33,9 @@ const ACCOUNTS: readonly Account[] = ['management', 'platform'];
 /** Every reason the platform settings cannot be bootstrapped, each naming the field and the fix. */
 export function bootstrapProblems(platform: Platform): string[] {
   const problems: string[] = [];
-  if (!platform.github) problems.push("platform.yaml: 'github' is missing; add github.repository (owner/name) and, if not 'production', github.deployEnvironment");
+  if (!platform.github) problems.push("platform.yaml: 'github' is missing; add github.repository (owner/name), and github.deployEnvironment / github.planEnvironment if not 'production' / 'plan'");
+  else if (platform.github.deployEnvironment === platform.github.planEnvironment)
+    problems.push(`platform.yaml: github.deployEnvironment and github.planEnvironment are both '${platform.github.deployEnvironment}': a plan job would get the deployer; name two environments`);
   const accountId: Record<Account, string> = { management: platform.managementAccountId, platform: platform.platformAccountId };
   const expected = pipelineRoleNames(platform.name);
   for (const account of ACCOUNTS) {
@@ -86,7 +88,7 @@ export class BootstrapStack extends TerraformStack {
         kind: 'deploy',
         roleName: names.deployer,
         oidcProviderArn,
-        subjects: githubSubjects(github.repository, 'deploy', github.deployEnvironment),
+        subjects: githubSubjects(github.repository, 'deploy', github),
         chainFrom: deployers,
         dependsOn: [oidc.resource],
       });
@@ -95,7 +97,7 @@ export class BootstrapStack extends TerraformStack {
         kind: 'plan',
         roleName: names.planner,
         oidcProviderArn,
-        subjects: githubSubjects(github.repository, 'plan', github.deployEnvironment),
+        subjects: githubSubjects(github.repository, 'plan', github),
         chainFrom: planners,
         stateBucket: platform.state.bucket,
         plannerRoleArns: [...planners, `arn:aws:iam::*:role/${names.planner}`],

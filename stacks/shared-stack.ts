@@ -13,7 +13,7 @@ import { SharedCluster } from '../constructs/shared/shared-cluster';
 import { SharedNetwork } from '../constructs/shared/shared-network';
 import { SharedRegistries } from '../constructs/shared/shared-registries';
 import { PlatformStack } from './platform-stack';
-import { awsAccountProvider } from './providers';
+import { awsAccountProvider, platformAccountRoles } from './providers';
 
 export interface SharedStackProps {
   readonly platform: Platform;
@@ -31,7 +31,7 @@ export class SharedStack extends PlatformStack {
     const accountId = platform.platformAccountId;
     awsAccountProvider(this, 'aws', {
       region: platform.region,
-      roleArn: platform.deployRoles.platform,
+      roleArn: platformAccountRoles(platform),
       sessionName: `${prefix}-shared`,
       tags: platformTags(prefix, platform.tags),
     });

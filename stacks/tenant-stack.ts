@@ -7,7 +7,7 @@
  */
 import { Construct } from 'constructs';
 import type { Platform, Tenant } from '../config/model';
-import { tenantNames } from '../config/names';
+import { pipelineRoleNames, tenantNames } from '../config/names';
 import { poolLimits } from '../config/pool-limits';
 import { NodeRole } from '../constructs/cluster/node-role';
 import { tenantTags } from '../constructs/common/tags';
@@ -23,7 +23,7 @@ import { TenantNamespace } from '../constructs/tenant/tenant-namespace';
 import { TenantPeopleRole } from '../constructs/tenant/tenant-people-role';
 import { TenantWorkloadRole } from '../constructs/tenant/tenant-workload-role';
 import { PlatformStack } from './platform-stack';
-import { awsAccountProvider, kubernetesProvider, roleArn } from './providers';
+import { awsAccountProvider, kubernetesProvider, platformAccountRoles, roleArn } from './providers';
 import { useProvider } from './use-provider';
 
 export interface TenantStackProps {
@@ -52,21 +52,24 @@ export class TenantStack extends PlatformStack {
     const tags = tenantTags(platform.name, tenant, platform.tags);
     const active = tenant.lifecycle === 'active';
 
+    const pipeline = pipelineRoleNames(platform.name);
     awsAccountProvider(this, 'aws', {
       region: platform.region,
-      roleArn: roleArn(accountId, platform.accountAccessRoleName),
+      // Plan: the tenant account's own read-only planner, which the account must have before
+      // its stack is planned with credentials (docs/bootstrap.md); deploy: the access role.
+      roleArn: { deploy: roleArn(accountId, platform.accountAccessRoleName), plan: roleArn(accountId, pipeline.planner) },
       sessionName: `${platform.name}-${names.stack}`,
       tags,
     });
     const platformProvider = awsAccountProvider(this, 'aws-platform', {
       alias: 'platform',
       region: platform.region,
-      roleArn: platform.deployRoles.platform,
+      roleArn: platformAccountRoles(platform),
       sessionName: `${platform.name}-${names.stack}`,
       tags,
     });
     // Kept when the tenant is retained: Terraform needs it to remove the namespace.
-    kubernetesProvider(this, 'kubernetes', props.cluster, platform.region, platform.deployRoles.platform);
+    kubernetesProvider(this, 'kubernetes', props.cluster, platform.region, platformAccountRoles(platform));
 
     const key = new TenantKey(this, 'key', { tenantName: tenant.name, tenantAccountId: accountId, aliasName: names.keyAlias });
     const buckets = new TenantBuckets(this, 'buckets', {

@@ -25,21 +25,23 @@ export function githubOidcProviderArn(accountId: string): string {
 }
 
 /**
- * The `sub` claims a role trusts. Deploy: only jobs of the deploy environment (a job with
- * `environment:` gets `repo:<repo>:environment:<env>`, whatever its branch, so the branch
- * restriction lives in the environment's protection rules, docs/bootstrap.md). Plan: the
- * repository's pull requests; a fork's pull request runs in the base repository without an
- * id-token, and a fork's own runs carry the fork's name.
+ * The `sub` claim a role trusts: a job of one GitHub environment of this repository (a job
+ * with `environment:` gets `repo:<repo>:environment:<env>`, whatever its branch or event).
+ * Deploy: the deploy environment, which GitHub restricts to the main branch. Plan: the plan
+ * environment, whose required reviewers approve a pull request's plan before its job gets
+ * any credential (the job runs the pull request's code). A bare pull-request or branch job,
+ * and any fork (its runs carry the fork's name), gets neither. Protection rules:
+ * docs/bootstrap.md.
  */
-export function githubSubjects(repository: string, kind: PipelineRoleKind, deployEnvironment: string): string[] {
-  return kind === 'deploy' ? [`repo:${repository}:environment:${deployEnvironment}`] : [`repo:${repository}:pull_request`];
+export function githubSubjects(repository: string, kind: PipelineRoleKind, environments: { readonly deployEnvironment: string; readonly planEnvironment: string }): string[] {
+  return [`repo:${repository}:environment:${kind === 'deploy' ? environments.deployEnvironment : environments.planEnvironment}`];
 }
 
 export interface PipelineTrustProps {
-  /** The GitHub OIDC provider in the role's own account. */
-  readonly oidcProviderArn: string;
-  /** Exact `sub` claims (githubSubjects). */
-  readonly subjects: readonly string[];
+  /** The GitHub OIDC provider in the role's own account. @default none (chaining only) */
+  readonly oidcProviderArn?: string;
+  /** Exact `sub` claims (githubSubjects). @default none */
+  readonly subjects?: readonly string[];
   /** Pipeline roles of the same kind that may chain into this one, by exact ARN. @default none */
   readonly chainFrom?: readonly string[];
 }
@@ -51,15 +53,17 @@ function accountOfRoleArn(arn: string): string {
 }
 
 export function pipelineTrustPolicy(props: PipelineTrustProps): PolicyDocument {
-  const statements: PolicyStatement[] = [
-    {
+  const statements: PolicyStatement[] = [];
+  const subjects = props.subjects ?? [];
+  if (props.oidcProviderArn && subjects.length > 0) {
+    statements.push({
       Sid: 'GitHubActions',
       Effect: 'Allow',
       Principal: { Federated: props.oidcProviderArn },
       Action: 'sts:AssumeRoleWithWebIdentity',
-      Condition: { StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE, [`${GITHUB_OIDC_HOST}:sub`]: [...props.subjects] } },
-    },
-  ];
+      Condition: { StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE, [`${GITHUB_OIDC_HOST}:sub`]: [...subjects] } },
+    });
+  }
   const chain = props.chainFrom ?? [];
   if (chain.length > 0) {
     // Account roots plus the exact principal ARN: naming the roles themselves would fail
@@ -82,6 +86,8 @@ export function pipelineTrustPolicy(props: PipelineTrustProps): PolicyDocument {
  */
 export const DATA_READ_ACTIONS = {
   objects: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAttributes', 's3:GetObjectTorrent', 's3:GetObjectVersionTorrent'],
+  /** Object names are data too. */
+  listing: ['s3:ListBucket', 's3:ListBucketVersions', 's3:ListMultipartUploadParts', 's3:ListBucketMultipartUploads'],
   other: [
     'kms:Decrypt',
     'kms:GenerateDataKey',
@@ -173,12 +179,18 @@ export interface PlannerDeniesProps {
   readonly plannerRoleArns: readonly string[];
 }
 
-/** The planner's explicit denies: every non-read action, data reads, and chaining into anything but a planner. */
-export function plannerDeniesPolicy(props: PlannerDeniesProps): PolicyDocument {
+/**
+ * The planner's whole policy: the reads a plan needs, and explicit denies of every other
+ * action, of data reads, and of chaining into anything but a planner. The denies hold even
+ * if a broader allow is attached to the role later.
+ */
+export function plannerPolicy(props: PlannerDeniesProps): PolicyDocument {
   return policyDocument(
+    { Sid: 'ReadConfiguration', Effect: 'Allow', Action: [...PLAN_READ_ACTIONS], Resource: '*' },
     { Sid: 'DenyEverythingButReads', Effect: 'Deny', NotAction: [...PLAN_READ_ACTIONS], Resource: '*' },
     { Sid: 'DenyDataReads', Effect: 'Deny', Action: [...DATA_READ_ACTIONS.other], Resource: '*' },
     { Sid: 'DenyObjectReadsOutsideState', Effect: 'Deny', Action: [...DATA_READ_ACTIONS.objects], NotResource: `arn:aws:s3:::${props.stateBucket}/*` },
+    { Sid: 'DenyObjectListingOutsideState', Effect: 'Deny', Action: [...DATA_READ_ACTIONS.listing], NotResource: `arn:aws:s3:::${props.stateBucket}` },
     { Sid: 'DenyAssumingAnythingButPlanners', Effect: 'Deny', Action: 'sts:AssumeRole', NotResource: [...props.plannerRoleArns] },
   );
 }

@@ -78,6 +78,7 @@ function chain(callerArn: string, targetAccount: string, target: 'deployer' | 'p
 describe('who can assume the pipeline roles', () => {
   const deploySub = `repo:${REPO}:environment:production`;
   const prSub = `repo:${REPO}:pull_request`;
+  const planSub = `repo:${REPO}:environment:plan`;
 
   test.each([MGMT, PLAT])('account %s: the deploy environment assumes the deployer, a pull request does not', (account) => {
     expect(decide(webIdentity(account, 'mlp-deployer', { sub: deploySub }))).toBe('Allowed');
@@ -97,9 +98,11 @@ describe('who can assume the pipeline roles', () => {
     expect(decide(webIdentity(PLAT, 'mlp-deployer', { sub: deploySub, aud: 'https://example.com' }))).toBe('ImplicitlyDenied');
   });
 
-  test.each([MGMT, PLAT])("account %s: the repository's pull requests assume the planner, a fork's do not", (account) => {
-    expect(decide(webIdentity(account, 'mlp-planner', { sub: prSub }))).toBe('Allowed');
-    expect(decide(webIdentity(account, 'mlp-planner', { sub: 'repo:attacker/ml-platform:pull_request' }))).toBe('ImplicitlyDenied');
+  test.each([MGMT, PLAT])('account %s: an approved plan job (plan environment) assumes the planner; an unapproved pull request, a fork or the deploy job does not', (account) => {
+    expect(decide(webIdentity(account, 'mlp-planner', { sub: planSub }))).toBe('Allowed');
+    expect(decide(webIdentity(account, 'mlp-planner', { sub: prSub }))).toBe('ImplicitlyDenied');
+    expect(decide(webIdentity(account, 'mlp-planner', { sub: 'repo:attacker/ml-platform:environment:plan' }))).toBe('ImplicitlyDenied');
+    expect(decide(webIdentity(account, 'mlp-deployer', { sub: planSub }))).toBe('ImplicitlyDenied');
   });
 
   test('deployers chain into each other (and themselves), as the providers do', () => {
@@ -125,7 +128,7 @@ describe('who can assume the pipeline roles', () => {
 const ALLOW_ALL_TRUST = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole', Resource: '*' }] };
 
 describe('what the planner can do, even if everything else were allowed to it', () => {
-  function planner(action: string, resource: string, account = PLAT): Simulation {
+  function planner(action: string, resource: string, account = PLAT, broad = true): Simulation {
     return {
       request: {
         principal: `arn:aws:sts::${account}:assumed-role/mlp-planner/s`,
@@ -133,10 +136,10 @@ describe('what the planner can do, even if everything else were allowed to it', 
         resource: { resource, accountId: account },
         contextVariables: { 'aws:PrincipalArn': arn(account, 'mlp-planner'), 'aws:PrincipalAccount': account, 'aws:SecureTransport': 'true' },
       },
-      // ReadOnlyAccess is AWS's to change: prove the denies alone, over an allow of everything.
+      // Over an allow of everything, as if a broader policy were attached later: the denies alone decide.
       identityPolicies: [
-        { name: 'stand-in-for-anything-attached', policy: ALLOW_ALL },
-        { name: 'mlp-planner-denies', policy: plannerDenies(account === MGMT ? 'management' : 'platform') },
+        ...(broad ? [{ name: 'anything-attached-later', policy: ALLOW_ALL }] : []),
+        { name: 'mlp-planner', policy: plannerDenies(account === MGMT ? 'management' : 'platform') },
       ],
       serviceControlPolicies: [],
       resourceControlPolicies: [],
@@ -186,8 +189,14 @@ describe('what the planner can do, even if everything else were allowed to it', 
     ['organizations:ListAccounts', '*'],
     ['sts:AssumeRole', arn(MGMT, 'mlp-planner')],
     ['sts:AssumeRole', arn(TENANT, 'mlp-planner')],
-  ])('the plan still reads: %s on %s', (action, resource) => {
-    expect(decide(planner(action, resource))).toBe('Allowed');
+  ])('the plan still reads, with its own policy alone: %s on %s', (action, resource) => {
+    expect(decide(planner(action, resource, PLAT, false))).toBe('Allowed');
+    // The management planner too, where the resource is not the platform account's own (a key policy trusts its account only).
+    if (!resource.includes(`:${PLAT}:`)) expect(decide(planner(action, resource, MGMT, false))).toBe('Allowed');
+  });
+
+  test('object names of any bucket but the state bucket are not listed', () => {
+    expect(decide(planner('s3:ListBucket', `arn:aws:s3:::mlp-analytics-datasets-${TENANT}`))).toBe('ExplicitlyDenied');
   });
 });
 
@@ -252,10 +261,10 @@ describe('the stack', () => {
     for (const role of bodies(stack, 'aws_iam_role')) expect(role.depends_on).toEqual([expect.stringMatching(/^aws_iam_openid_connect_provider\./)]);
   });
 
-  test('the planner gets ReadOnlyAccess and the deployer AdministratorAccess, nothing swapped', () => {
+  test('the deployer gets AdministratorAccess; the planner no managed policy, only its own', () => {
     const attachment = (id: string) => single(stack, 'aws_iam_role_policy_attachment', `${id}/managed-policy`).policy_arn;
-    expect(attachment('platform-planner')).toBe('arn:aws:iam::aws:policy/ReadOnlyAccess');
     expect(attachment('management-deployer')).toBe('arn:aws:iam::aws:policy/AdministratorAccess');
+    expect(bodies(stack, 'aws_iam_role_policy_attachment', 'planner')).toEqual([]);
   });
 });
 
@@ -267,7 +276,7 @@ describe('an incomplete platform.yaml', () => {
   }
 
   test('without github is refused with the field and the fix, and nothing is written', () => {
-    const file = withPlatform((t) => t.replace(/^github:[\s\S]*?deployEnvironment: production\n/m, ''));
+    const file = withPlatform((t) => t.replace(/^github:[\s\S]*?planEnvironment: plan[^\n]*\n/m, ''));
     const out = path.join(tempDir('mlp-bootstrap-none-'), 'out');
     expect(() => synthesizeBootstrap(file, out)).toThrow(BootstrapNotReady);
     expect(() => synthesizeBootstrap(file, out)).toThrow(/'github' is missing; add github.repository/);
