@@ -12,6 +12,7 @@ import { KarpenterController } from '../constructs/shared/karpenter-controller';
 import { SharedCluster } from '../constructs/shared/shared-cluster';
 import { SharedNetwork } from '../constructs/shared/shared-network';
 import { SharedRegistries } from '../constructs/shared/shared-registries';
+import { ClusterViewerAccess } from '../constructs/shared/cluster-viewer-access';
 import { PlatformStack } from './platform-stack';
 import { awsAccountProvider, platformAccountRoles } from './providers';
 
@@ -85,6 +86,12 @@ export class SharedStack extends PlatformStack {
       generalNodeRoleName: karpenterNames(prefix).generalNodeRole,
       namePrefix: prefix,
       addonVersions: platform.cluster.addonVersions,
+    });
+    // The planner reads the cluster (plan mode of the cluster providers), never writes it.
+    new ClusterViewerAccess(this, 'planner-cluster-access', {
+      clusterName: this.cluster.clusterName,
+      principalArn: platform.planRoles.platform,
+      releaseNamespaces: [karpenterNames(prefix).namespace],
     });
     // Node roles the controller may pass: every tenant's, by the name pattern, so a new tenant
     // changes nothing here, and the general pool's.

@@ -4,7 +4,7 @@
  * `mode = plan` names only planner roles, and under `mode = deploy` no planner at all. An
  * unset mode plans: the default is the read-only identity.
  */
-import { synthPlatform, underMode, type StackJson } from '../support/synth';
+import { bodies, synthPlatform, underMode, type StackJson } from '../support/synth';
 
 /** Every role ARN text a stack's providers assume. */
 function providerRoles(stack: StackJson): string[] {
@@ -43,5 +43,15 @@ describe('the identity mode', () => {
   test('the cluster providers deploy with the platform deployer (an admin access entry) and plan with the planner', () => {
     const [k8s] = providerRoles(stacks['shared-k8s']).slice(-1);
     expect(underMode(k8s, 'deploy')).toBe('arn:aws:iam::222222222222:role/mlp-deployer');
+  });
+
+  test('the planner may read the cluster but is never a cluster admin; Secrets only where Helm keeps release records', () => {
+    const planner = 'arn:aws:iam::222222222222:role/mlp-planner';
+    const associations = bodies(stacks.shared, 'aws_eks_access_policy_association').filter((a) => a.principal_arn === planner);
+    expect(associations.map((a) => [a.policy_arn.split('/').pop(), a.access_scope]).sort()).toEqual([
+      ['AmazonEKSAdminViewPolicy', { type: 'namespace', namespaces: ['karpenter'] }],
+      ['AmazonEKSViewPolicy', { type: 'cluster' }],
+    ]);
+    expect(bodies(stacks.shared, 'aws_eks_access_entry').filter((e) => e.principal_arn === planner)).toHaveLength(1);
   });
 });
