@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { USAGE } from '../../../bin/plan-review';
+import { loadPlatformFile } from '../../../config/load';
+import { toPlatform } from '../../../config/model';
 import { STICKY_MARKER } from '../../../tools/plan-review/render';
 import { REPO_ROOT } from './temp';
 
@@ -21,6 +23,8 @@ interface Step {
 }
 interface Job {
   readonly if?: string;
+  readonly 'runs-on'?: unknown;
+  readonly env?: Record<string, unknown>;
   readonly environment?: unknown;
   readonly permissions?: Record<string, string>;
   readonly steps: readonly Step[];
@@ -35,6 +39,9 @@ const workflow = (file: string) => parse(readFileSync(path.join(REPO_ROOT, '.git
 const scripts = Object.keys((JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
 const pullRequest = workflow('pull-request.yml');
 const deploy = workflow('deploy.yml');
+const platformFile = loadPlatformFile(path.join(REPO_ROOT, 'platform.yaml')).value;
+if (!platformFile) throw new Error('platform.yaml does not load');
+const platform = toPlatform(platformFile);
 
 /** Script names of every `npm run [flags] <name>` and `npm test` in a job's steps. */
 function npmScripts(job: Job): string[] {
@@ -111,6 +118,13 @@ describe('pull-request workflow', () => {
     expect(credentials?.with?.['role-to-assume']).toBe('${{ vars.PLAN_ROLE_ARN }}');
   });
 
+  it('gets the planner only after approval in the plan environment, and plans in plan mode', () => {
+    expect(plan.environment).toBe(platform.github?.planEnvironment);
+    expect(plan.env?.TF_VAR_mode).toBe('plan');
+    // No step switches the identity back to deploy.
+    expect(JSON.stringify(plan.steps)).not.toMatch(/TF_VAR_mode|-var[ =]+mode/);
+  });
+
   it('runs cdktf diff on the changed stacks computed by the review only', () => {
     const diff = plan.steps.find((s) => /cdktf diff/.test(s.run ?? ''))!;
     expect(diff.env?.CHANGED_STACKS).toBe('${{ needs.review.outputs.changed-stacks }}');
@@ -122,9 +136,15 @@ describe('pull-request workflow', () => {
 describe('deploy workflow', () => {
   const job = deploy.jobs.deploy;
 
-  it('runs on main behind a protected environment', () => {
+  it('runs on main behind the protected environment the deployer roles trust, in deploy mode', () => {
     expect(deploy.on.push).toEqual({ branches: ['main'] });
-    expect(job.environment).toBe('production');
+    expect(job.environment).toBe(platform.github?.deployEnvironment);
+    expect(job.environment).not.toBe(pullRequest.jobs.plan.environment);
+    expect(job.env?.TF_VAR_mode).toBe('deploy');
+  });
+
+  it('runs on a configurable runner (one that reaches the cluster API)', () => {
+    expect(job['runs-on']).toBe(`\${{ fromJSON(vars.DEPLOY_RUNNER_LABELS || '["ubuntu-latest"]') }}`);
   });
 
   it('deploys organization, then shared, then the changed tenant stacks', () => {
