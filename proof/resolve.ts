@@ -368,7 +368,8 @@ export class Resolver {
       (entry): entry is JsonObject => entry !== null && typeof entry === 'object' && !Array.isArray(entry) && (entry.alias ?? undefined) === alias,
     );
     if (!block) throw new ResolveError(location, location.address, 'this AWS provider is not configured in the stack');
-    const assumeRole = Array.isArray(block.assume_role) ? block.assume_role[0] : block.assume_role;
+    // The last role of a chain is the one that acts in the account.
+    const assumeRole = Array.isArray(block.assume_role) ? block.assume_role[block.assume_role.length - 1] : block.assume_role;
     const roleArnRaw = assumeRole && typeof assumeRole === 'object' && !Array.isArray(assumeRole) ? assumeRole.role_arn : undefined;
     if (typeof roleArnRaw !== 'string') throw new ResolveError(location, '(no assume_role)', "the provider has no assume_role.role_arn, so the resources' account is unknown");
     const roleArn = this.resolveValue(roleArnRaw, { ...location, attribute: 'assume_role.role_arn' });

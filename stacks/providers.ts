@@ -57,13 +57,21 @@ export interface AwsAccountProviderProps {
   readonly tags: Record<string, string>;
   /** Set for a second AWS provider in the same stack. @default the stack's default provider */
   readonly alias?: string;
+  /**
+   * Roles assumed first, in order, when the target role trusts only them (a tenant
+   * account's access role trusts only the management account). @default none
+   */
+  readonly via?: readonly PipelineRoles[];
 }
 
 export function awsAccountProvider(scope: Construct, id: string, props: AwsAccountProviderProps): AwsProvider {
   return new AwsProvider(scope, id, {
     region: props.region,
     alias: props.alias,
-    assumeRole: [{ roleArn: typeof props.roleArn === 'string' ? props.roleArn : pipelineRoleArn(scope, props.roleArn), sessionName: props.sessionName }],
+    assumeRole: [
+      ...(props.via ?? []).map((hop) => ({ roleArn: pipelineRoleArn(scope, hop), sessionName: props.sessionName })),
+      { roleArn: typeof props.roleArn === 'string' ? props.roleArn : pipelineRoleArn(scope, props.roleArn), sessionName: props.sessionName },
+    ],
     defaultTags: [{ tags: props.tags }],
   });
 }

@@ -23,7 +23,7 @@ import { TenantNamespace } from '../constructs/tenant/tenant-namespace';
 import { TenantPeopleRole } from '../constructs/tenant/tenant-people-role';
 import { TenantWorkloadRole } from '../constructs/tenant/tenant-workload-role';
 import { PlatformStack } from './platform-stack';
-import { awsAccountProvider, kubernetesProvider, platformAccountRoles, roleArn } from './providers';
+import { awsAccountProvider, kubernetesProvider, managementAccountRoles, platformAccountRoles, roleArn } from './providers';
 import { useProvider } from './use-provider';
 
 export interface TenantStackProps {
@@ -55,8 +55,10 @@ export class TenantStack extends PlatformStack {
     const pipeline = pipelineRoleNames(platform.name);
     awsAccountProvider(this, 'aws', {
       region: platform.region,
-      // Plan: the tenant account's own read-only planner, which the account must have before
-      // its stack is planned with credentials (docs/bootstrap.md); deploy: the access role.
+      // Through the management account's pipeline role: the access role trusts only that
+      // account. Plan: then the tenant account's own read-only planner, which the account
+      // must have before its stack is planned with credentials (docs/bootstrap.md).
+      via: [managementAccountRoles(platform)],
       roleArn: { deploy: roleArn(accountId, platform.accountAccessRoleName), plan: roleArn(accountId, pipeline.planner) },
       sessionName: `${platform.name}-${names.stack}`,
       tags,

@@ -10,7 +10,15 @@ describe('tenant stack', () => {
   });
 
   describe('providers', () => {
-    const roleArnOf = (provider: Record<string, unknown> | undefined) => (provider?.assume_role as { role_arn: string }[])[0].role_arn;
+    /** The role that acts: the last of the provider's chain. */
+    const roleArnOf = (provider: Record<string, unknown> | undefined) => (provider?.assume_role as { role_arn: string }[]).at(-1)!.role_arn;
+
+    test("reaches the tenant account through the management account's pipeline role, which the access role trusts", () => {
+      const [tenantAccount] = fraud.provider!.aws.filter((p) => !p.alias);
+      const chain = (tenantAccount.assume_role as { role_arn: string }[]).map((hop) => hop.role_arn);
+      expect(chain.map((arn) => underMode(arn, 'deploy'))).toEqual(['arn:aws:iam::111111111111:role/mlp-deployer', 'arn:aws:iam::<remote>:role/OrganizationAccountAccessRole']);
+      expect(chain.map((arn) => underMode(arn, 'plan'))).toEqual(['arn:aws:iam::111111111111:role/mlp-planner', 'arn:aws:iam::<remote>:role/mlp-planner']);
+    });
 
     test("deploys through the access role in the tenant's own account, read from the organization stack, and plans through its planner", () => {
       const [tenantAccount] = fraud.provider!.aws.filter((p) => !p.alias);
