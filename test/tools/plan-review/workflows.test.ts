@@ -121,6 +121,8 @@ describe('pull-request workflow', () => {
   it('gets the planner only after approval in the plan environment, and plans in plan mode', () => {
     expect(plan.environment).toBe(platform.github?.planEnvironment);
     expect(plan.env?.TF_VAR_mode).toBe('plan');
+    // The planner may not write the state lock object.
+    expect(plan.env?.TF_CLI_ARGS_plan).toBe('-lock=false');
     // No step switches the identity back to deploy.
     expect(JSON.stringify(plan.steps)).not.toMatch(/TF_VAR_mode|-var[ =]+mode/);
   });
