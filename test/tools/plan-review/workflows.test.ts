@@ -145,6 +145,16 @@ describe('deploy workflow', () => {
     expect(job.env?.TF_VAR_mode).toBe('deploy');
   });
 
+  it('compares with the last successful deploy, not the previous push, so a failed or cancelled run loses nothing', () => {
+    const last = job.steps.findIndex((s) => s.name === 'Find the last successful deploy');
+    expect(job.steps[last].run).toMatch(/gh run list [^\n]*--workflow deploy\.yml [^\n]*--branch main [^\n]*--status success/);
+    expect(job.permissions?.actions).toBe('read');
+    const base = job.steps.find((s) => s.uses?.startsWith('actions/checkout') && s.with?.path === 'base');
+    expect(base?.with?.ref).toBe('${{ steps.last.outputs.sha }}');
+    expect(job.steps.indexOf(base!)).toBeGreaterThan(last);
+    expect(JSON.stringify(deploy)).not.toContain('github.event.before');
+  });
+
   it('runs on a configurable runner (one that reaches the cluster API)', () => {
     expect(job['runs-on']).toBe(`\${{ fromJSON(vars.DEPLOY_RUNNER_LABELS || '["ubuntu-latest"]') }}`);
   });
