@@ -185,6 +185,11 @@ export interface TenantNames {
   readonly permissionSet: string;
   /** The account's own service control policy (platform-controls). */
   readonly platformControlsPolicy: string;
+  /**
+   * The pipeline's read-only planner in the tenant account (the pull-request plan's way in).
+   * Named after the tenant, like every tenant role, so no two tenants share a role name.
+   */
+  readonly planner: string;
   bucket(purpose: string): string;
   /** Karpenter NodePool and EC2NodeClass of a pool: `<tenant>.<pool>`. */
   nodePool(pool: string): string;
@@ -229,6 +234,7 @@ export function tenantNames(platformName: string, _platformAccountId: string, te
     accountName: `${platformName}-${tenant}`,
     kubernetesGroup: `${TENANT_GROUP_PREFIX}${tenant}`,
     platformControlsPolicy: `${platformName}-${tenant}-platform-controls`,
+    planner: `${platformName}-${tenant}-planner`,
     permissionSet: shortened(`${platformName}-${tenant}`, NAME_LIMITS.ssoPermissionSet),
     bucket: (purpose) => `${platformName}-${tenant}-${purpose}-${tenantAccountId}`,
     nodePool: (pool) => `${tenant}${POOL_NAME_SEPARATOR}${pool}`,
@@ -257,6 +263,7 @@ export function derivedNames(
     { kind: 'iamRole', name: n.workloadRole, from: fromName },
     { kind: 'iamRole', name: n.peopleRole, from: fromName },
     { kind: 'iamRole', name: n.nodeRole, from: fromName },
+    { kind: 'iamRole', name: n.planner, from: fromName },
     { kind: 'iamPolicy', name: n.peopleBoundaryPolicy, from: fromName },
     { kind: 'kmsAlias', name: n.keyAlias, from: fromName },
     { kind: 'budget', name: n.budget, from: fromName },

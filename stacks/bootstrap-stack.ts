@@ -100,7 +100,8 @@ export class BootstrapStack extends TerraformStack {
         subjects: githubSubjects(github.repository, 'plan', github),
         chainFrom: planners,
         stateBucket: platform.state.bucket,
-        plannerRoleArns: [...planners, `arn:aws:iam::*:role/${names.planner}`],
+        // The tenant accounts' planners (`<name>-<tenant>-planner`, config/names.ts).
+        plannerRoleArns: [...planners, `arn:aws:iam::*:role/${platform.name}-*-planner`],
         deniesPolicyName: names.plannerDenies,
         dependsOn: [oidc.resource],
       });

@@ -5,7 +5,7 @@
  */
 import type { Construct } from 'constructs';
 import type { Platform, Tenant } from '../config/model';
-import { pipelineRoleNames, STACK, tenantNames } from '../config/names';
+import { STACK, tenantNames } from '../config/names';
 import { platformTags, TAG, tenantTags } from '../constructs/common/tags';
 import { CostAllocationTags } from '../constructs/organization/cost-allocation-tags';
 import { TenantAccount } from '../constructs/organization/tenant-account';
@@ -54,7 +54,7 @@ export class OrganizationStack extends PlatformStack {
           policyName: names.platformControlsPolicy,
           exemptRoleNames: [platform.accountAccessRoleName],
           // The planner too: a tenant administrator must not widen or drop its denies.
-          managedRoleNames: [names.peopleRole, names.workloadRole, pipelineRoleNames(platform.name).planner],
+          managedRoleNames: [names.peopleRole, names.workloadRole, names.planner],
           managedPolicyNames: [names.peopleBoundaryPolicy],
         },
       });

@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import type { Platform, Tenant } from '../config/model';
 import { pipelineRoleNames, tenantNames } from '../config/names';
 import { poolLimits } from '../config/pool-limits';
+import { PipelineRole } from '../constructs/bootstrap/pipeline-role';
 import { NodeRole } from '../constructs/cluster/node-role';
 import { tenantTags } from '../constructs/common/tags';
 import type { TenantAccount } from '../constructs/organization/tenant-account';
@@ -56,10 +57,10 @@ export class TenantStack extends PlatformStack {
     awsAccountProvider(this, 'aws', {
       region: platform.region,
       // Through the management account's pipeline role: the access role trusts only that
-      // account. Plan: then the tenant account's own read-only planner, which the account
-      // must have before its stack is planned with credentials (docs/bootstrap.md).
+      // account. Plan: then the tenant account's own read-only planner (below), which exists
+      // from the stack's first deploy on (docs/bootstrap.md).
       via: [managementAccountRoles(platform)],
-      roleArn: { deploy: roleArn(accountId, platform.accountAccessRoleName), plan: roleArn(accountId, pipeline.planner) },
+      roleArn: { deploy: roleArn(accountId, platform.accountAccessRoleName), plan: roleArn(accountId, names.planner) },
       sessionName: `${platform.name}-${names.stack}`,
       tags,
     });
@@ -72,6 +73,18 @@ export class TenantStack extends PlatformStack {
     });
     // Kept when the tenant is retained: Terraform needs it to remove the namespace.
     kubernetesProvider(this, 'kubernetes', props.cluster, platform.region, platformAccountRoles(platform));
+
+    // The pull-request plan's way into this account: read-only, reached only from the
+    // platform's planners (exact ARNs). Created by the first deploy, through the management
+    // deployer and the access role; the per-account SCP keeps tenants from changing it.
+    new PipelineRole(this, 'planner', {
+      kind: 'plan',
+      roleName: names.planner,
+      chainFrom: [platform.planRoles.management, platform.planRoles.platform],
+      stateBucket: platform.state.bucket,
+      plannerRoleArns: [roleArn(accountId, names.planner)],
+      deniesPolicyName: pipeline.plannerDenies,
+    });
 
     const key = new TenantKey(this, 'key', { tenantName: tenant.name, tenantAccountId: accountId, aliasName: names.keyAlias });
     const buckets = new TenantBuckets(this, 'buckets', {

@@ -174,6 +174,7 @@ describe('what the planner can do, even if everything else were allowed to it', 
     ['organizations:CreateAccount', '*'],
     ['kms:ScheduleKeyDeletion', `arn:aws:kms:us-east-1:${PLAT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`],
     ['sts:AssumeRole', arn(TENANT, 'OrganizationAccountAccessRole')],
+    ['sts:AssumeRole', arn(TENANT, 'analytics-people')],
     ['sts:AssumeRole', arn(MGMT, 'mlp-deployer')],
   ])('%s on %s is explicitly denied', (action, resource) => {
     expect(decide(planner(action, resource))).toBe('ExplicitlyDenied');
@@ -188,7 +189,7 @@ describe('what the planner can do, even if everything else were allowed to it', 
     ['kms:GetKeyPolicy', `arn:aws:kms:us-east-1:${PLAT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`],
     ['organizations:ListAccounts', '*'],
     ['sts:AssumeRole', arn(MGMT, 'mlp-planner')],
-    ['sts:AssumeRole', arn(TENANT, 'mlp-planner')],
+    ['sts:AssumeRole', arn(TENANT, 'mlp-analytics-planner')],
   ])('the plan still reads, with its own policy alone: %s on %s', (action, resource) => {
     expect(decide(planner(action, resource, PLAT, false))).toBe('Allowed');
     // The management planner too, where the resource is not the platform account's own (a key policy trusts its account only).

@@ -17,20 +17,20 @@ describe('tenant stack', () => {
       const [tenantAccount] = fraud.provider!.aws.filter((p) => !p.alias);
       const chain = (tenantAccount.assume_role as { role_arn: string }[]).map((hop) => hop.role_arn);
       expect(chain.map((arn) => underMode(arn, 'deploy'))).toEqual(['arn:aws:iam::111111111111:role/mlp-deployer', 'arn:aws:iam::<remote>:role/OrganizationAccountAccessRole']);
-      expect(chain.map((arn) => underMode(arn, 'plan'))).toEqual(['arn:aws:iam::111111111111:role/mlp-planner', 'arn:aws:iam::<remote>:role/mlp-planner']);
+      expect(chain.map((arn) => underMode(arn, 'plan'))).toEqual(['arn:aws:iam::111111111111:role/mlp-planner', 'arn:aws:iam::<remote>:role/mlp-fraud-detection-planner']);
     });
 
     test("deploys through the access role in the tenant's own account, read from the organization stack, and plans through its planner", () => {
       const [tenantAccount] = fraud.provider!.aws.filter((p) => !p.alias);
       expect(roleArnOf(tenantAccount)).toMatch(/cross-stack-reference-input-organization\.outputs\.cross-stack-output-aws_organizations_account[\w-]+id\}/);
       expect(underMode(roleArnOf(tenantAccount), 'deploy')).toBe('arn:aws:iam::<remote>:role/OrganizationAccountAccessRole');
-      expect(underMode(roleArnOf(tenantAccount), 'plan')).toBe('arn:aws:iam::<remote>:role/mlp-planner');
+      expect(underMode(roleArnOf(tenantAccount), 'plan')).toBe('arn:aws:iam::<remote>:role/mlp-fraud-detection-planner');
     });
 
     test('uses an adopted account by its id', () => {
       const [tenantAccount] = synthesized.stacks['tenant-recsys-inference'].provider!.aws.filter((p) => !p.alias);
       expect(underMode(roleArnOf(tenantAccount), 'deploy')).toBe('arn:aws:iam::333333333333:role/OrganizationAccountAccessRole');
-      expect(underMode(roleArnOf(tenantAccount), 'plan')).toBe('arn:aws:iam::333333333333:role/mlp-planner');
+      expect(underMode(roleArnOf(tenantAccount), 'plan')).toBe('arn:aws:iam::333333333333:role/mlp-recsys-inference-planner');
     });
 
     test('has a platform-account AWS provider alias and a kubernetes provider with exec authentication', () => {
