@@ -73,6 +73,17 @@ describe('workflows call scripts that exist', () => {
   });
 });
 
+describe('actions', () => {
+  it.each([
+    ['pull-request.yml', pullRequest],
+    ['deploy.yml', deploy],
+  ])('%s pins every action by commit: a moved tag cannot change what runs with credentials', (_, wf) => {
+    const uses = Object.values(wf.jobs).flatMap((job) => job.steps.map((s) => s.uses).filter((u): u is string => u !== undefined));
+    expect(uses.length).toBeGreaterThan(3);
+    expect(uses.filter((u) => !/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/.test(u))).toEqual([]);
+  });
+});
+
 describe('pull-request workflow', () => {
   const review = pullRequest.jobs.review;
   const plan = pullRequest.jobs.plan;
