@@ -14,6 +14,7 @@ import { tenantCeiling, usd, type Prices, type TenantCeiling } from './cost';
 import { checkPlansDir, readPlannedValues } from './planned-values';
 import { DATA_BEARING } from './replacement';
 import { deployOrder, parseStack, readStackBytes, readSynthOutput, type SynthOutput } from './synth-output';
+import { pinnedVersions, versionFindings } from './versions';
 import { tenantFacts, type TenantFacts } from './tenant-facts';
 
 export type Verdict = 'ok' | 'needs attention' | 'blocked';
@@ -354,6 +355,12 @@ export function buildReview(inputs: ReviewInputs): Review {
     findings.push({ level: 'attention', text: `\`${tenant.name}\` becomes retained: its namespace, GPU pools and workload role go (${plural(removed, 'resource')}); the account, buckets and key stay` });
   }
   for (const p of platform) dataFindings(`\`${p.stack}\``, p.changes, findings);
+  // Version changes of the cluster, with their place in the upgrade order.
+  const versionStacks = [STACK.shared, STACK.sharedK8s, STACK.sharedPools].filter((name) => differingSet.has(name));
+  if (versionStacks.length > 0) {
+    const versionsOf = (side: Side) => pinnedVersions(new Map(versionStacks.map((name) => [name, side.has(name) ? side.blocksOf(name) : undefined])));
+    findings.push(...versionFindings(versionsOf(base), versionsOf(head)));
+  }
   for (const tenant of [...byStatus('changed'), ...byStatus('new')]) {
     const adoption = adoptionFinding(tenant.name, tenant.facts, tenant.baseFacts);
     if (adoption) findings.push(adoption);
