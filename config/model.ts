@@ -126,6 +126,8 @@ export interface Platform {
     readonly maxMemoryGi?: number;
   };
   readonly tags: Readonly<Record<string, string>>;
+  /** Tenants whose offboarding is complete: their tenant file may be removed. */
+  readonly offboardedTenants: readonly string[];
 }
 
 export const DEFAULTS = {
@@ -233,5 +235,6 @@ export function toPlatform(file: PlatformFile): Platform {
     karpenter: file.karpenter,
     tenantCaps: file.tenantCaps,
     tags: file.tags ?? {},
+    offboardedTenants: file.offboardedTenants ?? [],
   };
 }

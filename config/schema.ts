@@ -237,6 +237,10 @@ export const platformSchema = z.strictObject({
     maxCpu: positiveInt.optional(),
     maxMemoryGi: positiveInt.optional(),
   }),
+  offboardedTenants: z
+    .array(dnsLabel('tenant name'))
+    .optional()
+    .describe('Tenants whose offboarding is complete (retained, data deleted, account closed and removed from the organization state): the plan review lets their tenant file be removed. README, Offboarding a tenant.'),
   tags: z
     .record(
       z.string().min(1).max(128).regex(TAG_TEXT, { message: "tag keys take letters, digits, spaces and _.:/=+-@ (AWS's tag grammar)" }),

@@ -91,6 +91,8 @@ export interface ReviewInputs {
   /** Offline plan work directories (`npm run plan:offline --work`), holding `<stack>/plan.json`. */
   readonly basePlans?: string;
   readonly headPlans?: string;
+  /** Tenants the head's platform.yaml lists as offboarded: removing their file is the explicit, reviewed last step. @default none */
+  readonly offboarded?: ReadonlySet<string>;
   readonly progress?: (line: string) => void;
 }
 
@@ -241,13 +243,21 @@ function dataFindings(owner: string, changes: readonly BlockChange[], findings: 
   }
 }
 
-function removedFinding(tenant: TenantReview): Finding {
+function removedFinding(tenant: TenantReview, offboarded: ReadonlySet<string>): Finding {
   const f = tenant.facts;
+  // The explicit path: the tenant was retained (workloads gone) and platform.yaml lists it
+  // as offboarded, a change the platform team reviews.
+  if (offboarded.has(tenant.name) && !f.workloads) {
+    return {
+      level: 'attention',
+      text: `tenant \`${tenant.name}\` removed after offboarding (platform.yaml \`offboardedTenants\`): its stack is no longer deployed; its state file stays in the state bucket`,
+    };
+  }
   const account = f.account.kind === 'vended' ? `account (${f.account.email})` : f.account.kind === 'adopted' ? `adopted account ${f.account.id}` : 'account';
   const buckets = f.buckets.length === 1 ? '1 bucket' : `${f.buckets.length} buckets`;
   return {
     level: 'blocked',
-    text: `tenant \`${tenant.name}\` removed: its ${account}, ${buckets} and KMS key would be orphaned or destroyed; offboard it instead (see below)`,
+    text: `tenant \`${tenant.name}\` removed: its ${account}, ${buckets} and KMS key would be orphaned or destroyed; offboard it instead (see below), then list it in platform.yaml \`offboardedTenants\`${offboarded.has(tenant.name) ? ' (it is listed, but was not retained first)' : ''}`,
   };
 }
 
@@ -347,7 +357,7 @@ export function buildReview(inputs: ReviewInputs): Review {
 
   const byStatus = (s: TenantStatus) => tenants.filter((t) => t.status === s);
   const findings: Finding[] = [];
-  for (const tenant of byStatus('removed')) findings.push(removedFinding(tenant));
+  for (const tenant of byStatus('removed')) findings.push(removedFinding(tenant, inputs.offboarded ?? new Set()));
   for (const tenant of [...byStatus('changed'), ...byStatus('new')]) dataFindings(`\`${tenant.name}\``, tenant.changes, findings);
   for (const tenant of byStatus('changed')) {
     if (!tenant.baseFacts?.workloads || tenant.facts.workloads) continue;
