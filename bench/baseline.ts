@@ -91,6 +91,7 @@ import {
   type TerraformProvider,
   type TerraformResource,
   type TerraformResourceLifecycle,
+  TerraformVariable,
 } from 'cdktf';
 import type { Construct } from 'constructs';
 import { CliFailure, parseFlags, runCli, UsageError } from '../bin/cli';
@@ -315,7 +316,7 @@ export function readSynthOutput(dir: string): SynthOutput {
 
 /** cdktf's metadata key, at the top of a stack and in every block: not Terraform configuration. */
 const METADATA_KEY = '//';
-const TOP_LEVEL_BLOCKS = new Set([METADATA_KEY, 'terraform', 'provider', 'resource', 'data', 'output']);
+const TOP_LEVEL_BLOCKS = new Set([METADATA_KEY, 'terraform', 'variable', 'provider', 'resource', 'data', 'output']);
 const REMOTE_STATE_PREFIX = 'cross-stack-reference-input-';
 const CROSS_STACK_OUTPUT_PREFIX = 'cross-stack-output-';
 /** A read of another stack's output, with the `${` and `}` around it when it is a whole interpolation. */
@@ -443,6 +444,13 @@ function declareStack(app: App, name: string, terraform: JsonObject): DeclaredSt
   }
   const stack = new KnownBackendStack(app, name);
   stack.knownBackend = declareBackend(stack, objectAt(terraform.terraform, `${where}: terraform`), where);
+
+  // Input variables (the identity mode), written as the project writes them.
+  for (const [variableName, body] of Object.entries(objectAt(terraform.variable ?? {}, `${where}: variable`))) {
+    const variable = new TerraformVariable(stack, variableName, {});
+    variable.overrideLogicalId(variableName);
+    for (const [key, value] of Object.entries(objectAt(body, `${where}: variable ${variableName}`))) variable.addOverride(key, value);
+  }
 
   const providerBlocks: [TerraformProvider, JsonObject][] = [];
   const providers = new Map<string, TerraformProvider>();

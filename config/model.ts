@@ -4,6 +4,7 @@
  */
 import type { ClusterAddonName, PlatformFile, TenantFile } from './schema';
 import { terraformLiteral } from './terraform-literal';
+import { pipelineRoleNames } from './names';
 
 export type CapacityType = 'spot' | 'on-demand';
 export type Lifecycle = 'active' | 'retained';
@@ -111,6 +112,10 @@ export interface Platform {
   readonly tenantOuName: string;
   readonly accountAccessRoleName: string;
   readonly deployRoles: { readonly management: string; readonly platform: string };
+  /** Read-only roles the pull-request plan assumes, in the same accounts as the deploy roles. */
+  readonly planRoles: { readonly management: string; readonly platform: string };
+  /** The repository and deploy environment the pipeline roles trust; undefined: not configured (bootstrap refuses). */
+  readonly github?: { readonly repository: string; readonly deployEnvironment: string; readonly planEnvironment: string };
   /** Identity Center instance of the tenant permission sets; undefined: none configured. */
   readonly identityCenter?: { readonly instanceArn: string; readonly sessionHours: number };
   readonly state: { readonly bucket: string; readonly keyPrefix: string; readonly region: string };
@@ -139,6 +144,8 @@ export interface Platform {
     readonly maxMemoryGi?: number;
   };
   readonly tags: Readonly<Record<string, string>>;
+  /** Tenants whose offboarding is complete: their tenant file may be removed. */
+  readonly offboardedTenants: readonly string[];
 }
 
 export const DEFAULTS = {
@@ -164,6 +171,8 @@ export const DEFAULTS = {
     'amazon-cloudwatch-observability': 'v4.1.0-eksbuild.1',
   } satisfies Record<ClusterAddonName, string>,
   identityCenterSessionHours: 8,
+  deployEnvironment: 'production',
+  planEnvironment: 'plan',
 } as const;
 
 function bucketsOf(file: TenantFile): NonNullable<TenantFile['buckets']> {
@@ -213,6 +222,15 @@ export function toPlatform(file: PlatformFile): Platform {
     tenantOuName: terraformLiteral(file.organization.tenantOuName ?? DEFAULTS.tenantOuName),
     accountAccessRoleName: file.organization.accountAccessRoleName ?? DEFAULTS.accountAccessRoleName,
     deployRoles: file.deployRoles,
+    planRoles: file.planRoles ?? {
+      management: `arn:aws:iam::${file.accounts.management}:role/${pipelineRoleNames(file.name).planner}`,
+      platform: `arn:aws:iam::${file.accounts.platform}:role/${pipelineRoleNames(file.name).planner}`,
+    },
+    github: file.github && {
+      repository: file.github.repository,
+      deployEnvironment: file.github.deployEnvironment ?? DEFAULTS.deployEnvironment,
+      planEnvironment: file.github.planEnvironment ?? DEFAULTS.planEnvironment,
+    },
     identityCenter: file.identityCenter && {
       instanceArn: file.identityCenter.instanceArn,
       sessionHours: file.identityCenter.sessionHours ?? DEFAULTS.identityCenterSessionHours,
@@ -245,5 +263,6 @@ export function toPlatform(file: PlatformFile): Platform {
     },
     tenantCaps: file.tenantCaps,
     tags: file.tags ?? {},
+    offboardedTenants: file.offboardedTenants ?? [],
   };
 }

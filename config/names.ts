@@ -162,6 +162,21 @@ export const KUEUE = {
  */
 export const SHARED_GPU_POOL = { pool: 'shared', name: 'shared-gpu', flavor: 'shared-gpu' } as const;
 
+/**
+ * The pipeline's own roles, the same names in the management, platform and tenant
+ * accounts: `deployer` applies (trusted by the main branch's deploy environment),
+ * `planner` only reads (trusted by pull requests). The SCPs and trust policies name them
+ * by exact ARN, never by pattern.
+ */
+export function pipelineRoleNames(platformName: string) {
+  return {
+    deployer: `${platformName}-deployer`,
+    planner: `${platformName}-planner`,
+    /** Inline policy of the planner's explicit denies. */
+    plannerDenies: `${platformName}-planner-denies`,
+  } as const;
+}
+
 /** Short, stable hash of a name, for names that must be shortened and stay unique. */
 function uniqueSuffix(...parts: string[]): string {
   return createHash('sha256').update(parts.join('/')).digest('hex').slice(0, 8);
@@ -193,6 +208,11 @@ export interface TenantNames {
   readonly permissionSet: string;
   /** The account's own service control policy (platform-controls). */
   readonly platformControlsPolicy: string;
+  /**
+   * The pipeline's read-only planner in the tenant account (the pull-request plan's way in).
+   * Named after the tenant, like every tenant role, so no two tenants share a role name.
+   */
+  readonly planner: string;
   bucket(purpose: string): string;
   /** Karpenter NodePool and EC2NodeClass of a pool: `<tenant>.<pool>`. */
   nodePool(pool: string): string;
@@ -247,6 +267,7 @@ export function tenantNames(platformName: string, _platformAccountId: string, te
     accountName: `${platformName}-${tenant}`,
     kubernetesGroup: `${TENANT_GROUP_PREFIX}${tenant}`,
     platformControlsPolicy: `${platformName}-${tenant}-platform-controls`,
+    planner: `${platformName}-${tenant}-planner`,
     permissionSet: shortened(`${platformName}-${tenant}`, NAME_LIMITS.ssoPermissionSet),
     bucket: (purpose) => `${platformName}-${tenant}-${purpose}-${tenantAccountId}`,
     nodePool: (pool) => `${tenant}${POOL_NAME_SEPARATOR}${pool}`,
@@ -280,6 +301,7 @@ export function derivedNames(
     { kind: 'iamRole', name: n.workloadRole, from: fromName },
     { kind: 'iamRole', name: n.peopleRole, from: fromName },
     { kind: 'iamRole', name: n.nodeRole, from: fromName },
+    { kind: 'iamRole', name: n.planner, from: fromName },
     { kind: 'iamPolicy', name: n.peopleBoundaryPolicy, from: fromName },
     { kind: 'kmsAlias', name: n.keyAlias, from: fromName },
     { kind: 'budget', name: n.budget, from: fromName },

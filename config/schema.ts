@@ -163,6 +163,29 @@ export const platformSchema = z.strictObject({
     management: roleArn,
     platform: roleArn,
   }),
+  planRoles: z
+    .strictObject({ management: roleArn, platform: roleArn })
+    .optional()
+    .describe('Read-only roles of the pull-request plan (the bootstrap stack creates them). Default: <name>-planner in the management and platform accounts.'),
+  github: z
+    .strictObject({
+      repository: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}$/, { message: "must be a GitHub repository such as 'example-org/ml-platform'" })
+        .describe('owner/name of the repository whose workflows deploy and plan: the only one the pipeline roles trust.'),
+      deployEnvironment: z
+        .string()
+        .regex(/^[A-Za-z0-9._-]{1,255}$/, { message: "must be a GitHub environment name of letters, digits and '._-'" })
+        .optional()
+        .describe('Protected GitHub environment of the deploy job (restricted to the main branch). Default: production.'),
+      planEnvironment: z
+        .string()
+        .regex(/^[A-Za-z0-9._-]{1,255}$/, { message: "must be a GitHub environment name of letters, digits and '._-'" })
+        .optional()
+        .describe('GitHub environment with required reviewers that the pull-request plan job waits in before it gets the planner role. Default: plan.'),
+    })
+    .optional()
+    .describe('Where the pipeline runs; required by the bootstrap stack (docs/bootstrap.md).'),
   state: z.strictObject({
     bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "must be an S3 bucket name (3 to 63 of a-z, 0-9, '.', '-')" }),
     keyPrefix: z.string().regex(/^[A-Za-z0-9!_.*'()/-]{1,200}$/, { message: "must be an S3 key prefix of letters, digits and !_.*'()/-" }),
@@ -235,6 +258,10 @@ export const platformSchema = z.strictObject({
     maxCpu: positiveInt.optional(),
     maxMemoryGi: positiveInt.optional(),
   }),
+  offboardedTenants: z
+    .array(dnsLabel('tenant name'))
+    .optional()
+    .describe('Tenants whose offboarding is complete (retained, data deleted, account closed and removed from the organization state): the plan review lets their tenant file be removed. README, Offboarding a tenant.'),
   tags: z
     .record(
       z.string().min(1).max(128).regex(TAG_TEXT, { message: "tag keys take letters, digits, spaces and _.:/=+-@ (AWS's tag grammar)" }),

@@ -443,6 +443,13 @@ const FUNCTIONS: Record<string, (args: HclValue[]) => HclValue> = {
   base64decode: ([value]) => Buffer.from(asString(value, 'base64decode argument'), 'base64').toString('utf8'),
   base64encode: ([value]) => Buffer.from(asString(value, 'base64encode argument'), 'utf8').toString('base64'),
   join: ([separator, list]) => asList(list, 'join list').map((item) => asString(item, 'join item')).join(asString(separator, 'join separator')),
+  lookup: ([map, key, fallback, ...rest]) => {
+    if (rest.length > 0 || map === null || typeof map !== 'object' || Array.isArray(map)) throw new HclError('lookup takes a map, a key and an optional default');
+    const name = asString(key, 'lookup key');
+    if (Object.hasOwn(map, name)) return map[name];
+    if (fallback === undefined) throw new HclError(`lookup: no key '${name}' and no default`);
+    return fallback;
+  },
   lower: ([value]) => asString(value, 'lower argument').toLowerCase(),
   upper: ([value]) => asString(value, 'upper argument').toUpperCase(),
   tostring: ([value]) => asString(value, 'tostring argument'),

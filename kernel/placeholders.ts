@@ -126,9 +126,11 @@ export function upstreamFacts(upstream: SynthesizedStack): UpstreamFacts {
   const list = Array.isArray(providers) ? providers.filter(isRecord) : isRecord(providers) ? [providers] : [];
   const main = list.find((p) => p.alias === undefined) ?? list[0];
   const region = typeof main?.region === 'string' && !main.region.includes('${') ? main.region : 'us-east-1';
-  const assumeRole = Array.isArray(main?.assume_role) ? main.assume_role[0] : main?.assume_role;
+  // The last role of a chain is the one that acts; its ARN may be a per-mode lookup whose
+  // roles share one account (stacks/providers.ts), so the first account id in it is the one.
+  const assumeRole = Array.isArray(main?.assume_role) ? main.assume_role[main.assume_role.length - 1] : main?.assume_role;
   const roleArn = isRecord(assumeRole) && typeof assumeRole.role_arn === 'string' ? assumeRole.role_arn : '';
-  const accountId = /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(roleArn)?.[1] ?? placeholderAccountId(`account/${upstream.name}`);
+  const accountId = /arn:aws[a-z-]*:iam::(\d{12}):/.exec(roleArn)?.[1] ?? placeholderAccountId(`account/${upstream.name}`);
   return {
     stack: upstream.name,
     region,

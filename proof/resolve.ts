@@ -13,6 +13,7 @@ import { InputError } from '../kernel/errors';
 import { recordAt } from '../kernel/records';
 import { readSynthOutput } from '../kernel/synth-output';
 import { evaluateTemplate, formatReference, HclError, indexInto, type HclValue, type Reference, type TraversalStep } from '../kernel/hcl';
+import { IDENTITY_MODE_VARIABLE, type IdentityMode } from '../stacks/providers';
 
 /** Where in the synthesized output something is, for messages: `tenant-a aws_iam_role.x assume_role_policy`. */
 export interface Location {
@@ -272,6 +273,11 @@ export class Resolver {
     const shown = formatReference(reference);
     if (reference.root === 'terraform' && reference.steps[0] === 'workspace' && reference.steps.length === 1) return 'default';
     if (reference.root === 'data') return this.dataReference(reference, stack);
+    // The identity mode is read as `deploy`: the proof is about the stacks as applied, by the
+    // role that applies them (the one the account controls exempt).
+    if (reference.root === 'var' && reference.steps.length === 1 && reference.steps[0] === IDENTITY_MODE_VARIABLE) {
+      if (objectAt(this.stack(stack).json, ['variable', IDENTITY_MODE_VARIABLE])) return 'deploy' satisfies IdentityMode;
+    }
     if (['var', 'local', 'module', 'path', 'count', 'each', 'self'].includes(reference.root)) {
       throw new HclError(`${shown}: '${reference.root}' references are not supported`);
     }
@@ -339,7 +345,8 @@ export class Resolver {
       (entry): entry is JsonObject => entry !== null && typeof entry === 'object' && !Array.isArray(entry) && (entry.alias ?? undefined) === alias,
     );
     if (!block) throw new ResolveError(location, location.address, 'this AWS provider is not configured in the stack');
-    const assumeRole = Array.isArray(block.assume_role) ? block.assume_role[0] : block.assume_role;
+    // The last role of a chain is the one that acts in the account.
+    const assumeRole = Array.isArray(block.assume_role) ? block.assume_role[block.assume_role.length - 1] : block.assume_role;
     const roleArnRaw = assumeRole && typeof assumeRole === 'object' && !Array.isArray(assumeRole) ? assumeRole.role_arn : undefined;
     if (typeof roleArnRaw !== 'string') throw new ResolveError(location, '(no assume_role)', "the provider has no assume_role.role_arn, so the resources' account is unknown");
     const roleArn = this.resolveValue(roleArnRaw, { ...location, attribute: 'assume_role.role_arn' });

@@ -13,7 +13,7 @@ import { TenantBudget } from '../constructs/organization/tenant-budget';
 import { TenantOrganizationalUnit } from '../constructs/organization/tenant-organizational-unit';
 import { TenantPeopleAccess } from '../constructs/organization/tenant-people-access';
 import { PlatformStack } from './platform-stack';
-import { awsAccountProvider } from './providers';
+import { awsAccountProvider, managementAccountRoles } from './providers';
 
 export interface OrganizationStackProps {
   readonly platform: Platform;
@@ -29,7 +29,7 @@ export class OrganizationStack extends PlatformStack {
     const { platform } = props;
     awsAccountProvider(this, 'aws', {
       region: platform.region,
-      roleArn: platform.deployRoles.management,
+      roleArn: managementAccountRoles(platform),
       sessionName: `${platform.name}-organization`,
       tags: platformTags(platform.name, platform.tags),
     });
@@ -53,7 +53,8 @@ export class OrganizationStack extends PlatformStack {
         platformControls: {
           policyName: names.platformControlsPolicy,
           exemptRoleNames: [platform.accountAccessRoleName],
-          managedRoleNames: [names.peopleRole, names.workloadRole],
+          // The planner too: a tenant administrator must not widen or drop its denies.
+          managedRoleNames: [names.peopleRole, names.workloadRole, names.planner],
           managedPolicyNames: [names.peopleBoundaryPolicy],
         },
       });

@@ -17,7 +17,7 @@ import { TenantEditRole } from '../constructs/cluster/tenant-edit-role';
 import { WorkloadPriorityClasses } from '../constructs/cluster/workload-priority-classes';
 import { GENERAL_NODE_LABEL, type SharedCluster } from '../constructs/shared/shared-cluster';
 import { PlatformStack } from './platform-stack';
-import { helmProvider, kubernetesProvider } from './providers';
+import { helmProvider, kubernetesProvider, platformAccountRoles } from './providers';
 
 export interface SharedK8sStackProps {
   readonly platform: Platform;
@@ -28,8 +28,8 @@ export class SharedK8sStack extends PlatformStack {
   constructor(scope: Construct, props: SharedK8sStackProps) {
     super(scope, STACK.sharedK8s, props.platform);
     const { platform } = props;
-    kubernetesProvider(this, 'kubernetes', props.cluster, platform.region, platform.deployRoles.platform);
-    helmProvider(this, 'helm', props.cluster, platform.region, platform.deployRoles.platform);
+    kubernetesProvider(this, 'kubernetes', props.cluster, platform.region, platformAccountRoles(platform));
+    helmProvider(this, 'helm', props.cluster, platform.region, platformAccountRoles(platform));
     const karpenter = karpenterNames(platform.name);
     new KarpenterRelease(this, 'karpenter', {
       chartVersion: platform.karpenter.chartVersion,

@@ -13,7 +13,7 @@ import { SharedGpuPool } from '../constructs/cluster/shared-gpu-pool';
 import { platformTags } from '../constructs/common/tags';
 import { GENERAL_NODE_LABEL, type SharedCluster } from '../constructs/shared/shared-cluster';
 import { PlatformStack } from './platform-stack';
-import { kubernetesProvider } from './providers';
+import { kubernetesProvider, platformAccountRoles } from './providers';
 
 export interface SharedPoolsStackProps {
   readonly platform: Platform;
@@ -26,7 +26,7 @@ export class SharedPoolsStack extends PlatformStack {
   constructor(scope: Construct, props: SharedPoolsStackProps) {
     super(scope, STACK.sharedPools, props.platform);
     const { platform } = props;
-    kubernetesProvider(this, 'kubernetes', props.cluster, platform.region, platform.deployRoles.platform);
+    kubernetesProvider(this, 'kubernetes', props.cluster, platform.region, platformAccountRoles(platform));
     const karpenter = karpenterNames(platform.name);
     this.generalPool = new GeneralNodePool(this, 'general-pool', {
       name: karpenter.generalPool,

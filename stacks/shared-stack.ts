@@ -5,7 +5,7 @@
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { Platform } from '../config/model';
-import { CLUSTER_ACCESS_OUTPUT, karpenterNames, SHARED_GPU_POOL, STACK, tenantNames } from '../config/names';
+import { CLUSTER_ACCESS_OUTPUT, karpenterNames, KUEUE, SHARED_GPU_POOL, STACK, tenantNames } from '../config/names';
 import { NodeRole } from '../constructs/cluster/node-role';
 import { ManagedKey } from '../constructs/common/managed-key';
 import { platformTags } from '../constructs/common/tags';
@@ -16,8 +16,9 @@ import { KarpenterController } from '../constructs/shared/karpenter-controller';
 import { SharedCluster } from '../constructs/shared/shared-cluster';
 import { SharedNetwork } from '../constructs/shared/shared-network';
 import { SharedRegistries } from '../constructs/shared/shared-registries';
+import { ClusterViewerAccess } from '../constructs/shared/cluster-viewer-access';
 import { PlatformStack } from './platform-stack';
-import { awsAccountProvider } from './providers';
+import { awsAccountProvider, platformAccountRoles } from './providers';
 
 export interface SharedStackProps {
   readonly platform: Platform;
@@ -35,7 +36,7 @@ export class SharedStack extends PlatformStack {
     const accountId = platform.platformAccountId;
     awsAccountProvider(this, 'aws', {
       region: platform.region,
-      roleArn: platform.deployRoles.platform,
+      roleArn: platformAccountRoles(platform),
       sessionName: `${prefix}-shared`,
       tags: platformTags(prefix, platform.tags),
     });
@@ -105,6 +106,12 @@ export class SharedStack extends PlatformStack {
     // The shared GPU pool's node role: named like a tenant's (reserved tenant name 'shared'), so the Karpenter controller may pass it.
     if (platform.kueue.sharedGpuPool) new NodeRole(this, 'shared-gpu-node-role', { roleName: tenantNames(prefix, accountId, SHARED_GPU_POOL.pool).nodeRole, clusterName: this.cluster.clusterName });
     new S3CsiDriver(this, 's3-csi-driver', { clusterName: this.cluster.clusterName, addonVersion: platform.cluster.addonVersions['aws-mountpoint-s3-csi-driver'] });
+    // The planner reads the cluster (plan mode of the cluster providers), never writes it.
+    new ClusterViewerAccess(this, 'planner-cluster-access', {
+      clusterName: this.cluster.clusterName,
+      principalArn: platform.planRoles.platform,
+      releaseNamespaces: [karpenterNames(prefix).namespace, KUEUE.namespace],
+    });
     // Node roles the controller may pass: every tenant's, by the name pattern, so a new tenant
     // changes nothing here (the shared GPU pool's role is named like one), and the general pool's.
     const nodeRoleNamePatterns = [tenantNames(prefix, accountId, '*').nodeRole, karpenterNames(prefix).generalNodeRole];

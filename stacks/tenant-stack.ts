@@ -7,9 +7,10 @@
  */
 import { Construct } from 'constructs';
 import type { Platform, Tenant } from '../config/model';
-import { KUEUE, SHARED_GPU_POOL, tenantNames } from '../config/names';
+import { KUEUE, pipelineRoleNames, SHARED_GPU_POOL, tenantNames } from '../config/names';
 import { queueQuotas, sharedPoolGpus } from '../config/queue-quotas';
 import { poolLimits } from '../config/pool-limits';
+import { PipelineRole } from '../constructs/bootstrap/pipeline-role';
 import { NodeRole } from '../constructs/cluster/node-role';
 import type { PolicyStatement } from '../constructs/common/policy';
 import { tenantTags } from '../constructs/common/tags';
@@ -27,7 +28,7 @@ import { TenantQueues } from '../constructs/tenant/tenant-queues';
 import { TenantPeopleRole } from '../constructs/tenant/tenant-people-role';
 import { TenantWorkloadRole } from '../constructs/tenant/tenant-workload-role';
 import { PlatformStack } from './platform-stack';
-import { awsAccountProvider, kubernetesProvider, roleArn } from './providers';
+import { awsAccountProvider, kubernetesProvider, managementAccountRoles, platformAccountRoles, roleArn } from './providers';
 import { useProvider } from './use-provider';
 
 export interface TenantStackProps {
@@ -56,21 +57,38 @@ export class TenantStack extends PlatformStack {
     const tags = tenantTags(platform.name, tenant, platform.tags);
     const active = tenant.lifecycle === 'active';
 
+    const pipeline = pipelineRoleNames(platform.name);
     awsAccountProvider(this, 'aws', {
       region: platform.region,
-      roleArn: roleArn(accountId, platform.accountAccessRoleName),
+      // Through the management account's pipeline role: the access role trusts only that
+      // account. Plan: then the tenant account's own read-only planner (below), which exists
+      // from the stack's first deploy on (docs/bootstrap.md).
+      via: [managementAccountRoles(platform)],
+      roleArn: { deploy: roleArn(accountId, platform.accountAccessRoleName), plan: roleArn(accountId, names.planner) },
       sessionName: `${platform.name}-${names.stack}`,
       tags,
     });
     const platformProvider = awsAccountProvider(this, 'aws-platform', {
       alias: 'platform',
       region: platform.region,
-      roleArn: platform.deployRoles.platform,
+      roleArn: platformAccountRoles(platform),
       sessionName: `${platform.name}-${names.stack}`,
       tags,
     });
     // Kept when the tenant is retained: Terraform needs it to remove the namespace.
-    kubernetesProvider(this, 'kubernetes', props.cluster, platform.region, platform.deployRoles.platform);
+    kubernetesProvider(this, 'kubernetes', props.cluster, platform.region, platformAccountRoles(platform));
+
+    // The pull-request plan's way into this account: read-only, reached only from the
+    // platform's planners (exact ARNs). Created by the first deploy, through the management
+    // deployer and the access role; the per-account SCP keeps tenants from changing it.
+    new PipelineRole(this, 'planner', {
+      kind: 'plan',
+      roleName: names.planner,
+      chainFrom: [platform.planRoles.management, platform.planRoles.platform],
+      stateBucket: platform.state.bucket,
+      plannerRoleArns: [roleArn(accountId, names.planner)],
+      deniesPolicyName: pipeline.plannerDenies,
+    });
 
     const key = new TenantKey(this, 'key', { tenantName: tenant.name, tenantAccountId: accountId, aliasName: names.keyAlias });
     const buckets = new TenantBuckets(this, 'buckets', {

@@ -31,7 +31,7 @@ export interface PairSelection {
   readonly irregular: readonly string[];
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * The kinds the pair checks read from each tenant's stack: its namespace (admission reads its
@@ -47,14 +47,14 @@ function shapeOf(model: ClusterModel, tenant: TenantInCluster): string {
     .map((o) => ({ address: o.address.replace(/_[0-9A-F]{8}$/, ''), object: o.object }));
   let text = JSON.stringify(own);
   const identifiers = [...tenant.groups, tenant.namespace, tenant.name].sort((x, y) => y.length - x.length);
-  for (const [i, id] of identifiers.entries()) text = text.replace(new RegExp(escape(id), 'g'), `<own-${i}>`);
+  for (const [i, id] of identifiers.entries()) text = text.replace(new RegExp(escapeRegExp(id), 'g'), `<own-${i}>`);
   return text;
 }
 
 /** Whether the tenant's objects (or cluster-wide objects) name another tenant's identifiers. */
 function namesOthers(model: ClusterModel, tenant: TenantInCluster, others: readonly TenantInCluster[]): boolean {
   const text = JSON.stringify(model.objects.filter((o) => o.stack === tenant.stack).map((o) => o.object));
-  return others.some((other) => other !== tenant && [other.name, other.namespace, ...other.groups].some((id) => new RegExp(`(^|[^a-z0-9-])${escape(id)}($|[^a-z0-9-])`).test(text)));
+  return others.some((other) => other !== tenant && [other.name, other.namespace, ...other.groups].some((id) => new RegExp(`(^|[^a-z0-9-])${escapeRegExp(id)}($|[^a-z0-9-])`).test(text)));
 }
 
 export function selectPairs(model: ClusterModel, pairwise: boolean): PairSelection {
@@ -73,7 +73,7 @@ export function selectPairs(model: ClusterModel, pairwise: boolean): PairSelecti
   };
   const representatives = [...classes.values()].flatMap((members) => members.slice(0, 2));
   for (const a of representatives) for (const b of representatives) add(a, b);
-  tenants.forEach((a, i) => add(a, tenants[(i + 1) % tenants.length]));
+  for (const [i, a] of tenants.entries()) add(a, tenants[(i + 1) % tenants.length]);
   const irregular = tenants.filter((tenant) => namesOthers(model, tenant, tenants));
   for (const x of irregular) {
     for (const y of tenants) {

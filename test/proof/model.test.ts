@@ -36,6 +36,8 @@ describe('the security model read from the synthesized samples', () => {
     expect(roles.map((r) => [r.name, r.kind]).sort()).toEqual([
       ['fraud-detection-people', 'people'],
       ['fraud-detection-workload', 'workload'],
+      // The pipeline's planner in the account: proved like any other role of the tenant.
+      ['mlp-fraud-detection-planner', 'other'],
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { bodies, single, synthPlatform, type StackJson } from '../support/synth';
+import { bodies, single, synthPlatform, underMode, type StackJson } from '../support/synth';
 
 describe('organization stack', () => {
   let org: StackJson;
@@ -125,9 +125,11 @@ describe('organization stack', () => {
     expect(single(org, 'aws_budgets_budget', 'recsys-inference-budget/account-budget').cost_filter[0].values).toEqual(['333333333333']);
   });
 
-  test('assumes the management deploy role, with no static credentials', () => {
+  test('assumes the management deploy role to deploy and its planner otherwise, with no static credentials', () => {
     const [aws] = org.provider!.aws;
-    expect(aws.assume_role).toEqual([expect.objectContaining({ role_arn: 'arn:aws:iam::111111111111:role/mlp-deployer' })]);
+    const roleArn = (aws.assume_role as { role_arn: string }[])[0].role_arn;
+    expect(underMode(roleArn, 'deploy')).toBe('arn:aws:iam::111111111111:role/mlp-deployer');
+    expect(underMode(roleArn, 'plan')).toBe('arn:aws:iam::111111111111:role/mlp-planner');
     expect(aws).not.toHaveProperty('access_key');
   });
 });

@@ -99,10 +99,16 @@ describe('shared stack', () => {
       expect(taints).toEqual({ system: [{ key: 'CriticalAddonsOnly', value: 'true', effect: 'NO_SCHEDULE' }] });
     });
 
-    test('grants cluster admin to the deploy role and the configured admins through access entries', () => {
+    test('grants cluster admin to the deploy role and the configured admins through access entries, and only to them', () => {
+      const admins = bodies(shared, 'aws_eks_access_policy_association')
+        .filter((a) => String(a.policy_arn).endsWith('/AmazonEKSClusterAdminPolicy'))
+        .map((a) => a.principal_arn);
+      expect(admins).toEqual(['arn:aws:iam::222222222222:role/mlp-deployer', 'arn:aws:iam::222222222222:role/mlp-platform-admin']);
+      // The planner has an entry too, with view policies only (identity-mode.test.ts).
       expect(bodies(shared, 'aws_eks_access_entry').filter((e) => e.type === 'STANDARD').map((e) => e.principal_arn)).toEqual([
         'arn:aws:iam::222222222222:role/mlp-deployer',
         'arn:aws:iam::222222222222:role/mlp-platform-admin',
+        'arn:aws:iam::222222222222:role/mlp-planner',
       ]);
     });
   });

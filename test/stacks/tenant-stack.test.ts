@@ -1,5 +1,5 @@
 import { tenantDir, tenantFields } from '../support/config-fixtures';
-import { bodies, single, synthPlatform, type StackJson, type Synthesized } from '../support/synth';
+import { bodies, single, synthPlatform, underMode, type StackJson, type Synthesized } from '../support/synth';
 
 describe('tenant stack', () => {
   let synthesized: Synthesized;
@@ -10,20 +10,33 @@ describe('tenant stack', () => {
   });
 
   describe('providers', () => {
-    test("assumes the access role in the tenant's own account, read from the organization stack", () => {
+    /** The role that acts: the last of the provider's chain. */
+    const roleArnOf = (provider: Record<string, unknown> | undefined) => ((provider?.assume_role ?? []) as { role_arn: string }[]).at(-1)!.role_arn;
+
+    test("reaches the tenant account through the management account's pipeline role, which the access role trusts", () => {
       const [tenantAccount] = fraud.provider!.aws.filter((p) => !p.alias);
-      expect((tenantAccount.assume_role as { role_arn: string }[])[0].role_arn).toMatch(
-        /^arn:aws:iam::\$\{data\.terraform_remote_state\.cross-stack-reference-input-organization\.outputs\.cross-stack-output-aws_organizations_account[\w-]+id\}:role\/OrganizationAccountAccessRole$/,
-      );
+      const chain = (tenantAccount.assume_role as { role_arn: string }[]).map((hop) => hop.role_arn);
+      expect(chain.map((arn) => underMode(arn, 'deploy'))).toEqual(['arn:aws:iam::111111111111:role/mlp-deployer', 'arn:aws:iam::<remote>:role/OrganizationAccountAccessRole']);
+      expect(chain.map((arn) => underMode(arn, 'plan'))).toEqual(['arn:aws:iam::111111111111:role/mlp-planner', 'arn:aws:iam::<remote>:role/mlp-fraud-detection-planner']);
     });
 
-    test('assumes the access role in an adopted account by its id', () => {
+    test("deploys through the access role in the tenant's own account, read from the organization stack, and plans through its planner", () => {
+      const [tenantAccount] = fraud.provider!.aws.filter((p) => !p.alias);
+      expect(roleArnOf(tenantAccount)).toMatch(/cross-stack-reference-input-organization\.outputs\.cross-stack-output-aws_organizations_account[\w-]+id\}/);
+      expect(underMode(roleArnOf(tenantAccount), 'deploy')).toBe('arn:aws:iam::<remote>:role/OrganizationAccountAccessRole');
+      expect(underMode(roleArnOf(tenantAccount), 'plan')).toBe('arn:aws:iam::<remote>:role/mlp-fraud-detection-planner');
+    });
+
+    test('uses an adopted account by its id', () => {
       const [tenantAccount] = synthesized.stacks['tenant-recsys-inference'].provider!.aws.filter((p) => !p.alias);
-      expect((tenantAccount.assume_role as { role_arn: string }[])[0].role_arn).toBe('arn:aws:iam::333333333333:role/OrganizationAccountAccessRole');
+      expect(underMode(roleArnOf(tenantAccount), 'deploy')).toBe('arn:aws:iam::333333333333:role/OrganizationAccountAccessRole');
+      expect(underMode(roleArnOf(tenantAccount), 'plan')).toBe('arn:aws:iam::333333333333:role/mlp-recsys-inference-planner');
     });
 
     test('has a platform-account AWS provider alias and a kubernetes provider with exec authentication', () => {
-      expect(fraud.provider!.aws.find((p) => p.alias === 'platform')).toMatchObject({ assume_role: [expect.objectContaining({ role_arn: 'arn:aws:iam::222222222222:role/mlp-deployer' })] });
+      const platform = fraud.provider!.aws.find((p) => p.alias === 'platform');
+      expect(underMode(roleArnOf(platform), 'deploy')).toBe('arn:aws:iam::222222222222:role/mlp-deployer');
+      expect(underMode(roleArnOf(platform), 'plan')).toBe('arn:aws:iam::222222222222:role/mlp-planner');
       const [k8s] = fraud.provider!.kubernetes;
       expect(k8s.exec).toEqual([expect.objectContaining({ command: 'aws' })]);
       expect(JSON.stringify(k8s)).not.toMatch(/"token":|"password":|"client_key":/);

@@ -1,6 +1,7 @@
 /** Synthesizes the platform in-process into a temporary directory and reads the stacks back. */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { evaluateTemplate, formatReference, HclError } from '../../kernel/hcl';
 import { synthesize } from '../../synth/synthesize';
 import { PLATFORM_FILE, SAMPLE_TENANTS_DIR, tempDir } from './config-fixtures';
 
@@ -49,4 +50,19 @@ export function single(stack: StackJson, type: string, pathPart = ''): Record<st
   const found = bodies(stack, type, pathPart);
   if (found.length !== 1) throw new Error(`expected one ${type} under '${pathPart}', found ${found.length}`);
   return found[0];
+}
+
+/**
+ * A synthesized provider value as Terraform would evaluate it for one identity mode
+ * (`var.mode`); another stack's outputs (a vended account id) read as `<remote>`.
+ */
+export function underMode(text: string, mode: 'plan' | 'deploy'): string {
+  const value = evaluateTemplate(text, {
+    reference: (r) => {
+      if (r.root === 'var' && r.steps[0] === 'mode') return mode;
+      if (r.root === 'data' && r.steps[0] === 'terraform_remote_state') return '<remote>';
+      throw new HclError(`unexpected reference ${formatReference(r)}`);
+    },
+  });
+  return String(value);
 }

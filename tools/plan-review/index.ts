@@ -38,10 +38,12 @@ export function planReview(options: PlanReviewOptions): PlanReviewResult {
   const platform = loadPlatformFile(options.platformFile);
   if (!platform.value) throw new InputError(platform.issues.map(formatIssue));
   const checks = [readCheck('Guardrails', options.guardrailsFile), readCheck('Isolation proof', options.proofFile)];
+  const settings = toPlatform(platform.value);
   const review = buildReview({
     baseDir: options.baseDir,
     headDir: options.headDir,
-    prices: toPlatform(platform.value).gpuInstanceTypes,
+    prices: settings.gpuInstanceTypes,
+    offboarded: new Set(settings.offboardedTenants),
     checks,
     basePlans: options.basePlans,
     headPlans: options.headPlans,

@@ -16,16 +16,13 @@ import { DATA_BEARING } from './replacement';
 import { referencesInOrNone } from '../../kernel/hcl';
 import { parseStack, readStackBytes, readSynthManifest, type SynthOutput } from '../../kernel/synth-output';
 import { deployOrder } from './deploy-order';
+import { pinnedVersions, versionFindings } from './versions';
 import { tenantFacts, type TenantFacts } from './tenant-facts';
 
 export type ReviewVerdict = 'ok' | 'needs attention' | 'blocked';
-export type FindingLevel = 'blocked' | 'attention';
+import type { ReviewFinding } from './findings';
 
-export interface ReviewFinding {
-  readonly level: FindingLevel;
-  /** Markdown, one line. */
-  readonly text: string;
-}
+export type { FindingLevel, ReviewFinding } from './findings';
 
 export type TenantStatus = 'new' | 'changed' | 'removed';
 
@@ -92,6 +89,8 @@ export interface ReviewInputs {
   /** Offline plan work directories (`npm run plan:offline -- --plans`), holding `<stack>/plan.json`. */
   readonly basePlans?: string;
   readonly headPlans?: string;
+  /** Tenants the head's platform.yaml lists as offboarded: removing their file is the explicit, reviewed last step. @default none */
+  readonly offboarded?: ReadonlySet<string>;
   readonly progress?: (line: string) => void;
 }
 
@@ -243,13 +242,21 @@ function dataFindings(owner: string, changes: readonly BlockChange[], findings: 
   }
 }
 
-function removedFinding(tenant: TenantReview): ReviewFinding {
+function removedFinding(tenant: TenantReview, offboarded: ReadonlySet<string>): ReviewFinding {
   const f = tenant.facts;
+  // The explicit path: the tenant was retained (workloads gone) and platform.yaml lists it
+  // as offboarded, a change the platform team reviews.
+  if (offboarded.has(tenant.name) && !f.workloads) {
+    return {
+      level: 'attention',
+      text: `tenant \`${tenant.name}\` removed after offboarding (platform.yaml \`offboardedTenants\`): its stack is no longer deployed; its state file stays in the state bucket`,
+    };
+  }
   const account = f.account.kind === 'vended' ? `account (${f.account.email})` : f.account.kind === 'adopted' ? `adopted account ${f.account.id}` : 'account';
   const buckets = f.buckets.length === 1 ? '1 bucket' : `${f.buckets.length} buckets`;
   return {
     level: 'blocked',
-    text: `tenant \`${tenant.name}\` removed: its ${account}, ${buckets} and KMS key would be orphaned or destroyed; offboard it instead (see below)`,
+    text: `tenant \`${tenant.name}\` removed: its ${account}, ${buckets} and KMS key would be orphaned or destroyed; offboard it instead (see below), then list it in platform.yaml \`offboardedTenants\`${offboarded.has(tenant.name) ? ' (it is listed, but was not retained first)' : ''}`,
   };
 }
 
@@ -356,10 +363,23 @@ function platformReviews(differing: readonly string[], base: Side, head: Side, o
   return platform;
 }
 
-/** Findings about data and workloads: removed tenants, data-bearing resources destroyed or replaced, tenants becoming retained. */
-function changeFindings(tenants: readonly TenantReview[], platform: readonly PlatformReview[], findings: ReviewFinding[]): void {
+/** What the change findings need besides the reviews: the offboarded tenants, and both sides for the version changes. */
+interface ChangeContext {
+  readonly offboarded: ReadonlySet<string>;
+  readonly base: Side;
+  readonly head: Side;
+  readonly differing: ReadonlySet<string>;
+}
+
+/**
+ * Findings about data, workloads and versions: removed tenants, data-bearing resources
+ * destroyed or replaced, tenants becoming retained, cluster version changes and their
+ * upgrade order, adopted accounts.
+ */
+function changeFindings(tenants: readonly TenantReview[], platform: readonly PlatformReview[], findings: ReviewFinding[], context: ChangeContext): void {
+  const { base, head } = context;
   const byStatus = (s: TenantStatus) => tenants.filter((t) => t.status === s);
-  for (const tenant of byStatus('removed')) findings.push(removedFinding(tenant));
+  for (const tenant of byStatus('removed')) findings.push(removedFinding(tenant, context.offboarded));
   for (const tenant of [...byStatus('changed'), ...byStatus('new')]) dataFindings(`\`${tenant.name}\``, tenant.changes, findings);
   for (const tenant of byStatus('changed')) {
     if (!tenant.baseFacts?.workloads || tenant.facts.workloads) continue;
@@ -367,6 +387,12 @@ function changeFindings(tenants: readonly TenantReview[], platform: readonly Pla
     findings.push({ level: 'attention', text: `\`${tenant.name}\` becomes retained: its namespace, GPU pools and workload role go (${plural(removed, 'resource')}); the account, buckets and key stay` });
   }
   for (const p of platform) dataFindings(`\`${p.stack}\``, p.changes, findings);
+  // Version changes of the cluster, with their place in the upgrade order.
+  const versionStacks = [STACK.shared, STACK.sharedK8s, STACK.sharedPools].filter((name) => context.differing.has(name));
+  if (versionStacks.length > 0) {
+    const versionsOf = (side: Side) => pinnedVersions(new Map(versionStacks.map((name) => [name, side.has(name) ? side.blocksOf(name) : undefined])));
+    findings.push(...versionFindings(versionsOf(base), versionsOf(head)));
+  }
   for (const tenant of [...byStatus('changed'), ...byStatus('new')]) {
     const adoption = adoptionFinding(tenant.name, tenant.facts, tenant.baseFacts);
     if (adoption) findings.push(adoption);
@@ -453,7 +479,7 @@ export function buildReview(inputs: ReviewInputs): Review {
   const platform = platformReviews(differing, base, head, organization.platform);
 
   const findings: ReviewFinding[] = [];
-  changeFindings(tenants, platform, findings);
+  changeFindings(tenants, platform, findings, { offboarded: inputs.offboarded ?? new Set(), base, head, differing: differingSet });
   const cost = costReview(tenants, findings);
   platformAndCheckFindings(platform, inputs.checks, findings);
 

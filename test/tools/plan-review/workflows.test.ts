@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { USAGE } from '../../../bin/plan-review';
+import { loadPlatformFile } from '../../../config/load';
+import { toPlatform } from '../../../config/model';
 import { STICKY_MARKER } from '../../../tools/plan-review/render';
 import { REPO_ROOT } from './temp';
 
@@ -21,6 +23,8 @@ interface Step {
 }
 interface Job {
   readonly if?: string;
+  readonly 'runs-on'?: unknown;
+  readonly env?: Record<string, unknown>;
   readonly environment?: unknown;
   readonly permissions?: Record<string, string>;
   readonly steps: readonly Step[];
@@ -35,6 +39,9 @@ const workflow = (file: string) => parse(readFileSync(path.join(REPO_ROOT, '.git
 const scripts = Object.keys((JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
 const pullRequest = workflow('pull-request.yml');
 const deploy = workflow('deploy.yml');
+const platformFile = loadPlatformFile(path.join(REPO_ROOT, 'platform.yaml')).value;
+if (!platformFile) throw new Error('platform.yaml does not load');
+const platform = toPlatform(platformFile);
 
 /** Script names of every `npm run [flags] <name>` and `npm test` in a job's steps. */
 function npmScripts(job: Job): string[] {
@@ -63,6 +70,17 @@ describe('workflows call scripts that exist', () => {
     const options = runs.filter((r) => r.includes('plan-review')).flatMap((r) => [...r.matchAll(/(--[a-z-]+) "/g)].map((m) => m[1]));
     expect(options.length).toBeGreaterThan(4);
     expect(options.filter((o) => !USAGE.includes(`${o} <`))).toEqual([]);
+  });
+});
+
+describe('actions', () => {
+  it.each([
+    ['pull-request.yml', pullRequest],
+    ['deploy.yml', deploy],
+  ])('%s pins every action by commit: a moved tag cannot change what runs with credentials', (_, wf) => {
+    const uses = Object.values(wf.jobs).flatMap((job) => job.steps.map((s) => s.uses).filter((u): u is string => u !== undefined));
+    expect(uses.length).toBeGreaterThan(3);
+    expect(uses.filter((u) => !/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/.test(u))).toEqual([]);
   });
 });
 
@@ -127,6 +145,15 @@ describe('pull-request workflow', () => {
     expect(credentials?.with?.['role-to-assume']).toBe('${{ vars.PLAN_ROLE_ARN }}');
   });
 
+  it('gets the planner only after approval in the plan environment, and plans in plan mode', () => {
+    expect(plan.environment).toBe(platform.github?.planEnvironment);
+    expect(plan.env?.TF_VAR_mode).toBe('plan');
+    // The planner may not write the state lock object.
+    expect(plan.env?.TF_CLI_ARGS_plan).toBe('-lock=false');
+    // No step switches the identity back to deploy.
+    expect(JSON.stringify(plan.steps)).not.toMatch(/TF_VAR_mode|-var[ =]+mode/);
+  });
+
   it('runs cdktf diff on the changed stacks computed by the review only', () => {
     const diff = plan.steps.find((s) => /cdktf diff/.test(s.run ?? ''))!;
     expect(diff.env?.CHANGED_STACKS).toBe('${{ needs.review.outputs.changed-stacks }}');
@@ -138,9 +165,25 @@ describe('pull-request workflow', () => {
 describe('deploy workflow', () => {
   const job = deploy.jobs.deploy;
 
-  it('runs on main behind a protected environment', () => {
+  it('runs on main behind the protected environment the deployer roles trust, in deploy mode', () => {
     expect(deploy.on.push).toEqual({ branches: ['main'] });
-    expect(job.environment).toBe('production');
+    expect(job.environment).toBe(platform.github?.deployEnvironment);
+    expect(job.environment).not.toBe(pullRequest.jobs.plan.environment);
+    expect(job.env?.TF_VAR_mode).toBe('deploy');
+  });
+
+  it('compares with the last successful deploy, not the previous push, so a failed or cancelled run loses nothing', () => {
+    const last = job.steps.findIndex((s) => s.name === 'Find the last successful deploy');
+    expect(job.steps[last].run).toMatch(/gh run list [^\n]*--workflow deploy\.yml [^\n]*--branch main [^\n]*--status success/);
+    expect(job.permissions?.actions).toBe('read');
+    const base = job.steps.find((s) => s.uses?.startsWith('actions/checkout') && s.with?.path === 'base');
+    expect(base?.with?.ref).toBe('${{ steps.last.outputs.sha }}');
+    expect(job.steps.indexOf(base!)).toBeGreaterThan(last);
+    expect(JSON.stringify(deploy)).not.toContain('github.event.before');
+  });
+
+  it('runs on a configurable runner (one that reaches the cluster API)', () => {
+    expect(job['runs-on']).toBe(`\${{ fromJSON(vars.DEPLOY_RUNNER_LABELS || '["ubuntu-latest"]') }}`);
   });
 
   it('deploys organization, then shared, then the changed tenant stacks', () => {
