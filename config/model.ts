@@ -61,6 +61,8 @@ export interface NodeGroupSize {
   readonly minNodes: number;
   readonly maxNodes: number;
   readonly desiredNodes: number;
+  /** EKS-optimized AMI release the nodes run, pinned (`1.32.3-20250410`). */
+  readonly amiReleaseVersion: string;
 }
 
 /** The shared CPU pool (Karpenter): what it may launch and its ceiling. */
@@ -160,6 +162,8 @@ export const DEFAULTS = {
   accountAccessRoleName: 'OrganizationAccountAccessRole',
   /** Kueue chart the platform is tested with (its API is kueue.x-k8s.io/v1beta1); platform.yaml pins its own. */
   kueueChartVersion: '0.14.3',
+  /** The EKS-optimized AL2023 release tested with Kubernetes 1.32 (the one Karpenter's default alias names). */
+  systemNodesAmiReleaseVersion: '1.32.3-20250410',
   /** Versions tested with Kubernetes 1.32; platform.yaml pins its own. */
   addonVersions: {
     'vpc-cni': 'v1.19.5-eksbuild.1',
@@ -206,7 +210,13 @@ export function toTenant(file: TenantFile): Tenant {
 }
 
 function toNodeGroupSize(n: PlatformFile['cluster']['systemNodes']): NodeGroupSize {
-  return { instanceTypes: n.instanceTypes, minNodes: n.minNodes, maxNodes: n.maxNodes, desiredNodes: n.desiredNodes ?? n.minNodes };
+  return {
+    instanceTypes: n.instanceTypes,
+    minNodes: n.minNodes,
+    maxNodes: n.maxNodes,
+    desiredNodes: n.desiredNodes ?? n.minNodes,
+    amiReleaseVersion: n.amiReleaseVersion ?? DEFAULTS.systemNodesAmiReleaseVersion,
+  };
 }
 
 export function toPlatform(file: PlatformFile): Platform {

@@ -29,6 +29,20 @@ export function platformRules(platform: PlatformFile): RuleIssue[] {
     issues.push({ path: ['cluster', 'systemNodes', 'desiredNodes'], message: `must be between minNodes (${nodes.minNodes}) and maxNodes (${nodes.maxNodes}), got ${nodes.desiredNodes}` });
   }
   // CoreDNS, the device plugin's controller and the cluster add-ons run on the system nodes.
+  // A node image is built for one Kubernetes version; EKS runs nodes up to three minor versions
+  // behind the control plane, never ahead of it, so the control plane can move first.
+  const release = nodes.amiReleaseVersion;
+  if (release !== undefined) {
+    const [major, minor] = release.split('.').map(Number);
+    const [clusterMajor, clusterMinor] = platform.cluster.kubernetesVersion.split('.').map(Number);
+    const behind = (clusterMajor - major) * 100 + (clusterMinor - minor);
+    if (behind < 0 || behind > 3) {
+      issues.push({
+        path: ['cluster', 'systemNodes', 'amiReleaseVersion'],
+        message: `'${release}' is an AMI release of Kubernetes ${major}.${minor}, which nodes cannot run beside a ${platform.cluster.kubernetesVersion} control plane (at most three minor versions behind, never ahead); pin a release of ${platform.cluster.kubernetesVersion} (docs/upgrades.md, step 5)`,
+      });
+    }
+  }
   if (platform.cluster.systemNodes.minNodes < 1) {
     issues.push({ path: ['cluster', 'systemNodes', 'minNodes'], message: 'must be at least 1: the cluster add-ons (CoreDNS and others) run on the system nodes' });
   }

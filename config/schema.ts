@@ -116,6 +116,11 @@ const nodeGroupSchema = z.strictObject({
   minNodes: nonNegativeInt,
   maxNodes: positiveInt,
   desiredNodes: nonNegativeInt.optional(),
+  amiReleaseVersion: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+-\d{8}$/, { message: "must be an EKS AMI release version such as '1.32.3-20250410' (aws ssm get-parameters-by-path --path /aws/service/eks/optimized-ami)" })
+    .optional()
+    .describe('EKS-optimized AMI release of the nodes, of cluster.kubernetesVersion; a new one rolls the nodes one at a time. Default: the tested release of that version.'),
 });
 
 const generalPoolSchema = z.strictObject({

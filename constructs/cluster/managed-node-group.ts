@@ -29,6 +29,12 @@ export interface ManagedNodeGroupProps {
   /** @default minNodes */
   readonly desiredNodes?: number;
   readonly amiType: (typeof AMI_TYPE)[keyof typeof AMI_TYPE];
+  /**
+   * Kubernetes version and EKS AMI release of the nodes, pinned so that an upgrade is a
+   * reviewed change that rolls the nodes; `releaseVersion` must be of `version`.
+   * @default the control plane's version and the latest release when the group is created
+   */
+  readonly image?: { readonly version: string; readonly releaseVersion: string };
   /** @default 50 */
   readonly diskGi?: number;
   /** @default none */
@@ -80,6 +86,8 @@ export class ManagedNodeGroup extends Construct {
       instanceTypes: [...props.instanceTypes],
       capacityType: CAPACITY_TYPE[props.capacity],
       amiType: props.amiType,
+      version: props.image?.version,
+      releaseVersion: props.image?.releaseVersion,
       launchTemplate: { id: launchTemplate.id, version: Token.asString(launchTemplate.latestVersion) },
       scalingConfig: { minSize: props.minNodes, maxSize: props.maxNodes, desiredSize: desired },
       updateConfig: { maxUnavailable: 1 },

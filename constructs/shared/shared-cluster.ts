@@ -143,6 +143,9 @@ export class SharedCluster extends Construct {
       maxNodes: props.systemNodes.maxNodes,
       desiredNodes: props.systemNodes.desiredNodes,
       amiType: AMI_TYPE.cpu,
+      // Pinned: an image upgrade rolls these nodes in a reviewed apply, not by hand. The nodes'
+      // Kubernetes version is their image's, which may trail the control plane's during an upgrade.
+      image: { version: props.systemNodes.amiReleaseVersion.split('.').slice(0, 2).join('.'), releaseVersion: props.systemNodes.amiReleaseVersion },
       labels: { [GENERAL_NODE_LABEL.key]: GENERAL_NODE_LABEL.system },
       taints: [{ key: SYSTEM_NODE_TAINT.key, value: SYSTEM_NODE_TAINT.value }],
       dependsOn: [...nodeRole.policyAttachments, vpcCni],

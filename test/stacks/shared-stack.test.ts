@@ -73,6 +73,10 @@ describe('shared stack', () => {
       expect(single(shared, 'aws_eks_node_group', 'system-nodes').scaling_config).toEqual({ min_size: 2, max_size: 4, desired_size: 2 });
     });
 
+    test("pins the system nodes' image from platform.yaml, and their Kubernetes version to the image's", () => {
+      expect(single(shared, 'aws_eks_node_group', 'system-nodes')).toMatchObject({ release_version: '1.32.3-20250410', version: '1.32' });
+    });
+
     test('installs the core add-ons, each at the version platform.yaml pins', () => {
       const versions = Object.fromEntries(bodies(shared, 'aws_eks_addon').map((a) => [a.addon_name, a.addon_version]));
       expect(versions).toEqual({

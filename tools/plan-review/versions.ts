@@ -1,10 +1,12 @@
 /**
  * Version changes of the cluster, read from the synthesized platform stacks: the control
  * plane (`aws_eks_cluster.version`), the EKS add-ons (`aws_eks_addon.addon_version`), the
- * Helm charts (`helm_release.version`) and the Karpenter node image (`EC2NodeClass`
+ * Helm charts (`helm_release.version`), the managed node group's image
+ * (`aws_eks_node_group.release_version`) and the Karpenter node image (`EC2NodeClass`
  * `amiSelectorTerms[].alias`). The review flags each change with its place in the upgrade
  * order of docs/upgrades.md, and blocks what EKS cannot do (skip or go back a minor version).
  */
+import { isRecord } from '../../kernel/records';
 import type { StackBlocks } from './blocks';
 import type { ReviewFinding as Finding } from './findings';
 
@@ -16,10 +18,6 @@ export interface PinnedVersion {
   readonly stack: string;
   readonly step: UpgradeStep;
   readonly value: string;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function text(value: unknown): string | undefined {
@@ -37,6 +35,8 @@ export function pinnedVersions(stacks: ReadonlyMap<string, StackBlocks | undefin
       if (block.type === 'aws_eks_addon' && text(c.addon_name) && text(c.addon_version))
         found.set(`add-on ${text(c.addon_name)}`, { stack, step: 'add-ons', value: text(c.addon_version)! });
       if (block.type === 'helm_release' && text(c.name) && text(c.version)) found.set(`chart ${text(c.name)}`, { stack, step: 'charts', value: text(c.version)! });
+      if (block.type === 'aws_eks_node_group' && text(c.node_group_name) && text(c.release_version))
+        found.set(`node group ${text(c.node_group_name)} image`, { stack, step: 'nodes', value: text(c.release_version)! });
       if (block.type === 'kubernetes_manifest' && isRecord(c.manifest) && c.manifest.kind === 'EC2NodeClass' && isRecord(c.manifest.spec)) {
         const terms = Array.isArray(c.manifest.spec.amiSelectorTerms) ? c.manifest.spec.amiSelectorTerms : [];
         const alias = terms.map((t) => (isRecord(t) ? text(t.alias) : undefined)).find((a) => a !== undefined);

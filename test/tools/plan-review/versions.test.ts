@@ -68,5 +68,17 @@ describe('the review of a platform.yaml version change', () => {
     expect(texts).toContain('`shared`: kubernetes 1.32 → 1.33 (upgrade step: control plane; docs/upgrades.md)');
     expect(texts).toContain('`shared`: add-on coredns v1.11.4-eksbuild.14 → v1.11.4-eksbuild.20 (upgrade step: add-ons; docs/upgrades.md)');
     expect(texts.some((t) => t.startsWith('the control plane changes together with add-ons'))).toBe(true);
+    // The system nodes keep their image through the control-plane step: a release may trail the control plane.
+    expect(texts.some((t) => t.includes('node group mlp-system image'))).toBe(false);
+  });
+
+  test("flags the system nodes' image update as a node step, on its own", () => {
+    const tenants = tenantsDir();
+    const base = synth(tenants);
+    const platformFile = platformWith((t) => t.replace('amiReleaseVersion: 1.32.3-20250410', 'amiReleaseVersion: 1.32.3-20250501'));
+    const head = synth(tenants, platformFile);
+    const texts = planReview({ baseDir: base, headDir: head, platformFile, ...passingChecks() }).review.findings.map((f) => f.text);
+    expect(texts).toContain('`shared`: node group mlp-system image 1.32.3-20250410 → 1.32.3-20250501 (upgrade step: nodes; docs/upgrades.md)');
+    expect(texts.some((t) => t.startsWith('the control plane changes together'))).toBe(false);
   });
 });
