@@ -64,13 +64,13 @@ describe("a tenant account's deployer", () => {
     }
   });
 
-  test("the tenant's people cannot change its trust or policies; the platform's roles can", () => {
+  test.each(['mlp-deployer', 'OrganizationAccountAccessRole'])("the tenant's people cannot change the trust of %s; the platform's deployer can", (target) => {
     const scp = literal(single(stacks['account-recsys-inference'], 'aws_organizations_policy', 'platform-controls').content);
     const change = (callerArn: string): Simulation => ({
       request: {
         principal: `arn:aws:sts::${TENANT}:assumed-role/${callerArn.split('/')[1]}/s`,
         action: 'iam:UpdateAssumeRolePolicy',
-        resource: { resource: arn(TENANT, 'mlp-deployer'), accountId: TENANT },
+        resource: { resource: arn(TENANT, target), accountId: TENANT },
         contextVariables: { 'aws:PrincipalArn': callerArn, 'aws:PrincipalAccount': TENANT },
       },
       identityPolicies: [{ name: 'all', policy: ALLOW_ALL }],
