@@ -3,6 +3,8 @@
  * IAM evaluator: the tenant stack deploys through it, only the management account's deployer
  * may assume it, and the tenant's own people cannot change it (its account's SCP).
  */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import type { Simulation } from '@cloud-copilot/iam-simulate';
 import { HclError, evaluateTemplate } from '../../kernel/hcl';
 import { decide } from '../../proof/simulate';
@@ -25,8 +27,9 @@ function literal(text: string): Doc {
 }
 
 let stacks: Record<string, StackJson>;
+let outdir: string;
 beforeAll(() => {
-  stacks = synthPlatform().stacks;
+  ({ stacks, outdir } = synthPlatform());
 });
 
 function assume(callerArn: string, target: string, trust: Doc): Simulation {
@@ -52,6 +55,13 @@ describe("a tenant account's deployer", () => {
     expect(hops.map((hop) => underMode(hop.role_arn, 'deploy'))).toEqual([arn(MGMT, 'mlp-deployer'), arn(TENANT, 'mlp-deployer')]);
     expect(hops.map((hop) => underMode(hop.role_arn, 'plan'))).toEqual([arn(MGMT, 'mlp-planner'), arn(TENANT, 'mlp-recsys-inference-planner')]);
     expect(JSON.stringify(stacks['tenant-recsys-inference'].provider)).not.toContain('OrganizationAccountAccessRole');
+  });
+
+  test('exists before its tenant stack deploys: the tenant stack depends on the account stack, even for an adopted account that no reference orders', () => {
+    const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { dependencies: string[] }> };
+    expect(JSON.stringify(stacks['tenant-recsys-inference'])).not.toContain('cross-stack-reference-input-account-recsys-inference');
+    expect(manifest.stacks['tenant-recsys-inference'].dependencies).toContain('account-recsys-inference');
+    expect(manifest.stacks['tenant-fraud-detection'].dependencies).toContain('account-fraud-detection');
   });
 
   test('admits only the management account deployer, by exact ARN', () => {
