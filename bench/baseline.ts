@@ -255,10 +255,28 @@ export function shapeOfSynth(dir: string): SynthShape {
   return { backend, contents, stacks, outputs };
 }
 
-/** Adds the shape's stacks to `app`, producers before consumers (manifest order). */
+/** The shape's stacks with every stack after the stacks it reads (the manifest lists them by name: `account-*` before `organization`). */
+function producersFirst(stacks: SynthShape['stacks']): SynthShape['stacks'] {
+  const byName = new Map(stacks.map((stack) => [stack.name, stack]));
+  const placed = new Set<string>();
+  const order: SynthShape['stacks'][number][] = [];
+  const place = (stack: SynthShape['stacks'][number]): void => {
+    if (placed.has(stack.name)) return;
+    placed.add(stack.name);
+    for (const use of stack.references) {
+      const producer = byName.get(use.from);
+      if (producer) place(producer);
+    }
+    order.push(stack);
+  };
+  for (const stack of stacks) place(stack);
+  return order;
+}
+
+/** Adds the shape's stacks to `app`, producers before consumers. */
 export function buildBaseline(app: App, shape: SynthShape): void {
   const resourcesOf = new Map<string, TerraformResource[]>();
-  for (const { name, content, references: uses } of shape.stacks) {
+  for (const { name, content, references: uses } of producersFirst(shape.stacks)) {
     const stack = new TerraformStack(app, name);
     new S3Backend(stack, { bucket: shape.backend.bucket, key: `${shape.backend.keyPrefix}/${name}.tfstate`, region: shape.backend.region, encrypt: true });
     stack.addOverride('terraform.backend.s3.use_lockfile', true);

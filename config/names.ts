@@ -15,11 +15,19 @@ export const STACK = {
 
 export const TENANT_STACK_PREFIX = 'tenant-';
 
+/** Prefix of a tenant's account stack (management account: its account, SCP, budgets, sign-in). */
+export const ACCOUNT_STACK_PREFIX = 'account-';
+
 /** The shared stack's output a tenant's kubeconfig is written from (`terraform output -json`). */
 export const CLUSTER_ACCESS_OUTPUT = 'cluster_access';
 
 export function tenantStackName(tenant: string): string {
   return `${TENANT_STACK_PREFIX}${tenant}`;
+}
+
+/** `account-<tenant>`: the stack that vends (or adopts) the tenant's account in the management account. */
+export function accountStackName(tenant: string): string {
+  return `${ACCOUNT_STACK_PREFIX}${tenant}`;
 }
 
 /** Service limits of the names we derive. */
@@ -213,6 +221,8 @@ export interface TenantNames {
    * Named after the tenant, like every tenant role, so no two tenants share a role name.
    */
   readonly planner: string;
+  /** The tenant's account stack (`account-<tenant>`). */
+  readonly accountStack: string;
   bucket(purpose: string): string;
   /** Karpenter NodePool and EC2NodeClass of a pool: `<tenant>.<pool>`. */
   nodePool(pool: string): string;
@@ -268,6 +278,7 @@ export function tenantNames(platformName: string, _platformAccountId: string, te
     kubernetesGroup: `${TENANT_GROUP_PREFIX}${tenant}`,
     platformControlsPolicy: `${platformName}-${tenant}-platform-controls`,
     planner: `${platformName}-${tenant}-planner`,
+    accountStack: accountStackName(tenant),
     permissionSet: shortened(`${platformName}-${tenant}`, NAME_LIMITS.ssoPermissionSet),
     bucket: (purpose) => `${platformName}-${tenant}-${purpose}-${tenantAccountId}`,
     nodePool: (pool) => `${tenant}${POOL_NAME_SEPARATOR}${pool}`,

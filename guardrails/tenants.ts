@@ -1,6 +1,6 @@
 /**
  * Every tenant's identifiers (names, account ids, e-mails, namespaces, the unique ids of
- * its resources in the organization stack), indexed once, so that a tenant stack is
+ * its resources in its account stack), indexed once, so that a tenant stack is
  * checked in time linear in its own size whatever the number of tenants.
  */
 import { knownAccountId, type Platform, type Tenant } from '../config/model';

@@ -1,28 +1,24 @@
 /**
- * `organization` (management account): the tenants' OU with its service control policies,
- * the cost allocation tags, one account and two budgets per tenant. Adding a tenant adds
- * only that tenant's account and budgets here.
+ * `organization` (management account): what the tenants share, the tenants' OU with its
+ * service control policies and the cost allocation tags. Each tenant's account, budgets and
+ * sign-in are in its own account stack (account-stack.ts): this stack does not grow with
+ * the number of tenants.
  */
 import type { Construct } from 'constructs';
-import type { Platform, Tenant } from '../config/model';
-import { STACK, tenantNames } from '../config/names';
-import { platformTags, TAG, tenantTags } from '../constructs/common/tags';
+import type { Platform } from '../config/model';
+import { STACK } from '../config/names';
+import { platformTags, TAG } from '../constructs/common/tags';
 import { CostAllocationTags } from '../constructs/organization/cost-allocation-tags';
-import { TenantAccount } from '../constructs/organization/tenant-account';
-import { TenantBudget } from '../constructs/organization/tenant-budget';
 import { TenantOrganizationalUnit } from '../constructs/organization/tenant-organizational-unit';
-import { TenantPeopleAccess } from '../constructs/organization/tenant-people-access';
 import { PlatformStack } from './platform-stack';
 import { awsAccountProvider, managementAccountRoles } from './providers';
 
 export interface OrganizationStackProps {
   readonly platform: Platform;
-  readonly tenants: readonly Tenant[];
 }
 
 export class OrganizationStack extends PlatformStack {
   readonly tenantOu: TenantOrganizationalUnit;
-  private readonly accounts = new Map<string, TenantAccount>();
 
   constructor(scope: Construct, props: OrganizationStackProps) {
     super(scope, STACK.organization, props.platform);
@@ -40,52 +36,8 @@ export class OrganizationStack extends PlatformStack {
       allowedRegions: platform.allowedRegions,
     });
     new CostAllocationTags(this, 'cost-allocation-tags', { tagKeys: [TAG.tenant, TAG.costCenter] });
-    for (const tenant of props.tenants) {
-      const names = tenantNames(platform.name, platform.platformAccountId, tenant.name);
-      const tags = tenantTags(platform.name, tenant, platform.tags);
-      const account = new TenantAccount(this, `${tenant.name}-account`, {
-        spec: tenant.account,
-        accountName: names.accountName,
-        parentId: this.tenantOu.ouId,
-        accessRoleName: platform.accountAccessRoleName,
-        tags,
-        serviceControlPolicyIds: this.tenantOu.policyIds,
-        platformControls: {
-          policyName: names.platformControlsPolicy,
-          exemptRoleNames: [platform.accountAccessRoleName],
-          // The planner too: a tenant administrator must not widen or drop its denies.
-          managedRoleNames: [names.peopleRole, names.workloadRole, names.planner],
-          managedPolicyNames: [names.peopleBoundaryPolicy],
-        },
-      });
-      if (platform.identityCenter && tenant.peopleGroupId !== undefined) {
-        new TenantPeopleAccess(this, `${tenant.name}-people-access`, {
-          instanceArn: platform.identityCenter.instanceArn,
-          sessionHours: platform.identityCenter.sessionHours,
-          permissionSetName: names.permissionSet,
-          groupId: tenant.peopleGroupId,
-          accountId: account.accountId,
-          peopleRoleName: names.peopleRole,
-          tags,
-        });
-      }
-      this.accounts.set(tenant.name, account);
-      new TenantBudget(this, `${tenant.name}-budget`, {
-        budgetName: names.budget,
-        accountBudgetName: names.accountBudget,
-        accountId: account.accountId,
-        tenantTag: { key: TAG.tenant, value: tenant.name },
-        monthlyUsd: tenant.monthlyBudgetUsd,
-        notify: [tenant.owner],
-        tags,
-      });
-    }
-  }
-
-  /** The tenant's account; its id is a cross-stack reference for vended accounts. */
-  accountOf(tenantName: string): TenantAccount {
-    const account = this.accounts.get(tenantName);
-    if (!account) throw new Error(`no account for tenant '${tenantName}' in the organization stack`);
-    return account;
+    // The account stacks read the OU and its SCPs: declared up front, so the first tenant
+    // (or the first adopted one) adds no byte here.
+    for (const resource of this.tenantOu.exported) this.exportAttribute(resource, 'id');
   }
 }

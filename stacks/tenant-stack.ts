@@ -27,6 +27,7 @@ import { TenantBucketVolumes } from '../constructs/tenant/tenant-bucket-volumes'
 import { TenantQueues } from '../constructs/tenant/tenant-queues';
 import { TenantPeopleRole } from '../constructs/tenant/tenant-people-role';
 import { TenantWorkloadRole } from '../constructs/tenant/tenant-workload-role';
+import { tenantAccountExemptRoles } from './account-stack';
 import { PlatformStack } from './platform-stack';
 import { awsAccountProvider, kubernetesProvider, managementAccountRoles, platformAccountRoles, roleArn } from './providers';
 import { useProvider } from './use-provider';
@@ -60,11 +61,12 @@ export class TenantStack extends PlatformStack {
     const pipeline = pipelineRoleNames(platform.name);
     awsAccountProvider(this, 'aws', {
       region: platform.region,
-      // Through the management account's pipeline role: the access role trusts only that
-      // account. Plan: then the tenant account's own read-only planner (below), which exists
-      // from the stack's first deploy on (docs/bootstrap.md).
+      // Through the management account's pipeline role into the tenant account's own
+      // pipeline roles: the deployer its account stack created at vending (trusted only by
+      // the management deployer), or the read-only planner (below), which exists from the
+      // stack's first deploy on (docs/bootstrap.md).
       via: [managementAccountRoles(platform)],
-      roleArn: { deploy: roleArn(accountId, platform.accountAccessRoleName), plan: roleArn(accountId, names.planner) },
+      roleArn: { deploy: roleArn(accountId, pipeline.deployer), plan: roleArn(accountId, names.planner) },
       sessionName: `${platform.name}-${names.stack}`,
       tags,
     });
@@ -102,7 +104,7 @@ export class TenantStack extends PlatformStack {
       roleName: names.peopleRole,
       boundaryPolicyName: names.peopleBoundaryPolicy,
       tenantAccountId: accountId,
-      platformRoleNames: [platform.accountAccessRoleName, names.workloadRole],
+      platformRoleNames: [...tenantAccountExemptRoles(platform), names.workloadRole],
       // EKS has no resource policies, so eks:DescribeCluster on the platform account's cluster
       // could never work from here; the kubeconfig comes from the shared stack's outputs.
       statements: dataAccess,

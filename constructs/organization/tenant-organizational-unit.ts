@@ -1,6 +1,7 @@
 import { OrganizationsOrganizationalUnit } from '@cdktf/provider-aws/lib/organizations-organizational-unit';
 import { OrganizationsPolicy } from '@cdktf/provider-aws/lib/organizations-policy';
 import { OrganizationsPolicyAttachment } from '@cdktf/provider-aws/lib/organizations-policy-attachment';
+import type { TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { renderPolicy } from '../common/policy';
 import { regionAllowListPolicy, tenantGuardrailsPolicy } from './service-control-policies';
@@ -19,11 +20,14 @@ export class TenantOrganizationalUnit extends Construct {
   readonly ouId: string;
   /** The service control policies by their key (`guardrails`, `regions`), for accounts that stay outside the OU (adopted accounts). */
   readonly policyIds: Record<string, string> = {};
+  /** The OU and its policies, whose ids other stacks read. */
+  readonly exported: TerraformResource[] = [];
 
   constructor(scope: Construct, id: string, props: TenantOrganizationalUnitProps) {
     super(scope, id);
     const ou = new OrganizationsOrganizationalUnit(this, 'ou', { name: props.name, parentId: props.parentId });
     this.ouId = ou.id;
+    this.exported.push(ou);
     const policies = {
       guardrails: { description: 'Tenant guardrails: stay in the organization, no root user, no IAM users or access keys.', document: tenantGuardrailsPolicy() },
       regions: { description: 'Tenant guardrails: only the platform allow-listed regions.', document: regionAllowListPolicy({ allowedRegions: props.allowedRegions }) },
@@ -37,6 +41,7 @@ export class TenantOrganizationalUnit extends Construct {
       });
       new OrganizationsPolicyAttachment(this, `scp-${key}-attachment`, { policyId: scp.id, targetId: ou.id });
       this.policyIds[key] = scp.id;
+      this.exported.push(scp);
     }
   }
 }

@@ -52,7 +52,7 @@ describe('the platform pack', () => {
       const app = new App({ outdir });
       const stacks = buildCheckedPlatform(app, loadConfig(SAMPLES));
       expect(synthesizeCollectingErrors(app)).toEqual([]);
-      const all = [stacks.organization, stacks.shared, stacks.sharedK8s, ...stacks.tenants];
+      const all = [stacks.organization, stacks.shared, stacks.sharedK8s, ...stacks.accounts, ...stacks.tenants];
       const results = all.map((stack) => guardrailAspectOf(stack)?.result);
       expect(results.every((result) => result !== undefined)).toBe(true);
       const report = buildReport(PLATFORM_GUARDRAILS, results.flatMap((result) => (result ? [result] : [])));
@@ -86,7 +86,7 @@ describe('synthesize() with a guardrail failure', () => {
     }
     expect(thrown).toBeInstanceOf(GuardrailViolations);
     const lines = (thrown as Error).message.split('\n');
-    expect(lines[0]).toMatch(/^\d+ errors in 3 stacks; nothing was written$/);
+    expect(lines[0]).toMatch(/^\d+ errors in 6 stacks; nothing was written$/);
     expect(lines).toContainEqual(
       expect.stringMatching(/^ {2}MLP-TAG-1 in stack 'tenant-fraud-detection' at tenant-fraud-detection\/key\/key\/key \(aws_kms_key\.[\w-]+\): it lacks the tag managed-by\. Fix: /),
     );

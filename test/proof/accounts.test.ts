@@ -21,15 +21,15 @@ beforeAll(async () => {
 
 const accountFindings = (result: ProofResult): ProofFinding[] => result.findings.filter((f) => f.check.kind === 'sign-in' || f.check.kind === 'account-control');
 
-function organization(planted: SynthStack[]): Record<string, Record<string, JsonObject>> {
-  const org = planted.find((s) => s.name === 'organization');
-  if (!org) throw new Error('no organization stack');
-  return org.json.resource as Record<string, Record<string, JsonObject>>;
+function accountStack(planted: SynthStack[], tenant: string): Record<string, Record<string, JsonObject>> {
+  const stack = planted.find((s) => s.name === `account-${tenant}`);
+  if (!stack) throw new Error(`no account stack of ${tenant}`);
+  return stack.json.resource as Record<string, Record<string, JsonObject>>;
 }
 
-/** The organization stack's resource of a type whose construct path names the tenant. */
+/** The tenant's account stack's resource of a type whose construct path names the tenant. */
 function orgResource(planted: SynthStack[], type: string, tenant: string): JsonObject {
-  const found = Object.values(organization(planted)[type] ?? {}).filter((body) => String((body['//'] as { metadata?: { path?: string } } | undefined)?.metadata?.path).includes(`/${tenant}-`));
+  const found = Object.values(accountStack(planted, tenant)[type] ?? {}).filter((body) => String((body['//'] as { metadata?: { path?: string } } | undefined)?.metadata?.path).includes(`/${tenant}-`));
   if (found.length !== 1) throw new Error(`expected one ${type} of ${tenant}, found ${found.length}`);
   return found[0];
 }
@@ -51,14 +51,14 @@ describe('account layer of the isolation proof', () => {
     expect(found.map((f) => `${f.type} ${f.check.action} ${f.check.principal.split(':').pop()}`)).toEqual(
       expect.arrayContaining(['leak iam:UpdateAssumeRolePolicy role/tenant-administrator']),
     );
-    const trustEdit = found.find((f) => f.check.action === 'iam:UpdateAssumeRolePolicy' && f.check.resource.endsWith(':role/OrganizationAccountAccessRole'));
+    const trustEdit = found.find((f) => f.check.action === 'iam:UpdateAssumeRolePolicy' && f.check.resource.endsWith(':role/mlp-deployer'));
     expect(trustEdit?.check.resourceTenant).toBe('fraud-detection');
   });
 
   test('catches an exemption widened from the exact platform role to a pattern that matches any role', async () => {
     const planted = cloneStacks(stacks);
     const scp = orgResource(planted, 'aws_organizations_policy', 'analytics');
-    scp.content = String(scp.content).replaceAll('"StringNotEquals" = {"aws:PrincipalArn"', '"StringNotLike" = {"aws:PrincipalArn"').replace(/"aws:PrincipalArn" = \["arn:aws:iam::[^"]*:role\/OrganizationAccountAccessRole"\]/g, '"aws:PrincipalArn" = ["arn:aws:iam::*:role/*"]');
+    scp.content = String(scp.content).replaceAll('"StringNotEquals" = {"aws:PrincipalArn"', '"StringNotLike" = {"aws:PrincipalArn"').replace(/"aws:PrincipalArn" = \["arn:aws:iam::[^\]]*:role\/mlp-deployer"\]/g, '"aws:PrincipalArn" = ["arn:aws:iam::*:role/*"]');
     const found = accountFindings(await proveStacks(planted));
     expect(found.some((f) => f.type === 'leak' && f.check.resourceTenant === 'analytics' && f.check.principal.endsWith(':role/tenant-administrator'))).toBe(true);
   });

@@ -21,7 +21,7 @@ import { gpuCostCeiling } from '../../tools/tenant/cost';
 import { PLATFORM_FILE, SAMPLE_TENANTS_DIR, tempDir, tenantDir, tenantFields } from '../support/config-fixtures';
 import { karpenterModels, schemaError, type KarpenterModels } from '../support/karpenter-models';
 import { nodesLaunched, poolAccepts, type PendingPod } from '../support/karpenter-sim';
-import { bodies, single, synthPlatform, type StackJson, type Synthesized } from '../support/synth';
+import { accountStacks, bodies, single, synthPlatform, type StackJson, type Synthesized } from '../support/synth';
 import { generateTenants } from '../support/tenant-generator';
 
 type Manifest = Record<string, any>;
@@ -246,7 +246,7 @@ describe('tenant GPU pools (Karpenter)', () => {
     const activated = bodies(organization, 'aws_ce_cost_allocation_tag').filter((t) => t.status === 'Active').map((t) => t.tag_key);
     expect(activated.sort()).toEqual(['cost-center', 'tenant']);
     for (const tenant of tenants.filter((t) => samples.stacks[`tenant-${t.name}`] && t.gpuPools.length > 0)) {
-      const budget = bodies(organization, 'aws_budgets_budget').find((b) => b.name === `mlp-${tenant.name}-monthly`);
+      const budget = bodies(accountStacks(samples.stacks), 'aws_budgets_budget').find((b) => b.name === `mlp-${tenant.name}-monthly`);
       // One dimension only: a second one would be ANDed and count less than the tenant's spend.
       expect(budget?.cost_filter).toHaveLength(1);
       const [filter] = budget!.cost_filter;
@@ -258,7 +258,7 @@ describe('tenant GPU pools (Karpenter)', () => {
         expect(tags['cost-center']).toBe(tenant.costCenter);
         expect(activated).toEqual(expect.arrayContaining([TENANT_LABEL, 'cost-center']));
       }
-      const account = bodies(organization, 'aws_budgets_budget').find((b) => b.name === `mlp-${tenant.name}-account`);
+      const account = bodies(accountStacks(samples.stacks), 'aws_budgets_budget').find((b) => b.name === `mlp-${tenant.name}-account`);
       expect(account?.cost_filter).toEqual([{ name: 'LinkedAccount', values: [expect.any(String)] }]);
     }
   });

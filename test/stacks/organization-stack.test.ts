@@ -1,9 +1,12 @@
-import { bodies, single, synthPlatform, underMode, type StackJson } from '../support/synth';
+import { accountStacks, bodies, single, synthPlatform, underMode, type StackJson } from '../support/synth';
 
 describe('organization stack', () => {
   let org: StackJson;
+  let accounts: StackJson;
   beforeAll(() => {
-    org = synthPlatform().stacks.organization;
+    const { stacks } = synthPlatform();
+    org = stacks.organization;
+    accounts = accountStacks(stacks);
   });
 
   test('creates the tenants OU under the configured parent', () => {
@@ -11,19 +14,13 @@ describe('organization stack', () => {
     expect(ou).toMatchObject({ name: 'ML Tenants', parent_id: 'r-a1b2' });
   });
 
-  test('attaches service control policies to the OU, and one of its own to every tenant account', () => {
+  test('attaches its two service control policies to the OU and holds nothing of a tenant', () => {
     const policies = bodies(org, 'aws_organizations_policy');
-    expect(policies.map((p) => p.type)).toEqual(Array(5).fill('SERVICE_CONTROL_POLICY'));
-    expect(policies.map((p) => p.name).sort()).toEqual([
-      'mlp-analytics-platform-controls',
-      'mlp-fraud-detection-platform-controls',
-      'mlp-recsys-inference-platform-controls',
-      'mlp-tenant-guardrails',
-      'mlp-tenant-regions',
-    ]);
-    const attachments = bodies(org, 'aws_organizations_policy_attachment', 'tenant-ou');
+    expect(policies.map((p) => p.name).sort()).toEqual(['mlp-tenant-guardrails', 'mlp-tenant-regions']);
+    const attachments = bodies(org, 'aws_organizations_policy_attachment');
     expect(attachments).toHaveLength(2);
     for (const attachment of attachments) expect(attachment.target_id).toMatch(/^\$\{aws_organizations_organizational_unit\.tenant-ou_\w+\.id\}$/);
+    for (const type of ['aws_organizations_account', 'aws_budgets_budget', 'aws_ssoadmin_permission_set']) expect(bodies(org, type)).toHaveLength(0);
   });
 
   test.each([
@@ -38,7 +35,7 @@ describe('organization stack', () => {
     ['DenyChangingIdentityProviders', 'iam:CreateOpenIDConnectProvider'],
     ['DenyRegionsOutsideAllowList', 'aws:RequestedRegion'],
   ])('an SCP statement %s covers %s', (sid, fragment) => {
-    const content = bodies(org, 'aws_organizations_policy').map((p) => String(p.content)).join('\n');
+    const content = [org, accounts].flatMap((stack) => bodies(stack, 'aws_organizations_policy')).map((p) => String(p.content)).join('\n');
     expect(content).toContain(`"Sid" = "${sid}"`);
     expect(content).toContain(fragment);
   });
@@ -48,81 +45,11 @@ describe('organization stack', () => {
     expect(regions.content).toContain('"aws:RequestedRegion" = ["us-east-1", "us-west-2"]');
   });
 
-  test('vends one account per tenant with an e-mail, never closed or destroyed by Terraform', () => {
-    const accounts = bodies(org, 'aws_organizations_account');
-    expect(accounts.map((a) => a.email).sort()).toEqual(['aws+analytics@example.com', 'aws+fraud-detection@example.com']);
-    for (const account of accounts) {
-      expect(account.close_on_deletion).toBe(false);
-      expect(account.lifecycle.prevent_destroy).toBe(true);
-      expect(account.parent_id).toMatch(/aws_organizations_organizational_unit/);
-    }
-  });
-
-  test('creates no account for a tenant that adopts an existing one', () => {
-    expect(bodies(org, 'aws_organizations_account', 'recsys-inference')).toHaveLength(0);
-  });
-
-  test("tags each account with the tenant's tags", () => {
-    const account = single(org, 'aws_organizations_account', 'fraud-detection');
-    expect(account.tags).toMatchObject({ tenant: 'fraud-detection', 'cost-center': 'cc-4410', 'managed-by': 'ml-platform-blueprint' });
-  });
-
-  test("budgets each tenant's tagged spend in every account and its linked account, alerting the owner at 80% actual and 100% forecast", () => {
-    const tagged = single(org, 'aws_budgets_budget', 'fraud-detection-budget/budget');
-    const account = single(org, 'aws_budgets_budget', 'fraud-detection-budget/account-budget');
-    expect(tagged.name).toBe('mlp-fraud-detection-monthly');
-    expect(tagged.cost_filter).toEqual([{ name: 'TagKeyValue', values: ['user:tenant$fraud-detection'] }]);
-    expect(account.name).toBe('mlp-fraud-detection-account');
-    expect(account.cost_filter).toEqual([{ name: 'LinkedAccount', values: [expect.stringMatching(/aws_organizations_account\.fraud-detection-account_\w+\.id/)] }]);
-    for (const budget of [tagged, account]) {
-      expect(budget).toMatchObject({ budget_type: 'COST', limit_amount: '20000.00', limit_unit: 'USD', time_unit: 'MONTHLY' });
-      expect(budget.notification).toEqual([
-        expect.objectContaining({ threshold: 80, notification_type: 'ACTUAL', subscriber_email_addresses: ['fraud-ml@example.com'] }),
-        expect.objectContaining({ threshold: 100, notification_type: 'FORECASTED', subscriber_email_addresses: ['fraud-ml@example.com'] }),
-      ]);
-    }
-  });
-
   test('activates the tenant and cost-center tags as cost allocation tags, once for all tenants', () => {
     expect(bodies(org, 'aws_ce_cost_allocation_tag').map((t) => [t.tag_key, t.status]).sort()).toEqual([
       ['cost-center', 'Active'],
       ['tenant', 'Active'],
     ]);
-  });
-
-  test('attaches the tenant SCPs directly to an adopted account, which stays outside the OU', () => {
-    const attachments = bodies(org, 'aws_organizations_policy_attachment', 'recsys-inference-account');
-    expect(attachments.map((a) => a.target_id)).toEqual(['333333333333', '333333333333', '333333333333']);
-    expect(attachments.map((a) => a.policy_id).sort()).toEqual([
-      expect.stringMatching(/recsys-inference-account_platform-controls/),
-      expect.stringMatching(/scp-guardrails/),
-      expect.stringMatching(/scp-regions/),
-    ]);
-    const vended = bodies(org, 'aws_organizations_policy_attachment', 'fraud-detection-account');
-    expect(vended.map((a) => a.policy_id)).toEqual([expect.stringMatching(/fraud-detection-account_platform-controls/)]);
-    expect(vended[0].target_id).toMatch(/aws_organizations_account\.fraud-detection-account_\w+\.id/);
-  });
-
-  test("exempts only the exact platform role ARN of the tenant's own account, never a name pattern", () => {
-    const controls = single(org, 'aws_organizations_policy', 'recsys-inference-account');
-    expect(controls.content).toContain('"aws:PrincipalArn" = ["arn:aws:iam::333333333333:role/OrganizationAccountAccessRole"]');
-    const all = bodies(org, 'aws_organizations_policy').map((p) => String(p.content)).join('\n');
-    expect(all).not.toContain('arn:aws:iam::*:role/');
-  });
-
-  test("gives each tenant's Identity Center group a permission set assigned to its own account only", () => {
-    const sets = bodies(org, 'aws_ssoadmin_permission_set');
-    expect(sets.map((s) => s.name).sort()).toEqual(['mlp-analytics', 'mlp-fraud-detection', 'mlp-recsys-inference']);
-    for (const set of sets) expect(set).toMatchObject({ instance_arn: 'arn:aws:sso:::instance/ssoins-72230a1b2c3d4e5f', session_duration: 'PT8H' });
-    const assignment = single(org, 'aws_ssoadmin_account_assignment', 'recsys-inference');
-    expect(assignment).toMatchObject({ principal_type: 'GROUP', principal_id: '9067a1b2c3-3b4c5d6e-7f80-4912-8b3c-4d5e6f7a8b32', target_type: 'AWS_ACCOUNT', target_id: '333333333333' });
-    const policy = single(org, 'aws_ssoadmin_permission_set_inline_policy', 'recsys-inference');
-    expect(policy.inline_policy).toContain('"Resource" = "arn:aws:iam::333333333333:role/recsys-inference-people"');
-    expect(single(org, 'aws_ssoadmin_account_assignment', 'fraud-detection').target_id).toMatch(/aws_organizations_account\.fraud-detection-account_\w+\.id/);
-  });
-
-  test('budgets an adopted account by its literal id', () => {
-    expect(single(org, 'aws_budgets_budget', 'recsys-inference-budget/account-budget').cost_filter[0].values).toEqual(['333333333333']);
   });
 
   test('assumes the management deploy role to deploy and its planner otherwise, with no static credentials', () => {

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { SYNTH_RECORD_FILE } from '../../stacks/synth-record';
 import { REPO_ROOT, SAMPLE_TENANTS_DIR, tempDir, tenantFields, writeTenant } from '../support/config-fixtures';
 import { synthPlatform, type StackJson, type Synthesized } from '../support/synth';
+import { generateTenants } from '../support/tenant-generator';
 
 function copyOfSamples(): string {
   const dir = tempDir();
@@ -40,11 +41,22 @@ describe('the platform as a whole', () => {
     base = synthPlatform();
   });
 
-  test('synthesizes organization, shared, shared-k8s, shared-pools and one stack per tenant', () => {
-    expect(Object.keys(base.stacks).sort()).toEqual(['organization', 'shared', 'shared-k8s', 'shared-pools', 'tenant-analytics', 'tenant-fraud-detection', 'tenant-recsys-inference']);
+  test('synthesizes organization, shared, shared-k8s, shared-pools and an account stack and a tenant stack per tenant', () => {
+    expect(Object.keys(base.stacks).sort()).toEqual([
+      'account-analytics',
+      'account-fraud-detection',
+      'account-recsys-inference',
+      'organization',
+      'shared',
+      'shared-k8s',
+      'shared-pools',
+      'tenant-analytics',
+      'tenant-fraud-detection',
+      'tenant-recsys-inference',
+    ]);
   });
 
-  test.each(['organization', 'shared', 'shared-k8s', 'shared-pools', 'tenant-fraud-detection'])('%s uses its own encrypted S3 state with S3-native locking', (name) => {
+  test.each(['organization', 'shared', 'shared-k8s', 'shared-pools', 'account-fraud-detection', 'tenant-fraud-detection'])('%s uses its own encrypted S3 state with S3-native locking', (name) => {
     expect((base.stacks[name].terraform as { backend: unknown }).backend).toEqual({
       s3: { bucket: 'mlp-terraform-state-222222222222', key: `ml-platform/${name}.tfstate`, region: 'us-east-1', encrypt: true, use_lockfile: true },
     });
@@ -75,49 +87,58 @@ describe('the platform as a whole', () => {
         expect(tags).toMatchObject({ 'managed-by': 'ml-platform-blueprint', 'cost-center': expect.any(String) });
         expect(tags.tenant ?? tags.platform).toBeDefined();
         if (name.startsWith('tenant-')) expect(tags.tenant).toBe(name.slice('tenant-'.length));
+        if (name.startsWith('account-')) expect(tags.tenant).toBe(name.slice('account-'.length));
       }
     }
   });
 
   test('no stack reads an AWS data source at plan time; only remote state of other stacks', () => {
-    expect(Object.keys(base.stacks)).toHaveLength(7);
+    expect(Object.keys(base.stacks)).toHaveLength(10);
     for (const stack of Object.values(base.stacks)) expect(Object.keys(stack.data ?? {}).filter((type) => type !== 'terraform_remote_state')).toEqual([]);
   });
 
   describe('one tenant file touches nothing shared', () => {
-    test('adding a tenant changes no byte of shared or shared-k8s, and only adds its account and budget to organization', () => {
+    test("adding a tenant adds its account stack and tenant stack and changes no byte of any existing stack", () => {
       const dir = copyOfSamples();
       writeTenant(dir, 'newcomer', tenantFields('newcomer'));
       const head = synthPlatform(dir);
-      expect(head.text.shared).toBe(base.text.shared);
-      expect(head.text['shared-k8s']).toBe(base.text['shared-k8s']);
-      const changed = changedAddresses(base.stacks.organization, head.stacks.organization);
-      expect(changed.length).toBeGreaterThan(0);
-      expect(changed.every((address) => address.includes('newcomer-account') || address.includes('newcomer-budget'))).toBe(true);
-      for (const name of ['tenant-analytics', 'tenant-fraud-detection', 'tenant-recsys-inference']) expect(head.text[name]).toBe(base.text[name]);
+      expect(Object.keys(head.text).filter((name) => !(name in base.text)).sort()).toEqual(['account-newcomer', 'tenant-newcomer']);
+      for (const name of Object.keys(base.text)) expect([name, head.text[name]]).toEqual([name, base.text[name]]);
     });
 
-    test('removing a tenant changes no byte of shared or shared-k8s, and only removes its account, budget and people access', () => {
+    test("removing a tenant removes its two stacks and changes no byte of any other", () => {
       const dir = copyOfSamples();
       rmSync(path.join(dir, 'analytics.yaml'));
       const head = synthPlatform(dir);
-      expect(head.text.shared).toBe(base.text.shared);
-      expect(head.text['shared-k8s']).toBe(base.text['shared-k8s']);
-      const changed = changedAddresses(base.stacks.organization, head.stacks.organization);
-      expect(changed.length).toBeGreaterThan(0);
-      expect(changed.filter((address) => !['analytics-account', 'analytics-budget', 'analytics-people-access'].some((own) => address.includes(own)))).toEqual([]);
+      expect(Object.keys(base.text).filter((name) => !(name in head.text)).sort()).toEqual(['account-analytics', 'tenant-analytics']);
+      for (const name of Object.keys(head.text)) expect([name, head.text[name]]).toEqual([name, base.text[name]]);
     });
 
-    test("changing a tenant's budget changes only its two budgets in organization", () => {
+    test("changing a tenant's budget changes only its two budgets, in its account stack", () => {
       const dir = copyOfSamples();
       const file = path.join(dir, 'fraud-detection.yaml');
       writeTenant(dir, 'fraud-detection', readFileSync(file, 'utf8').replace('monthlyUsd: 20000', 'monthlyUsd: 25000'));
       const head = synthPlatform(dir);
-      expect(changedAddresses(base.stacks.organization, head.stacks.organization)).toEqual([
+      expect(Object.keys(base.text).filter((name) => head.text[name] !== base.text[name])).toEqual(['account-fraud-detection']);
+      expect(changedAddresses(base.stacks['account-fraud-detection'], head.stacks['account-fraud-detection'])).toEqual([
         expect.stringMatching(/^aws_budgets_budget\.fraud-detection-budget_[0-9A-F]{8}$/),
         expect.stringMatching(/^aws_budgets_budget\.fraud-detection-budget_account-budget_/),
       ]);
-      expect(head.text.shared).toBe(base.text.shared);
+    });
+
+    test('the organization stack does not grow with the tenants: the same bytes for none, 10 and 20 generated tenants', () => {
+      const synthOf = (n: number) => {
+        const dir = tempDir('mlp-generated-');
+        if (n > 0) generateTenants(n, dir);
+        return synthPlatform(dir);
+      };
+      const [none, ten, twenty] = [synthOf(0), synthOf(10), synthOf(20)];
+      const count = (stack: StackJson) => Object.values(stack.resource ?? {}).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
+      expect(count(ten.stacks.organization)).toBe(count(twenty.stacks.organization));
+      expect(count(twenty.stacks.organization)).toBeGreaterThan(0);
+      expect(ten.text.organization).toBe(none.text.organization);
+      expect(twenty.text.organization).toBe(none.text.organization);
+      expect(Object.keys(twenty.stacks).filter((name) => name.startsWith('account-'))).toHaveLength(20);
     });
 
     test('the shared stack is the same with no tenants at all', () => {

@@ -80,7 +80,7 @@ describe("the tenant account's planner", () => {
   });
 
   test("is one of the account's platform-managed roles in its SCP, so the tenant cannot change it", () => {
-    const org = synthPlatform().stacks.organization;
+    const org = synthPlatform().stacks['account-recsys-inference'];
     const controls = String(single(org, 'aws_organizations_policy', 'recsys-inference-account').content);
     expect(controls).toContain(PLANNER);
   });

@@ -13,23 +13,23 @@ describe('tenant stack', () => {
     /** The role that acts: the last of the provider's chain. */
     const roleArnOf = (provider: Record<string, unknown> | undefined) => ((provider?.assume_role ?? []) as { role_arn: string }[]).at(-1)!.role_arn;
 
-    test("reaches the tenant account through the management account's pipeline role, which the access role trusts", () => {
+    test("reaches the tenant account through the management account's pipeline role, which the tenant's deployer trusts", () => {
       const [tenantAccount] = fraud.provider!.aws.filter((p) => !p.alias);
       const chain = (tenantAccount.assume_role as { role_arn: string }[]).map((hop) => hop.role_arn);
-      expect(chain.map((arn) => underMode(arn, 'deploy'))).toEqual(['arn:aws:iam::111111111111:role/mlp-deployer', 'arn:aws:iam::<remote>:role/OrganizationAccountAccessRole']);
+      expect(chain.map((arn) => underMode(arn, 'deploy'))).toEqual(['arn:aws:iam::111111111111:role/mlp-deployer', 'arn:aws:iam::<remote>:role/mlp-deployer']);
       expect(chain.map((arn) => underMode(arn, 'plan'))).toEqual(['arn:aws:iam::111111111111:role/mlp-planner', 'arn:aws:iam::<remote>:role/mlp-fraud-detection-planner']);
     });
 
-    test("deploys through the access role in the tenant's own account, read from the organization stack, and plans through its planner", () => {
+    test("deploys through the platform's deployer in the tenant's own account, read from its account stack, and plans through its planner", () => {
       const [tenantAccount] = fraud.provider!.aws.filter((p) => !p.alias);
-      expect(roleArnOf(tenantAccount)).toMatch(/cross-stack-reference-input-organization\.outputs\.cross-stack-output-aws_organizations_account[\w-]+id\}/);
-      expect(underMode(roleArnOf(tenantAccount), 'deploy')).toBe('arn:aws:iam::<remote>:role/OrganizationAccountAccessRole');
+      expect(roleArnOf(tenantAccount)).toMatch(/cross-stack-reference-input-account-fraud-detection\.outputs\.cross-stack-output-aws_organizations_account[\w-]+id\}/);
+      expect(underMode(roleArnOf(tenantAccount), 'deploy')).toBe('arn:aws:iam::<remote>:role/mlp-deployer');
       expect(underMode(roleArnOf(tenantAccount), 'plan')).toBe('arn:aws:iam::<remote>:role/mlp-fraud-detection-planner');
     });
 
     test('uses an adopted account by its id', () => {
       const [tenantAccount] = synthesized.stacks['tenant-recsys-inference'].provider!.aws.filter((p) => !p.alias);
-      expect(underMode(roleArnOf(tenantAccount), 'deploy')).toBe('arn:aws:iam::333333333333:role/OrganizationAccountAccessRole');
+      expect(underMode(roleArnOf(tenantAccount), 'deploy')).toBe('arn:aws:iam::333333333333:role/mlp-deployer');
       expect(underMode(roleArnOf(tenantAccount), 'plan')).toBe('arn:aws:iam::333333333333:role/mlp-recsys-inference-planner');
     });
 
@@ -50,7 +50,7 @@ describe('tenant stack', () => {
 
     test("admits only the tenant account's principals", () => {
       const policy = String(single(fraud, 'aws_kms_key').policy);
-      expect(policy).toMatch(/"AWS" = "arn:aws:iam::\$\{data\.terraform_remote_state\.cross-stack-reference-input-organization[^}]+\}:root"/);
+      expect(policy).toMatch(/"AWS" = "arn:aws:iam::\$\{data\.terraform_remote_state\.cross-stack-reference-input-account-fraud-detection[^}]+\}:root"/);
       expect(policy.match(/"Principal"/g)).toHaveLength(1);
     });
   });
@@ -58,7 +58,7 @@ describe('tenant stack', () => {
   describe('buckets', () => {
     test("creates the buckets of the tenant file, named after the tenant's account: a vended account's id is known only once it exists", () => {
       const names = bodies(fraud, 'aws_s3_bucket').map((b) => b.bucket).sort();
-      const account = '\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-organization\\.outputs\\.cross-stack-output-aws_organizations_accountfraud-detection-account_\\w+id\\}';
+      const account = '\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-account-fraud-detection\\.outputs\\.cross-stack-output-aws_organizations_accountfraud-detection-account_\\w+id\\}';
       expect(names).toEqual(['artifacts', 'datasets', 'features'].map((purpose) => expect.stringMatching(new RegExp(`^mlp-fraud-detection-${purpose}-${account}$`))));
       const recsys = bodies(synthesized.stacks['tenant-recsys-inference'], 'aws_s3_bucket').map((b) => b.bucket).sort();
       expect(recsys).toEqual(['mlp-recsys-inference-artifacts-333333333333', 'mlp-recsys-inference-datasets-333333333333']);
@@ -103,7 +103,7 @@ describe('tenant stack', () => {
         expect(policy).toContain('"Sid" = "DenyInsecureTransport"');
         expect(policy).toContain('"aws:SecureTransport" = "false"');
         expect(policy).toContain('"Sid" = "DenyPrincipalsOutsideTenantAccount"');
-        expect(policy).toMatch(/"StringNotEquals" = \{"aws:PrincipalAccount" = data\.terraform_remote_state\.cross-stack-reference-input-organization\.outputs\.cross-stack-output-aws_organizations_accountfraud-detection-account_\w+id\}/);
+        expect(policy).toMatch(/"StringNotEquals" = \{"aws:PrincipalAccount" = data\.terraform_remote_state\.cross-stack-reference-input-account-fraud-detection\.outputs\.cross-stack-output-aws_organizations_accountfraud-detection-account_\w+id\}/);
       }
     });
   });

@@ -20,7 +20,7 @@ export function deployOrder(names: Iterable<string>, stacks: ReadonlyMap<string,
   return order;
 }
 
-/** organization, shared, shared-k8s, then tenant stacks by name. */
+/** organization, account stacks, shared, shared-k8s, then tenant stacks by name. */
 function platformFirst(a: string, b: string): number {
   const rank = (name: string) => (name.startsWith(TENANT_STACK_PREFIX) ? 1 : 0);
   return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);

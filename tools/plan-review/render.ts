@@ -5,7 +5,7 @@
  * character budget (unused shares pass on to later sections) and is cut with a note when
  * it does not fit; details sit in collapsed `<details>` blocks that are always closed.
  */
-import { STACK, TENANT_STACK_PREFIX } from '../../config/names';
+import { accountStackName, TENANT_STACK_PREFIX, tenantStackName } from '../../config/names';
 import type { CheckResult } from './checks';
 import type { AttributeChange, BlockChange } from './compare';
 import { HOURS_PER_MONTH, signedUsd, usd, type TenantCeiling } from '../../config/cost';
@@ -270,9 +270,12 @@ export function groupBySameChanges(tenants: readonly TenantReview[]): TenantRevi
   const groups = new Map<string, TenantReview[]>();
   for (const tenant of tenants) {
     const own = `${TENANT_STACK_PREFIX}${tenant.name}`;
-    const shape = tenant.changes.map((c) => [c.stack === own ? '' : c.stack, c.action, c.path ?? c.address, c.kind, c.type, c.attributes.map((a) => [a.path, a.before, a.after])]);
     const name = new RegExp(`(?<![a-z0-9])${tenant.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![a-z0-9])`, 'g');
-    const signature = JSON.stringify(shape).replace(name, '\u0000').replace(PER_TENANT_HASH, '#');
+    // Each change masked, then sorted: the order of a stack's changes follows its (hashed) addresses.
+    const signature = tenant.changes
+      .map((c) => JSON.stringify([c.stack === own ? '' : c.stack, c.action, c.path ?? c.address, c.kind, c.type, c.attributes.map((a) => [a.path, a.before, a.after])]).replace(name, '\u0000').replace(PER_TENANT_HASH, '#'))
+      .sort()
+      .join('\n');
     const group = groups.get(signature);
     if (group) group.push(tenant);
     else groups.set(signature, [tenant]);
@@ -308,13 +311,10 @@ function removedTenantItem(tenant: TenantReview): string {
   const f = tenant.facts;
   const account = f.account.kind === 'vended' ? `account ${code(f.account.email)} (vended)` : f.account.kind === 'adopted' ? `adopted account ${code(f.account.id)}` : 'its account';
   const buckets = f.buckets.map((b) => code(b.name)).join(', ') || 'none';
-  const orphaned = tenant.changes.filter((c) => c.stack !== STACK.organization && c.kind === 'resource').length;
+  const orphaned = tenant.changes.filter((c) => c.kind === 'resource').length;
   return (
-    `> **\`${tenant.name}\`**: stack \`${TENANT_STACK_PREFIX}${tenant.name}\` is no longer synthesized, so its ${plural(orphaned, 'resource')} are left running but unmanaged (orphaned): ` +
-    `${account}, buckets ${buckets}, its KMS key${f.pools.length ? ` and ${plural(f.pools.length, 'GPU pool')}` : ''}. ` +
-    (f.account.kind === 'adopted'
-      ? 'The organization stack would delete the budget; the adopted account stays as it is.\n>\n'
-      : `The organization stack would remove the account from the organization and delete the budget (the account's \`prevent_destroy\` makes that plan fail).\n>\n`)
+    `> **\`${tenant.name}\`**: stacks \`${accountStackName(tenant.name)}\` and \`${tenantStackName(tenant.name)}\` are no longer synthesized, so their ${plural(orphaned, 'resource')} are left running but unmanaged (orphaned): ` +
+    `${account} with its SCP and budgets, buckets ${buckets}, its KMS key${f.pools.length ? ` and ${plural(f.pools.length, 'GPU pool')}` : ''}.\n>\n`
   );
 }
 
@@ -341,7 +341,7 @@ function platformItem(p: PlatformReview, room: number): string {
 
 function platformSection(review: Review, maxChars: number): string {
   if (review.platform.length === 0) return '';
-  const head = '\n### Platform: shared and organization\n\nChanges here beyond a tenant\'s own account and budget reach every tenant.\n';
+  const head = '\n### Platform: shared and organization\n\nChanges here reach every tenant (a tenant\'s account, SCP and budgets are in its own account stack, reviewed with the tenant).\n';
   return fit(head, review.platform.length, (i, room) => platformItem(review.platform[i], room), maxChars, 'stack');
 }
 

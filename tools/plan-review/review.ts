@@ -5,15 +5,14 @@
  * proof. Linear in the size of the inputs: stacks are matched by name and byte-identical
  * stack files are skipped without parsing.
  */
-import { STACK, TENANT_STACK_PREFIX } from '../../config/names';
+import { ACCOUNT_STACK_PREFIX, accountStackName, STACK, TENANT_STACK_PREFIX, tenantStackName } from '../../config/names';
 import { adoptionFinding } from './adoption';
-import { blocksOf, tenantTag, withPlannedValues, type ReviewBlock, type StackBlocks } from './blocks';
+import { blocksOf, withPlannedValues, type StackBlocks } from './blocks';
 import type { CheckResult } from './checks';
 import { compareBlocks, type BlockChange } from './compare';
 import { tenantCeiling, usd, type Prices, type TenantCeiling } from '../../config/cost';
 import { checkPlansDir, readPlannedValues } from './planned-values';
 import { DATA_BEARING } from './replacement';
-import { referencesInOrNone } from '../../kernel/hcl';
 import { parseStack, readStackBytes, readSynthManifest, type SynthOutput } from '../../kernel/synth-output';
 import { deployOrder } from './deploy-order';
 import { pinnedVersions, versionFindings } from './versions';
@@ -32,7 +31,7 @@ export interface TenantReview {
   /** The head's facts; the base's for a removed tenant. */
   readonly facts: TenantFacts;
   readonly baseFacts?: TenantFacts;
-  /** Changes in the tenant's stack and in its own blocks of the organization stack. */
+  /** Changes in the tenant's two stacks: its account stack's first, then its tenant stack's. */
   readonly changes: readonly BlockChange[];
   readonly ceiling: TenantCeiling;
   readonly baseCeiling?: TenantCeiling;
@@ -94,14 +93,13 @@ export interface ReviewInputs {
   readonly progress?: (line: string) => void;
 }
 
-const ORGANIZATION = STACK.organization;
-
+/** A tenant's own stacks: its tenant stack and its account stack (its account, SCP, budgets, sign-in). */
 function isTenantStack(name: string): boolean {
-  return name.startsWith(TENANT_STACK_PREFIX);
+  return name.startsWith(TENANT_STACK_PREFIX) || name.startsWith(ACCOUNT_STACK_PREFIX);
 }
 
 function tenantOfStack(name: string): string {
-  return name.slice(TENANT_STACK_PREFIX.length);
+  return name.startsWith(TENANT_STACK_PREFIX) ? name.slice(TENANT_STACK_PREFIX.length) : name.slice(ACCOUNT_STACK_PREFIX.length);
 }
 
 /** Parsed stacks of one side, parsed at most once and only when needed. */
@@ -156,51 +154,6 @@ class Side {
   release(name: string): void {
     this.bytes.delete(name);
     this.blocks.delete(name);
-  }
-}
-
-/** The organization stack's blocks split by tenant: a tenant's account, budget and the outputs that export them. */
-class OrganizationIndex {
-  readonly byTenant = new Map<string, ReviewBlock[]>();
-  private readonly ownerByAddress = new Map<string, string>();
-
-  constructor(
-    blocks: StackBlocks | undefined,
-    private readonly knownTenants: ReadonlySet<string>,
-  ) {
-    for (const block of blocks?.values() ?? []) {
-      const tenant = tenantTag(block) ?? this.tenantOfPath(block.path);
-      if (tenant) this.ownerByAddress.set(block.address, tenant);
-    }
-    // Outputs carry no tags: they belong to the tenant whose resource they export.
-    for (const block of blocks?.values() ?? []) {
-      if (block.kind !== 'output' || this.ownerByAddress.has(block.address)) continue;
-      const [reference] = referencesInOrNone(String(block.config.value ?? ''));
-      const [name, attribute] = reference?.steps ?? [];
-      const tenant = typeof name === 'string' && attribute !== undefined ? this.ownerByAddress.get(`${reference.root}.${name}`) : undefined;
-      if (tenant) this.ownerByAddress.set(block.address, tenant);
-    }
-    for (const block of blocks?.values() ?? []) {
-      const tenant = this.ownerByAddress.get(block.address);
-      if (!tenant) continue;
-      const list = this.byTenant.get(tenant);
-      if (list) list.push(block);
-      else this.byTenant.set(tenant, [block]);
-    }
-  }
-
-  /** `<tenant>-account/...` and `<tenant>-budget/...`: the construct ids the organization stack gives per tenant. */
-  private tenantOfPath(path: string | undefined): string | undefined {
-    const first = path?.split('/')[0];
-    if (!first) return undefined;
-    for (let i = first.lastIndexOf('-'); i > 0; i = first.lastIndexOf('-', i - 1)) {
-      if (this.knownTenants.has(first.slice(0, i))) return first.slice(0, i);
-    }
-    return undefined;
-  }
-
-  tenantOf(block: ReviewBlock): string | undefined {
-    return this.ownerByAddress.get(block.address);
   }
 }
 
@@ -289,73 +242,47 @@ function differingStacks(base: Side, head: Side, names: readonly string[]): { di
   return { differing, identical };
 }
 
-interface OrganizationChanges {
-  readonly base: OrganizationIndex;
-  readonly head: OrganizationIndex;
-  /** The organization stack's changes that belong to a tenant (its account, its budget). */
-  readonly byTenant: ReadonlyMap<string, BlockChange[]>;
-  /** The rest: the platform's own changes in the organization stack. */
-  readonly platform: readonly BlockChange[];
-}
-
-/** The organization stack's changes, split by the tenant they belong to; a tenant with one is added to `touched`. */
-function organizationChanges(base: Side, head: Side, differing: ReadonlySet<string>, knownTenants: ReadonlySet<string>, touched: Set<string>): OrganizationChanges {
-  const organizationDiffers = differing.has(ORGANIZATION);
-  const needOrganization = organizationDiffers || touched.size > 0;
-  const baseOrganization = new OrganizationIndex(needOrganization ? base.blocksOf(ORGANIZATION) : undefined, knownTenants);
-  const headOrganization = new OrganizationIndex(needOrganization ? head.blocksOf(ORGANIZATION) : undefined, knownTenants);
-  const byTenant = new Map<string, BlockChange[]>();
-  const platform: BlockChange[] = [];
-  if (organizationDiffers) {
-    const ownerOf = (block: ReviewBlock) => headOrganization.tenantOf(block) ?? baseOrganization.tenantOf(block);
-    for (const change of compareBlocks(ORGANIZATION, base.blocksOf(ORGANIZATION), head.blocksOf(ORGANIZATION), ownerOf)) {
-      const owner = change.action === 'delete' ? baseOrganization.tenantOf(change.block) : headOrganization.tenantOf(change.block);
-      if (owner) {
-        byTenant.set(owner, [...(byTenant.get(owner) ?? []), change]);
-        touched.add(owner);
-      } else {
-        platform.push(change);
-      }
-    }
-  }
-  return { base: baseOrganization, head: headOrganization, byTenant, platform };
-}
-
 /** One review per touched tenant: new, changed or removed, with its facts, changes and GPU ceilings. */
-function tenantReviews(touched: ReadonlySet<string>, base: Side, head: Side, differing: ReadonlySet<string>, organization: OrganizationChanges, prices: Prices): TenantReview[] {
+function tenantReviews(touched: ReadonlySet<string>, base: Side, head: Side, differing: ReadonlySet<string>, prices: Prices): TenantReview[] {
   const tenants: TenantReview[] = [];
   for (const name of [...touched].sort()) {
-    const stack = `${TENANT_STACK_PREFIX}${name}`;
+    const stack = tenantStackName(name);
+    const account = accountStackName(name);
     const baseBlocks = base.blocksOf(stack);
     const headBlocks = head.blocksOf(stack);
+    const baseAccount = [...(base.blocksOf(account)?.values() ?? [])];
+    const headAccount = [...(head.blocksOf(account)?.values() ?? [])];
     const stackChanges = differing.has(stack) ? compareBlocks(stack, baseBlocks, headBlocks) : [];
-    const inBase = baseBlocks !== undefined || organization.base.byTenant.has(name);
-    const inHead = headBlocks !== undefined || organization.head.byTenant.has(name);
+    const accountChanges = differing.has(account) ? compareBlocks(account, base.blocksOf(account), head.blocksOf(account)) : [];
+    const inBase = baseBlocks !== undefined || base.has(account);
+    const inHead = headBlocks !== undefined || head.has(account);
     const status: TenantStatus = !inBase ? 'new' : !inHead || (baseBlocks !== undefined && headBlocks === undefined) ? 'removed' : 'changed';
-    const baseFacts = tenantFacts(name, baseBlocks, organization.base.byTenant.get(name) ?? []);
-    const headFacts = tenantFacts(name, headBlocks, organization.head.byTenant.get(name) ?? []);
+    const baseFacts = tenantFacts(name, baseBlocks, baseAccount);
+    const headFacts = tenantFacts(name, headBlocks, headAccount);
     const facts = status === 'removed' ? baseFacts : headFacts;
     tenants.push({
       name,
       status,
       facts,
       baseFacts: status === 'changed' ? baseFacts : undefined,
-      changes: [...stackChanges, ...(organization.byTenant.get(name) ?? [])],
+      changes: [...accountChanges, ...stackChanges],
       ceiling: tenantCeiling(facts, prices),
       baseCeiling: status === 'changed' ? tenantCeiling(baseFacts, prices) : undefined,
     });
-    base.release(stack);
-    head.release(stack);
+    for (const name of [stack, account]) {
+      base.release(name);
+      head.release(name);
+    }
   }
   return tenants;
 }
 
 /** The platform stacks (organization, shared, shared-k8s) that change. */
-function platformReviews(differing: readonly string[], base: Side, head: Side, organizationPlatform: readonly BlockChange[]): PlatformReview[] {
+function platformReviews(differing: readonly string[], base: Side, head: Side): PlatformReview[] {
   const platform: PlatformReview[] = [];
   for (const name of differing) {
     if (isTenantStack(name)) continue;
-    const changes = name === ORGANIZATION ? [...organizationPlatform] : compareBlocks(name, base.blocksOf(name), head.blocksOf(name));
+    const changes = compareBlocks(name, base.blocksOf(name), head.blocksOf(name));
     if (changes.length === 0) continue;
     const status = !base.has(name) ? 'added' : !head.has(name) ? 'removed' : 'changed';
     platform.push({ stack: name, status, changes, affectsEveryTenant: changes.some((c) => c.kind !== 'output') });
@@ -442,19 +369,11 @@ function platformAndCheckFindings(platform: readonly PlatformReview[], checks: r
   }
 }
 
-/** Resources created, updated, replaced and deleted; a removed tenant's own stack is orphaned (kept), not deleted. */
+/** Resources created, updated, replaced and deleted; a removed tenant's own stacks (tenant and account) are orphaned (kept), not deleted. */
 function resourceCounts(tenants: readonly TenantReview[], platform: readonly PlatformReview[]): ResourceCounts {
   const all = [...tenants.filter((t) => t.status !== 'removed').flatMap((t) => t.changes), ...platform.flatMap((p) => p.changes)];
   const removedTenants = tenants.filter((t) => t.status === 'removed');
-  const removedCounts = countBy(removedTenants.flatMap((t) => t.changes.filter((c) => c.stack === ORGANIZATION)));
-  const counted = countBy(all);
-  return {
-    create: counted.create + removedCounts.create,
-    update: counted.update + removedCounts.update,
-    replace: counted.replace + removedCounts.replace,
-    delete: counted.delete + removedCounts.delete,
-    orphaned: removedTenants.flatMap((t) => t.changes.filter((c) => c.stack !== ORGANIZATION && c.kind === 'resource')).length,
-  };
+  return { ...countBy(all), orphaned: removedTenants.flatMap((t) => t.changes.filter((c) => c.kind === 'resource')).length };
 }
 
 /** The review of two synth outputs, phase by phase: what differs, per tenant, per platform stack, findings, cost, counts. */
@@ -472,11 +391,9 @@ export function buildReview(inputs: ReviewInputs): Review {
   const differingSet = new Set(differing);
   base.planFor = differingSet;
   head.planFor = differingSet;
-  const knownTenants = new Set(names.filter(isTenantStack).map(tenantOfStack));
   const touched = new Set(differing.filter(isTenantStack).map(tenantOfStack));
-  const organization = organizationChanges(base, head, differingSet, knownTenants, touched);
-  const tenants = tenantReviews(touched, base, head, differingSet, organization, inputs.prices);
-  const platform = platformReviews(differing, base, head, organization.platform);
+  const tenants = tenantReviews(touched, base, head, differingSet, inputs.prices);
+  const platform = platformReviews(differing, base, head);
 
   const findings: ReviewFinding[] = [];
   changeFindings(tenants, platform, findings, { offboarded: inputs.offboarded ?? new Set(), base, head, differing: differingSet });

@@ -1,6 +1,6 @@
 /**
  * What a tenant has, read back from its synthesized resources: the account and budget
- * from the organization stack, buckets, GPU pools (its Karpenter NodePools and node
+ * from its account stack, buckets, GPU pools (its Karpenter NodePools and node
  * classes) and quota from its own stack. The review shows these instead of raw resources,
  * and prices the GPU pools from the limits the NodePools enforce.
  */
@@ -94,7 +94,7 @@ function accountOf(organization: readonly ReviewBlock[]): AccountFacts {
   return { kind: 'unknown' };
 }
 
-/** Facts of one tenant from its stack's blocks and its blocks in the organization stack. */
+/** Facts of one tenant from its tenant stack's blocks and its account stack's blocks. */
 export function tenantFacts(name: string, stack: StackBlocks | undefined, organization: readonly ReviewBlock[]): TenantFacts {
   const buckets: { purpose: string; name: string }[] = [];
   const nodePools: Record<string, unknown>[] = [];

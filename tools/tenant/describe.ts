@@ -4,7 +4,7 @@
  * second and before any pull request.
  */
 import { knownAccountId, type Platform, type Tenant } from '../../config/model';
-import { tenantNames, type TenantNames } from '../../config/names';
+import { pipelineRoleNames, tenantNames, type TenantNames } from '../../config/names';
 import { HOURS_PER_MONTH, usd } from '../../config/cost';
 import { poolLimits } from '../../config/pool-limits';
 import { EMPTY_NODE_GRACE } from '../../constructs/cluster/karpenter-manifests';
@@ -67,10 +67,11 @@ export function describeTenant(tenant: Tenant, platform: Platform): TenantDescri
   const row = (what: string, name: string, details: string) => rows.push({ what, name, details });
 
   if (tenant.account.kind === 'vended') {
-    row('account', names.accountName, `new member account vended by the organization stack, root e-mail ${tenant.account.email}, OU ${platform.tenantOuName}`);
+    row('account', names.accountName, `new member account vended by its account stack ${names.accountStack}, root e-mail ${tenant.account.email}, OU ${platform.tenantOuName}`);
   } else {
     row('account', tenant.account.id, 'existing member account, adopted: its name and e-mail stay as they are');
   }
+  row('stack', names.accountStack, `Terraform stack in the management account: the account, its platform-controls SCP, the budgets, the Identity Center sign-in, and the platform's deployer ${pipelineRoleNames(platform.name).deployer} in the account`);
   row('stack', names.stack, `Terraform stack: the tenant account's resources, the GPU node role in the platform account ${platform.platformAccountId}, the namespace and GPU pools in ${platform.cluster.name}`);
   row('key', names.keyAlias, 'KMS key in the tenant account; encrypts the buckets');
   for (const bucket of tenant.buckets) {

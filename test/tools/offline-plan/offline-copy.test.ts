@@ -59,16 +59,16 @@ describe('offline copy of a synthesized stack', () => {
     const { config, inputs } = offline('tenant-fraud-detection');
     const remote = (config.data as Json).terraform_remote_state as Json;
     expect(Object.values(remote).map((input) => [input.backend, input.config.path]).sort()).toEqual([
-      ['local', 'inputs/organization.tfstate'],
+      ['local', 'inputs/account-fraud-detection.tfstate'],
       ['local', 'inputs/shared.tfstate'],
     ]);
-    expect([...inputs.keys()].sort()).toEqual(['inputs/organization.tfstate', 'inputs/shared.tfstate']);
+    expect([...inputs.keys()].sort()).toEqual(['inputs/account-fraud-detection.tfstate', 'inputs/shared.tfstate']);
   });
 
   test('writes a placeholder for every output the upstream stack declares', () => {
     const { stacks } = sampleSynth();
     const { inputs } = offline('tenant-fraud-detection');
-    for (const upstream of ['organization', 'shared']) {
+    for (const upstream of ['account-fraud-detection', 'shared']) {
       const declared = Object.keys((stackNamed(stacks, upstream).config as Json).output ?? {});
       expect(declared.length).toBeGreaterThan(0);
       expect(Object.keys(inputs.get(`inputs/${upstream}.tfstate`)!.outputs).sort()).toEqual(declared.sort());

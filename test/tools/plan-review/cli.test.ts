@@ -31,19 +31,21 @@ function run(...args: string[]): { code: number; stdout: string; stderr: string 
   }
 }
 
-/** A minimal synth output: an organization stack and one tenant stack per name. */
+/** A minimal synth output: an organization stack, and one account stack and one tenant stack per name. */
 function synthOutput(tenants: string[], tenantStackText?: string): string {
   const dir = tempDir('plan-review-cli-');
   const stacks: Record<string, unknown> = {};
-  const write = (name: string, body: string) => {
+  const write = (name: string, body: string, dependencies: string[]) => {
     mkdirSync(path.join(dir, 'stacks', name), { recursive: true });
     writeFileSync(path.join(dir, 'stacks', name, 'cdk.tf.json'), body);
-    stacks[name] = { name, synthesizedStackPath: `stacks/${name}/cdk.tf.json`, dependencies: name === 'organization' ? [] : ['organization'] };
+    stacks[name] = { name, synthesizedStackPath: `stacks/${name}/cdk.tf.json`, dependencies };
   };
   const resource = (type: string, name: string, path: string, config: Record<string, unknown>) => ({ [type]: { [name]: { '//': { metadata: { path } }, ...config } } });
-  const accounts = Object.assign({}, ...tenants.map((t) => resource('aws_organizations_account', `${t}-account_1A2B3C4D`, `organization/${t}-account/account`, { email: `aws+${t}@example.com`, tags: { tenant: t } }).aws_organizations_account));
-  write('organization', JSON.stringify({ resource: tenants.length ? { aws_organizations_account: accounts } : {} }));
-  for (const t of tenants) write(`tenant-${t}`, tenantStackText ?? JSON.stringify({ resource: resource('aws_s3_bucket', 'buckets_data_1A2B3C4D', `tenant-${t}/buckets/data`, { bucket: `mlp-${t}-data` }) }));
+  write('organization', JSON.stringify({ resource: {} }), []);
+  for (const t of tenants) {
+    write(`account-${t}`, JSON.stringify({ resource: resource('aws_organizations_account', `${t}-account_1A2B3C4D`, `account-${t}/${t}-account/account`, { email: `aws+${t}@example.com`, tags: { tenant: t } }) }), ['organization']);
+    write(`tenant-${t}`, tenantStackText ?? JSON.stringify({ resource: resource('aws_s3_bucket', 'buckets_data_1A2B3C4D', `tenant-${t}/buckets/data`, { bucket: `mlp-${t}-data` }) }), [`account-${t}`]);
+  }
   writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ stacks }));
   return dir;
 }
@@ -81,7 +83,7 @@ describe('plan-review command', () => {
     expect(code).toBe(1);
     expect(stderr).toMatch(/^plan-review: blocked: 0 new, 0 changed, 1 removed tenant;/m);
     expect(readFileSync(out, 'utf8').split('\n')[0]).toContain('Plan review: blocked');
-    expect(readFileSync(changed, 'utf8')).toBe('organization\n');
+    expect(readFileSync(changed, 'utf8')).toBe('');
   });
 
   it('exits 0 for a new tenant with one result line, and writes the unbounded review with --full', () => {

@@ -131,7 +131,9 @@ export function cloneSynth(template: string, count: number, edit?: (text: string
   const stacks: Record<string, Record<string, unknown>> = {};
   for (const [stack, entry] of Object.entries(manifest.stacks)) {
     const from = path.join(template, 'stacks', stack);
-    const templateTenant = templates.find((t) => stack === `tenant-${t}`);
+    // A tenant's two stacks, its account stack and its tenant stack, are cloned alike.
+    const prefix = stack.startsWith('account-') ? 'account-' : 'tenant-';
+    const templateTenant = templates.find((t) => stack === `${prefix}${t}`);
     if (!templateTenant) {
       mkdirSync(path.join(outdir, 'stacks', stack), { recursive: true });
       if (stack === 'organization') {
@@ -147,7 +149,7 @@ export function cloneSynth(template: string, count: number, edit?: (text: string
     const text = readFileSync(path.join(from, 'cdk.tf.json'), 'utf8');
     const entryText = JSON.stringify(entry);
     for (const target of targetsByTemplate.get(templateTenant)!) {
-      const name = `tenant-${target.name}`;
+      const name = `${prefix}${target.name}`;
       mkdirSync(path.join(outdir, 'stacks', name), { recursive: true });
       const file = path.join(outdir, 'stacks', name, 'cdk.tf.json');
       const linked = !edit && linkFrom ? path.join(linkFrom, 'stacks', name, 'cdk.tf.json') : undefined;

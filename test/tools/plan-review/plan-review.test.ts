@@ -97,8 +97,9 @@ describe('plan review: tenant added', () => {
     expect(markdown).toContain('spot: usually less');
   });
 
-  it('deploys the organization stack before the new tenant stack', () => {
-    expect(review('added').review.changedStacks).toEqual(['organization', 'tenant-vision']);
+  it('deploys the new account stack before the new tenant stack, and nothing else', () => {
+    expect(review('added').review.changedStacks).toEqual(['account-vision', 'tenant-vision']);
+    expect(review('added').review.platform).toEqual([]);
   });
 
   it('counts the new resources of both stacks', () => {
@@ -145,12 +146,12 @@ describe('plan review: tenants changed (with a shared change)', () => {
     expect(r.cost.ceilingDeltaUsd).toBeCloseTo(4 * Math.max(G6_12XLARGE, G5_12XLARGE) * HOURS_PER_MONTH, 6);
   });
 
-  it('attributes a budget change in the organization stack to its tenant, not to the platform', () => {
+  it('attributes a budget change in its account stack to its tenant, not to the platform', () => {
     const { review: r, markdown } = review('changed');
     const recsys = r.tenants.changed.find((t) => t.name === 'recsys-inference')!;
     expect(recsys.changes.map((c) => [c.stack, c.type, c.action])).toEqual([
-      ['organization', 'aws_budgets_budget', 'update'],
-      ['organization', 'aws_budgets_budget', 'update'],
+      ['account-recsys-inference', 'aws_budgets_budget', 'update'],
+      ['account-recsys-inference', 'aws_budgets_budget', 'update'],
     ]);
     expect(r.platform.map((p) => p.stack)).not.toContain('organization');
     expect(r.cost.budgetDeltaUsd).toBe(3000);
@@ -158,7 +159,7 @@ describe('plan review: tenants changed (with a shared change)', () => {
   });
 
   it('plans only the changed stacks, platform stacks first', () => {
-    expect(review('changed').review.changedStacks).toEqual(['organization', 'shared', 'tenant-analytics', 'tenant-fraud-detection']);
+    expect(review('changed').review.changedStacks).toEqual(['account-recsys-inference', 'shared', 'tenant-analytics', 'tenant-fraud-detection']);
   });
 });
 
@@ -179,25 +180,18 @@ describe('plan review: tenant file removed', () => {
     expect(markdown).toContain('`lifecycle: retained`');
   });
 
-  it('counts the tenant stack as orphaned and the account, its controls, budgets and people access as destroyed', () => {
+  it('counts both of its stacks as orphaned, nothing as destroyed: they are no longer synthesized, so nothing deletes the account', () => {
     const { review: r } = review('removed');
     const removed = r.tenants.removed[0];
-    const organization = removed.changes.filter((c) => c.stack === 'organization').map((c) => `${c.type} ${c.action}`);
-    expect(organization.sort()).toEqual([
-      'aws_budgets_budget delete',
-      'aws_budgets_budget delete',
-      'aws_organizations_account delete',
-      'aws_organizations_policy delete',
-      'aws_organizations_policy_attachment delete',
-      'aws_ssoadmin_account_assignment delete',
-      'aws_ssoadmin_permission_set delete',
-      'aws_ssoadmin_permission_set_inline_policy delete',
-      'output delete',
-    ]);
-    expect(r.counts.delete).toBe(8);
-    expect(r.counts.orphaned).toBe(removed.changes.filter((c) => c.stack === 'tenant-analytics' && c.kind === 'resource').length);
+    const account = removed.changes.filter((c) => c.stack === 'account-analytics').map((c) => `${c.type} ${c.action}`);
+    expect(account).toEqual(expect.arrayContaining(['aws_organizations_account delete', 'aws_budgets_budget delete', 'aws_organizations_policy delete', 'aws_iam_role delete']));
+    expect(r.counts.delete).toBe(0);
+    expect(r.counts.orphaned).toBe(removed.changes.filter((c) => c.kind === 'resource').length);
+    const inStack = (stack: string) => removed.changes.filter((c) => c.stack === stack && c.kind === 'resource').length;
+    expect(inStack('account-analytics')).toBeGreaterThan(5);
+    expect(r.counts.orphaned).toBe(inStack('account-analytics') + inStack('tenant-analytics'));
     expect(r.counts.orphaned).toBeGreaterThan(20);
-    expect(r.changedStacks).toEqual(['organization', 'tenant-fraud-detection']);
+    expect(r.changedStacks).toEqual(['account-fraud-detection', 'tenant-fraud-detection']);
   });
 });
 
@@ -243,7 +237,7 @@ describe('plan review: shared change (beside the changed tenants)', () => {
 describe('plan review: the comment', () => {
   it('starts with the verdict and counts and ends with the sticky marker', () => {
     const { markdown } = review('removed');
-    expect(markdown.split('\n')[0]).toMatch(/^## ⛔ Plan review: blocked · tenants: 1 changed, 1 removed · resources: 0 to add, 1 to change, 1 to replace, 8 to destroy, \d+ orphaned · platform: unchanged$/);
+    expect(markdown.split('\n')[0]).toMatch(/^## ⛔ Plan review: blocked · tenants: 1 changed, 1 removed · resources: 0 to add, 1 to change, 1 to replace, 0 to destroy, \d+ orphaned · platform: unchanged$/);
     expect(markdown.trimEnd().endsWith(STICKY_MARKER)).toBe(true);
   });
 

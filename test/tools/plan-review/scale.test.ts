@@ -108,8 +108,8 @@ describe('plan review of 1,000 vs 1,001 tenants', () => {
     const { review: r } = review(base, head);
     const elapsed = Date.now() - started;
     expect(r.tenants.new.map((t) => t.name)).toEqual(['vision-1001']);
-    // The 1,000 tenant stacks and shared, shared-k8s and shared-pools; organization gains the new account.
-    expect(r.stacks.identical).toBe(1000 + 3);
+    // Every existing stack: 1,000 account and 1,000 tenant stacks, organization, shared, shared-k8s and shared-pools.
+    expect(r.stacks.identical).toBe(2 * 1000 + 4);
     expect(elapsed).toBeLessThan(5000);
   });
 });

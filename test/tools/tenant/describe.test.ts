@@ -23,6 +23,13 @@ describe('tenant:describe table', () => {
     for (const purpose of ['datasets', 'artifacts', 'features']) expect(table).toContain(names.bucket(purpose));
   });
 
+  test('names both of its stacks: the account stack in the management account and the tenant stack', () => {
+    const table = renderTable(sample('fraud-detection'));
+    expect(table).toMatch(/^stack +account-fraud-detection +Terraform stack in the management account: .*the platform's deployer mlp-deployer in the account/m);
+    expect(table).toMatch(/^stack +tenant-fraud-detection +/m);
+    expect(table).toMatch(/^account +mlp-fraud-detection +new member account vended by its account stack account-fraud-detection,/m);
+  });
+
   test('shows the roles, the namespace quota and the GPU pool with how it scales and its limits', () => {
     const table = renderTable(sample('fraud-detection'));
     expect(table).toMatch(/^role +fraud-detection-workload /m);

@@ -56,7 +56,7 @@ describe('tenant kubeconfig', () => {
     const namespace = resolved('tenant-recsys-inference', 'kubernetes_role_binding_v1', 'people-binding', 'metadata') as JsonObject[] | JsonObject;
     expect((Array.isArray(namespace) ? namespace[0] : namespace).namespace).toBe(kubeconfig.contexts[0].context.namespace);
 
-    const permissionSetPolicy = JSON.stringify(resolved('organization', 'aws_ssoadmin_permission_set_inline_policy', 'recsys-inference-people-access', 'inline_policy'));
+    const permissionSetPolicy = JSON.stringify(resolved('account-recsys-inference', 'aws_ssoadmin_permission_set_inline_policy', 'recsys-inference-people-access', 'inline_policy'));
     expect(permissionSetPolicy).toContain(role);
   });
 
