@@ -17,6 +17,7 @@
  * the network and RBAC checks read each side's own objects. So two pairs whose tenants have
  * the same shapes get the same answer, with the names exchanged.
  */
+import type { KubernetesObject } from '../../stacks/kubernetes-objects';
 import type { ClusterModel, TenantInCluster } from './cluster-model';
 
 /** Up to this many tenants, every ordered pair is checked (a few seconds). */
@@ -31,8 +32,6 @@ export interface PairSelection {
   readonly irregular: readonly string[];
 }
 
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /**
  * The kinds the pair checks read from each tenant's stack: its namespace (admission reads its
  * labels), NetworkPolicies (network) and RBAC objects. Quotas, queues, volumes and pools are
@@ -41,20 +40,30 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 const PAIR_KINDS = new Set(['Namespace', 'NetworkPolicy', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding']);
 
 /** The tenant's objects the pair checks read, as text, its own identifiers replaced by placeholders. */
-function shapeOf(model: ClusterModel, tenant: TenantInCluster): string {
-  const own = model.objects
-    .filter((o) => o.stack === tenant.stack && PAIR_KINDS.has(String(o.object.kind)))
-    .map((o) => ({ address: o.address.replace(/_[0-9A-F]{8}$/, ''), object: o.object }));
+function shapeOf(objects: readonly KubernetesObject[], tenant: TenantInCluster): string {
+  const own = objects.filter((o) => PAIR_KINDS.has(String(o.object.kind))).map((o) => ({ address: o.address.replace(/_[0-9A-F]{8}$/, ''), object: o.object }));
   let text = JSON.stringify(own);
   const identifiers = [...tenant.groups, tenant.namespace, tenant.name].sort((x, y) => y.length - x.length);
-  for (const [i, id] of identifiers.entries()) text = text.replace(new RegExp(escapeRegExp(id), 'g'), `<own-${i}>`);
+  for (const [i, id] of identifiers.entries()) text = text.split(id).join(`<own-${i}>`);
   return text;
 }
 
-/** Whether the tenant's objects (or cluster-wide objects) name another tenant's identifiers. */
-function namesOthers(model: ClusterModel, tenant: TenantInCluster, others: readonly TenantInCluster[]): boolean {
-  const text = JSON.stringify(model.objects.filter((o) => o.stack === tenant.stack).map((o) => o.object));
-  return others.some((other) => other !== tenant && [other.name, other.namespace, ...other.groups].some((id) => new RegExp(`(^|[^a-z0-9-])${escapeRegExp(id)}($|[^a-z0-9-])`).test(text)));
+/** Tenants by every identifier of theirs (name, namespace, groups), to find one named in another's objects. */
+function identifierIndex(tenants: readonly TenantInCluster[]): Map<string, TenantInCluster> {
+  const index = new Map<string, TenantInCluster>();
+  for (const tenant of tenants) for (const id of [tenant.name, tenant.namespace, ...tenant.groups]) index.set(id, tenant);
+  return index;
+}
+
+/** Whether the tenant's objects name another tenant's identifier, as a whole token of their text. */
+function namesOthers(objects: readonly KubernetesObject[], tenant: TenantInCluster, index: ReadonlyMap<string, TenantInCluster>): boolean {
+  const text = JSON.stringify(objects.map((o) => o.object));
+  // Identifiers are DNS labels or `ml-platform:tenant:<name>` groups: split on everything else.
+  for (const token of text.split(/[^a-z0-9:.-]+/)) {
+    const owner = index.get(token) ?? index.get(token.replace(/^[:.-]+|[:.-]+$/g, ''));
+    if (owner !== undefined && owner !== tenant) return true;
+  }
+  return false;
 }
 
 export function selectPairs(model: ClusterModel, pairwise: boolean): PairSelection {
@@ -62,9 +71,12 @@ export function selectPairs(model: ClusterModel, pairwise: boolean): PairSelecti
   const all = () => tenants.flatMap((a) => tenants.filter((b) => b !== a).map((b) => [a, b] as const));
   if (pairwise || tenants.length <= PAIRWISE_UP_TO) return { pairs: all(), mode: 'pairwise', classes: 0, irregular: [] };
 
+  const byStack = new Map<string, KubernetesObject[]>();
+  for (const o of model.objects) byStack.set(o.stack, [...(byStack.get(o.stack) ?? []), o]);
+  const objectsOf = (tenant: TenantInCluster) => byStack.get(tenant.stack) ?? [];
   const classes = new Map<string, TenantInCluster[]>();
   for (const tenant of tenants) {
-    const shape = shapeOf(model, tenant);
+    const shape = shapeOf(objectsOf(tenant), tenant);
     classes.set(shape, [...(classes.get(shape) ?? []), tenant]);
   }
   const chosen = new Map<string, readonly [TenantInCluster, TenantInCluster]>();
@@ -74,7 +86,8 @@ export function selectPairs(model: ClusterModel, pairwise: boolean): PairSelecti
   const representatives = [...classes.values()].flatMap((members) => members.slice(0, 2));
   for (const a of representatives) for (const b of representatives) add(a, b);
   for (const [i, a] of tenants.entries()) add(a, tenants[(i + 1) % tenants.length]);
-  const irregular = tenants.filter((tenant) => namesOthers(model, tenant, tenants));
+  const index = identifierIndex(tenants);
+  const irregular = tenants.filter((tenant) => namesOthers(objectsOf(tenant), tenant, index));
   for (const x of irregular) {
     for (const y of tenants) {
       add(x, y);
