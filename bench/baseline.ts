@@ -120,11 +120,21 @@ export const RESOURCE_FACTORIES: Readonly<Record<string, ResourceFactory>> = {
   aws_eip: (s, id, v) => new Eip(s, id, { domain: 'vpc', tags: { Name: v } }),
   aws_eks_access_entry: (s, id, v) => new EksAccessEntry(s, id, { clusterName: v, principalArn: 'arn:aws:iam::111111111111:role/r' }),
   aws_eks_access_policy_association: (s, id, v) =>
-    new EksAccessPolicyAssociation(s, id, { clusterName: v, accessScope: { type: 'cluster' }, policyArn: 'arn:aws:eks::aws:cluster-access-policy/P', principalArn: 'arn:aws:iam::111111111111:role/r' }),
+    new EksAccessPolicyAssociation(s, id, {
+      clusterName: v,
+      accessScope: { type: 'cluster' },
+      policyArn: 'arn:aws:eks::aws:cluster-access-policy/P',
+      principalArn: 'arn:aws:iam::111111111111:role/r',
+    }),
   aws_eks_addon: (s, id, v) => new EksAddon(s, id, { clusterName: v, addonName: 'coredns' }),
   aws_eks_cluster: (s, id, v) => new EksCluster(s, id, { name: v, roleArn: 'arn:aws:iam::111111111111:role/r', vpcConfig: { subnetIds: ['subnet-1'] } }),
   aws_eks_node_group: (s, id, v) =>
-    new EksNodeGroup(s, id, { clusterName: v, nodeRoleArn: 'arn:aws:iam::111111111111:role/r', subnetIds: ['subnet-1'], scalingConfig: { minSize: 0, maxSize: 1, desiredSize: 0 } }),
+    new EksNodeGroup(s, id, {
+      clusterName: v,
+      nodeRoleArn: 'arn:aws:iam::111111111111:role/r',
+      subnetIds: ['subnet-1'],
+      scalingConfig: { minSize: 0, maxSize: 1, desiredSize: 0 },
+    }),
   aws_eks_pod_identity_association: (s, id, v) =>
     new EksPodIdentityAssociation(s, id, { clusterName: v, namespace: 'n', serviceAccount: 's', roleArn: 'arn:aws:iam::111111111111:role/r' }),
   aws_flow_log: (s, id, v) => new FlowLog(s, id, { vpcId: v, trafficType: 'ALL', logDestination: 'arn:aws:logs:us-east-1:111111111111:log-group:g' }),
@@ -156,9 +166,17 @@ export const RESOURCE_FACTORIES: Readonly<Record<string, ResourceFactory>> = {
   aws_sqs_queue: (s, id, v) => new SqsQueue(s, id, { name: v }),
   aws_sqs_queue_policy: (s, id, v) => new SqsQueuePolicy(s, id, { queueUrl: v, policy: POLICY }),
   aws_ssoadmin_account_assignment: (s, id, v) =>
-    new SsoadminAccountAssignment(s, id, { instanceArn: SSO_INSTANCE, permissionSetArn: v, principalType: 'GROUP', principalId: 'g', targetType: 'AWS_ACCOUNT', targetId: '111111111111' }),
+    new SsoadminAccountAssignment(s, id, {
+      instanceArn: SSO_INSTANCE,
+      permissionSetArn: v,
+      principalType: 'GROUP',
+      principalId: 'g',
+      targetType: 'AWS_ACCOUNT',
+      targetId: '111111111111',
+    }),
   aws_ssoadmin_permission_set: (s, id, v) => new SsoadminPermissionSet(s, id, { instanceArn: SSO_INSTANCE, name: v }),
-  aws_ssoadmin_permission_set_inline_policy: (s, id, v) => new SsoadminPermissionSetInlinePolicy(s, id, { instanceArn: SSO_INSTANCE, permissionSetArn: v, inlinePolicy: POLICY }),
+  aws_ssoadmin_permission_set_inline_policy: (s, id, v) =>
+    new SsoadminPermissionSetInlinePolicy(s, id, { instanceArn: SSO_INSTANCE, permissionSetArn: v, inlinePolicy: POLICY }),
   aws_subnet: (s, id, v) => new Subnet(s, id, { vpcId: v }),
   aws_vpc: (s, id, v) => new Vpc(s, id, { cidrBlock: '10.0.0.0/16', tags: { Name: v } }),
   aws_vpc_endpoint: (s, id, v) => new VpcEndpoint(s, id, { vpcId: v, serviceName: 'com.amazonaws.us-east-1.s3' }),
@@ -176,7 +194,11 @@ export const RESOURCE_FACTORIES: Readonly<Record<string, ResourceFactory>> = {
   kubernetes_priority_class_v1: (s, id, v) => new PriorityClassV1(s, id, { metadata: METADATA(v), value: 1 }),
   kubernetes_resource_quota_v1: (s, id, v) => new ResourceQuotaV1(s, id, { metadata: METADATA(v) }),
   kubernetes_role_binding_v1: (s, id, v) =>
-    new RoleBindingV1(s, id, { metadata: METADATA(v), roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'r' }, subject: [{ kind: 'Group', name: 'g' }] }),
+    new RoleBindingV1(s, id, {
+      metadata: METADATA(v),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'r' },
+      subject: [{ kind: 'Group', name: 'g' }],
+    }),
   kubernetes_service_account_v1: (s, id, v) => new ServiceAccountV1(s, id, { metadata: METADATA(v) }),
   kubernetes_storage_class_v1: (s, id, v) => new StorageClassV1(s, id, { metadata: METADATA(v), storageProvisioner: 'ebs.csi.aws.com' }),
 };
@@ -301,7 +323,11 @@ export function buildBaseline(app: App, shape: SynthShape): void {
 }
 
 /** The consuming stack's references as tokens of the producing stacks' resources, one per use. */
-function* referencesOf(name: string, uses: readonly CrossStackUse[], resourcesOf: ReadonlyMap<string, readonly TerraformResource[]>): Generator<string, undefined> {
+function* referencesOf(
+  name: string,
+  uses: readonly CrossStackUse[],
+  resourcesOf: ReadonlyMap<string, readonly TerraformResource[]>,
+): Generator<string, undefined> {
   for (const use of uses) {
     const producer = resourcesOf.get(use.from);
     if (!producer || producer.length === 0) throw new Error(`stack ${name} reads outputs of '${use.from}', which has no resources before it`);
@@ -458,7 +484,8 @@ export function buildSameOutput(app: App, synth: SynthOutput): void {
 function declareStack(app: App, name: string, terraform: JsonObject): DeclaredStack {
   const where = `stack ${name}`;
   for (const key of Object.keys(terraform)) {
-    if (!TOP_LEVEL_BLOCKS.has(key)) throw new CliFailure(`${where}: the same-output baseline does not reproduce top-level '${key}' blocks; add them to buildSameOutput in bench/baseline.ts`);
+    if (!TOP_LEVEL_BLOCKS.has(key))
+      throw new CliFailure(`${where}: the same-output baseline does not reproduce top-level '${key}' blocks; add them to buildSameOutput in bench/baseline.ts`);
   }
   const stack = new KnownBackendStack(app, name);
   stack.knownBackend = declareBackend(stack, objectAt(terraform.terraform, `${where}: terraform`), where);
@@ -497,8 +524,12 @@ function declareStack(app: App, name: string, terraform: JsonObject): DeclaredSt
 
   // cdktf makes the remote-state data sources from the reads of other stacks' outputs.
   for (const [type, byName] of Object.entries(objectAt(terraform.data, `${where}: data`))) {
-    const unknown = type === 'terraform_remote_state' ? Object.keys(objectAt(byName, `${where}: data ${type}`)).find((n) => !n.startsWith(REMOTE_STATE_PREFIX)) : type;
-    if (unknown !== undefined) throw new CliFailure(`${where}: the same-output baseline reproduces only cdktf's cross-stack remote states, not data '${unknown}'; add it to declareStack in bench/baseline.ts`);
+    const unknown =
+      type === 'terraform_remote_state' ? Object.keys(objectAt(byName, `${where}: data ${type}`)).find((n) => !n.startsWith(REMOTE_STATE_PREFIX)) : type;
+    if (unknown !== undefined)
+      throw new CliFailure(
+        `${where}: the same-output baseline reproduces only cdktf's cross-stack remote states, not data '${unknown}'; add it to declareStack in bench/baseline.ts`,
+      );
   }
 
   const crossStackOutputs = new Map<string, string>();
@@ -511,7 +542,8 @@ function declareStack(app: App, name: string, terraform: JsonObject): DeclaredSt
       continue;
     }
     const identifier = typeof body.value === 'string' ? /^\$\{([^{}]+)\}$/.exec(body.value)?.[1] : undefined;
-    if (identifier === undefined) throw new CliFailure(`${where}: cross-stack output '${outputName}' does not export one attribute; add it to declareStack in bench/baseline.ts`);
+    if (identifier === undefined)
+      throw new CliFailure(`${where}: cross-stack output '${outputName}' does not export one attribute; add it to declareStack in bench/baseline.ts`);
     crossStackOutputs.set(outputName, identifier);
   }
   return { name, stack, terraform, providerBlocks, providers, resources, crossStackOutputs, plainOutputs };
@@ -525,12 +557,14 @@ function declareStack(app: App, name: string, terraform: JsonObject): DeclaredSt
 function declareBackend(stack: KnownBackendStack, terraform: JsonObject, where: string): S3Backend {
   // cdktf writes required_providers from the providers.
   const unknown = Object.keys(terraform).find((key) => key !== 'backend' && key !== 'required_providers');
-  if (unknown) throw new CliFailure(`${where}: the same-output baseline does not reproduce terraform.${unknown}; add it to declareBackend in bench/baseline.ts`);
+  if (unknown)
+    throw new CliFailure(`${where}: the same-output baseline does not reproduce terraform.${unknown}; add it to declareBackend in bench/baseline.ts`);
   const backends = objectAt(terraform.backend, `${where}: terraform.backend`);
   const s3 = backends.s3;
   if (!isObject(s3) || Object.keys(backends).length !== 1) throw new CliFailure(`${where}: the same-output baseline knows only the S3 backend`);
   const { bucket, key, region, encrypt, ...settings } = s3;
-  if (typeof bucket !== 'string' || typeof key !== 'string' || typeof region !== 'string') throw new CliFailure(`${where}: the S3 backend has no bucket, key or region`);
+  if (typeof bucket !== 'string' || typeof key !== 'string' || typeof region !== 'string')
+    throw new CliFailure(`${where}: the S3 backend has no bucket, key or region`);
   const backend = new S3Backend(stack, { bucket, key, region, encrypt: typeof encrypt === 'boolean' ? encrypt : undefined });
   for (const [setting, value] of Object.entries(settings)) stack.addOverride(`terraform.backend.s3.${setting}`, value);
   return backend;
@@ -545,7 +579,8 @@ function fillStack(declared: DeclaredStack, stacks: ReadonlyMap<string, Declared
   const read: RemoteRead = (producerName, outputName) => {
     const producer = stacks.get(producerName);
     const identifier = producer?.crossStackOutputs.get(outputName);
-    if (!producer || identifier === undefined) throw new CliFailure(`${where} reads output '${outputName}' of stack '${producerName}', which that stack does not declare`);
+    if (!producer || identifier === undefined)
+      throw new CliFailure(`${where} reads output '${outputName}' of stack '${producerName}', which that stack does not declare`);
     const [type, resourceName] = identifier.split('.', 2);
     const resource = producer.resources.get(`${type}.${resourceName}`);
     if (!resource) throw new CliFailure(`stack ${producerName}: output '${outputName}' exports '${identifier}', which is not a resource of the stack`);
@@ -574,7 +609,8 @@ function fillStack(declared: DeclaredStack, stacks: ReadonlyMap<string, Declared
       for (const key of minimal) if (!(key in attributes)) resource.addOverride(key, undefined);
       for (const [key, value] of Object.entries(attributes)) {
         if (key === METADATA_KEY) continue;
-        if (key === 'provider') resource.provider = declared.providers.get(String(value)) ?? fail(`${where}: ${address} names provider '${String(value)}', which the stack has not`);
+        if (key === 'provider')
+          resource.provider = declared.providers.get(String(value)) ?? fail(`${where}: ${address} names provider '${String(value)}', which the stack has not`);
         else if (key === 'depends_on') resource.dependsOn = dependenciesOf(value, declared.resources, `${where}: ${address}`);
         else if (key === 'lifecycle') resource.lifecycle = lifecycleOf(value, `${where}: ${address}`);
         else {
@@ -599,7 +635,9 @@ function argumentsOf(resource: TerraformResource): ReadonlySet<string> {
 
 function dependenciesOf(value: JsonValue, resources: ReadonlyMap<string, TerraformResource>, where: string): string[] {
   if (!Array.isArray(value)) fail(`${where}: depends_on is not a list`);
-  return value.map((address) => dependable(resources.get(String(address)) ?? fail(`${where}: depends on '${String(address)}', which is not a resource of the stack`)));
+  return value.map((address) =>
+    dependable(resources.get(String(address)) ?? fail(`${where}: depends on '${String(address)}', which is not a resource of the stack`)),
+  );
 }
 
 function lifecycleOf(value: JsonValue, where: string): TerraformResourceLifecycle {

@@ -308,7 +308,11 @@ function targets(results: readonly SizeResult[], fixed: FixedCost, npmTestMs: nu
     list.push({ name: 'plan review of 1,000 vs 1,001 tenants < 5 s', measured: seconds(wall(r.planReview)), met: wall(r.planReview) < 5000 });
     list.push({ name: 'isolation proof of 1,000 tenants < 60 s', measured: seconds(wall(r.proof)), met: wall(r.proof) < 60_000 });
   } else {
-    list.push(notMeasured('`validate` of 1,000 tenants < 2 s'), notMeasured('plan review of 1,000 vs 1,001 tenants < 5 s'), notMeasured('isolation proof of 1,000 tenants < 60 s'));
+    list.push(
+      notMeasured('`validate` of 1,000 tenants < 2 s'),
+      notMeasured('plan review of 1,000 vs 1,001 tenants < 5 s'),
+      notMeasured('isolation proof of 1,000 tenants < 60 s'),
+    );
   }
   list.push({
     name: '`npm test` < 2 min',
@@ -350,7 +354,9 @@ function renderResults(results: readonly SizeResult[], fixed: FixedCost, runs: n
   );
   lines.push(
     `Load average (1, 5, 15 min) ${loadText(machine.loadBefore)} before and ${loadText(machine.loadAfter)} after` +
-      (busy ? `: the machine was **not quiet** (other work on its ${machine.cores} cores), so times are longer than on an idle machine; ratios, measured side by side, suffer less.` : ': the machine was quiet.'),
+      (busy
+        ? `: the machine was **not quiet** (other work on its ${machine.cores} cores), so times are longer than on an idle machine; ratios, measured side by side, suffer less.`
+        : ': the machine was quiet.'),
   );
   lines.push('');
   lines.push('### Synth (organization + shared + shared-k8s + one stack per tenant)');
@@ -400,7 +406,8 @@ function renderResults(results: readonly SizeResult[], fixed: FixedCost, runs: n
   lines.push('');
   lines.push('| Target | Measured | Met |');
   lines.push('|---|---:|:---:|');
-  for (const target of targets(results, fixed, npmTestMs)) lines.push(`| ${target.name} | ${target.measured} | ${target.met === undefined ? '–' : target.met ? 'yes' : '**no**'} |`);
+  for (const target of targets(results, fixed, npmTestMs))
+    lines.push(`| ${target.name} | ${target.measured} | ${target.met === undefined ? '–' : target.met ? 'yes' : '**no**'} |`);
   lines.push('');
   lines.push('### Comparability of the baselines');
   lines.push('');
@@ -419,7 +426,8 @@ function renderResults(results: readonly SizeResult[], fixed: FixedCost, runs: n
   lines.push('Last result lines of the largest size:');
   lines.push('');
   const last = results[results.length - 1];
-  for (const runs of [last.validate, last.synth, last.sameOutput, last.planReview, last.proof]) lines.push(`- \`${runs[runs.length - 1].result.replace(/`/g, "'")}\``);
+  for (const runs of [last.validate, last.synth, last.sameOutput, last.planReview, last.proof])
+    lines.push(`- \`${runs[runs.length - 1].result.replace(/`/g, "'")}\``);
   return lines.join('\n');
 }
 
@@ -445,7 +453,10 @@ function timeNpmTest(progress: Progress): number {
   const started = process.hrtime.bigint();
   const run = spawnSync('npm', ['test', '--silent'], { cwd: REPO_ROOT, encoding: 'utf8', env: process.env });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  if (run.status !== 0) throw new CliFailure(`npm test failed (exit ${run.status}) after ${seconds(ms)}:\n  ${`${run.stdout}\n${run.stderr}`.trim().split('\n').slice(-8).join('\n  ')}`);
+  if (run.status !== 0)
+    throw new CliFailure(
+      `npm test failed (exit ${run.status}) after ${seconds(ms)}:\n  ${`${run.stdout}\n${run.stderr}`.trim().split('\n').slice(-8).join('\n  ')}`,
+    );
   progress(`npm test: ${seconds(ms)}`);
   return ms;
 }

@@ -53,7 +53,11 @@ export function reportError(name: string, usage: string, error: unknown): number
 }
 
 /** Parses `--flag value` and `--flag=value` pairs; rejects flags not in `known`. */
-export function parseFlags(args: readonly string[], known: readonly string[], booleans: readonly string[] = []): { flags: Record<string, string>; positional: string[] } {
+export function parseFlags(
+  args: readonly string[],
+  known: readonly string[],
+  booleans: readonly string[] = [],
+): { flags: Record<string, string>; positional: string[] } {
   const flags: Record<string, string> = {};
   const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -107,14 +111,25 @@ export interface CheckOutcome {
  * could not be read (status `error`), so a workflow always has a document to hand on.
  * Returns the result line or throws CliFailure (exit 1) for a failed check.
  */
-export async function runCheck(check: string, format: OutputFormat, run: () => CheckOutcome | Promise<CheckOutcome>, write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<string> {
+export async function runCheck(
+  check: string,
+  format: OutputFormat,
+  run: () => CheckOutcome | Promise<CheckOutcome>,
+  write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+): Promise<string> {
   let outcome: CheckOutcome;
   try {
     outcome = await run();
   } catch (error) {
     if (format === 'json' && (error instanceof InputError || error instanceof ConfigError)) {
       const details = error instanceof ConfigError ? error.issues.map(formatIssue) : [...error.problems];
-      write(JSON.stringify(checkReport({ check, status: 'error', summary: `could not run: ${details[0] ?? error.message}`, exitCode: EXIT.rejected, findings: [], details }), null, 2));
+      write(
+        JSON.stringify(
+          checkReport({ check, status: 'error', summary: `could not run: ${details[0] ?? error.message}`, exitCode: EXIT.rejected, findings: [], details }),
+          null,
+          2,
+        ),
+      );
     }
     throw error;
   }

@@ -61,7 +61,13 @@ export function checkGuardrails(scratchRoot: string = tmpdir()): CheckOutcome {
     const others = errors.filter((error) => !report.findings.some((finding) => formatFinding(finding) === error.message));
     for (const other of others) details.push(`  error  ${other.path}: ${other.message}`);
     const findings: CheckReportFinding[] = [
-      ...report.findings.map((finding) => ({ severity: finding.severity, id: finding.ruleId, stack: finding.stack, address: finding.address, message: formatFinding(finding) })),
+      ...report.findings.map((finding) => ({
+        severity: finding.severity,
+        id: finding.ruleId,
+        stack: finding.stack,
+        address: finding.address,
+        message: formatFinding(finding),
+      })),
       ...others.map((other) => ({ severity: 'error' as const, stack: other.stack, message: `${other.path}: ${other.message}` })),
     ];
     const seconds = ((Date.now() - started) / 1000).toFixed(1);

@@ -48,7 +48,10 @@ export async function main(args: string[]): Promise<string> {
   const { flags, positional } = parseFlags(args, ['synth', 'plans', 'work', 'stacks', 'jobs'], ['online', 'strict']);
   if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
   const started = Date.now();
-  const stacks = flags.stacks?.split(',').map((s) => s.trim()).filter(Boolean);
+  const stacks = flags.stacks
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const synthDir = synthDirOf(flags);
   const stale = checkSynthFreshness(synthDir, { refuse: true, warn: (line) => process.stderr.write(`plan:offline: ${line}\n`) });
   if (stale) throw new CliFailure(`${stale}; nothing was planned`, EXIT.rejected);

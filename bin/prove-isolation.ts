@@ -61,7 +61,11 @@ export async function proveIsolationCommand(args: readonly string[], output: Com
       if (stale) throw new InputError([stale], `${stale}; nothing was proved`);
       let result: ProofResult;
       try {
-        result = await proveSynthDir(dir, { mode: flags.pairwise ? 'pairwise' : 'fast', plansDir: flags.plans, progress: (line) => output.diagnostic(`prove-isolation: ${line}`) });
+        result = await proveSynthDir(dir, {
+          mode: flags.pairwise ? 'pairwise' : 'fast',
+          plansDir: flags.plans,
+          progress: (line) => output.diagnostic(`prove-isolation: ${line}`),
+        });
       } catch (error) {
         if (error instanceof ProofInputError) {
           for (const problem of error.problems) output.diagnostic(problem);
@@ -72,7 +76,10 @@ export async function proveIsolationCommand(args: readonly string[], output: Com
       const cluster = proveCluster(readSynthDir(dir), { pairwise: flags.pairwise === 'true' });
       if (cluster.problems.length > 0) {
         for (const problem of cluster.problems) output.diagnostic(problem);
-        throw new InputError(cluster.problems, `${cluster.problems.length} problem${cluster.problems.length === 1 ? '' : 's'} in the cluster objects of the synthesized output; the cluster layer was not proved`);
+        throw new InputError(
+          cluster.problems,
+          `${cluster.problems.length} problem${cluster.problems.length === 1 ? '' : 's'} in the cluster objects of the synthesized output; the cluster layer was not proved`,
+        );
       }
       const { leaks, blocked } = leakCount(result);
       return {
@@ -80,7 +87,11 @@ export async function proveIsolationCommand(args: readonly string[], output: Com
         summary: `${formatResult(result)}; ${clusterResultText(cluster)}`,
         findings: [
           ...result.findings.map((finding) => ({ severity: 'error' as const, id: finding.type, message: formatFinding(finding).join(' ') })),
-          ...cluster.findings.map((finding) => ({ severity: 'error' as const, id: `cluster-${finding.layer}-${finding.type}`, message: `${finding.from} -> ${finding.to}: ${finding.what} (${finding.why})` })),
+          ...cluster.findings.map((finding) => ({
+            severity: 'error' as const,
+            id: `cluster-${finding.layer}-${finding.type}`,
+            message: `${finding.from} -> ${finding.to}: ${finding.what} (${finding.why})`,
+          })),
         ],
         details: [...formatReport(result, { matrix: flags.matrix === 'true' }), ...formatClusterReport(cluster, { matrix: flags.matrix === 'true' })],
       };

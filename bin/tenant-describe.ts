@@ -53,7 +53,8 @@ export function main(args: string[]): string {
   if (!tenant) {
     const known = config.tenants.map((t) => t.name);
     const guess = closest(name, known);
-    const listed = known.length <= 10 ? `; the tenants are ${known.join(', ') || 'none yet'}` : `; ${known.length} tenants, list them with ls ${paths.tenantsDir}`;
+    const listed =
+      known.length <= 10 ? `; the tenants are ${known.join(', ') || 'none yet'}` : `; ${known.length} tenants, list them with ls ${paths.tenantsDir}`;
     throw new CliFailure(`no tenant '${name}' in ${paths.tenantsDir}${guess ? ` (did you mean '${guess}'?)` : ''}${listed}`, EXIT.rejected);
   }
 

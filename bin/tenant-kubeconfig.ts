@@ -37,7 +37,10 @@ export function main(args: string[]): string {
   const config = loadConfig(configPathsFromEnv());
   const tenant = config.tenants.find((t) => t.name === name);
   if (!tenant) {
-    const guess = closest(name, config.tenants.map((t) => t.name));
+    const guess = closest(
+      name,
+      config.tenants.map((t) => t.name),
+    );
     throw new CliFailure(`no tenant '${name}'${guess ? ` (did you mean '${guess}'?)` : ''}`, EXIT.rejected);
   }
   try {

@@ -3,7 +3,16 @@ import { ConfigError } from '../config/issues';
 import { configPathsFromEnv, loadPlatformFile } from '../config/load';
 import { usd } from '../config/cost';
 import { answerChecks } from '../tools/tenant/answers';
-import { askForMissing, completeRequest, missingFlags, OPTIONAL_FLAGS, RequestError, REQUIRED_FLAGS, requestFromFlags, type TenantRequest } from '../tools/tenant/request';
+import {
+  askForMissing,
+  completeRequest,
+  missingFlags,
+  OPTIONAL_FLAGS,
+  RequestError,
+  REQUIRED_FLAGS,
+  requestFromFlags,
+  type TenantRequest,
+} from '../tools/tenant/request';
 import { defaultBudgetUsd, SCAFFOLD_DEFAULTS, scaffoldTenant, ScaffoldRefused } from '../tools/tenant/scaffold';
 import { CliFailure, EXIT, parseFlags, runCli, UsageError } from './cli';
 
@@ -86,7 +95,9 @@ runCli(NAME, USAGE, async (args) => {
   }
   for (const warning of result.warnings) process.stderr.write(`${NAME}: warning: ${warning}\n`);
   if (result.existingProblems.length > 0) {
-    process.stderr.write(`${NAME}: note: other tenant files already had ${result.existingProblems.length} problem(s), not caused by this one; see npm run validate\n`);
+    process.stderr.write(
+      `${NAME}: note: other tenant files already had ${result.existingProblems.length} problem(s), not caused by this one; see npm run validate\n`,
+    );
   }
   const t = result.tenant;
   const pools = t.gpuPools.map((p) => `${p.name} ${p.instanceTypes.join(',')} ${p.capacity} ${p.minNodes}-${p.maxNodes}`).join('; ') || 'no GPU pool';

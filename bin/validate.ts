@@ -20,7 +20,8 @@ export function main(args: string[]): string {
   const paths = configPathsFromEnv();
   const { config, issues } = checkConfig(paths);
   if (!config) throw new ConfigError(issues);
-  if (config.tenants.length === 0) return `ok: ${paths.platformFile} is valid; there are no tenant files in ${paths.tenantsDir} (add one with npm run tenant:new)`;
+  if (config.tenants.length === 0)
+    return `ok: ${paths.platformFile} is valid; there are no tenant files in ${paths.tenantsDir} (add one with npm run tenant:new)`;
   return `ok: ${paths.platformFile} and ${config.tenants.length} tenant file${config.tenants.length === 1 ? '' : 's'} in ${paths.tenantsDir} are valid`;
 }
 

@@ -40,14 +40,20 @@ export function hasAdoptionRegister(tenantsDir: string): boolean {
 }
 
 /** The issue of a tenant file that adopts an account the register does not give it, if any. */
-export function adoptionIssue(tenant: { name: string; account: { id?: string; email?: string } }, register: AdoptionRegister): { path: FieldPath; message: string } | undefined {
+export function adoptionIssue(
+  tenant: { name: string; account: { id?: string; email?: string } },
+  register: AdoptionRegister,
+): { path: FieldPath; message: string } | undefined {
   const id = tenant.account.id;
   if (id === undefined || tenant.account.email !== undefined) return undefined;
   const owner = register.get(id);
   if (owner === tenant.name) return undefined;
   const where = `the onboarding register (${ADOPTION_REGISTER} in the tenants directory)`;
   if (owner !== undefined) {
-    return { path: ['account', 'id'], message: `account ${id} is registered for tenant '${owner}' in ${where}; a tenant adopts only an account the platform team registered for it` };
+    return {
+      path: ['account', 'id'],
+      message: `account ${id} is registered for tenant '${owner}' in ${where}; a tenant adopts only an account the platform team registered for it`,
+    };
   }
   return {
     path: ['account', 'id'],

@@ -52,7 +52,10 @@ export interface TenantCeiling {
  * The dearest set of instances whose GPUs sum to at most `gpuLimit`: an unbounded knapsack,
  * exact and small (the limit is at most maxNodesPerPool times 8 or so GPUs).
  */
-export function dearestMix(gpuLimit: number, types: readonly { name: string; gpus: number; hourlyUsd: number }[]): { hourlyUsd: number; mix: Record<string, number> } {
+export function dearestMix(
+  gpuLimit: number,
+  types: readonly { name: string; gpus: number; hourlyUsd: number }[],
+): { hourlyUsd: number; mix: Record<string, number> } {
   const limit = Math.max(0, Math.floor(gpuLimit));
   const best = new Array<number>(limit + 1).fill(0);
   const choice = new Array<number>(limit + 1).fill(-1);
@@ -80,7 +83,10 @@ export function dearestMix(gpuLimit: number, types: readonly { name: string; gpu
 export function poolCeiling(pool: PricedPool, prices: Prices): PoolCeiling {
   const priced = pool.instanceTypes.filter((type) => prices[type] !== undefined);
   const warmHourlyUsd = Math.max(0, ...priced.map((type) => prices[type].onDemandHourlyUsd));
-  const dynamic = dearestMix(pool.gpuLimit, priced.map((name) => ({ name, gpus: prices[name].gpus, hourlyUsd: prices[name].onDemandHourlyUsd })));
+  const dynamic = dearestMix(
+    pool.gpuLimit,
+    priced.map((name) => ({ name, gpus: prices[name].gpus, hourlyUsd: prices[name].onDemandHourlyUsd })),
+  );
   const hourlyUsd = pool.warmNodes * warmHourlyUsd + dynamic.hourlyUsd;
   return {
     pool,

@@ -106,7 +106,9 @@ export function checkConfig(paths: ConfigPaths, options: CheckOptions = {}): { c
 
   // No register: nothing may be adopted (every adoption is reported below).
   const registerFile = adoptionRegisterPath(paths.tenantsDir);
-  const register = hasAdoptionRegister(paths.tenantsDir) ? readYamlAgainst(registerFile, adoptionRegisterSchema, MAX_TENANT_FILE_BYTES, 'onboarding register') : { issues: [] as ConfigIssue[], value: undefined };
+  const register = hasAdoptionRegister(paths.tenantsDir)
+    ? readYamlAgainst(registerFile, adoptionRegisterSchema, MAX_TENANT_FILE_BYTES, 'onboarding register')
+    : { issues: [] as ConfigIssue[], value: undefined };
   issues.push(...register.issues);
   const adoptions = new Map(Object.entries(register.value?.accounts ?? {}));
 

@@ -10,9 +10,7 @@ export type CapacityType = 'spot' | 'on-demand';
 export type Lifecycle = 'active' | 'retained';
 
 /** The tenant's AWS account: vended by the organization stack, or an existing one adopted. */
-export type TenantAccount =
-  | { readonly kind: 'vended'; readonly email: string }
-  | { readonly kind: 'adopted'; readonly id: string };
+export type TenantAccount = { readonly kind: 'vended'; readonly email: string } | { readonly kind: 'adopted'; readonly id: string };
 
 /** The tenant's account id where the configuration knows it (an adopted account); a vended one's is known after vending. */
 export function knownAccountId(tenant: { readonly account: TenantAccount }): string | undefined {

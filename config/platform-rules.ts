@@ -9,11 +9,17 @@ export function platformRules(platform: PlatformFile): RuleIssue[] {
   const issues: RuleIssue[] = [];
   const allowed = platform.allowedRegions;
   if (!allowed.includes(platform.region)) {
-    issues.push({ path: ['region'], message: `'${platform.region}' is not in allowedRegions (${allowed.join(', ')}): the SCP would deny the platform's own region; add it to allowedRegions or pick one of them` });
+    issues.push({
+      path: ['region'],
+      message: `'${platform.region}' is not in allowedRegions (${allowed.join(', ')}): the SCP would deny the platform's own region; add it to allowedRegions or pick one of them`,
+    });
   }
   platform.cluster.availabilityZones.forEach((zone, i) => {
     if (zone.slice(0, -1) !== platform.region) {
-      issues.push({ path: ['cluster', 'availabilityZones', i], message: `'${zone}' is a zone of ${zone.slice(0, -1)}, not of the cluster's region ${platform.region}; use ${platform.region}a, ${platform.region}b, ...` });
+      issues.push({
+        path: ['cluster', 'availabilityZones', i],
+        message: `'${zone}' is a zone of ${zone.slice(0, -1)}, not of the cluster's region ${platform.region}; use ${platform.region}a, ${platform.region}b, ...`,
+      });
     }
   });
   const seen = new Set<string>();
@@ -26,7 +32,10 @@ export function platformRules(platform: PlatformFile): RuleIssue[] {
     issues.push({ path: ['cluster', 'systemNodes', 'maxNodes'], message: `must be at least minNodes (${nodes.minNodes}), got ${nodes.maxNodes}` });
   }
   if (nodes.desiredNodes !== undefined && (nodes.desiredNodes < nodes.minNodes || nodes.desiredNodes > nodes.maxNodes)) {
-    issues.push({ path: ['cluster', 'systemNodes', 'desiredNodes'], message: `must be between minNodes (${nodes.minNodes}) and maxNodes (${nodes.maxNodes}), got ${nodes.desiredNodes}` });
+    issues.push({
+      path: ['cluster', 'systemNodes', 'desiredNodes'],
+      message: `must be between minNodes (${nodes.minNodes}) and maxNodes (${nodes.maxNodes}), got ${nodes.desiredNodes}`,
+    });
   }
   // CoreDNS, the device plugin's controller and the cluster add-ons run on the system nodes.
   // A node image is built for one Kubernetes version; EKS runs nodes up to three minor versions
@@ -44,7 +53,10 @@ export function platformRules(platform: PlatformFile): RuleIssue[] {
     }
   }
   if (platform.cluster.systemNodes.minNodes < 1) {
-    issues.push({ path: ['cluster', 'systemNodes', 'minNodes'], message: 'must be at least 1: the cluster add-ons (CoreDNS and others) run on the system nodes' });
+    issues.push({
+      path: ['cluster', 'systemNodes', 'minNodes'],
+      message: 'must be at least 1: the cluster add-ons (CoreDNS and others) run on the system nodes',
+    });
   }
   return issues;
 }

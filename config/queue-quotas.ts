@@ -36,7 +36,10 @@ export function queueQuotas(tenant: Pick<Tenant, 'quota' | 'gpuPools'>, sizes: R
 }
 
 /** GPUs the platform's shared pool holds at most: maxNodes times its largest type; 0 without a pool. */
-export function sharedPoolGpus(pool: { instanceTypes: readonly string[]; maxNodes: number } | undefined, sizes: Readonly<Record<string, GpuInstanceType>>): number {
+export function sharedPoolGpus(
+  pool: { instanceTypes: readonly string[]; maxNodes: number } | undefined,
+  sizes: Readonly<Record<string, GpuInstanceType>>,
+): number {
   if (!pool) return 0;
   return pool.maxNodes * Math.max(0, ...pool.instanceTypes.map((type) => sizes[type]?.gpus ?? 0));
 }

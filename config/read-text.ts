@@ -22,7 +22,7 @@ export function fsProblem(error: unknown): string {
       return 'a symbolic link loop (a link that points back at itself): fix or remove the link';
     case 'EACCES':
     case 'EPERM':
-      return 'permission denied: fix its permissions (and its folders\'), or point the setting elsewhere';
+      return "permission denied: fix its permissions (and its folders'), or point the setting elsewhere";
     case 'EROFS':
       return 'on a read-only file system';
     case 'ENOSPC':
@@ -53,7 +53,9 @@ export function readTextFile(file: string, limitBytes: number, what: string): Re
     const stat = fstatSync(fd);
     if (!stat.isFile()) return { problem: `not a regular file: a ${what} must be a file` };
     if (stat.size > limitBytes) {
-      return { problem: `${kib(stat.size)} is over the limit of ${kib(limitBytes)} for a ${what}: it cannot be a real one; split it or remove what was generated into it` };
+      return {
+        problem: `${kib(stat.size)} is over the limit of ${kib(limitBytes)} for a ${what}: it cannot be a real one; split it or remove what was generated into it`,
+      };
     }
     // Read at most one byte past the limit: the size may change between fstat and read.
     const buffer = Buffer.alloc(limitBytes + 1);

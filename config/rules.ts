@@ -18,7 +18,10 @@ export interface RuleIssue {
 export function tenantFileRules(tenant: TenantFile, fileBaseName: string): RuleIssue[] {
   const issues: RuleIssue[] = [];
   if (tenant.name !== fileBaseName) {
-    issues.push({ path: ['name'], message: `must equal the file name '${fileBaseName}', got '${tenant.name}': rename the file to ${tenant.name}.yaml or set name: ${fileBaseName}` });
+    issues.push({
+      path: ['name'],
+      message: `must equal the file name '${fileBaseName}', got '${tenant.name}': rename the file to ${tenant.name}.yaml or set name: ${fileBaseName}`,
+    });
   }
   const reserved = tenantNameReservation(tenant.name);
   if (reserved !== undefined) {
@@ -67,33 +70,52 @@ export function tenantPlatformRules(tenant: TenantFile, platform: PlatformFile):
   (tenant.gpuPools ?? []).forEach((pool, i) => {
     pool.instanceTypes.forEach((type, j) => {
       if (!(type in platform.gpuInstanceTypes)) {
-        issues.push({ path: ['gpuPools', i, 'instanceTypes', j], message: `'${type}' is not an allowed GPU instance type; use one of ${allowed.join(', ')} (platform.yaml gpuInstanceTypes)` });
+        issues.push({
+          path: ['gpuPools', i, 'instanceTypes', j],
+          message: `'${type}' is not an allowed GPU instance type; use one of ${allowed.join(', ')} (platform.yaml gpuInstanceTypes)`,
+        });
       }
     });
     // `g6` with pool `xlarge` would be NodePool `g6.xlarge`: a string every tenant stack holds, read as naming that tenant.
     const nodePool = tenantNames(platform.name, platform.accounts.platform, tenant.name).nodePool(pool.name);
     if (nodePool in platform.gpuInstanceTypes) {
-      issues.push({ path: ['gpuPools', i, 'name'], message: `makes the NodePool name '${nodePool}', which is also a GPU instance type in platform.yaml; choose another pool name` });
+      issues.push({
+        path: ['gpuPools', i, 'name'],
+        message: `makes the NodePool name '${nodePool}', which is also a GPU instance type in platform.yaml; choose another pool name`,
+      });
     }
     if (pool.maxNodes > caps.maxNodesPerPool) {
-      issues.push({ path: ['gpuPools', i, 'maxNodes'], message: `must be at most the platform cap of ${caps.maxNodesPerPool} nodes per pool, got ${pool.maxNodes}` });
+      issues.push({
+        path: ['gpuPools', i, 'maxNodes'],
+        message: `must be at most the platform cap of ${caps.maxNodesPerPool} nodes per pool, got ${pool.maxNodes}`,
+      });
     }
     // A pool larger than the namespace may use is capacity paid for and never scheduled on.
     const perNode = Math.max(0, ...pool.instanceTypes.map((type) => platform.gpuInstanceTypes[type]?.gpus ?? 0));
     const atFullSize = perNode * pool.maxNodes;
     if (perNode > 0 && tenant.quota.gpus === 0) {
-      issues.push({ path: ['quota', 'gpus'], message: `is 0, so no pod may use the GPUs of pool '${pool.name}': raise quota.gpus to at least ${perNode} (one node), or remove the pool` });
+      issues.push({
+        path: ['quota', 'gpus'],
+        message: `is 0, so no pod may use the GPUs of pool '${pool.name}': raise quota.gpus to at least ${perNode} (one node), or remove the pool`,
+      });
     } else if (atFullSize > tenant.quota.gpus) {
-      issues.push({ path: ['gpuPools', i, 'maxNodes'], message: `${pool.maxNodes} nodes of up to ${perNode} GPUs make ${atFullSize} GPUs, more than quota.gpus (${tenant.quota.gpus}): lower maxNodes to ${Math.floor(tenant.quota.gpus / perNode)} or raise quota.gpus to ${atFullSize}` });
+      issues.push({
+        path: ['gpuPools', i, 'maxNodes'],
+        message: `${pool.maxNodes} nodes of up to ${perNode} GPUs make ${atFullSize} GPUs, more than quota.gpus (${tenant.quota.gpus}): lower maxNodes to ${Math.floor(tenant.quota.gpus / perNode)} or raise quota.gpus to ${atFullSize}`,
+      });
     }
   });
   const shared = platform.kueue?.sharedGpuPool;
   if ((tenant.sharedGpus ?? 0) > 0 && shared === undefined) {
-    issues.push({ path: ['sharedGpus'], message: 'the platform has no shared GPU pool (kueue.sharedGpuPool in platform.yaml); remove sharedGpus or ask the platform team for one' });
+    issues.push({
+      path: ['sharedGpus'],
+      message: 'the platform has no shared GPU pool (kueue.sharedGpuPool in platform.yaml); remove sharedGpus or ask the platform team for one',
+    });
   }
   if (shared !== undefined && (tenant.sharedGpus ?? 0) > 0) {
     const capacity = shared.maxNodes * Math.max(0, ...shared.instanceTypes.map((type) => platform.gpuInstanceTypes[type]?.gpus ?? 0));
-    if ((tenant.sharedGpus ?? 0) > capacity) issues.push({ path: ['sharedGpus'], message: `must be at most the shared pool's ${capacity} GPUs, got ${tenant.sharedGpus}` });
+    if ((tenant.sharedGpus ?? 0) > capacity)
+      issues.push({ path: ['sharedGpus'], message: `must be at most the shared pool's ${capacity} GPUs, got ${tenant.sharedGpus}` });
   }
   if (tenant.quota.gpus > caps.maxGpus) {
     issues.push({ path: ['quota', 'gpus'], message: `must be at most the platform cap of ${caps.maxGpus} GPUs, got ${tenant.quota.gpus}` });
@@ -105,18 +127,28 @@ export function tenantPlatformRules(tenant: TenantFile, platform: PlatformFile):
     issues.push({ path: ['quota', 'memoryGi'], message: `must be at most the platform cap of ${caps.maxMemoryGi} GiB, got ${tenant.quota.memoryGi}` });
   }
   if (tenant.budget.monthlyUsd > caps.maxMonthlyBudgetUsd) {
-    issues.push({ path: ['budget', 'monthlyUsd'], message: `must be at most the platform cap of ${caps.maxMonthlyBudgetUsd} USD, got ${tenant.budget.monthlyUsd}` });
+    issues.push({
+      path: ['budget', 'monthlyUsd'],
+      message: `must be at most the platform cap of ${caps.maxMonthlyBudgetUsd} USD, got ${tenant.budget.monthlyUsd}`,
+    });
   }
   const platformValues = [platform.name, platform.region, ...platform.allowedRegions, ...Object.values(platform.tags ?? {})];
   if (platformValues.includes(tenant.name)) {
-    issues.push({ path: ['name'], message: `'${tenant.name}' is a value of platform.yaml (platform name, region or tag) and would appear in every stack; choose another name` });
+    issues.push({
+      path: ['name'],
+      message: `'${tenant.name}' is a value of platform.yaml (platform name, region or tag) and would appear in every stack; choose another name`,
+    });
   }
   const platformPrefix = tenantNameReservation(tenant.name, platform.name);
   if (platformPrefix !== undefined && tenant.name !== platform.name && tenantNameReservation(tenant.name) === undefined) {
     issues.push({ path: ['name'], message: `${platformPrefix}; choose another name` });
   }
   if (tenant.people !== undefined && platform.identityCenter === undefined) {
-    issues.push({ path: ['people'], message: 'platform.yaml has no identityCenter instance, so the group cannot be given access: ask the platform team to set identityCenter.instanceArn, or remove people' });
+    issues.push({
+      path: ['people'],
+      message:
+        'platform.yaml has no identityCenter instance, so the group cannot be given access: ask the platform team to set identityCenter.instanceArn, or remove people',
+    });
   }
   const id = tenant.account.id;
   if (id !== undefined && (id === platform.accounts.management || id === platform.accounts.platform)) {
@@ -131,7 +163,10 @@ export function tenantPlatformRules(tenant: TenantFile, platform: PlatformFile):
   for (const derived of names) {
     const limit = NAME_LIMITS[derived.kind];
     if (derived.name.length > limit) {
-      issues.push({ path: derived.from, message: `too long: it makes the ${derived.kind} name '${derived.name}' (${derived.name.length} characters, limit ${limit}); shorten it by ${derived.name.length - limit}` });
+      issues.push({
+        path: derived.from,
+        message: `too long: it makes the ${derived.kind} name '${derived.name}' (${derived.name.length} characters, limit ${limit}); shorten it by ${derived.name.length - limit}`,
+      });
     }
   }
   return issues;
@@ -173,16 +208,35 @@ export function crossTenantRules(entries: readonly TenantEntry[], pending?: stri
       const blamed = culprits.length > 0 ? culprits : group.filter((e) => !innocent(e)).length > 0 ? group.filter((e) => !innocent(e)) : group;
       for (const entry of blamed) {
         const others = group.filter((e) => e !== entry).map((e) => e.file);
-        issues.push({ file: entry.file, path: field, message: `${what} '${valueOf(entry.tenant)}' is already used by ${others.join(', ')}; each tenant needs its own` });
+        issues.push({
+          file: entry.file,
+          path: field,
+          message: `${what} '${valueOf(entry.tenant)}' is already used by ${others.join(', ')}; each tenant needs its own`,
+        });
       }
     }
   };
   const namedLikeItsFile = (e: TenantEntry) => e.baseName === e.tenant.name;
   check(['name'], 'tenant name', (t) => t.name, namedLikeItsFile);
-  check(['account', 'email'], 'account e-mail', (t) => t.account.email, () => false);
-  check(['account', 'id'], 'account id', (t) => t.account.id, () => false);
+  check(
+    ['account', 'email'],
+    'account e-mail',
+    (t) => t.account.email,
+    () => false,
+  );
+  check(
+    ['account', 'id'],
+    'account id',
+    (t) => t.account.id,
+    () => false,
+  );
   // One group serves one tenant: a shared group would make one tenant's people another's.
-  check(['people', 'identityCenterGroupId'], 'Identity Center group', (t) => t.people?.identityCenterGroupId, () => false);
+  check(
+    ['people', 'identityCenterGroupId'],
+    'Identity Center group',
+    (t) => t.people?.identityCenterGroupId,
+    () => false,
+  );
   return issues;
 }
 
@@ -207,7 +261,11 @@ export function crossTenantNameRules(entries: readonly TenantEntry[], platformNa
       const key = `${derived.kind}\u0000${derived.name}`;
       const other = seen.get(key);
       if (other && other.tenant !== tenant.name) {
-        issues.push({ file, path: derived.from, message: `makes the ${derived.kind} name '${derived.name}', which tenant '${other.tenant}' (${other.file}) already makes; rename this pool or bucket` });
+        issues.push({
+          file,
+          path: derived.from,
+          message: `makes the ${derived.kind} name '${derived.name}', which tenant '${other.tenant}' (${other.file}) already makes; rename this pool or bucket`,
+        });
       } else if (!other) {
         seen.set(key, { file, tenant: tenant.name });
       }

@@ -59,7 +59,8 @@ function describeValue(value: unknown): string {
  */
 const REPLACED_KEYS: Readonly<Record<string, string>> = {
   'cluster.generalNodes.minNodes': "the general pool is a Karpenter NodePool that starts at zero: remove it (docs/gpu-pools.md, 'The general CPU pool')",
-  'cluster.generalNodes.maxNodes': 'the general pool is capped by maxCpu and maxMemoryGi (its NodePool limits): replace it by them, e.g. 20 nodes of 16 vCPUs, 64 GiB: maxCpu: 320, maxMemoryGi: 1280',
+  'cluster.generalNodes.maxNodes':
+    'the general pool is capped by maxCpu and maxMemoryGi (its NodePool limits): replace it by them, e.g. 20 nodes of 16 vCPUs, 64 GiB: maxCpu: 320, maxMemoryGi: 1280',
   'cluster.generalNodes.desiredNodes': 'Karpenter sizes the general pool to the pending pods: remove it',
 };
 
@@ -85,9 +86,16 @@ export function schemaIssues(schema: AnySchema, source: YamlSource, data: unknow
       message = `must be one of ${issue.values.map((v) => `'${String(v)}'`).join(', ')}, got ${describeValue(value)}`;
     } else if (issue.code === 'too_small') {
       const min = Number(issue.minimum);
-      message = Array.isArray(value) ? `must list at least ${min} item${min === 1 ? '' : 's'}` : typeof value === 'string' ? issue.message : `must be ${issue.inclusive === false ? 'greater than' : 'at least'} ${min}, got ${describeValue(value)}`;
+      message = Array.isArray(value)
+        ? `must list at least ${min} item${min === 1 ? '' : 's'}`
+        : typeof value === 'string'
+          ? issue.message
+          : `must be ${issue.inclusive === false ? 'greater than' : 'at least'} ${min}, got ${describeValue(value)}`;
     } else if (issue.code === 'too_big') {
-      message = typeof value === 'string' ? `must be at most ${String(issue.maximum)} characters, got ${value.length}` : `must be at most ${String(issue.maximum)}, got ${describeValue(value)}`;
+      message =
+        typeof value === 'string'
+          ? `must be at most ${String(issue.maximum)} characters, got ${value.length}`
+          : `must be at most ${String(issue.maximum)}, got ${describeValue(value)}`;
     } else if (issue.code === 'invalid_format' || issue.code === 'custom') {
       message = `${issue.message}, got ${describeValue(value)}`;
     }

@@ -36,7 +36,10 @@ const dnsLabel = (what: string) =>
     message: `${what} must be a lowercase DNS label: a-z, 0-9 and '-', starting with a letter and not ending with '-'`,
   });
 const accountId = z.string().regex(ACCOUNT_ID, { message: 'must be a 12-digit AWS account id, quoted as a string' });
-const email = z.string().max(254).regex(EMAIL, { message: "must be an e-mail address such as team@example.com (letters, digits, '.', '_', '+', '-' before the @)" });
+const email = z
+  .string()
+  .max(254)
+  .regex(EMAIL, { message: "must be an e-mail address such as team@example.com (letters, digits, '.', '_', '+', '-' before the @)" });
 const instanceType = z.string().regex(INSTANCE_TYPE, { message: "must be an EC2 instance type such as 'g6.12xlarge'" });
 const region = z.string().regex(REGION, { message: "must be an AWS region such as 'us-east-1'" });
 const roleArn = z.string().regex(ROLE_ARN, { message: "must be an IAM role ARN such as 'arn:aws:iam::111111111111:role/deployer'" });
@@ -48,25 +51,30 @@ const nonNegativeInt = z.number().int().nonnegative();
 export const CAPACITY_TYPES = ['spot', 'on-demand'] as const;
 export const LIFECYCLES = ['active', 'retained'] as const;
 /** The EKS add-ons of the shared cluster, each pinned to a version. */
-export const CLUSTER_ADDON_NAMES = ['vpc-cni', 'kube-proxy', 'coredns', 'eks-pod-identity-agent', 'aws-ebs-csi-driver', 'aws-mountpoint-s3-csi-driver', 'amazon-cloudwatch-observability'] as const;
+export const CLUSTER_ADDON_NAMES = [
+  'vpc-cni',
+  'kube-proxy',
+  'coredns',
+  'eks-pod-identity-agent',
+  'aws-ebs-csi-driver',
+  'aws-mountpoint-s3-csi-driver',
+  'amazon-cloudwatch-observability',
+] as const;
 export type ClusterAddonName = (typeof CLUSTER_ADDON_NAMES)[number];
 
 export const bucketSchema = z.strictObject({
   name: dnsLabel('bucket name').describe('Purpose of the bucket; the AWS bucket name is derived from tenant and purpose.'),
-  noncurrentVersionDays: positiveInt
-    .optional()
-    .describe('Days before noncurrent object versions expire. Default: 30.'),
+  noncurrentVersionDays: positiveInt.optional().describe('Days before noncurrent object versions expire. Default: 30.'),
 });
 
 export const gpuPoolSchema = z.strictObject({
   name: dnsLabel('pool name').describe('Pool name, unique within the tenant.'),
-  instanceTypes: z
-    .array(instanceType)
-    .min(1)
-    .describe("GPU instance types, each from platform.yaml's gpuInstanceTypes."),
+  instanceTypes: z.array(instanceType).min(1).describe("GPU instance types, each from platform.yaml's gpuInstanceTypes."),
   capacity: z.enum(CAPACITY_TYPES).describe('spot or on-demand.'),
   minNodes: nonNegativeInt.describe('Warm nodes kept running even when idle (a static Karpenter pool); 0 lets the pool scale to zero.'),
-  maxNodes: positiveInt.describe('Maximum nodes, warm ones included; the pool limits (GPU, CPU, memory) are this many of its largest type. At most the platform cap.'),
+  maxNodes: positiveInt.describe(
+    'Maximum nodes, warm ones included; the pool limits (GPU, CPU, memory) are this many of its largest type. At most the platform cap.',
+  ),
   diskGi: z.number().int().min(MIN_GPU_DISK_GI).max(16384).optional().describe(`Root volume size in GiB, ${MIN_GPU_DISK_GI} to 16384. Default: 200.`),
 });
 
@@ -86,7 +94,10 @@ export const tenantSchema = z.strictObject({
     .strictObject({
       identityCenterGroupId: z
         .string()
-        .regex(IDENTITY_STORE_ID, { message: "must be an IAM Identity Center group id such as '906755e0f1-2e3a4b5c-6d7e-8f90-a1b2-c3d4e5f6a7b8' (Identity Center console: Groups, the group, Group ID)" })
+        .regex(IDENTITY_STORE_ID, {
+          message:
+            "must be an IAM Identity Center group id such as '906755e0f1-2e3a4b5c-6d7e-8f90-a1b2-c3d4e5f6a7b8' (Identity Center console: Groups, the group, Group ID)",
+        })
         .describe("The IAM Identity Center group of the tenant's people; its members get the tenant's people role."),
     })
     .optional()
@@ -95,7 +106,9 @@ export const tenantSchema = z.strictObject({
   gpuPools: z.array(gpuPoolSchema).optional().describe('None means a CPU-only tenant.'),
   sharedGpus: nonNegativeInt
     .optional()
-    .describe("This tenant's guaranteed share of the platform's shared GPU pool (kueue.sharedGpuPool in platform.yaml), in GPUs; idle shared GPUs may be borrowed beyond it. Default: 0."),
+    .describe(
+      "This tenant's guaranteed share of the platform's shared GPU pool (kueue.sharedGpuPool in platform.yaml), in GPUs; idle shared GPUs may be borrowed beyond it. Default: 0.",
+    ),
   quota: z.strictObject({
     cpu: positiveInt.describe('requests.cpu in cores for the namespace.'),
     memoryGi: positiveInt.describe('requests.memory in GiB for the namespace.'),
@@ -105,10 +118,7 @@ export const tenantSchema = z.strictObject({
   budget: z.strictObject({
     monthlyUsd: positiveInt.describe('Monthly AWS budget of the tenant account in USD.'),
   }),
-  lifecycle: z
-    .enum(LIFECYCLES)
-    .optional()
-    .describe('active (default) or retained: workloads removed, data and account kept.'),
+  lifecycle: z.enum(LIFECYCLES).optional().describe('active (default) or retained: workloads removed, data and account kept.'),
 });
 
 const nodeGroupSchema = z.strictObject({
@@ -118,9 +128,13 @@ const nodeGroupSchema = z.strictObject({
   desiredNodes: nonNegativeInt.optional(),
   amiReleaseVersion: z
     .string()
-    .regex(/^\d+\.\d+\.\d+-\d{8}$/, { message: "must be an EKS AMI release version such as '1.32.3-20250410' (aws ssm get-parameters-by-path --path /aws/service/eks/optimized-ami)" })
+    .regex(/^\d+\.\d+\.\d+-\d{8}$/, {
+      message: "must be an EKS AMI release version such as '1.32.3-20250410' (aws ssm get-parameters-by-path --path /aws/service/eks/optimized-ami)",
+    })
     .optional()
-    .describe('EKS-optimized AMI release of the nodes, of cluster.kubernetesVersion; a new one rolls the nodes one at a time. Default: the tested release of that version.'),
+    .describe(
+      'EKS-optimized AMI release of the nodes, of cluster.kubernetesVersion; a new one rolls the nodes one at a time. Default: the tested release of that version.',
+    ),
 });
 
 const generalPoolSchema = z.strictObject({
@@ -140,10 +154,13 @@ export const platformSchema = z.strictObject({
   allowedRegions: z.array(region).min(1).describe('Regions tenants may use; the SCP denies the others.'),
   accounts: z.strictObject({
     management: accountId.describe('Organization management account: runs the organization stack.'),
-    platform: accountId.describe('Account of the shared cluster, registries and the tenants\' GPU nodes.'),
+    platform: accountId.describe("Account of the shared cluster, registries and the tenants' GPU nodes."),
   }),
   organization: z.strictObject({
-    id: z.string().regex(/^o-[a-z0-9]{10,32}$/, { message: "must be an organization id such as 'o-a1b2c3d4e5'" }).describe('Organization id; shared registries admit its principals.'),
+    id: z
+      .string()
+      .regex(/^o-[a-z0-9]{10,32}$/, { message: "must be an organization id such as 'o-a1b2c3d4e5'" })
+      .describe('Organization id; shared registries admit its principals.'),
     tenantOuParentId: z.string().regex(/^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/, {
       message: "must be an organization root id ('r-...') or OU id ('ou-...')",
     }),
@@ -158,7 +175,9 @@ export const platformSchema = z.strictObject({
     .strictObject({
       instanceArn: z
         .string()
-        .regex(/^arn:aws:sso:::instance\/(sso)?ins-[a-zA-Z0-9-.]{16}$/, { message: "must be an IAM Identity Center instance ARN such as 'arn:aws:sso:::instance/ssoins-1234567890abcdef'" })
+        .regex(/^arn:aws:sso:::instance\/(sso)?ins-[a-zA-Z0-9-.]{16}$/, {
+          message: "must be an IAM Identity Center instance ARN such as 'arn:aws:sso:::instance/ssoins-1234567890abcdef'",
+        })
         .describe('Identity Center instance (in the management account) that holds the tenant permission sets.'),
       sessionHours: z.number().int().min(1).max(12).optional().describe('Sign-in session length of the tenant permission sets. Default: 8.'),
     })
@@ -199,7 +218,13 @@ export const platformSchema = z.strictObject({
   cluster: z.strictObject({
     name: dnsLabel('cluster name').max(40),
     kubernetesVersion: z.string().regex(/^1\.\d{2}$/, { message: "must be a Kubernetes minor version such as '1.32'" }),
-    vpcCidr: cidr.refine((v) => { const p = Number(v.split('/')[1]); return p >= 16 && p <= 20; }, { message: 'must be a /16 to /20 network: pods take VPC addresses' }),
+    vpcCidr: cidr.refine(
+      (v) => {
+        const p = Number(v.split('/')[1]);
+        return p >= 16 && p <= 20;
+      },
+      { message: 'must be a /16 to /20 network: pods take VPC addresses' },
+    ),
     availabilityZones: z
       .array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { message: "must be an availability zone such as 'us-east-1a'" }))
       .min(2, { message: 'must list at least two availability zones' })
@@ -210,7 +235,10 @@ export const platformSchema = z.strictObject({
     logRetentionDays: positiveInt,
     adminRoleArns: z.array(roleArn).optional().describe('Roles granted cluster admin through access entries.'),
     addonVersions: z
-      .partialRecord(z.enum(CLUSTER_ADDON_NAMES), z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, { message: "must be an EKS add-on version such as 'v1.19.5-eksbuild.1'" }))
+      .partialRecord(
+        z.enum(CLUSTER_ADDON_NAMES),
+        z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, { message: "must be an EKS add-on version such as 'v1.19.5-eksbuild.1'" }),
+      )
       .optional()
       .describe('Pinned EKS add-on versions (aws eks describe-addon-versions); absent ones take the platform default.'),
   }),
@@ -246,16 +274,20 @@ export const platformSchema = z.strictObject({
         .describe('Kueue Helm chart (oci://registry.k8s.io/kueue/charts/kueue) version; the controller image and CRDs follow it.'),
       sharedGpuPool: z
         .strictObject({
-          instanceTypes: z.array(z.string().min(1)).min(1).describe("GPU instance types, each from gpuInstanceTypes."),
+          instanceTypes: z.array(z.string().min(1)).min(1).describe('GPU instance types, each from gpuInstanceTypes.'),
           capacity: z.enum(CAPACITY_TYPES).describe('spot or on-demand.'),
           maxNodes: positiveInt.describe('Maximum nodes; the pool holds at most this many of its largest type.'),
           diskGi: positiveInt.optional().describe('Root volume size in GiB. Default: 200.'),
         })
         .optional()
-        .describe("A GPU pool the platform owns and all tenants share through Kueue: each tenant's sharedGpus are its nominal share, idle GPUs are borrowed and reclaimed by preemption. Absent: no shared pool."),
+        .describe(
+          "A GPU pool the platform owns and all tenants share through Kueue: each tenant's sharedGpus are its nominal share, idle GPUs are borrowed and reclaimed by preemption. Absent: no shared pool.",
+        ),
     })
     .optional()
-    .describe('The job queueing system of the shared cluster (tenant ClusterQueues and LocalQueues), pinned. Default: the version the platform is tested with.'),
+    .describe(
+      'The job queueing system of the shared cluster (tenant ClusterQueues and LocalQueues), pinned. Default: the version the platform is tested with.',
+    ),
   tenantCaps: z.strictObject({
     maxGpus: nonNegativeInt.describe('Max requests.nvidia.com/gpu per tenant namespace.'),
     maxNodesPerPool: positiveInt,
@@ -266,7 +298,9 @@ export const platformSchema = z.strictObject({
   offboardedTenants: z
     .array(dnsLabel('tenant name'))
     .optional()
-    .describe('Tenants whose offboarding is complete (retained, data deleted, account closed and removed from the organization state): the plan review lets their tenant file be removed. README, Offboarding a tenant.'),
+    .describe(
+      'Tenants whose offboarding is complete (retained, data deleted, account closed and removed from the organization state): the plan review lets their tenant file be removed. README, Offboarding a tenant.',
+    ),
   tags: z
     .record(
       z.string().min(1).max(128).regex(TAG_TEXT, { message: "tag keys take letters, digits, spaces and _.:/=+-@ (AWS's tag grammar)" }),

@@ -38,14 +38,28 @@ export function parseYaml(file: string, text: string): ParsedYaml {
   }
   if (!isMap(doc.contents)) {
     const pos = lineCounter.linePos(doc.contents.range?.[0] ?? 0);
-    return { source, data: undefined, issues: [{ file, line: pos.line, col: pos.col, path: [], message: 'expected a mapping of keys to values at the top level' }] };
+    return {
+      source,
+      data: undefined,
+      issues: [{ file, line: pos.line, col: pos.col, path: [], message: 'expected a mapping of keys to values at the top level' }],
+    };
   }
   try {
     return { source, data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), issues: [] };
   } catch (error) {
     // The yaml package refuses documents whose aliases expand too far (a "billion laughs" file).
     if (!(error instanceof ReferenceError)) throw error;
-    return { source, data: undefined, issues: [{ file, path: [], message: `too many YAML aliases (*name) or aliases that expand too far (limit ${MAX_ALIAS_COUNT}): write the values out instead of repeating them through anchors` }] };
+    return {
+      source,
+      data: undefined,
+      issues: [
+        {
+          file,
+          path: [],
+          message: `too many YAML aliases (*name) or aliases that expand too far (limit ${MAX_ALIAS_COUNT}): write the values out instead of repeating them through anchors`,
+        },
+      ],
+    };
   }
 }
 
@@ -69,7 +83,7 @@ function nodeAt(source: YamlSource, path: FieldPath, key: boolean): YamlNode | u
       const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === part);
       if (!pair) break;
       const last = i === path.length - 1;
-      node = last && key ? pair.key : pair.value ?? pair.key;
+      node = last && key ? pair.key : (pair.value ?? pair.key);
     } else if (isSeq(node) && typeof part === 'number') {
       node = node.items[part];
     } else {

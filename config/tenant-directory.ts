@@ -87,9 +87,11 @@ function entryProblem(full: string, entry: string): string | undefined {
     }
     return `a symbolic link (to '${target}'): tenant files must be regular files in the tenant directory; copy the file here instead`;
   }
-  if (link.isDirectory()) return `a folder in the tenant directory, which holds only <name>${TENANT_FILE_EXTENSION} files: move its tenant files up, or move it out`;
+  if (link.isDirectory())
+    return `a folder in the tenant directory, which holds only <name>${TENANT_FILE_EXTENSION} files: move its tenant files up, or move it out`;
   if (entry.endsWith('.yml')) return `tenant files end in ${TENANT_FILE_EXTENSION}: rename it to ${entry.slice(0, -4)}${TENANT_FILE_EXTENSION}`;
-  if (!entry.endsWith(TENANT_FILE_EXTENSION)) return `not a tenant file: the tenant directory holds only <name>${TENANT_FILE_EXTENSION} files; rename it or move it out`;
+  if (!entry.endsWith(TENANT_FILE_EXTENSION))
+    return `not a tenant file: the tenant directory holds only <name>${TENANT_FILE_EXTENSION} files; rename it or move it out`;
   if (!link.isFile()) return 'not a regular file: a tenant file must be a file';
   return undefined;
 }

@@ -19,7 +19,6 @@ const POLICY_ATTRIBUTES = new Set(['policy', 'assume_role_policy', 'policy_docum
 /** Organization policy types whose `content` is IAM syntax (tag and backup policies are not). */
 const IAM_SYNTAX_ORGANIZATION_POLICIES = new Set(['SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY']);
 
-
 export interface StackBlock {
   readonly block: Block;
   /** The construct that produced the block; annotations and suppressions attach here. */
@@ -139,7 +138,14 @@ function fragmentsOf(resolved: Readonly<Record<string, unknown>>, raw: Readonly<
       }
     } else if (top === 'terraform') {
       for (const [type, config] of entries(asRecord(section)?.backend)) {
-        fragments.push({ kind: 'backend', type, name: type, address: `terraform.backend.${type}`, config: asRecord(config) ?? {}, raw: asRecord(rawSection?.backend)?.[type] });
+        fragments.push({
+          kind: 'backend',
+          type,
+          name: type,
+          address: `terraform.backend.${type}`,
+          config: asRecord(config) ?? {},
+          raw: asRecord(rawSection?.backend)?.[type],
+        });
       }
     } else {
       for (const [name, config] of entries(section)) {

@@ -61,7 +61,12 @@ function finding(rule: { id: string }, severity: Severity, stack: string, block:
 export function checkStack(stack: TerraformStack, pack: readonly GuardrailRule[], scope: CheckScope): { result: StackResult; attributed: AttributedFinding[] } {
   const stackName = stack.node.id;
   const stackBlocks = synthesizedBlocks(stack);
-  const view = stackView(stackName, stackBlocks.map((entry) => entry.block), scope.tenants, scope.tenant);
+  const view = stackView(
+    stackName,
+    stackBlocks.map((entry) => entry.block),
+    scope.tenants,
+    scope.tenant,
+  );
   const ruleIds = new Set(pack.map((rule) => rule.id));
   const checked: Record<string, number> = Object.fromEntries(pack.map((rule) => [rule.id, 0]));
   const attributed: AttributedFinding[] = [];
@@ -77,9 +82,29 @@ export function checkStack(stack: TerraformStack, pack: readonly GuardrailRule[]
     if (firstBlockOfElement) {
       for (const suppression of suppressionsOf(element)) {
         if (!ruleIds.has(suppression.ruleId)) {
-          report(element, finding(SUPPRESSION_CHECK, 'error', stackName, block, `suppression names '${suppression.ruleId}', which is not a rule of the pack`, `use one of ${[...ruleIds].join(', ')}`));
+          report(
+            element,
+            finding(
+              SUPPRESSION_CHECK,
+              'error',
+              stackName,
+              block,
+              `suppression names '${suppression.ruleId}', which is not a rule of the pack`,
+              `use one of ${[...ruleIds].join(', ')}`,
+            ),
+          );
         } else if (suppression.reason.trim() === '') {
-          report(element, finding(SUPPRESSION_CHECK, 'error', stackName, block, `suppression of ${suppression.ruleId} gives no reason, so it does not apply`, 'write why the rule does not hold for this resource as the reason of suppressRule'));
+          report(
+            element,
+            finding(
+              SUPPRESSION_CHECK,
+              'error',
+              stackName,
+              block,
+              `suppression of ${suppression.ruleId} gives no reason, so it does not apply`,
+              'write why the rule does not hold for this resource as the reason of suppressRule',
+            ),
+          );
         } else {
           active.set(suppression.ruleId, { reason: suppression.reason.trim(), hidden: 0 });
         }
@@ -90,7 +115,17 @@ export function checkStack(stack: TerraformStack, pack: readonly GuardrailRule[]
       try {
         verdict = rule.check(block, view);
       } catch (error) {
-        report(element, finding(rule, 'error', stackName, block, `the rule could not check this block (${(error as Error).message})`, 'report this as a bug of the guardrail rule'));
+        report(
+          element,
+          finding(
+            rule,
+            'error',
+            stackName,
+            block,
+            `the rule could not check this block (${(error as Error).message})`,
+            'report this as a bug of the guardrail rule',
+          ),
+        );
         continue;
       }
       if (verdict === undefined) continue;
@@ -104,7 +139,17 @@ export function checkStack(stack: TerraformStack, pack: readonly GuardrailRule[]
     for (const [ruleId, { reason, hidden }] of active) {
       suppressions.push({ ruleId, reason, stack: stackName, path: block.path, address: block.address, hidden });
       if (hidden === 0) {
-        report(element, finding(SUPPRESSION_CHECK, 'warning', stackName, block, `suppression of ${ruleId} hides nothing: the block complies or the rule does not apply`, `remove the suppressRule call for ${ruleId}`));
+        report(
+          element,
+          finding(
+            SUPPRESSION_CHECK,
+            'warning',
+            stackName,
+            block,
+            `suppression of ${ruleId} hides nothing: the block complies or the rule does not apply`,
+            `remove the suppressRule call for ${ruleId}`,
+          ),
+        );
       }
     }
   }

@@ -78,7 +78,9 @@ export function formatReport(report: GuardrailReport, formatFinding: (finding: G
   }
   lines.push('', report.suppressions.length === 0 ? 'Suppressions: none' : `Suppressions (${report.suppressions.length}):`);
   for (const suppression of report.suppressions) {
-    lines.push(`  ${suppression.ruleId} in stack '${suppression.stack}' at ${suppression.path} (${suppression.address}), hides ${suppression.hidden}: ${suppression.reason}`);
+    lines.push(
+      `  ${suppression.ruleId} in stack '${suppression.stack}' at ${suppression.path} (${suppression.address}), hides ${suppression.hidden}: ${suppression.reason}`,
+    );
   }
   return lines.join('\n');
 }

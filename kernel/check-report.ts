@@ -53,9 +53,12 @@ export function parseCheckReport(text: string, file: string): CheckReport {
   } catch (error) {
     throw new InputError(`${file}: not a JSON check report (${(error as Error).message}); ${fix}`);
   }
-  if (!isRecord(data) || data.format !== CHECK_REPORT_FORMAT) throw new InputError(`${file}: not a check report (no "format": "${CHECK_REPORT_FORMAT}"); ${fix}`);
+  if (!isRecord(data) || data.format !== CHECK_REPORT_FORMAT)
+    throw new InputError(`${file}: not a check report (no "format": "${CHECK_REPORT_FORMAT}"); ${fix}`);
   if (data.version !== CHECK_REPORT_VERSION) {
-    throw new InputError(`${file}: check report version ${JSON.stringify(data.version)} is not the version ${CHECK_REPORT_VERSION} this tool reads; write it with the same checkout`);
+    throw new InputError(
+      `${file}: check report version ${JSON.stringify(data.version)} is not the version ${CHECK_REPORT_VERSION} this tool reads; write it with the same checkout`,
+    );
   }
   const problems: string[] = [];
   if (typeof data.check !== 'string') problems.push('"check" must be a string');

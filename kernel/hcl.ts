@@ -229,7 +229,10 @@ class Parser {
       }
     }
     if (steps.length > 0) {
-      expr = expr.kind === 'reference' ? { kind: 'reference', reference: { root: expr.reference.root, steps: [...expr.reference.steps, ...steps] } } : { kind: 'index', target: expr, steps };
+      expr =
+        expr.kind === 'reference'
+          ? { kind: 'reference', reference: { root: expr.reference.root, steps: [...expr.reference.steps, ...steps] } }
+          : { kind: 'index', target: expr, steps };
     }
     this.skipSpace();
     const next = this.peek();
@@ -442,9 +445,13 @@ const FUNCTIONS: Record<string, (args: HclValue[]) => HclValue> = {
   },
   base64decode: ([value]) => Buffer.from(asString(value, 'base64decode argument'), 'base64').toString('utf8'),
   base64encode: ([value]) => Buffer.from(asString(value, 'base64encode argument'), 'utf8').toString('base64'),
-  join: ([separator, list]) => asList(list, 'join list').map((item) => asString(item, 'join item')).join(asString(separator, 'join separator')),
+  join: ([separator, list]) =>
+    asList(list, 'join list')
+      .map((item) => asString(item, 'join item'))
+      .join(asString(separator, 'join separator')),
   lookup: ([map, key, fallback, ...rest]) => {
-    if (rest.length > 0 || map === null || typeof map !== 'object' || Array.isArray(map)) throw new HclError('lookup takes a map, a key and an optional default');
+    if (rest.length > 0 || map === null || typeof map !== 'object' || Array.isArray(map))
+      throw new HclError('lookup takes a map, a key and an optional default');
     const name = asString(key, 'lookup key');
     if (Object.hasOwn(map, name)) return map[name];
     if (fallback === undefined) throw new HclError(`lookup: no key '${name}' and no default`);
@@ -457,7 +464,8 @@ const FUNCTIONS: Record<string, (args: HclValue[]) => HclValue> = {
   merge: (objects) => {
     const merged: Record<string, HclValue> = {};
     for (const object of objects) {
-      if (object === null || typeof object !== 'object' || Array.isArray(object)) throw new HclError(`merge arguments must be objects, got ${describe(object)}`);
+      if (object === null || typeof object !== 'object' || Array.isArray(object))
+        throw new HclError(`merge arguments must be objects, got ${describe(object)}`);
       Object.assign(merged, object);
     }
     return merged;

@@ -50,9 +50,16 @@ const EC2_ID_PREFIX: Readonly<Record<string, string>> = {
 };
 
 /** Resource types an output name may start with, longest first, for outputs whose value is not a plain reference. */
-const KNOWN_TYPES = [...new Set([...Object.keys(ID_IS_ATTRIBUTE), ...Object.keys(EC2_ID_PREFIX), 'aws_organizations_account', 'aws_organizations_organizational_unit', 'aws_kms_key', 'aws_iam_openid_connect_provider'])].sort(
-  (a, b) => b.length - a.length,
-);
+const KNOWN_TYPES = [
+  ...new Set([
+    ...Object.keys(ID_IS_ATTRIBUTE),
+    ...Object.keys(EC2_ID_PREFIX),
+    'aws_organizations_account',
+    'aws_organizations_organizational_unit',
+    'aws_kms_key',
+    'aws_iam_openid_connect_provider',
+  ]),
+].sort((a, b) => b.length - a.length);
 
 /** Reads `${aws_eks_cluster.cluster_A4C38409.identity[0].oidc[0].issuer}`. */
 export function sourceOfExpression(expression: unknown): OutputSource | undefined {
@@ -91,7 +98,9 @@ function hexOf(seed: string, length: number): string {
 
 /** Twelve digits, not starting with 0, like most real account ids. */
 export function placeholderAccountId(seed: string): string {
-  const digits = BigInt(`0x${hexOf(seed, 30)}`).toString().padStart(12, '7');
+  const digits = BigInt(`0x${hexOf(seed, 30)}`)
+    .toString()
+    .padStart(12, '7');
   return `${(Number(digits[0]) % 9) + 1}${digits.slice(1, 12)}`;
 }
 
@@ -102,13 +111,19 @@ function uuidOf(seed: string): string {
 
 /** Base64 of a PEM block: what EKS returns as certificate authority data; `base64decode` accepts it. */
 function certificateDataOf(seed: string): string {
-  const body = Buffer.from(hexOf(seed, 384), 'hex').toString('base64').replace(/(.{64})/g, '$1\n').trim();
+  const body = Buffer.from(hexOf(seed, 384), 'hex')
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .trim();
   return Buffer.from(`-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`).toString('base64');
 }
 
 /** A readable name from a cdktf unique id: `network_private-us-east-1a_E1039AEF` -> `network-private-us-east-1a`. */
 function nameOfUniqueId(resourceName: string): string {
-  const readable = resourceName.replace(/_[0-9A-F]{8}$/, '').replace(/_/g, '-').toLowerCase();
+  const readable = resourceName
+    .replace(/_[0-9A-F]{8}$/, '')
+    .replace(/_/g, '-')
+    .toLowerCase();
   return readable || 'resource';
 }
 
@@ -149,13 +164,16 @@ export function placeholderValue(facts: UpstreamFacts, outputName: string, sourc
   const { resourceType, resourceName, attribute } = source;
   const [, service = 'aws', ...kindParts] = resourceType.split('_');
   const literalName = () =>
-    facts.literal(resourceType, resourceName, ID_IS_ATTRIBUTE[resourceType] ?? 'name') ?? facts.literal(resourceType, resourceName, 'name') ?? `${nameOfUniqueId(resourceName)}-${hexOf(seed, 6)}`;
+    facts.literal(resourceType, resourceName, ID_IS_ATTRIBUTE[resourceType] ?? 'name') ??
+    facts.literal(resourceType, resourceName, 'name') ??
+    `${nameOfUniqueId(resourceName)}-${hexOf(seed, 6)}`;
 
   const literal = facts.literal(resourceType, resourceName, attribute);
   if (literal !== undefined) return literal;
 
   if (attribute === 'arn' || attribute.endsWith('_arn')) {
-    if (resourceType === 'aws_organizations_account') return `arn:aws:organizations::${facts.accountId}:account/o-${hexOf(`${seed}/org`, 10)}/${placeholderAccountId(seed)}`;
+    if (resourceType === 'aws_organizations_account')
+      return `arn:aws:organizations::${facts.accountId}:account/o-${hexOf(`${seed}/org`, 10)}/${placeholderAccountId(seed)}`;
     if (service === 'iam') return `arn:aws:iam::${facts.accountId}:${kindParts.join('-') || 'role'}/${literalName()}`;
     if (service === 's3') return `arn:aws:s3:::${literalName()}`;
     return `arn:aws:${service}:${facts.region}:${facts.accountId}:${kindParts.join('-') || service}/${literalName()}`;
@@ -193,7 +211,7 @@ export function placeholderState(upstream: SynthesizedStack): PlaceholderState {
   const facts = upstreamFacts(upstream);
   const outputs: Record<string, PlaceholderState['outputs'][string]> = {};
   for (const [name, output] of Object.entries(recordAt(upstream.config, 'output') ?? {})) {
-    const source = isRecord(output) ? sourceOfExpression(output.value) ?? sourceOfOutputName(name) : sourceOfOutputName(name);
+    const source = isRecord(output) ? (sourceOfExpression(output.value) ?? sourceOfOutputName(name)) : sourceOfOutputName(name);
     outputs[name] = { value: placeholderValue(facts, name, source), type: 'string', sensitive: isRecord(output) && output.sensitive === true };
   }
   return { version: 4, terraform_version: STATE_TERRAFORM_VERSION, serial: 1, lineage: uuidOf(`lineage/${upstream.name}`), outputs, resources: [] };

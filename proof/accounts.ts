@@ -30,7 +30,11 @@ export interface AccountCheck {
   readonly reason: string;
 }
 
-const ALLOW_ALL: NamedPolicy = { name: 'tenant administrator (allows everything)', source: 'proof', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } };
+const ALLOW_ALL: NamedPolicy = {
+  name: 'tenant administrator (allows everything)',
+  source: 'proof',
+  document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+};
 const TENANT_ADMIN_ROLE = 'tenant-administrator';
 
 /**
@@ -40,11 +44,24 @@ const TENANT_ADMIN_ROLE = 'tenant-administrator';
  */
 function scpLevels(model: PlatformModel, t: TenantModel): SimulationOrgPolicies[] {
   const levels: readonly ControlPolicyLevel[] =
-    t.placement.kind === 'known' ? t.placement.scps : [{ id: t.accountId, policies: [FULL_AWS_ACCESS, ...(model.organization.accountScps.get(t.accountId) ?? [])] }];
-  return levels.filter((level) => level.policies.some((p) => p !== FULL_AWS_ACCESS)).map((level) => ({ orgIdentifier: level.id, policies: level.policies.map((p) => ({ name: p.name, policy: p.document })) }));
+    t.placement.kind === 'known'
+      ? t.placement.scps
+      : [{ id: t.accountId, policies: [FULL_AWS_ACCESS, ...(model.organization.accountScps.get(t.accountId) ?? [])] }];
+  return levels
+    .filter((level) => level.policies.some((p) => p !== FULL_AWS_ACCESS))
+    .map((level) => ({ orgIdentifier: level.id, policies: level.policies.map((p) => ({ name: p.name, policy: p.document })) }));
 }
 
-function roleRequest(model: PlatformModel, t: TenantModel, roleArn: string, identity: readonly NamedPolicy[], action: string, resource: string, resourceAccount: string, resourcePolicy?: unknown): Simulation {
+function roleRequest(
+  model: PlatformModel,
+  t: TenantModel,
+  roleArn: string,
+  identity: readonly NamedPolicy[],
+  action: string,
+  resource: string,
+  resourceAccount: string,
+  resourcePolicy?: unknown,
+): Simulation {
   const name = roleArn.split('/').pop() ?? roleArn;
   return {
     request: {
@@ -98,13 +115,34 @@ export function accountControlChecks(model: PlatformModel, t: TenantModel): Acco
   const checks: AccountCheck[] = [];
   const base = { kind: 'account-control' as const, principalTenant: t.name, resourceTenant: t.name, reason: 'account controls' };
   for (const target of controlTargets(t, platformRole)) {
-    checks.push({ ...base, expect: 'deny', principal: admin, action: target.action, resource: target.resource, simulation: roleRequest(model, t, admin, [ALLOW_ALL], target.action, target.resource, t.accountId, target.resourcePolicy) });
-    checks.push({ ...base, expect: 'allow', principal: platformRole, action: target.action, resource: target.resource, simulation: roleRequest(model, t, platformRole, [ALLOW_ALL], target.action, target.resource, t.accountId, target.resourcePolicy) });
+    checks.push({
+      ...base,
+      expect: 'deny',
+      principal: admin,
+      action: target.action,
+      resource: target.resource,
+      simulation: roleRequest(model, t, admin, [ALLOW_ALL], target.action, target.resource, t.accountId, target.resourcePolicy),
+    });
+    checks.push({
+      ...base,
+      expect: 'allow',
+      principal: platformRole,
+      action: target.action,
+      resource: target.resource,
+      simulation: roleRequest(model, t, platformRole, [ALLOW_ALL], target.action, target.resource, t.accountId, target.resourcePolicy),
+    });
   }
   for (const action of CREDENTIAL_ACTIONS) {
     for (const who of [admin, platformRole]) {
       const resource = `arn:aws:iam::${t.accountId}:user/someone`;
-      checks.push({ ...base, expect: 'deny', principal: who, action, resource, simulation: roleRequest(model, t, who, [ALLOW_ALL], action, resource, t.accountId) });
+      checks.push({
+        ...base,
+        expect: 'deny',
+        principal: who,
+        action,
+        resource,
+        simulation: roleRequest(model, t, who, [ALLOW_ALL], action, resource, t.accountId),
+      });
     }
   }
   return checks;
@@ -141,20 +179,51 @@ export function signInChecks(model: PlatformModel, signIn: SignInModel, others: 
   if (!target) return checks;
   const role = signInRoleArn(target.accountId, signIn.permissionSet);
   const identity = [signIn.policy];
-  const request = (action: string, resource: string, account: string, resourcePolicy?: unknown) => roleRequest(model, target, role, identity, action, resource, account, resourcePolicy);
+  const request = (action: string, resource: string, account: string, resourcePolicy?: unknown) =>
+    roleRequest(model, target, role, identity, action, resource, account, resourcePolicy);
   const base = { kind: 'sign-in' as const, principalTenant: target.name, principal: role, reason: 'sign-in' };
   if (target.name === signIn.tenant) {
     for (const people of target.roles.filter((r) => r.kind === 'people')) {
-      checks.push({ ...base, expect: 'allow', resourceTenant: target.name, action: 'sts:AssumeRole', resource: people.arn, simulation: request('sts:AssumeRole', people.arn, target.accountId, people.trust.document) });
+      checks.push({
+        ...base,
+        expect: 'allow',
+        resourceTenant: target.name,
+        action: 'sts:AssumeRole',
+        resource: people.arn,
+        simulation: request('sts:AssumeRole', people.arn, target.accountId, people.trust.document),
+      });
     }
   }
   for (const other of others(target)) {
-    for (const r of other.roles) checks.push({ ...base, expect: 'deny', resourceTenant: other.name, action: 'sts:AssumeRole', resource: r.arn, simulation: request('sts:AssumeRole', r.arn, other.accountId, r.trust.document) });
+    for (const r of other.roles)
+      checks.push({
+        ...base,
+        expect: 'deny',
+        resourceTenant: other.name,
+        action: 'sts:AssumeRole',
+        resource: r.arn,
+        simulation: request('sts:AssumeRole', r.arn, other.accountId, r.trust.document),
+      });
     for (const bucket of other.buckets) {
       const object = `${bucket.arn}/isolation-proof/object`;
-      checks.push({ ...base, expect: 'deny', resourceTenant: other.name, action: 's3:GetObject', resource: object, simulation: request('s3:GetObject', object, other.accountId, bucket.policy?.document) });
+      checks.push({
+        ...base,
+        expect: 'deny',
+        resourceTenant: other.name,
+        action: 's3:GetObject',
+        resource: object,
+        simulation: request('s3:GetObject', object, other.accountId, bucket.policy?.document),
+      });
     }
-    for (const key of other.keys) checks.push({ ...base, expect: 'deny', resourceTenant: other.name, action: 'kms:Decrypt', resource: key.arn, simulation: request('kms:Decrypt', key.arn, other.accountId, key.policy.document) });
+    for (const key of other.keys)
+      checks.push({
+        ...base,
+        expect: 'deny',
+        resourceTenant: other.name,
+        action: 'kms:Decrypt',
+        resource: key.arn,
+        simulation: request('kms:Decrypt', key.arn, other.accountId, key.policy.document),
+      });
   }
   return checks;
 }

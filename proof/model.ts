@@ -133,7 +133,10 @@ export const FULL_AWS_ACCESS: NamedPolicy = {
 };
 
 function defaultKeyPolicy(account: string): ProofPolicyDocument {
-  return { Version: '2012-10-17', Statement: [{ Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' }] };
+  return {
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' }],
+  };
 }
 
 /** Parses a resolved policy value (JSON text or an object) into a document with a statement list. */
@@ -146,7 +149,8 @@ export function policyDocument(value: HclValue | undefined, location: Location):
       throw new ResolveError(location, value, `the policy is not valid JSON (${(error as Error).message})`);
     }
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ResolveError(location, JSON.stringify(value ?? null), 'the policy is not a JSON object');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new ResolveError(location, JSON.stringify(value ?? null), 'the policy is not a JSON object');
   const doc = parsed as { Version?: unknown; Statement?: unknown };
   const statements = Array.isArray(doc.Statement) ? doc.Statement : doc.Statement !== undefined ? [doc.Statement] : undefined;
   if (!statements || statements.some((s) => s === null || typeof s !== 'object' || Array.isArray(s))) {
@@ -198,7 +202,10 @@ class ModelReader {
     for (const ref of this.inAccount('aws_iam_policy')) {
       const arn = r.attribute(ref, ['arn']);
       if (typeof arn === 'string') {
-        this.iamPolicyByArn.set(arn, { ref, policy: () => named(r.stringArgument(ref, 'name'), locationOf(ref, 'policy'), r.policy(ref, { name: 'policy' }, r.argument(ref, 'policy'))) });
+        this.iamPolicyByArn.set(arn, {
+          ref,
+          policy: () => named(r.stringArgument(ref, 'name'), locationOf(ref, 'policy'), r.policy(ref, { name: 'policy' }, r.argument(ref, 'policy'))),
+        });
       }
     }
   }
@@ -217,30 +224,48 @@ class ModelReader {
     const r = this.r;
     const name = r.stringArgument(ref, 'name');
     const arn = String(r.attribute(ref, ['arn']));
-    const trust = named('trust policy', locationOf(ref, 'assume_role_policy'), r.policy(ref, { name: 'assume_role_policy' }, r.argument(ref, 'assume_role_policy')));
+    const trust = named(
+      'trust policy',
+      locationOf(ref, 'assume_role_policy'),
+      r.policy(ref, { name: 'assume_role_policy' }, r.argument(ref, 'assume_role_policy')),
+    );
     const identity: NamedPolicy[] = [];
     const inline = r.argument(ref, 'inline_policy');
     for (const block of Array.isArray(inline) ? inline : inline ? [inline] : []) {
       const entry = asObject(block);
       if (!entry || entry.policy === undefined) continue;
       const inlineName = String(entry.name ?? '');
-      identity.push(named(String(entry.name ?? 'inline'), locationOf(ref, `inline_policy[${inlineName}]`), r.policy(ref, { name: 'inline_policy', inline: inlineName }, entry.policy)));
+      identity.push(
+        named(
+          String(entry.name ?? 'inline'),
+          locationOf(ref, `inline_policy[${inlineName}]`),
+          r.policy(ref, { name: 'inline_policy', inline: inlineName }, entry.policy),
+        ),
+      );
     }
-    for (const policyArn of stringList(r.argument(ref, 'managed_policy_arns'))) identity.push(this.managedPolicy(policyArn, locationOf(ref, 'managed_policy_arns')));
+    for (const policyArn of stringList(r.argument(ref, 'managed_policy_arns')))
+      identity.push(this.managedPolicy(policyArn, locationOf(ref, 'managed_policy_arns')));
     const matchesRole = (value: HclValue | undefined) => value === name || value === arn;
     for (const p of this.inAccount('aws_iam_role_policy')) {
-      if (matchesRole(r.argument(p, 'role'))) identity.push(named(String(r.argument(p, 'name') ?? p.name), locationOf(p, 'policy'), r.policy(p, { name: 'policy' }, r.argument(p, 'policy'))));
+      if (matchesRole(r.argument(p, 'role')))
+        identity.push(named(String(r.argument(p, 'name') ?? p.name), locationOf(p, 'policy'), r.policy(p, { name: 'policy' }, r.argument(p, 'policy'))));
     }
     for (const a of this.inAccount('aws_iam_role_policy_attachment')) {
       if (matchesRole(r.argument(a, 'role'))) identity.push(this.managedPolicy(r.stringArgument(a, 'policy_arn'), locationOf(a, 'policy_arn')));
     }
     for (const a of this.inAccount('aws_iam_policy_attachment')) {
-      if (stringList(r.argument(a, 'roles')).some(matchesRole)) identity.push(this.managedPolicy(r.stringArgument(a, 'policy_arn'), locationOf(a, 'policy_arn')));
+      if (stringList(r.argument(a, 'roles')).some(matchesRole))
+        identity.push(this.managedPolicy(r.stringArgument(a, 'policy_arn'), locationOf(a, 'policy_arn')));
     }
     const boundaryArn = r.optionalStringArgument(ref, 'permissions_boundary');
-    const boundary = boundaryArn === undefined ? undefined : { ...this.managedPolicy(boundaryArn, locationOf(ref, 'permissions_boundary')), name: 'permissions boundary' };
+    const boundary =
+      boundaryArn === undefined ? undefined : { ...this.managedPolicy(boundaryArn, locationOf(ref, 'permissions_boundary')), name: 'permissions boundary' };
     const principals = trustPrincipals(trust.document);
-    const kind: RoleKind = workloadArns.has(arn) ? 'workload' : principals.aws.includes(`arn:aws:iam::${this.account}:root`) || principals.aws.includes(this.account) ? 'people' : 'other';
+    const kind: RoleKind = workloadArns.has(arn)
+      ? 'workload'
+      : principals.aws.includes(`arn:aws:iam::${this.account}:root`) || principals.aws.includes(this.account)
+        ? 'people'
+        : 'other';
     return { label: r.constructPath(ref), name, arn, kind, trust, identity, boundary };
   }
 
@@ -253,17 +278,26 @@ class ModelReader {
       policies.set(bucket, named('bucket policy', locationOf(p, 'policy'), r.policy(p, { name: 'policy' }, r.argument(p, 'policy'))));
     }
     const restrict = new Map<string, boolean>();
-    for (const b of this.inAccount('aws_s3_bucket_public_access_block')) restrict.set(r.stringArgument(b, 'bucket'), r.argument(b, 'restrict_public_buckets') === true);
+    for (const b of this.inAccount('aws_s3_bucket_public_access_block'))
+      restrict.set(r.stringArgument(b, 'bucket'), r.argument(b, 'restrict_public_buckets') === true);
     return this.inAccount('aws_s3_bucket').map((ref) => {
       const name = r.stringArgument(ref, 'bucket');
-      return { label: r.constructPath(ref), name, arn: String(r.attribute(ref, ['arn'])), region: r.regionOf(ref), policy: policies.get(name), restrictPublic: restrict.get(name) ?? false };
+      return {
+        label: r.constructPath(ref),
+        name,
+        arn: String(r.attribute(ref, ['arn'])),
+        region: r.regionOf(ref),
+        policy: policies.get(name),
+        restrictPublic: restrict.get(name) ?? false,
+      };
     });
   }
 
   keys(): KeyModel[] {
     const r = this.r;
     const separate = new Map<string, NamedPolicy>();
-    for (const p of this.inAccount('aws_kms_key_policy')) separate.set(r.stringArgument(p, 'key_id'), named('key policy', locationOf(p, 'policy'), r.policy(p, { name: 'policy' }, r.argument(p, 'policy'))));
+    for (const p of this.inAccount('aws_kms_key_policy'))
+      separate.set(r.stringArgument(p, 'key_id'), named('key policy', locationOf(p, 'policy'), r.policy(p, { name: 'policy' }, r.argument(p, 'policy'))));
     return this.inAccount('aws_kms_key').map((ref) => {
       const keyId = String(r.attribute(ref, ['key_id']));
       const arn = String(r.attribute(ref, ['arn']));
@@ -272,7 +306,9 @@ class ModelReader {
       const policy =
         separate.get(keyId) ??
         separate.get(arn) ??
-        (own !== undefined ? named('key policy', locationOf(ref, 'policy'), own) : { name: 'key policy', source: `${formatLocation(locationOf(ref))} (AWS default key policy)`, document: defaultKeyPolicy(this.account) });
+        (own !== undefined
+          ? named('key policy', locationOf(ref, 'policy'), own)
+          : { name: 'key policy', source: `${formatLocation(locationOf(ref))} (AWS default key policy)`, document: defaultKeyPolicy(this.account) });
       return { label: r.constructPath(ref), keyId, arn, region: r.regionOf(ref), policy };
     });
   }
@@ -284,7 +320,8 @@ class ModelReader {
         const metadata = asObject(r.argument(ref, 'metadata'));
         const name = metadata?.name;
         const namespace = metadata?.namespace ?? 'default';
-        if (typeof name !== 'string' || typeof namespace !== 'string') throw new ResolveError(locationOf(ref, 'metadata'), JSON.stringify(metadata ?? null), 'the service account has no literal name and namespace');
+        if (typeof name !== 'string' || typeof namespace !== 'string')
+          throw new ResolveError(locationOf(ref, 'metadata'), JSON.stringify(metadata ?? null), 'the service account has no literal name and namespace');
         const annotations = asObject(metadata?.annotations);
         const roleArn = annotations?.['eks.amazonaws.com/role-arn'];
         return { label: r.constructPath(ref), namespace, name, roleArn: typeof roleArn === 'string' ? roleArn : undefined };
@@ -303,8 +340,17 @@ class ModelReader {
 
   /** Resource types with resource policies in the tenant account that the proof does not simulate. */
   unchecked(): string[] {
-    const types = ['aws_sqs_queue_policy', 'aws_sns_topic_policy', 'aws_ecr_repository_policy', 'aws_secretsmanager_secret_policy', 'aws_lambda_permission', 'aws_glue_resource_policy'];
-    return types.filter((type) => this.inAccount(type).length > 0).map((type) => `${type} resources exist in the tenant account; the proof checks only S3, KMS and role trust`);
+    const types = [
+      'aws_sqs_queue_policy',
+      'aws_sns_topic_policy',
+      'aws_ecr_repository_policy',
+      'aws_secretsmanager_secret_policy',
+      'aws_lambda_permission',
+      'aws_glue_resource_policy',
+    ];
+    return types
+      .filter((type) => this.inAccount(type).length > 0)
+      .map((type) => `${type} resources exist in the tenant account; the proof checks only S3, KMS and role trust`);
   }
 }
 
@@ -314,7 +360,8 @@ function organization(r: Resolver): OrganizationModel {
   const policies = new Map<string, { policy: NamedPolicy; type: string }>();
   const attachments: { policyId: string; targetId: string }[] = [];
   for (const stack of r.stackNames()) {
-    for (const ref of r.resources(stack, 'aws_organizations_organizational_unit')) ouParent.set(String(r.attribute(ref, ['id'])), r.stringArgument(ref, 'parent_id'));
+    for (const ref of r.resources(stack, 'aws_organizations_organizational_unit'))
+      ouParent.set(String(r.attribute(ref, ['id'])), r.stringArgument(ref, 'parent_id'));
     for (const ref of r.resources(stack, 'aws_organizations_account')) {
       const parent = r.optionalStringArgument(ref, 'parent_id');
       if (parent !== undefined) accountParent.set(String(r.attribute(ref, ['id'])), parent);
@@ -322,14 +369,19 @@ function organization(r: Resolver): OrganizationModel {
     for (const ref of r.resources(stack, 'aws_organizations_policy')) {
       const type = r.optionalStringArgument(ref, 'type') ?? 'SERVICE_CONTROL_POLICY';
       if (type !== 'SERVICE_CONTROL_POLICY' && type !== 'RESOURCE_CONTROL_POLICY') continue;
-      policies.set(String(r.attribute(ref, ['id'])), { type, policy: named(r.stringArgument(ref, 'name'), locationOf(ref, 'content'), r.policy(ref, { name: 'content' }, r.argument(ref, 'content'))) });
+      policies.set(String(r.attribute(ref, ['id'])), {
+        type,
+        policy: named(r.stringArgument(ref, 'name'), locationOf(ref, 'content'), r.policy(ref, { name: 'content' }, r.argument(ref, 'content'))),
+      });
     }
     for (const ref of r.resources(stack, 'aws_organizations_policy_attachment')) {
       attachments.push({ policyId: r.stringArgument(ref, 'policy_id'), targetId: r.stringArgument(ref, 'target_id') });
     }
   }
   const attached = (target: string, type: string): NamedPolicy[] =>
-    attachments.filter((a) => a.targetId === target && policies.get(a.policyId)?.type === type).map((a) => (policies.get(a.policyId) as { policy: NamedPolicy }).policy);
+    attachments
+      .filter((a) => a.targetId === target && policies.get(a.policyId)?.type === type)
+      .map((a) => (policies.get(a.policyId) as { policy: NamedPolicy }).policy);
   const placements = new Map<string, OrgPlacement>();
   for (const [account, parent] of accountParent) {
     const chain = [account];
@@ -352,7 +404,11 @@ function clusterIssuer(r: Resolver): string | undefined {
   const clusters = r.stackNames().flatMap((stack) => r.resources(stack, 'aws_eks_cluster'));
   if (clusters.length === 0) return undefined;
   if (clusters.length > 1) {
-    throw new ResolveError(locationOf(clusters[1]), resourceAddress(clusters[1]), 'more than one EKS cluster: the proof cannot tell which issuer signs which service account token');
+    throw new ResolveError(
+      locationOf(clusters[1]),
+      resourceAddress(clusters[1]),
+      'more than one EKS cluster: the proof cannot tell which issuer signs which service account token',
+    );
   }
   const issuer = r.attribute(clusters[0], ['identity', 0, 'oidc', 0, 'issuer']);
   return String(issuer).replace(/^https:\/\//, '');
@@ -412,7 +468,10 @@ export function readPlatformModel(r: Resolver): { model?: PlatformModel; errors:
   const org = attempt(() => organization(r));
   const accounts = attempt(() => readAccounts(r));
   const issuer = attempt(() => clusterIssuer(r));
-  const tenantStacks = r.stackNames().filter((name) => name.startsWith(TENANT_STACK_PREFIX)).sort();
+  const tenantStacks = r
+    .stackNames()
+    .filter((name) => name.startsWith(TENANT_STACK_PREFIX))
+    .sort();
   const tenants = org ? tenantStacks.map((stack) => attempt(() => tenant(r, stack, org))) : [];
   if (errors.length > 0 || !org) return { errors };
   return { model: { tenants: tenants as TenantModel[], organization: org, clusterIssuerHost: issuer, accounts }, errors };
@@ -456,7 +515,11 @@ export function readAccounts(r: Resolver): AccountsModel {
     for (const ref of r.resources(stack, 'aws_ssoadmin_permission_set_inline_policy')) {
       const where = { stack, address: resourceAddress(ref), attribute: 'inline_policy' };
       const set = permissionSetOf(r.rawConfig(ref).permission_set_arn, { ...where, attribute: 'permission_set_arn' });
-      policies.set(set, { name: 'permission set policy', source: formatLocation(where), document: policyDocument(r.policy(ref, { name: 'inline_policy' }, r.argument(ref, 'inline_policy')), where) });
+      policies.set(set, {
+        name: 'permission set policy',
+        source: formatLocation(where),
+        document: policyDocument(r.policy(ref, { name: 'inline_policy' }, r.argument(ref, 'inline_policy')), where),
+      });
     }
     for (const ref of r.resources(stack, 'aws_ssoadmin_account_assignment')) {
       const where = { stack, address: resourceAddress(ref), attribute: 'permission_set_arn' };
@@ -472,7 +535,11 @@ export function readAccounts(r: Resolver): AccountsModel {
         groupId: r.stringArgument(ref, 'principal_id'),
         accountId: r.stringArgument(ref, 'target_id'),
         // A permission set without a policy grants nothing.
-        policy: policies.get(setName) ?? { name: 'permission set policy', source: `${formatLocation({ stack, address: resourceAddress(set) })} (none)`, document: { Version: '2012-10-17', Statement: [] } },
+        policy: policies.get(setName) ?? {
+          name: 'permission set policy',
+          source: `${formatLocation({ stack, address: resourceAddress(set) })} (none)`,
+          document: { Version: '2012-10-17', Statement: [] },
+        },
       });
     }
   }

@@ -37,7 +37,10 @@ function renameValue(value: HclValue, rename: ReadonlyMap<string, string>): HclV
 }
 
 function renamePolicy(policy: NamedPolicy, rename: ReadonlyMap<string, string>): NamedPolicy {
-  return { ...policy, document: { Version: policy.document.Version, Statement: policy.document.Statement.map((s) => renameValue(s, rename) as PolicyStatement) } };
+  return {
+    ...policy,
+    document: { Version: policy.document.Version, Statement: policy.document.Statement.map((s) => renameValue(s, rename) as PolicyStatement) },
+  };
 }
 
 function renameLevels(levels: readonly ControlPolicyLevel[], rename: ReadonlyMap<string, string>): ControlPolicyLevel[] {
@@ -57,7 +60,14 @@ export function renameTenant(t: TenantModel, rename: ReadonlyMap<string, string>
     name,
     accountId: s(t.accountId),
     placement: renamePlacement(t.placement, rename),
-    roles: t.roles.map((role) => ({ ...role, name: s(role.name), arn: s(role.arn), trust: p(role.trust), identity: role.identity.map(p), boundary: role.boundary && p(role.boundary) })),
+    roles: t.roles.map((role) => ({
+      ...role,
+      name: s(role.name),
+      arn: s(role.arn),
+      trust: p(role.trust),
+      identity: role.identity.map(p),
+      boundary: role.boundary && p(role.boundary),
+    })),
     buckets: t.buckets.map((bucket) => ({ ...bucket, name: s(bucket.name), arn: s(bucket.arn), policy: bucket.policy && p(bucket.policy) })),
     keys: t.keys.map((key) => ({ ...key, keyId: s(key.keyId), arn: s(key.arn), policy: p(key.policy) })),
     serviceAccounts: t.serviceAccounts.map((sa) => ({ ...sa, namespace: s(sa.namespace), name: s(sa.name), roleArn: sa.roleArn && s(sa.roleArn) })),
@@ -70,7 +80,9 @@ export function renameTenant(t: TenantModel, rename: ReadonlyMap<string, string>
 export function tenantPolicies(t: TenantModel): { policy: NamedPolicy; owner: string }[] {
   const levels = t.placement.kind === 'known' ? [...t.placement.scps, ...t.placement.rcps] : [];
   return [
-    ...t.roles.flatMap((role) => [role.trust, ...role.identity, ...(role.boundary ? [role.boundary] : [])].map((policy) => ({ policy, owner: `role:${role.label}` }))),
+    ...t.roles.flatMap((role) =>
+      [role.trust, ...role.identity, ...(role.boundary ? [role.boundary] : [])].map((policy) => ({ policy, owner: `role:${role.label}` })),
+    ),
     ...t.buckets.flatMap((bucket) => (bucket.policy ? [{ policy: bucket.policy, owner: `bucket:${bucket.name}` }] : [])),
     ...t.keys.map((key) => ({ policy: key.policy, owner: `key:${key.keyId}` })),
     ...levels.flatMap((level) => level.policies.map((policy) => ({ policy, owner: `organization level ${level.id}` }))),
@@ -83,9 +95,38 @@ export function tenantPolicies(t: TenantModel): { policy: NamedPolicy; owner: st
  * tenant is proved pairwise instead.
  */
 const STRUCTURAL_TOKENS = new Set([
-  'arn', 'aws', 'aws-cn', 'aws-us-gov', 'iam', 'sts', 's3', 'kms', 'eks', 'ecr', 'ec2', 'logs', 'sagemaker', 'athena', 'glue', 'cloudwatch',
-  'root', 'role', 'policy', 'user', 'group', 'key', 'alias', 'assumed-role', 'federated-user', 'oidc-provider', 'saml-provider',
-  'cluster', 'repository', 'system', 'serviceaccount', 'id',
+  'arn',
+  'aws',
+  'aws-cn',
+  'aws-us-gov',
+  'iam',
+  'sts',
+  's3',
+  'kms',
+  'eks',
+  'ecr',
+  'ec2',
+  'logs',
+  'sagemaker',
+  'athena',
+  'glue',
+  'cloudwatch',
+  'root',
+  'role',
+  'policy',
+  'user',
+  'group',
+  'key',
+  'alias',
+  'assumed-role',
+  'federated-user',
+  'oidc-provider',
+  'saml-provider',
+  'cluster',
+  'repository',
+  'system',
+  'serviceaccount',
+  'id',
 ]);
 
 export function isStructuralToken(value: string): boolean {
@@ -161,8 +202,10 @@ export function irregularities(t: TenantModel, index: IdentifierIndex): string[]
           if (/[*?]/.test(token) && token !== '*') reasons.add(`${statementName(policy, i)} has a wildcard inside a name in ${field}: '${text}'`);
           const foreign = (index.get(token.toLowerCase()) ?? []).filter((o) => o.tenant !== t.name);
           if (foreign.length > 0) reasons.add(`${statementName(policy, i)} names ${foreign.map((o) => `${o.tenant}'s ${o.label}`).join(', ')} ('${token}')`);
-          if (owner.startsWith('bucket:') && ownBuckets.has(token) && `bucket:${token}` !== owner) reasons.add(`${statementName(policy, i)} names another bucket of the tenant ('${token}')`);
-          if (owner.startsWith('key:') && ownKeys.has(token) && `key:${token}` !== owner) reasons.add(`${statementName(policy, i)} names another key of the tenant ('${token}')`);
+          if (owner.startsWith('bucket:') && ownBuckets.has(token) && `bucket:${token}` !== owner)
+            reasons.add(`${statementName(policy, i)} names another bucket of the tenant ('${token}')`);
+          if (owner.startsWith('key:') && ownKeys.has(token) && `key:${token}` !== owner)
+            reasons.add(`${statementName(policy, i)} names another key of the tenant ('${token}')`);
         }
       });
     });
@@ -188,7 +231,11 @@ function canonical(value: HclValue): HclValue {
     return unique.every((item) => typeof item === 'string') ? unique.sort() : unique;
   }
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, canonical(value[key])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, canonical(value[key])]),
+    );
   }
   return value;
 }
@@ -205,7 +252,8 @@ function sortedUnique(values: HclValue[]): HclValue[] {
 export function normalForm(t: TenantModel): string {
   const n = renameTenant(t, placeholders(indexed(t)), '{tenant}');
   // A control policy's name decides nothing (a per-account policy is named after its tenant): only documents count.
-  const levels = (list: readonly ControlPolicyLevel[]) => list.map((level) => ({ id: level.id, policies: level.policies.map((p) => ({ document: documentForm(p.document) })) }));
+  const levels = (list: readonly ControlPolicyLevel[]) =>
+    list.map((level) => ({ id: level.id, policies: level.policies.map((p) => ({ document: documentForm(p.document) })) }));
   const form: HclValue = {
     region: n.region,
     placement: n.placement.kind === 'known' ? { kind: 'known', scps: levels(n.placement.scps), rcps: levels(n.placement.rcps) } : { kind: 'unknown' },
@@ -220,7 +268,9 @@ export function normalForm(t: TenantModel): string {
         boundary: role.boundary ? documentForm(role.boundary.document) : null,
       }))
       .sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0)),
-    buckets: sortedUnique(n.buckets.map((b) => ({ region: b.region, restrictPublic: b.restrictPublic, policy: b.policy ? documentForm(b.policy.document) : null }))),
+    buckets: sortedUnique(
+      n.buckets.map((b) => ({ region: b.region, restrictPublic: b.restrictPublic, policy: b.policy ? documentForm(b.policy.document) : null })),
+    ),
     keys: sortedUnique(n.keys.map((k) => ({ region: k.region, policy: documentForm(k.policy.document) }))),
     serviceAccounts: sortedUnique(n.serviceAccounts.map((sa) => ({ namespace: sa.namespace, name: sa.name, roleArn: sa.roleArn ?? null }))),
     oidcProviders: sortedUnique(n.oidcProviders.map((p) => ({ arn: p.arn, host: p.host, audiences: [...p.audiences].sort() }))),

@@ -55,7 +55,8 @@ export class OfflinePlanAttributes implements ComputedAttributes {
         // Only a plain reference names one attribute; the proof resolves any other output expression itself.
         const source = sourceOfExpression(value) ?? (value === undefined ? sourceOfOutputName(name) : undefined);
         const placeholder = state.outputs[name]?.value;
-        if (source && placeholder !== undefined) this.exported.set(attributeKey(stack.name, source.resourceType, source.resourceName, source.attribute), placeholder);
+        if (source && placeholder !== undefined)
+          this.exported.set(attributeKey(stack.name, source.resourceType, source.resourceName, source.attribute), placeholder);
       }
     }
   }
@@ -70,7 +71,6 @@ interface PlannedResource {
   readonly after: Record<string, unknown>;
   readonly afterUnknown: Record<string, unknown>;
 }
-
 
 const ACCOUNT_ID = /(?<!\d)\d{12}(?!\d)/g;
 
@@ -127,12 +127,18 @@ export class PlannedPolicies implements PolicySource {
       this.plans.set(stack, resources);
     }
     if (this.plans.size === 0) {
-      throw new InputError(`${dir}: no <stack>/plan.json for any stack of the synthesized output: run 'npm run plan:offline -- --synth <synth dir> --plans ${dir}'`);
+      throw new InputError(
+        `${dir}: no <stack>/plan.json for any stack of the synthesized output: run 'npm run plan:offline -- --synth <synth dir> --plans ${dir}'`,
+      );
     }
   }
 
   policy(ref: ResourceRef, attribute: PolicyAttribute, resolved: HclValue | undefined): HclValue | undefined {
-    const location = formatLocation({ stack: ref.stack, address: resourceAddress(ref), attribute: attribute.inline === undefined ? attribute.name : `${attribute.name}[${attribute.inline}]` });
+    const location = formatLocation({
+      stack: ref.stack,
+      address: resourceAddress(ref),
+      attribute: attribute.inline === undefined ? attribute.name : `${attribute.name}[${attribute.inline}]`,
+    });
     for (const id of accountIds(resolved)) this.resolvedAccounts.add(id);
     const planned = this.plannedValue(ref, attribute);
     this.sources.set(location, planned === undefined ? 'resolved' : 'planned');

@@ -16,7 +16,17 @@ import { readSynthDir, ResolveError, Resolver, type ComputedAttributes, type Syn
 import { readPlatformModel, type PlatformModel, type RoleModel, type TenantModel } from './model';
 import { OfflinePlanAttributes, PlannedPolicies, type PolicySourceCounts } from './planned';
 import { classId, identifierIndex, irregularities, normalForm, renameTenant, tenantPolicies, twinRenaming, type IdentifierIndex } from './normal-form';
-import { culprits, decide, MODELLED_CONDITION_KEYS, MODELLED_TOKEN_CLAIMS, RequestBuilder, validationErrors, type Check, type Culprit, type Decision } from './simulate';
+import {
+  culprits,
+  decide,
+  MODELLED_CONDITION_KEYS,
+  MODELLED_TOKEN_CLAIMS,
+  RequestBuilder,
+  validationErrors,
+  type Check,
+  type Culprit,
+  type Decision,
+} from './simulate';
 
 export type ProofMode = 'fast' | 'pairwise';
 
@@ -104,7 +114,9 @@ function conditionKeyProblems(model: PlatformModel): string[] {
           if (operators === null || typeof operators !== 'object' || Array.isArray(operators)) continue;
           for (const key of Object.keys(operators)) {
             if (!modelled.has(key.toLowerCase()) && !isTokenClaim(key)) {
-              problems.add(`${policy.source} statement ${i + 1}: condition key '${key}' is not modelled by the proof (it supplies ${MODELLED_CONDITION_KEYS.join(', ')} and the token's sub and aud); a decision could depend on it`);
+              problems.add(
+                `${policy.source} statement ${i + 1}: condition key '${key}' is not modelled by the proof (it supplies ${MODELLED_CONDITION_KEYS.join(', ')} and the token's sub and aud); a decision could depend on it`,
+              );
             }
           }
         }
@@ -120,7 +132,8 @@ function conditionKeyProblems(model: PlatformModel): string[] {
  * is denied with them; they are evaluated only when the request would otherwise be allowed.
  */
 function decideDenial(simulation: Check['simulation']): Decision {
-  const guarded = simulation.serviceControlPolicies.length > 0 || simulation.resourceControlPolicies.length > 0 || (simulation.permissionBoundaryPolicies ?? []).length > 0;
+  const guarded =
+    simulation.serviceControlPolicies.length > 0 || simulation.resourceControlPolicies.length > 0 || (simulation.permissionBoundaryPolicies ?? []).length > 0;
   if (!guarded) return decide(simulation);
   const unguarded = decide({ ...simulation, serviceControlPolicies: [], resourceControlPolicies: [], permissionBoundaryPolicies: undefined });
   return unguarded === 'Allowed' ? decide(simulation) : unguarded;
@@ -156,8 +169,10 @@ class Prover {
     const b = this.builder;
     for (const role of dataRoles(t)) {
       const ids = role.identity.map((p) => p.source);
-      for (const bucket of t.buckets) for (const check of b.bucketChecks('allow', t, role, t, bucket)) this.run(check, 'self', ids, role.boundary?.source, bucket.policy?.source);
-      for (const key of t.keys) for (const check of b.keyChecks('allow', t, role, t, key)) this.run(check, 'self', ids, role.boundary?.source, key.policy.source);
+      for (const bucket of t.buckets)
+        for (const check of b.bucketChecks('allow', t, role, t, bucket)) this.run(check, 'self', ids, role.boundary?.source, bucket.policy?.source);
+      for (const key of t.keys)
+        for (const check of b.keyChecks('allow', t, role, t, key)) this.run(check, 'self', ids, role.boundary?.source, key.policy.source);
     }
     for (const sa of t.serviceAccounts) {
       const target = t.roles.find((role) => role.arn === sa.roleArn);
@@ -173,8 +188,10 @@ class Prover {
     const b = this.builder;
     for (const role of p.roles) {
       const ids = role.identity.map((policy) => policy.source);
-      for (const bucket of r.buckets) for (const check of b.bucketChecks('deny', p, role, r, bucket)) this.run(check, reason, ids, role.boundary?.source, bucket.policy?.source);
-      for (const key of r.keys) for (const check of b.keyChecks('deny', p, role, r, key)) this.run(check, reason, ids, role.boundary?.source, key.policy.source);
+      for (const bucket of r.buckets)
+        for (const check of b.bucketChecks('deny', p, role, r, bucket)) this.run(check, reason, ids, role.boundary?.source, bucket.policy?.source);
+      for (const key of r.keys)
+        for (const check of b.keyChecks('deny', p, role, r, key)) this.run(check, reason, ids, role.boundary?.source, key.policy.source);
       for (const target of r.roles) this.run(b.assumeRoleCheck(p, role, r, target), reason, ids, role.boundary?.source, target.trust.source);
     }
     // p's people can create any service account name in p's namespaces, so r's own names are tried there too.
@@ -211,14 +228,21 @@ async function validate(tenants: readonly TenantModel[], builder: RequestBuilder
     for (const error of errors) problems.add(`${owner}: ${error}`);
     if (compare && decision !== undefined && errors.length === 0) {
       const fast = decide(simulation.simulation);
-      if (fast !== decision) problems.add(`${owner}: the fast and the validating evaluator disagree on ${simulation.action} ${simulation.resource} (${fast} vs ${decision}); please report this`);
+      if (fast !== decision)
+        problems.add(
+          `${owner}: the fast and the validating evaluator disagree on ${simulation.action} ${simulation.resource} (${fast} vs ${decision}); please report this`,
+        );
     }
   };
   for (const t of tenants) {
     for (const role of t.roles) {
       for (const bucket of t.buckets) {
         if (fresh(...role.identity.map((p) => p.document), role.boundary?.document, bucket.policy?.document)) {
-          await check(builder.bucketChecks('allow', t, role, t, bucket)[0], `${role.identity[0]?.source ?? role.arn} / ${bucket.policy?.source ?? bucket.name}`, true);
+          await check(
+            builder.bucketChecks('allow', t, role, t, bucket)[0],
+            `${role.identity[0]?.source ?? role.arn} / ${bucket.policy?.source ?? bucket.name}`,
+            true,
+          );
         }
       }
       for (const key of t.keys) {
@@ -258,10 +282,12 @@ function hashIndex(name: string, modulo: number): number {
 /** What the proof notes beside its verdict: model notes, and tenants without a people role or a workload role. */
 function modelNotes(model: PlatformModel, tenants: readonly TenantModel[]): string[] {
   const notes = tenants.flatMap((t) => t.notes.map((note) => `${t.name}: ${note}`));
-  if (!model.clusterIssuerHost && tenants.some((t) => t.serviceAccounts.length > 0)) notes.push('no EKS cluster in the synthesized output: service account tokens were not checked');
+  if (!model.clusterIssuerHost && tenants.some((t) => t.serviceAccounts.length > 0))
+    notes.push('no EKS cluster in the synthesized output: service account tokens were not checked');
   for (const t of tenants) {
     if (!t.roles.some((role) => role.kind === 'people')) notes.push(`${t.name}: no people role (a role trusted by the tenant account) was found`);
-    if (t.serviceAccounts.length > 0 && !t.roles.some((role) => role.kind === 'workload')) notes.push(`${t.name}: its service accounts name no role in its account`);
+    if (t.serviceAccounts.length > 0 && !t.roles.some((role) => role.kind === 'workload'))
+      notes.push(`${t.name}: its service accounts name no role in its account`);
   }
   return notes;
 }
@@ -277,7 +303,13 @@ function provePairwise(prover: Prover, tenants: readonly TenantModel[], progress
 }
 
 /** Fast mode: each tenant against its twin and one sample, class representatives against each other, irregular tenants against all. */
-function proveByClasses(prover: Prover, tenants: readonly TenantModel[], groups: ReturnType<typeof groupClasses>, index: ReturnType<typeof identifierIndex>, progress: (line: string) => void): void {
+function proveByClasses(
+  prover: Prover,
+  tenants: readonly TenantModel[],
+  groups: ReturnType<typeof groupClasses>,
+  index: ReturnType<typeof identifierIndex>,
+  progress: (line: string) => void,
+): void {
   const { classes, irregular } = groups;
   const n = tenants.length;
   const step = Math.max(1, Math.floor(n / 10));
@@ -342,7 +374,8 @@ export async function proveModel(model: PlatformModel, options: ProofOptions = {
     prover.findings.push({ type: check.expect === 'allow' ? 'blocked' : 'leak', check: shown, decision, culprits: [], reason });
   }
   prover.simulations += accounts.simulations;
-  if (!model.accounts || model.accounts.signIns.length === 0) notes.push('no Identity Center assignment in the synthesized output: no tenant has a sign-in path');
+  if (!model.accounts || model.accounts.signIns.length === 0)
+    notes.push('no Identity Center assignment in the synthesized output: no tenant has a sign-in path');
   return {
     mode,
     tenants: tenants.map((t) => t.name),
@@ -360,7 +393,13 @@ export async function proveModel(model: PlatformModel, options: ProofOptions = {
 
 /** Reads the stacks, resolves them, and proves. Throws InputError or ProofInputError on input it cannot decide on. */
 export async function proveStacks(stacks: readonly SynthStack[], options: ProofOptions = {}): Promise<ProofResult> {
-  const planned = options.plansDir === undefined ? undefined : new PlannedPolicies(options.plansDir, stacks.map((stack) => stack.name));
+  const planned =
+    options.plansDir === undefined
+      ? undefined
+      : new PlannedPolicies(
+          options.plansDir,
+          stacks.map((stack) => stack.name),
+        );
   const computed = options.computed ?? (planned ? new OfflinePlanAttributes(stacks) : undefined);
   const resolver = new Resolver(stacks, computed, planned);
   const { model, errors } = readPlatformModel(resolver);
@@ -371,7 +410,8 @@ export async function proveStacks(stacks: readonly SynthStack[], options: ProofO
   if (mismatches.length > 0) {
     throw new ProofInputError(
       mismatches.map(
-        (m) => `${m.location}: the planned document in ${planned.dir} names account ${m.accounts.join(', ')}, which the synthesized output does not: plan the same synth output again ('npm run plan:offline')`,
+        (m) =>
+          `${m.location}: the planned document in ${planned.dir} names account ${m.accounts.join(', ')}, which the synthesized output does not: plan the same synth output again ('npm run plan:offline')`,
       ),
     );
   }

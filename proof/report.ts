@@ -6,7 +6,7 @@ export const MATRIX_LIMIT = 30;
 /** Findings printed in full; the rest are counted. */
 export const FINDING_LIMIT = 40;
 
-export const MATRIX_LEGEND = "A own access allowed, - denied (simulated), = denied (follows from the class argument), LEAK, BLOCKED own access denied";
+export const MATRIX_LEGEND = 'A own access allowed, - denied (simulated), = denied (follows from the class argument), LEAK, BLOCKED own access denied';
 
 function plural(count: number, word: string, many = `${word}s`): string {
   return `${count} ${count === 1 ? word : many}`;
@@ -74,13 +74,18 @@ export function formatReport(result: ProofResult, options: ReportOptions = {}): 
   ];
   if (result.tenantsWithoutKnownScps.length > 0) {
     const shown = result.tenantsWithoutKnownScps.slice(0, 5).join(', ') + (result.tenantsWithoutKnownScps.length > 5 ? ', ...' : '');
-    lines.push(`  not placed in an OU by the organization stack (adopted accounts): ${shown}; their denials are proved without SCPs, their own access with all of them`);
+    lines.push(
+      `  not placed in an OU by the organization stack (adopted accounts): ${shown}; their denials are proved without SCPs, their own access with all of them`,
+    );
   }
   if (result.accountLayer) {
     const { signIns, accountsControlled } = result.accountLayer;
-    lines.push(`account layer: ${plural(signIns, 'Identity Center sign-in')} checked (own account only, own people role, nothing of other tenants); controls of ${plural(accountsControlled, 'account')} checked against a tenant administrator`);
+    lines.push(
+      `account layer: ${plural(signIns, 'Identity Center sign-in')} checked (own account only, own people role, nothing of other tenants); controls of ${plural(accountsControlled, 'account')} checked against a tenant administrator`,
+    );
   }
-  for (const [tenant, reasons] of result.irregular) lines.push(`irregular ${tenant}: ${reasons.slice(0, 3).join('; ')}${reasons.length > 3 ? `; and ${reasons.length - 3} more` : ''}`);
+  for (const [tenant, reasons] of result.irregular)
+    lines.push(`irregular ${tenant}: ${reasons.slice(0, 3).join('; ')}${reasons.length > 3 ? `; and ${reasons.length - 3} more` : ''}`);
   if (result.policySources) {
     const { planned, resolved, stacksWithPlan } = result.policySources;
     lines.push(`policy documents: ${planned} from planned values (${plural(stacksWithPlan, 'stack')} with a plan), ${resolved} from the proof's resolver`);
@@ -105,7 +110,11 @@ export function formatResult(result: ProofResult): string {
   const { leaks, blocked, leakPairs } = leakCount(result);
   const n = result.tenants.length;
   const how = `${result.mode}, ${result.simulations} simulations in ${result.seconds.toFixed(1)} s`;
-  if (leaks === 0 && blocked === 0) return `ok: no tenant reaches another tenant's buckets, keys or roles, and every tenant reaches its own (${plural(n, 'tenant')}; ${how})`;
-  const parts = [leaks > 0 ? `${plural(leaks, 'leak')} between ${plural(leakPairs, 'ordered pair')} of tenants` : '', blocked > 0 ? `${blocked} own accesses blocked` : ''].filter(Boolean);
+  if (leaks === 0 && blocked === 0)
+    return `ok: no tenant reaches another tenant's buckets, keys or roles, and every tenant reaches its own (${plural(n, 'tenant')}; ${how})`;
+  const parts = [
+    leaks > 0 ? `${plural(leaks, 'leak')} between ${plural(leakPairs, 'ordered pair')} of tenants` : '',
+    blocked > 0 ? `${blocked} own accesses blocked` : '',
+  ].filter(Boolean);
   return `${parts.join(' and ')} (${plural(n, 'tenant')}; ${how})`;
 }

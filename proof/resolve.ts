@@ -222,7 +222,11 @@ export class Resolver {
   stringArgument(ref: ResourceRef, name: string): string {
     const value = this.argument(ref, name);
     if (typeof value !== 'string') {
-      throw new ResolveError({ stack: ref.stack, address: resourceAddress(ref), attribute: name }, String(this.rawConfig(ref)[name] ?? '(absent)'), `expected a string argument '${name}'`);
+      throw new ResolveError(
+        { stack: ref.stack, address: resourceAddress(ref), attribute: name },
+        String(this.rawConfig(ref)[name] ?? '(absent)'),
+        `expected a string argument '${name}'`,
+      );
     }
     return value;
   }
@@ -241,7 +245,11 @@ export class Resolver {
     if (typeof raw === 'string') return this.resolveString(raw, location);
     if (Array.isArray(raw)) return raw.map((item) => this.resolveValue(item, location));
     if (raw !== null && typeof raw === 'object') {
-      return Object.fromEntries(Object.entries(raw).filter(([key]) => key !== '//').map(([key, value]) => [key, this.resolveValue(value, location)]));
+      return Object.fromEntries(
+        Object.entries(raw)
+          .filter(([key]) => key !== '//')
+          .map(([key, value]) => [key, this.resolveValue(value, location)]),
+      );
     }
     return raw;
   }
@@ -259,7 +267,8 @@ export class Resolver {
       return value;
     } catch (error) {
       if (error instanceof ResolveError) {
-        if (error.location.stack === location.stack && error.location.address === location.address && error.location.attribute === location.attribute) throw error;
+        if (error.location.stack === location.stack && error.location.address === location.address && error.location.attribute === location.attribute)
+          throw error;
         throw new ResolveError(location, text, error.message);
       }
       if (error instanceof HclError) throw new ResolveError(location, text, error.message);
@@ -284,7 +293,8 @@ export class Resolver {
     const [name, ...steps] = reference.steps;
     if (typeof name !== 'string') throw new HclError(`${shown}: expected <type>.<name>`);
     const ref: ResourceRef = { stack, type: reference.root, name };
-    if (!objectAt(this.stack(stack).json, ['resource', ref.type, ref.name])) throw new HclError(`${shown}: no resource ${resourceAddress(ref)} in stack ${stack}`);
+    if (!objectAt(this.stack(stack).json, ['resource', ref.type, ref.name]))
+      throw new HclError(`${shown}: no resource ${resourceAddress(ref)} in stack ${stack}`);
     return this.attribute(ref, steps);
   }
 
@@ -348,7 +358,8 @@ export class Resolver {
     // The last role of a chain is the one that acts in the account.
     const assumeRole = Array.isArray(block.assume_role) ? block.assume_role[block.assume_role.length - 1] : block.assume_role;
     const roleArnRaw = assumeRole && typeof assumeRole === 'object' && !Array.isArray(assumeRole) ? assumeRole.role_arn : undefined;
-    if (typeof roleArnRaw !== 'string') throw new ResolveError(location, '(no assume_role)', "the provider has no assume_role.role_arn, so the resources' account is unknown");
+    if (typeof roleArnRaw !== 'string')
+      throw new ResolveError(location, '(no assume_role)', "the provider has no assume_role.role_arn, so the resources' account is unknown");
     const roleArn = this.resolveValue(roleArnRaw, { ...location, attribute: 'assume_role.role_arn' });
     const match = typeof roleArn === 'string' ? ACCOUNT_IN_ROLE_ARN.exec(roleArn) : null;
     if (!match) throw new ResolveError({ ...location, attribute: 'assume_role.role_arn' }, roleArnRaw, `resolved to '${String(roleArn)}', not an IAM role ARN`);

@@ -12,7 +12,17 @@
  */
 import { runSimulation, runUnsafeSimulation, type Simulation, type SimulationOrgPolicies } from '@cloud-copilot/iam-simulate';
 import type { HclValue } from '../kernel/hcl';
-import { FULL_AWS_ACCESS, type BucketModel, type ControlPolicyLevel, type KeyModel, type NamedPolicy, type ProofPolicyDocument, type PlatformModel, type RoleModel, type TenantModel } from './model';
+import {
+  FULL_AWS_ACCESS,
+  type BucketModel,
+  type ControlPolicyLevel,
+  type KeyModel,
+  type NamedPolicy,
+  type ProofPolicyDocument,
+  type PlatformModel,
+  type RoleModel,
+  type TenantModel,
+} from './model';
 
 export type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
 
@@ -242,7 +252,8 @@ function withSlot(simulation: Simulation, slot: GrantSlot, keep: (policyIndex: n
     Version: document.Version,
     Statement: document.Statement.filter((statement, i) => statement.Effect !== 'Allow' || keep(policyIndex, i)),
   });
-  if (slot === 'resourcePolicy') return { ...simulation, resourcePolicy: simulation.resourcePolicy && filter(simulation.resourcePolicy as ProofPolicyDocument, 0) };
+  if (slot === 'resourcePolicy')
+    return { ...simulation, resourcePolicy: simulation.resourcePolicy && filter(simulation.resourcePolicy as ProofPolicyDocument, 0) };
   const list = simulation[slot] ?? [];
   return { ...simulation, [slot]: list.map((entry, i) => ({ ...entry, policy: filter(entry.policy as ProofPolicyDocument, i) })) };
 }
@@ -255,9 +266,21 @@ function withSlot(simulation: Simulation, slot: GrantSlot, keep: (policyIndex: n
 export function culprits(simulation: Simulation, sources: { identity: readonly string[]; boundary?: string; resource?: string }): Culprit[] {
   const found: Culprit[] = [];
   const slots: { slot: GrantSlot; documents: ProofPolicyDocument[]; source: (i: number) => string }[] = [
-    { slot: 'identityPolicies', documents: simulation.identityPolicies.map((p) => p.policy as ProofPolicyDocument), source: (i) => sources.identity[i] ?? `identity policy ${i + 1}` },
-    { slot: 'permissionBoundaryPolicies', documents: (simulation.permissionBoundaryPolicies ?? []).map((p) => p.policy as ProofPolicyDocument), source: () => sources.boundary ?? 'permissions boundary' },
-    { slot: 'resourcePolicy', documents: simulation.resourcePolicy ? [simulation.resourcePolicy as ProofPolicyDocument] : [], source: () => sources.resource ?? 'resource policy' },
+    {
+      slot: 'identityPolicies',
+      documents: simulation.identityPolicies.map((p) => p.policy as ProofPolicyDocument),
+      source: (i) => sources.identity[i] ?? `identity policy ${i + 1}`,
+    },
+    {
+      slot: 'permissionBoundaryPolicies',
+      documents: (simulation.permissionBoundaryPolicies ?? []).map((p) => p.policy as ProofPolicyDocument),
+      source: () => sources.boundary ?? 'permissions boundary',
+    },
+    {
+      slot: 'resourcePolicy',
+      documents: simulation.resourcePolicy ? [simulation.resourcePolicy as ProofPolicyDocument] : [],
+      source: () => sources.resource ?? 'resource policy',
+    },
   ];
   for (const { slot, documents, source } of slots) {
     if (documents.length === 0 || decide(withSlot(simulation, slot, () => false)) === 'Allowed') continue;

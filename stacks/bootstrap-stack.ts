@@ -33,9 +33,14 @@ const ACCOUNTS: readonly Account[] = ['management', 'platform'];
 /** Every reason the platform settings cannot be bootstrapped, each naming the field and the fix. */
 export function bootstrapProblems(platform: Platform): string[] {
   const problems: string[] = [];
-  if (!platform.github) problems.push("platform.yaml: 'github' is missing; add github.repository (owner/name), and github.deployEnvironment / github.planEnvironment if not 'production' / 'plan'");
+  if (!platform.github)
+    problems.push(
+      "platform.yaml: 'github' is missing; add github.repository (owner/name), and github.deployEnvironment / github.planEnvironment if not 'production' / 'plan'",
+    );
   else if (platform.github.deployEnvironment === platform.github.planEnvironment)
-    problems.push(`platform.yaml: github.deployEnvironment and github.planEnvironment are both '${platform.github.deployEnvironment}': a plan job would get the deployer; name two environments`);
+    problems.push(
+      `platform.yaml: github.deployEnvironment and github.planEnvironment are both '${platform.github.deployEnvironment}': a plan job would get the deployer; name two environments`,
+    );
   const accountId: Record<Account, string> = { management: platform.managementAccountId, platform: platform.platformAccountId };
   const expected = pipelineRoleNames(platform.name);
   for (const account of ACCOUNTS) {
@@ -58,7 +63,12 @@ export class BootstrapStack extends TerraformStack {
     if (problems.length > 0) throw new BootstrapNotReady(problems.join('\n'));
     const github = platform.github as NonNullable<Platform['github']>;
     // First apply with a local state (docs/bootstrap.md), then `terraform init -migrate-state`.
-    new S3Backend(this, { bucket: platform.state.bucket, key: `${platform.state.keyPrefix}/${BOOTSTRAP_STACK}.tfstate`, region: platform.state.region, encrypt: true });
+    new S3Backend(this, {
+      bucket: platform.state.bucket,
+      key: `${platform.state.keyPrefix}/${BOOTSTRAP_STACK}.tfstate`,
+      region: platform.state.region,
+      encrypt: true,
+    });
     this.addOverride('terraform.backend.s3.use_lockfile', true);
 
     const tags = platformTags(platform.name, platform.tags);

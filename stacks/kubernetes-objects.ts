@@ -38,7 +38,11 @@ export const TYPED_KINDS: Readonly<Record<string, TypedKind>> = {
   kubernetes_service_account_v1: { apiVersion: 'v1', kind: 'ServiceAccount', topLevel: ['automount_service_account_token', 'image_pull_secret', 'secret'] },
   kubernetes_network_policy_v1: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
   kubernetes_daemon_set_v1: { apiVersion: 'apps/v1', kind: 'DaemonSet' },
-  kubernetes_priority_class_v1: { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', topLevel: ['value', 'description', 'global_default', 'preemption_policy'] },
+  kubernetes_priority_class_v1: {
+    apiVersion: 'scheduling.k8s.io/v1',
+    kind: 'PriorityClass',
+    topLevel: ['value', 'description', 'global_default', 'preemption_policy'],
+  },
   kubernetes_cluster_role_v1: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', topLevel: ['rule', 'aggregation_rule'] },
   kubernetes_role_v1: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', topLevel: ['rule'] },
   kubernetes_role_binding_v1: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', topLevel: ['role_ref', 'subject'] },
@@ -71,10 +75,36 @@ const FIELD_NAMES: Readonly<Record<string, string>> = {
 };
 
 /** Attributes whose value is a map of user keys (labels, quantities): kept verbatim. */
-const MAP_FIELDS = new Set(['labels', 'annotations', 'match_labels', 'hard', 'node_selector', 'default', 'default_request', 'max', 'min', 'limits', 'requests', 'data', 'max_limit_request_ratio', 'parameters']);
+const MAP_FIELDS = new Set([
+  'labels',
+  'annotations',
+  'match_labels',
+  'hard',
+  'node_selector',
+  'default',
+  'default_request',
+  'max',
+  'min',
+  'limits',
+  'requests',
+  'data',
+  'max_limit_request_ratio',
+  'parameters',
+]);
 
 /** Provider settings that are not part of the object. */
-const PROVIDER_ONLY = new Set(['//', 'depends_on', 'lifecycle', 'provider', 'count', 'for_each', 'timeouts', 'wait_for_rollout', 'wait_for_default_service_account', 'wait_for_load_balancer']);
+const PROVIDER_ONLY = new Set([
+  '//',
+  'depends_on',
+  'lifecycle',
+  'provider',
+  'count',
+  'for_each',
+  'timeouts',
+  'wait_for_rollout',
+  'wait_for_default_service_account',
+  'wait_for_load_balancer',
+]);
 
 const camel = (key: string) => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
@@ -154,7 +184,10 @@ export function kubernetesObjects(stack: string, synthesized: SynthesizedResourc
       for (const [key, inner] of Object.entries(body)) {
         if (PROVIDER_ONLY.has(key)) continue;
         const field = key === 'metadata' || key === 'spec' || kind.topLevel?.includes(key) ? (FIELD_NAMES[key] ?? camel(key)) : undefined;
-        if (field === undefined) throw new KubernetesObjectError(`${stack}: ${address} (${path}): attribute '${key}' of ${type} has no place in the API object; list it in TYPED_KINDS`);
+        if (field === undefined)
+          throw new KubernetesObjectError(
+            `${stack}: ${address} (${path}): attribute '${key}' of ${type} has no place in the API object; list it in TYPED_KINDS`,
+          );
         object[field] = convert(inner, resolveName, key);
       }
       objects.push({ stack, address, path, object });

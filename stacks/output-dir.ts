@@ -33,7 +33,10 @@ export function checkOutputDir(outdir: string, inputs: ConfigPaths): void {
     [path.resolve(inputs.tenantsDir), displayPath(inputs.tenantsDir)],
   ];
   for (const [inside, what] of held) {
-    if (isInside(inside, abs)) throw new OutputDirRefused(`output directory ${shown} holds ${what}: the synth replaces its output directory as a whole; ${fix}; nothing was written or deleted`);
+    if (isInside(inside, abs))
+      throw new OutputDirRefused(
+        `output directory ${shown} holds ${what}: the synth replaces its output directory as a whole; ${fix}; nothing was written or deleted`,
+      );
   }
   let stat: Stats;
   try {
@@ -42,8 +45,10 @@ export function checkOutputDir(outdir: string, inputs: ConfigPaths): void {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw new OutputDirRefused(`output directory ${shown} is ${fsProblem(error)}; ${fix}; nothing was written or deleted`);
   }
-  if (stat.isSymbolicLink()) throw new OutputDirRefused(`output directory ${shown} is a symbolic link, which the synth does not follow: ${fix}; nothing was written or deleted`);
-  if (!stat.isDirectory()) throw new OutputDirRefused(`output directory ${shown} is a file, not a directory: the synth will not replace it; ${fix}; nothing was written or deleted`);
+  if (stat.isSymbolicLink())
+    throw new OutputDirRefused(`output directory ${shown} is a symbolic link, which the synth does not follow: ${fix}; nothing was written or deleted`);
+  if (!stat.isDirectory())
+    throw new OutputDirRefused(`output directory ${shown} is a file, not a directory: the synth will not replace it; ${fix}; nothing was written or deleted`);
   let entries: string[];
   try {
     entries = readdirSync(abs);
@@ -66,7 +71,12 @@ function isBareCdktfOutput(abs: string, entries: readonly string[]): boolean {
   try {
     if (!lstatSync(path.join(abs, 'manifest.json')).isFile()) return false;
     const manifest = JSON.parse(readFileSync(path.join(abs, 'manifest.json'), 'utf8')) as { version?: unknown; stacks?: unknown };
-    return typeof manifest.version === 'string' && typeof manifest.stacks === 'object' && manifest.stacks !== null && lstatSync(path.join(abs, 'stacks')).isDirectory();
+    return (
+      typeof manifest.version === 'string' &&
+      typeof manifest.stacks === 'object' &&
+      manifest.stacks !== null &&
+      lstatSync(path.join(abs, 'stacks')).isDirectory()
+    );
   } catch {
     return false;
   }
@@ -85,7 +95,9 @@ export function createStaging(outdir: string, progress: (line: string) => void =
     removeLeftovers(abs, progress);
     return mkdtempSync(`${abs}.synth-${process.pid}-`);
   } catch (error) {
-    throw new OutputDirRefused(`cannot create the output directory ${displayPath(outdir)} (in ${displayPath(parent)}: ${fsProblem(error)}); point CDKTF_OUTDIR at a writable place; nothing was written`);
+    throw new OutputDirRefused(
+      `cannot create the output directory ${displayPath(outdir)} (in ${displayPath(parent)}: ${fsProblem(error)}); point CDKTF_OUTDIR at a writable place; nothing was written`,
+    );
   }
 }
 

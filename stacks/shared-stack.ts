@@ -104,8 +104,15 @@ export class SharedStack extends PlatformStack {
       podIdentityAgent: this.cluster.podIdentityAgent,
     });
     // The shared GPU pool's node role: named like a tenant's (reserved tenant name 'shared'), so the Karpenter controller may pass it.
-    if (platform.kueue.sharedGpuPool) new NodeRole(this, 'shared-gpu-node-role', { roleName: tenantNames(prefix, accountId, SHARED_GPU_POOL.pool).nodeRole, clusterName: this.cluster.clusterName });
-    new S3CsiDriver(this, 's3-csi-driver', { clusterName: this.cluster.clusterName, addonVersion: platform.cluster.addonVersions['aws-mountpoint-s3-csi-driver'] });
+    if (platform.kueue.sharedGpuPool)
+      new NodeRole(this, 'shared-gpu-node-role', {
+        roleName: tenantNames(prefix, accountId, SHARED_GPU_POOL.pool).nodeRole,
+        clusterName: this.cluster.clusterName,
+      });
+    new S3CsiDriver(this, 's3-csi-driver', {
+      clusterName: this.cluster.clusterName,
+      addonVersion: platform.cluster.addonVersions['aws-mountpoint-s3-csi-driver'],
+    });
     // The planner reads the cluster (plan mode of the cluster providers), never writes it.
     new ClusterViewerAccess(this, 'planner-cluster-access', {
       clusterName: this.cluster.clusterName,
@@ -143,7 +150,12 @@ export class SharedStack extends PlatformStack {
     for (const subnet of this.network.privateSubnets) this.exportAttribute(subnet, 'id');
     new TerraformOutput(this, CLUSTER_ACCESS_OUTPUT, {
       description: 'What a kubeconfig needs (npm run tenant:kubeconfig); none of it is secret.',
-      value: { name: this.cluster.clusterName, region: platform.region, endpoint: this.cluster.endpoint, certificate_authority_data: this.cluster.certificateAuthorityData },
+      value: {
+        name: this.cluster.clusterName,
+        region: platform.region,
+        endpoint: this.cluster.endpoint,
+        certificate_authority_data: this.cluster.certificateAuthorityData,
+      },
     });
   }
 }

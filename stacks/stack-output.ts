@@ -75,7 +75,9 @@ export function synthesizeResolvingOnce(app: App): void {
     for (const stack of read) stack.synthesizer.synthesize(session);
     for (const [stack, count] of writtenElements) {
       if (stackElements(stack).length !== count) {
-        throw new Error(`stack '${stack.node.id}' is read by another stack but says it is not (readByOtherStacks); it was written before the reader added its outputs`);
+        throw new Error(
+          `stack '${stack.node.id}' is read by another stack but says it is not (readByOtherStacks); it was written before the reader added its outputs`,
+        );
       }
     }
   } finally {

@@ -69,7 +69,9 @@ export function checkSynthFreshness(dir: string, options: { readonly refuse: boo
   if (!existsSync(path.join(dir, 'manifest.json'))) return undefined; // no output at all: the reader says so
   const freshness = freshnessOf(dir);
   if (freshness.state === 'unrecorded') {
-    options.warn(`warning: ${shown} has no ${SYNTH_RECORD_FILE}, so whether it matches the current files is unknown (written by an older synth); run 'npm run synth' to be sure`);
+    options.warn(
+      `warning: ${shown} has no ${SYNTH_RECORD_FILE}, so whether it matches the current files is unknown (written by an older synth); run 'npm run synth' to be sure`,
+    );
     return undefined;
   }
   if (freshness.state === 'current') return undefined;

@@ -34,7 +34,11 @@ export function synthesize(options: SynthOptions): SynthResult {
   const config = loadConfig(options.paths);
   // Before anything is written: a refusal touches nothing.
   checkOutputDir(options.outdir, options.paths);
-  progress(config.tenants.length === 0 ? `no tenant files in ${displayPath(options.paths.tenantsDir)}: synthesizing the platform stacks only` : `loaded ${config.tenants.length} tenant files`);
+  progress(
+    config.tenants.length === 0
+      ? `no tenant files in ${displayPath(options.paths.tenantsDir)}: synthesizing the platform stacks only`
+      : `loaded ${config.tenants.length} tenant files`,
+  );
   const staging = createStaging(options.outdir, progress);
   try {
     const app = new App({ outdir: staging, skipValidation: false });

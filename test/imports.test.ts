@@ -64,7 +64,10 @@ describe('source files', () => {
     const files = sourceFiles(REPO_ROOT);
     expect(files).toContain(path.join(REPO_ROOT, 'stacks', 'tenant-stack.ts'));
     const offenders = files.flatMap((file) =>
-      rootProviderImports(readFileSync(file, 'utf8')).map(({ line, specifier }) => `${path.relative(REPO_ROOT, file)}:${line} imports '${specifier}'; import the class from its deep path (${specifier}/lib/<resource>)`),
+      rootProviderImports(readFileSync(file, 'utf8')).map(
+        ({ line, specifier }) =>
+          `${path.relative(REPO_ROOT, file)}:${line} imports '${specifier}'; import the class from its deep path (${specifier}/lib/<resource>)`,
+      ),
     );
     expect(offenders).toEqual([]);
   });
@@ -74,11 +77,15 @@ describe('the layer checker', () => {
   const graph = (edges: Record<string, string[]>) => new Map(Object.entries(edges));
 
   it('passes imports that go down a layer or stay inside a unit', () => {
-    expect(layerViolations(graph({ 'stacks/a.ts': ['constructs/b.ts', 'kernel/c.ts', 'stacks/d.ts'], 'stacks/d.ts': [], 'bin/x.ts': ['tools/plan-review/y.ts'] }))).toEqual([]);
+    expect(
+      layerViolations(graph({ 'stacks/a.ts': ['constructs/b.ts', 'kernel/c.ts', 'stacks/d.ts'], 'stacks/d.ts': [], 'bin/x.ts': ['tools/plan-review/y.ts'] })),
+    ).toEqual([]);
   });
 
   it('fails an upward import, an import between units of one layer and an import of test code', () => {
-    const found = layerViolations(graph({ 'stacks/platform.ts': ['guardrails/aspect.ts'], 'proof/planned.ts': ['tools/offline-plan/index.ts'], 'bench/bench.ts': ['test/support/x.ts'] }));
+    const found = layerViolations(
+      graph({ 'stacks/platform.ts': ['guardrails/aspect.ts'], 'proof/planned.ts': ['tools/offline-plan/index.ts'], 'bench/bench.ts': ['test/support/x.ts'] }),
+    );
     expect(found.map((v) => v.reason)).toEqual([
       expect.stringContaining('a higher layer'),
       expect.stringContaining('a unit of the same layer'),
@@ -93,10 +100,13 @@ describe('the layer checker', () => {
 
   it('resolves relative specifiers to files, index files included', () => {
     const known = new Set(['tools/offline-plan/index.ts', 'kernel/errors.ts']);
-    expect(importsOf('bin/x.ts', "import { a } from '../tools/offline-plan';\nimport type { E } from '../kernel/errors';\nimport { readFileSync } from 'node:fs';", (c) => known.has(c))).toEqual([
-      'tools/offline-plan/index.ts',
-      'kernel/errors.ts',
-    ]);
+    expect(
+      importsOf(
+        'bin/x.ts',
+        "import { a } from '../tools/offline-plan';\nimport type { E } from '../kernel/errors';\nimport { readFileSync } from 'node:fs';",
+        (c) => known.has(c),
+      ),
+    ).toEqual(['tools/offline-plan/index.ts', 'kernel/errors.ts']);
   });
 });
 

@@ -33,7 +33,11 @@ export function githubOidcProviderArn(accountId: string): string {
  * and any fork (its runs carry the fork's name), gets neither. Protection rules:
  * docs/bootstrap.md.
  */
-export function githubSubjects(repository: string, kind: PipelineRoleKind, environments: { readonly deployEnvironment: string; readonly planEnvironment: string }): string[] {
+export function githubSubjects(
+  repository: string,
+  kind: PipelineRoleKind,
+  environments: { readonly deployEnvironment: string; readonly planEnvironment: string },
+): string[] {
   return [`repo:${repository}:environment:${kind === 'deploy' ? environments.deployEnvironment : environments.planEnvironment}`];
 }
 
@@ -214,7 +218,14 @@ export function stateBucketPolicy(props: StateBucketPolicyProps): PolicyDocument
   const all = [...props.writers, ...props.readers];
   const crossAccount = [...new Set(all.map(accountOfRoleArn))].map((account) => `arn:aws:iam::${account}:root`);
   return policyDocument(
-    { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [bucketArn, objects], Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+    {
+      Sid: 'DenyInsecureTransport',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: [bucketArn, objects],
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    },
     {
       Sid: 'DenyObjectReadsButPipeline',
       Effect: 'Deny',

@@ -56,7 +56,9 @@ export function ec2NodeClassManifest(props: NodeClassProps): Manifest {
       securityGroupSelectorTerms: [discovery],
       // Pods are one hop further than the node: a hop limit of 1 keeps the node role's credentials from them.
       metadataOptions: { httpEndpoint: 'enabled', httpProtocolIPv6: 'disabled', httpPutResponseHopLimit: 1, httpTokens: 'required' },
-      blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeSize: `${props.diskGi}Gi`, volumeType: 'gp3', encrypted: true, deleteOnTermination: true } }],
+      blockDeviceMappings: [
+        { deviceName: '/dev/xvda', ebs: { volumeSize: `${props.diskGi}Gi`, volumeType: 'gp3', encrypted: true, deleteOnTermination: true } },
+      ],
       tags: { ...props.tags },
     },
   };

@@ -76,7 +76,9 @@ export class ManagedNodeGroup extends Construct {
       description: `Nodes of ${props.nodeGroupName}: IMDSv2 only, unreachable from pods; encrypted root volume`,
       updateDefaultVersion: true,
       metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
-      blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeSize: props.diskGi ?? 50, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' } }],
+      blockDeviceMappings: [
+        { deviceName: '/dev/xvda', ebs: { volumeSize: props.diskGi ?? 50, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' } },
+      ],
     });
     this.nodeGroup = new EksNodeGroup(this, 'node-group', {
       clusterName: props.clusterName,

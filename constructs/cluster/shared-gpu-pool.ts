@@ -80,7 +80,9 @@ export class SharedGpuPool extends Construct {
     super(scope, id);
     const unknown = props.settings.instanceTypes.filter((type) => !(type in props.instanceSizes));
     if (unknown.length > 0) {
-      throw new Error(`platform.yaml kueue.sharedGpuPool.instanceTypes: ${unknown.join(', ')} not in gpuInstanceTypes; use allowed GPU instance types (${Object.keys(props.instanceSizes).join(', ')})`);
+      throw new Error(
+        `platform.yaml kueue.sharedGpuPool.instanceTypes: ${unknown.join(', ')} not in gpuInstanceTypes; use allowed GPU instance types (${Object.keys(props.instanceSizes).join(', ')})`,
+      );
     }
     this.manifests = sharedGpuPoolManifests(props);
     const nodeClass = new Manifest(this, 'node-class', { manifest: this.manifests.nodeClass, dependsOn: props.dependsOn });

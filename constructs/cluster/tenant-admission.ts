@@ -47,8 +47,7 @@ const AFFINITY = 'object.spec.affinity.nodeAffinity';
 const REQUIRED = `${AFFINITY}.requiredDuringSchedulingIgnoredDuringExecution`;
 const PREFERRED = `${AFFINITY}.preferredDuringSchedulingIgnoredDuringExecution`;
 const tolerations = (condition: string) => `!has(object.spec.tolerations) || object.spec.tolerations.all(t, ${condition})`;
-const noGpuEnv = (containers: string) =>
-  `!has(${containers}) || ${containers}.all(c, !has(c.env) || c.env.all(e, e.name != '${GPU_VISIBILITY_ENV}'))`;
+const noGpuEnv = (containers: string) => `!has(${containers}) || ${containers}.all(c, !has(c.env) || c.env.all(e, e.name != '${GPU_VISIBILITY_ENV}'))`;
 const hasManagedLabel = (o: string) =>
   `(${o} != null && has(${o}.metadata.labels) && '${MANAGED_BY_LABEL.key}' in ${o}.metadata.labels && ${o}.metadata.labels['${MANAGED_BY_LABEL.key}'] == '${MANAGED_BY_LABEL.value}')`;
 const queued = (o: string) =>
@@ -98,11 +97,13 @@ export const TENANT_ADMISSION_POLICIES: readonly AdmissionPolicy[] = [
       },
       {
         expression: tolerations(`has(t.key) && t.key != ''`),
-        message: 'a toleration without a key tolerates every taint, including other tenants\' nodes: name the taint',
+        message: "a toleration without a key tolerates every taint, including other tenants' nodes: name the taint",
         reason: 'Forbidden',
       },
       {
-        expression: tolerations(`!has(t.key) || t.key != '${TENANT_LABEL}' || ((!has(t.operator) || t.operator == 'Equal') && has(t.value) && t.value == ${OWN_TENANT})`),
+        expression: tolerations(
+          `!has(t.key) || t.key != '${TENANT_LABEL}' || ((!has(t.operator) || t.operator == 'Equal') && has(t.value) && t.value == ${OWN_TENANT})`,
+        ),
         message: `tolerations of the ${TENANT_LABEL} taint must name the namespace's own tenant (operator Equal)`,
         reason: 'Forbidden',
       },

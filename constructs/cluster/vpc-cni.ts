@@ -20,7 +20,9 @@ export function enforcesNetworkPolicies(configurationValues: unknown): boolean {
   if (typeof configurationValues !== 'string') return false;
   try {
     const values: unknown = JSON.parse(configurationValues);
-    return typeof values === 'object' && values !== null && (values as Record<string, unknown>).enableNetworkPolicy === VPC_CNI_CONFIGURATION.enableNetworkPolicy;
+    return (
+      typeof values === 'object' && values !== null && (values as Record<string, unknown>).enableNetworkPolicy === VPC_CNI_CONFIGURATION.enableNetworkPolicy
+    );
   } catch {
     return false;
   }

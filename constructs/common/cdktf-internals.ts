@@ -59,7 +59,9 @@ export interface ArgumentRenderer {
 
 /** The function-call token behind `token`, with its argument rendering; undefined when cdktf no longer has one. */
 export function argumentRendererOf(token: unknown): (ArgumentRenderer & IResolvable) | undefined {
-  return Tokenization.isResolvable(token) && typeof (token as Partial<ArgumentRenderer>).resolveArg === 'function' ? (token as ArgumentRenderer & IResolvable) : undefined;
+  return Tokenization.isResolvable(token) && typeof (token as Partial<ArgumentRenderer>).resolveArg === 'function'
+    ? (token as ArgumentRenderer & IResolvable)
+    : undefined;
 }
 
 /**

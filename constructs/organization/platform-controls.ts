@@ -31,7 +31,14 @@ export const ROLE_CHANGE_ACTIONS = [
   'iam:UpdateRoleDescription',
 ] as const;
 
-export const POLICY_CHANGE_ACTIONS = ['iam:CreatePolicyVersion', 'iam:DeletePolicy', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:TagPolicy', 'iam:UntagPolicy'] as const;
+export const POLICY_CHANGE_ACTIONS = [
+  'iam:CreatePolicyVersion',
+  'iam:DeletePolicy',
+  'iam:DeletePolicyVersion',
+  'iam:SetDefaultPolicyVersion',
+  'iam:TagPolicy',
+  'iam:UntagPolicy',
+] as const;
 
 export const IDENTITY_PROVIDER_ACTIONS = [
   'iam:AddClientIDToOpenIDConnectProvider',

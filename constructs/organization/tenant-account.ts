@@ -72,7 +72,8 @@ export class TenantAccount extends Construct {
     const { policyName, ...controls } = props.platformControls;
     const policy = new OrganizationsPolicy(this, 'platform-controls', {
       name: policyName,
-      description: "Only the platform's own roles change this tenant account's platform-managed roles, identity providers, bucket and key policies and security services.",
+      description:
+        "Only the platform's own roles change this tenant account's platform-managed roles, identity providers, bucket and key policies and security services.",
       type: 'SERVICE_CONTROL_POLICY',
       content: renderPolicy(platformControlsPolicy({ ...controls, accountId: this.accountId })),
     });

@@ -29,8 +29,14 @@ export class TenantOrganizationalUnit extends Construct {
     this.ouId = ou.id;
     this.exported.push(ou);
     const policies = {
-      guardrails: { description: 'Tenant guardrails: stay in the organization, no root user, no IAM users or access keys.', document: tenantGuardrailsPolicy() },
-      regions: { description: 'Tenant guardrails: only the platform allow-listed regions.', document: regionAllowListPolicy({ allowedRegions: props.allowedRegions }) },
+      guardrails: {
+        description: 'Tenant guardrails: stay in the organization, no root user, no IAM users or access keys.',
+        document: tenantGuardrailsPolicy(),
+      },
+      regions: {
+        description: 'Tenant guardrails: only the platform allow-listed regions.',
+        document: regionAllowListPolicy({ allowedRegions: props.allowedRegions }),
+      },
     };
     for (const [key, policy] of Object.entries(policies)) {
       const scp = new OrganizationsPolicy(this, `scp-${key}`, {

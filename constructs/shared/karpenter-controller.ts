@@ -73,8 +73,21 @@ export class KarpenterController extends Construct {
       queueUrl: queue.url,
       policy: renderPolicy(
         policyDocument(
-          { Sid: 'EventBridgeSends', Effect: 'Allow', Principal: { Service: ['events.amazonaws.com', 'sqs.amazonaws.com'] }, Action: 'sqs:SendMessage', Resource: queue.arn },
-          { Sid: 'DenyWithoutTls', Effect: 'Deny', Principal: '*', Action: 'sqs:*', Resource: queue.arn, Condition: { Bool: { 'aws:SecureTransport': false } } },
+          {
+            Sid: 'EventBridgeSends',
+            Effect: 'Allow',
+            Principal: { Service: ['events.amazonaws.com', 'sqs.amazonaws.com'] },
+            Action: 'sqs:SendMessage',
+            Resource: queue.arn,
+          },
+          {
+            Sid: 'DenyWithoutTls',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 'sqs:*',
+            Resource: queue.arn,
+            Condition: { Bool: { 'aws:SecureTransport': false } },
+          },
         ),
       ),
     });
@@ -88,7 +101,11 @@ export class KarpenterController extends Construct {
     }
 
     // Node classes select the cluster security group by this tag (the subnets carry it too).
-    new Ec2Tag(this, 'security-group-discovery-tag', { resourceId: props.clusterSecurityGroupId, key: KARPENTER_DISCOVERY_TAG, value: props.configuredClusterName });
+    new Ec2Tag(this, 'security-group-discovery-tag', {
+      resourceId: props.clusterSecurityGroupId,
+      key: KARPENTER_DISCOVERY_TAG,
+      value: props.configuredClusterName,
+    });
 
     const role = new IamRole(this, 'role', {
       name: names.controllerRole,
@@ -226,7 +243,11 @@ export function controllerStatements(props: KarpenterControllerProps, queueArn: 
       Action: ['iam:CreateInstanceProfile', 'iam:TagInstanceProfile'],
       Resource: instanceProfiles,
       Condition: {
-        StringEquals: { [`aws:RequestTag/${ownedTag}`]: 'owned', 'aws:RequestTag/eks:eks-cluster-name': clusterName, 'aws:RequestTag/topology.kubernetes.io/region': region },
+        StringEquals: {
+          [`aws:RequestTag/${ownedTag}`]: 'owned',
+          'aws:RequestTag/eks:eks-cluster-name': clusterName,
+          'aws:RequestTag/topology.kubernetes.io/region': region,
+        },
         StringLike: { 'aws:RequestTag/karpenter.k8s.aws/ec2nodeclass': '*' },
       },
     },

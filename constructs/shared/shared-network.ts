@@ -68,7 +68,9 @@ export class SharedNetwork extends Construct {
       tags: { Name: `${props.namePrefix}-public` },
     });
 
-    const zones = props.availabilityZones.map((zone, i) => this.addZone(zone, i, { vpc, igw, publicRoutes, layout, clusterTag, namePrefix: props.namePrefix, clusterName: props.clusterName }));
+    const zones = props.availabilityZones.map((zone, i) =>
+      this.addZone(zone, i, { vpc, igw, publicRoutes, layout, clusterTag, namePrefix: props.namePrefix, clusterName: props.clusterName }),
+    );
     this.privateSubnetIds = zones.map((z) => z.privateSubnet.id);
     this.privateSubnets.push(...zones.map((z) => z.privateSubnet));
     this.addEndpoints(
@@ -84,7 +86,15 @@ export class SharedNetwork extends Construct {
   private addZone(
     zone: string,
     i: number,
-    context: { vpc: Vpc; igw: InternetGateway; publicRoutes: RouteTable; layout: ReturnType<typeof vpcLayout>; clusterTag: Record<string, string>; namePrefix: string; clusterName: string },
+    context: {
+      vpc: Vpc;
+      igw: InternetGateway;
+      publicRoutes: RouteTable;
+      layout: ReturnType<typeof vpcLayout>;
+      clusterTag: Record<string, string>;
+      namePrefix: string;
+      clusterName: string;
+    },
   ): { privateSubnet: Subnet; privateRouteTableId: string; endpointSubnetId: string } {
     const { vpc, igw, publicRoutes, layout, clusterTag, namePrefix, clusterName } = context;
     const publicSubnet = new Subnet(this, `public-${zone}`, {

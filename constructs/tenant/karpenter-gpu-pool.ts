@@ -25,9 +25,12 @@ export class KarpenterGpuPool extends Construct {
     if (pool.instanceTypes.length === 0) errors.push('instanceTypes must list at least one type');
     if (pool.maxNodes < 1) errors.push(`maxNodes must be at least 1, got ${pool.maxNodes}`);
     if (pool.minNodes < 0 || pool.minNodes > pool.maxNodes) errors.push(`minNodes must be between 0 and maxNodes (${pool.maxNodes}), got ${pool.minNodes}`);
-    if (limits.warmNodes + limits.dynamicNodes !== pool.maxNodes) errors.push(`the limits cover ${limits.warmNodes + limits.dynamicNodes} nodes, not maxNodes (${pool.maxNodes})`);
+    if (limits.warmNodes + limits.dynamicNodes !== pool.maxNodes)
+      errors.push(`the limits cover ${limits.warmNodes + limits.dynamicNodes} nodes, not maxNodes (${pool.maxNodes})`);
     if (limits.dynamicNodes > 0 && (limits.gpus < 1 || limits.cpu < 1 || limits.memoryGi < 1)) {
-      errors.push(`the GPU, CPU and memory limits must be positive, got ${limits.gpus} GPUs, ${limits.cpu} CPUs, ${limits.memoryGi} GiB: give every instance type its size in platform.yaml gpuInstanceTypes`);
+      errors.push(
+        `the GPU, CPU and memory limits must be positive, got ${limits.gpus} GPUs, ${limits.cpu} CPUs, ${limits.memoryGi} GiB: give every instance type its size in platform.yaml gpuInstanceTypes`,
+      );
     }
     if (errors.length > 0) throw new Error(`GPU pool ${props.name}: ${errors.join('; ')}`);
 

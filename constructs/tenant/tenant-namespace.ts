@@ -86,7 +86,12 @@ export class TenantNamespace extends Construct {
       spec: { limit: [{ type: 'Container', defaultRequest: { ...CONTAINER_DEFAULTS.request }, default: { ...CONTAINER_DEFAULTS.limit } }] },
     });
     const sa = new ServiceAccountV1(this, 'workload-service-account', {
-      metadata: { name: props.serviceAccount, namespace, annotations: { [IRSA_ROLE_ANNOTATION]: props.workloadRoleArn }, labels: { [TENANT_LABEL]: props.tenantName, ...labels } },
+      metadata: {
+        name: props.serviceAccount,
+        namespace,
+        annotations: { [IRSA_ROLE_ANNOTATION]: props.workloadRoleArn },
+        labels: { [TENANT_LABEL]: props.tenantName, ...labels },
+      },
       automountServiceAccountToken: false,
     });
     this.serviceAccountName = sa.metadata.name;

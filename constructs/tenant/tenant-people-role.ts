@@ -76,7 +76,12 @@ export class TenantPeopleRole extends Construct {
       maxSessionDuration: props.maxSessionSeconds ?? 43200,
       permissionsBoundary: boundary.arn,
       assumeRolePolicy: renderPolicy(
-        policyDocument({ Sid: 'TenantAccountPrincipals', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: ['sts:AssumeRole', 'sts:TagSession'] }),
+        policyDocument({
+          Sid: 'TenantAccountPrincipals',
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${account}:root` },
+          Action: ['sts:AssumeRole', 'sts:TagSession'],
+        }),
       ),
       inlinePolicy: [{ name: 'people', policy: renderPolicy(policyDocument(...props.statements)) }],
     });

@@ -59,7 +59,12 @@ export function gpuFlavorTolerations(tenant: string): KueueToleration[] {
 }
 
 export function tenantQueueManifests(props: TenantQueueManifestProps): TenantQueueManifests {
-  const cpuFlavor: ResourceFlavor = { apiVersion: KUEUE_API_VERSION, kind: 'ResourceFlavor', metadata: { name: props.cpuFlavor, labels: labels(props.tenantName) }, spec: {} };
+  const cpuFlavor: ResourceFlavor = {
+    apiVersion: KUEUE_API_VERSION,
+    kind: 'ResourceFlavor',
+    metadata: { name: props.cpuFlavor, labels: labels(props.tenantName) },
+    spec: {},
+  };
   const gpuFlavors: ResourceFlavor[] = props.quotas.gpusByPool.map(({ pool }) => ({
     apiVersion: KUEUE_API_VERSION,
     kind: 'ResourceFlavor',
@@ -71,7 +76,10 @@ export function tenantQueueManifests(props: TenantQueueManifestProps): TenantQue
     coveredResources: [...CPU_RESOURCES],
     flavors: [{ name: props.cpuFlavor, resources: [quota('cpu', String(props.quotas.cpu)), quota('memory', `${props.quotas.memoryGi}Gi`)] }],
   };
-  const gpuFlavorQuotas: FlavorQuotas[] = props.quotas.gpusByPool.map(({ pool, gpus }) => ({ name: props.gpuFlavors[pool], resources: [quota(GPU_RESOURCE, String(gpus))] }));
+  const gpuFlavorQuotas: FlavorQuotas[] = props.quotas.gpusByPool.map(({ pool, gpus }) => ({
+    name: props.gpuFlavors[pool],
+    resources: [quota(GPU_RESOURCE, String(gpus))],
+  }));
   const shared = props.sharedGpuFlavor;
   // The one flavor that is lent: no lendingLimit.
   if (shared) gpuFlavorQuotas.push({ name: shared.name, resources: [{ name: GPU_RESOURCE, nominalQuota: String(shared.gpus) }] });

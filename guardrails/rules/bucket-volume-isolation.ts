@@ -38,11 +38,17 @@ export function bucketVolumeIsolated(block: Block, stack: StackView): Verdict {
   }
   const buckets = new Set(stack.blocks.filter((b) => b.type === 'aws_s3_bucket').map((b) => b.config.bucket));
   if (!buckets.has(attributes.bucketName)) {
-    violations.push({ problem: `the volume mounts bucket '${String(attributes.bucketName)}', which is not one of the tenant's buckets`, fix: "mount only the stack's own buckets (tenantNames().bucket)" });
+    violations.push({
+      problem: `the volume mounts bucket '${String(attributes.bucketName)}', which is not one of the tenant's buckets`,
+      fix: "mount only the stack's own buckets (tenantNames().bucket)",
+    });
   }
   const claimRef = asRecord(spec.claimRef);
   if (!claimRef || namespaceNamed(claimRef.namespace, stack) !== stack.tenant || typeof claimRef.name !== 'string') {
-    violations.push({ problem: `the volume is not pre-bound to a claim in namespace ${stack.tenant}, so a claim in another namespace can bind it`, fix: `set spec.claimRef to { namespace: '${stack.tenant}', name: 's3-<purpose>' }` });
+    violations.push({
+      problem: `the volume is not pre-bound to a claim in namespace ${stack.tenant}, so a claim in another namespace can bind it`,
+      fix: `set spec.claimRef to { namespace: '${stack.tenant}', name: 's3-<purpose>' }`,
+    });
   }
   return violations;
 }

@@ -38,10 +38,20 @@ export function karpenterPoolCapped(block: Block, stack: StackView): Verdict {
     const nodes = wholeQuantity(limits?.nodes);
     return nodes >= 0 && nodes <= replicas
       ? []
-      : [{ problem: `the static NodePool has no node limit at most its replicas (${String(spec.replicas)}), so it can grow past the tenant's warm nodes`, fix: `set spec.limits.nodes to '${String(spec.replicas)}' (KarpenterGpuPool does)` }];
+      : [
+          {
+            problem: `the static NodePool has no node limit at most its replicas (${String(spec.replicas)}), so it can grow past the tenant's warm nodes`,
+            fix: `set spec.limits.nodes to '${String(spec.replicas)}' (KarpenterGpuPool does)`,
+          },
+        ];
   }
   const gpus = wholeQuantity(limits?.[GPU_TAINT_KEY]);
   return gpus > 0
     ? []
-    : [{ problem: `the NodePool has no positive ${GPU_TAINT_KEY} limit, so Karpenter can launch GPU nodes without end`, fix: `set spec.limits['${GPU_TAINT_KEY}'] to maxNodes times the GPUs of the largest type (KarpenterGpuPool does)` }];
+    : [
+        {
+          problem: `the NodePool has no positive ${GPU_TAINT_KEY} limit, so Karpenter can launch GPU nodes without end`,
+          fix: `set spec.limits['${GPU_TAINT_KEY}'] to maxNodes times the GPUs of the largest type (KarpenterGpuPool does)`,
+        },
+      ];
 }

@@ -16,7 +16,7 @@ export function kueueTenantHasQueue(block: Block, stack: StackView): Verdict {
   return [
     {
       problem: `namespace ${namespace} comes with ${queues} ClusterQueues and ${local} LocalQueues, not one of each: its jobs cannot be queued, or its quota is split`,
-      fix: 'create the tenant\'s queues once, with TenantQueues in the tenant stack',
+      fix: "create the tenant's queues once, with TenantQueues in the tenant stack",
     },
   ];
 }

@@ -39,11 +39,15 @@ export function kueueTenantQueue(block: Block, stack: StackView): Verdict {
   const spec = asRecord(manifest.spec) ?? {};
   const violations: Violation[] = [];
   const name = asRecord(manifest.metadata)?.name;
-  if (name !== tenant) violations.push({ problem: `the ClusterQueue is named '${String(name)}', not after the tenant`, fix: `name it '${tenant}' (tenantNames().clusterQueue)` });
+  if (name !== tenant)
+    violations.push({ problem: `the ClusterQueue is named '${String(name)}', not after the tenant`, fix: `name it '${tenant}' (tenantNames().clusterQueue)` });
   const selector = asRecord(spec.namespaceSelector);
   const labels = asRecord(selector?.matchLabels);
   if (!selector || selector.matchExpressions !== undefined || labels === undefined || Object.keys(labels).length !== 1 || labels[TENANT_LABEL] !== tenant) {
-    violations.push({ problem: `the ClusterQueue's namespaceSelector does not select exactly the namespaces labelled ${TENANT_LABEL}=${tenant}, so other tenants' jobs could spend its quota`, fix: `set namespaceSelector to { matchLabels: { ${TENANT_LABEL}: '${tenant}' } } (TenantQueues does)` });
+    violations.push({
+      problem: `the ClusterQueue's namespaceSelector does not select exactly the namespaces labelled ${TENANT_LABEL}=${tenant}, so other tenants' jobs could spend its quota`,
+      fix: `set namespaceSelector to { matchLabels: { ${TENANT_LABEL}: '${tenant}' } } (TenantQueues does)`,
+    });
   }
   const totals = new Map<string, number>();
   for (const group of nestedBlocks(spec.resourceGroups)) {
@@ -52,11 +56,17 @@ export function kueueTenantQueue(block: Block, stack: StackView): Verdict {
       // The platform's shared GPU flavor is the one meant to be in every queue, and lent.
       const shared = flavorName === SHARED_GPU_POOL.flavor;
       if (!shared && flavorName !== tenant && !flavorName.startsWith(`${tenant}${POOL_NAME_SEPARATOR}`)) {
-        violations.push({ problem: `the ClusterQueue lists flavor '${flavorName}', which is not one of the tenant's, so its jobs could be placed on another tenant's nodes`, fix: `list only the flavors '${tenant}' and '${tenant}${POOL_NAME_SEPARATOR}<pool>'` });
+        violations.push({
+          problem: `the ClusterQueue lists flavor '${flavorName}', which is not one of the tenant's, so its jobs could be placed on another tenant's nodes`,
+          fix: `list only the flavors '${tenant}' and '${tenant}${POOL_NAME_SEPARATOR}<pool>'`,
+        });
       }
       for (const resource of nestedBlocks(flavor.resources)) {
         if (!shared && String(resource.lendingLimit) !== NO_LENDING) {
-          violations.push({ problem: `flavor '${flavorName}' lends its ${String(resource.name)} quota to the cohort, so another tenant's queue could borrow it and be preempted to give it back`, fix: `set lendingLimit: '${NO_LENDING}'` });
+          violations.push({
+            problem: `flavor '${flavorName}' lends its ${String(resource.name)} quota to the cohort, so another tenant's queue could borrow it and be preempted to give it back`,
+            fix: `set lendingLimit: '${NO_LENDING}'`,
+          });
         }
         const key = String(resource.name);
         totals.set(key, (totals.get(key) ?? 0) + (amount(resource.nominalQuota) ?? Number.NaN));
@@ -65,18 +75,27 @@ export function kueueTenantQueue(block: Block, stack: StackView): Verdict {
   }
   const hard = namespaceQuota(stack);
   if (!hard) {
-    violations.push({ problem: 'the tenant stack has no namespace ResourceQuota to compare the queue quotas with', fix: 'create the ClusterQueue with the tenant namespace (TenantQueues in the tenant stack)' });
+    violations.push({
+      problem: 'the tenant stack has no namespace ResourceQuota to compare the queue quotas with',
+      fix: 'create the ClusterQueue with the tenant namespace (TenantQueues in the tenant stack)',
+    });
     return violations;
   }
   for (const resource of ['cpu', 'memory']) {
     if (totals.get(resource) !== amount(hard[`requests.${resource}`])) {
-      violations.push({ problem: `the queue's ${resource} quota (${totals.get(resource) ?? 'none'}) differs from the namespace quota (${String(hard[`requests.${resource}`])}), the tenant file's`, fix: 'derive both from the tenant file (config/queue-quotas.ts)' });
+      violations.push({
+        problem: `the queue's ${resource} quota (${totals.get(resource) ?? 'none'}) differs from the namespace quota (${String(hard[`requests.${resource}`])}), the tenant file's`,
+        fix: 'derive both from the tenant file (config/queue-quotas.ts)',
+      });
     }
   }
   const gpus = totals.get('nvidia.com/gpu') ?? 0;
   const gpuQuota = amount(hard['requests.nvidia.com/gpu']) ?? 0;
   if (!(gpus <= gpuQuota)) {
-    violations.push({ problem: `the queue's GPU quotas add up to ${gpus}, more than the namespace quota (${gpuQuota}): jobs it admits would be rejected by the ResourceQuota`, fix: 'derive the pool GPU quotas with queueQuotas() (config/queue-quotas.ts)' });
+    violations.push({
+      problem: `the queue's GPU quotas add up to ${gpus}, more than the namespace quota (${gpuQuota}): jobs it admits would be rejected by the ResourceQuota`,
+      fix: 'derive the pool GPU quotas with queueQuotas() (config/queue-quotas.ts)',
+    });
   }
   return violations;
 }

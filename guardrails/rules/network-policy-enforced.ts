@@ -13,7 +13,12 @@ export function networkPoliciesEnforced(block: Block, stack: StackView): Verdict
   if (block.kind !== 'resource' || block.type !== 'aws_eks_cluster') return undefined;
   const cni = stack.blocks.filter((b) => b.kind === 'resource' && b.type === 'aws_eks_addon' && b.config.addon_name === ENFORCING_CNI.addon);
   if (cni.length === 0) {
-    return [{ problem: `the cluster has no ${ENFORCING_CNI.addon} add-on, so nothing enforces the tenant namespaces' NetworkPolicies`, fix: `add the ${ENFORCING_CNI.addon} add-on with configuration_values {"${ENFORCING_CNI.setting}": "${ENFORCING_CNI.value}"} (SharedCluster does)` }];
+    return [
+      {
+        problem: `the cluster has no ${ENFORCING_CNI.addon} add-on, so nothing enforces the tenant namespaces' NetworkPolicies`,
+        fix: `add the ${ENFORCING_CNI.addon} add-on with configuration_values {"${ENFORCING_CNI.setting}": "${ENFORCING_CNI.value}"} (SharedCluster does)`,
+      },
+    ];
   }
   return cni
     .filter((addon) => !enforcesNetworkPolicies(addon.config.configuration_values))

@@ -6,7 +6,26 @@ import type { Block, StackView, Verdict, Violation } from '../rule';
  * (`file`, `templatefile`, `filebase64`, ...) came from somewhere else: a user's string.
  */
 export const CODE_FUNCTIONS: readonly string[] = [
-  'base64decode', 'concat', 'contains', 'element', 'format', 'join', 'jsonencode', 'keys', 'length', 'lookup', 'lower', 'merge', 'replace', 'split', 'tolist', 'tomap', 'toset', 'upper', 'values', 'zipmap',
+  'base64decode',
+  'concat',
+  'contains',
+  'element',
+  'format',
+  'join',
+  'jsonencode',
+  'keys',
+  'length',
+  'lookup',
+  'lower',
+  'merge',
+  'replace',
+  'split',
+  'tolist',
+  'tomap',
+  'toset',
+  'upper',
+  'values',
+  'zipmap',
 ];
 
 /** What an expression of the code starts from: `aws_*` and other resource types, `data.`, `var.`, `local.`, `terraform.workspace` (remote state). */

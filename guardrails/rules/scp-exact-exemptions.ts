@@ -5,7 +5,14 @@ import { conditionEntries, describeStatement, isDeny } from '../statements';
 const EXEMPTING = /^(StringNotEquals|StringNotEqualsIgnoreCase|StringNotLike|ArnNotEquals|ArnNotLike)(IfExists)?$/;
 const EXACT_OPERATOR = /^(StringNotEquals|ArnNotEquals)$/;
 /** Keys AWS sets from facts a tenant cannot choose (its account and organization, AWS services): exempting by them is fine. */
-const FIXED_BY_AWS = new Set(['aws:principalaccount', 'aws:principalorgid', 'aws:principalorgpaths', 'aws:principalisawsservice', 'aws:principalservicename', 'aws:principalservicenameslist']);
+const FIXED_BY_AWS = new Set([
+  'aws:principalaccount',
+  'aws:principalorgid',
+  'aws:principalorgpaths',
+  'aws:principalisawsservice',
+  'aws:principalservicename',
+  'aws:principalservicenameslist',
+]);
 /** Keys that say who is asking; among them only an exact aws:PrincipalArn names a principal a tenant cannot make. */
 function identifiesPrincipal(key: string): boolean {
   const k = key.toLowerCase();
@@ -25,7 +32,8 @@ export function controlPoliciesExemptExactRoles(block: Block): Verdict {
   const readable = block.policies.filter((policy) => policy.statements !== undefined);
   if (readable.length === 0) return undefined;
   const violations: Violation[] = [];
-  const fix = "exempt the exact ARN of a role the platform created in that account, with StringNotEquals on aws:PrincipalArn (see constructs/organization/platform-controls.ts)";
+  const fix =
+    'exempt the exact ARN of a role the platform created in that account, with StringNotEquals on aws:PrincipalArn (see constructs/organization/platform-controls.ts)';
   for (const policy of readable) {
     policy.statements?.forEach((statement, i) => {
       if (!isDeny(statement)) return;
@@ -33,7 +41,10 @@ export function controlPoliciesExemptExactRoles(block: Block): Verdict {
         if (!EXEMPTING.test(entry.operator) || !identifiesPrincipal(entry.key)) continue;
         const where = `${describeStatement(statement, i)} of ${policy.attribute}`;
         if (entry.key.toLowerCase() !== 'aws:principalarn') {
-          violations.push({ problem: `${where} exempts principals by ${entry.key || 'a computed condition'}, which a tenant can give principals it creates`, fix });
+          violations.push({
+            problem: `${where} exempts principals by ${entry.key || 'a computed condition'}, which a tenant can give principals it creates`,
+            fix,
+          });
           continue;
         }
         if (!EXACT_OPERATOR.test(entry.operator)) {

@@ -34,13 +34,21 @@ interface Rule {
 const covers = (list: readonly string[] | undefined, value: string) => (list ?? []).some((item) => item === '*' || item === value);
 
 function ruleMatches(rule: Rule, request: AdmissionRequest): boolean {
-  return covers(rule.apiGroups, request.resource.group) && covers(rule.apiVersions, request.resource.version) && covers(rule.operations, request.operation) && covers(rule.resources, request.resource.resource);
+  return (
+    covers(rule.apiGroups, request.resource.group) &&
+    covers(rule.apiVersions, request.resource.version) &&
+    covers(rule.operations, request.operation) &&
+    covers(rule.resources, request.resource.resource)
+  );
 }
 
 const labelsOf = (object: ApiObject | null): Record<string, string> => (object?.metadata?.labels as Record<string, string> | undefined) ?? {};
 
 function selects(match: { namespaceSelector?: LabelSelector; objectSelector?: LabelSelector } | undefined, request: AdmissionRequest): boolean {
-  return selectorMatches(match?.namespaceSelector, labelsOf(request.namespaceObject)) && selectorMatches(match?.objectSelector, labelsOf(request.object ?? request.oldObject));
+  return (
+    selectorMatches(match?.namespaceSelector, labelsOf(request.namespaceObject)) &&
+    selectorMatches(match?.objectSelector, labelsOf(request.object ?? request.oldObject))
+  );
 }
 
 function policyMatches(policy: ApiObject, request: AdmissionRequest): boolean {
@@ -51,8 +59,13 @@ function policyMatches(policy: ApiObject, request: AdmissionRequest): boolean {
 }
 
 function bindingsFor(model: ClusterModel): { binding: ApiObject; policy: ApiObject | undefined }[] {
-  const policies = new Map(objectsOfKind(model, 'ValidatingAdmissionPolicy').map((p) => [String((p.object as ApiObject).metadata?.name), p.object as ApiObject]));
-  return objectsOfKind(model, 'ValidatingAdmissionPolicyBinding').map((b) => ({ binding: b.object as ApiObject, policy: policies.get(String((b.object as ApiObject).spec?.policyName)) }));
+  const policies = new Map(
+    objectsOfKind(model, 'ValidatingAdmissionPolicy').map((p) => [String((p.object as ApiObject).metadata?.name), p.object as ApiObject]),
+  );
+  return objectsOfKind(model, 'ValidatingAdmissionPolicyBinding').map((b) => ({
+    binding: b.object as ApiObject,
+    policy: policies.get(String((b.object as ApiObject).spec?.policyName)),
+  }));
 }
 
 /** The decision of the API server's ValidatingAdmissionPolicy stage on one request. */
@@ -92,7 +105,9 @@ export function admit(model: ClusterModel, request: AdmissionRequest): Admission
     for (const validation of (policy.spec?.validations ?? []) as { expression: string; message?: string }[]) {
       const result = judge(validation.expression);
       if (result === true || (result === 'error' && !failClosed)) continue;
-      denials.push(`${name}: ${result === 'error' ? `evaluation error (failurePolicy Fail) of ${validation.expression}` : (validation.message ?? validation.expression)}`);
+      denials.push(
+        `${name}: ${result === 'error' ? `evaluation error (failurePolicy Fail) of ${validation.expression}` : (validation.message ?? validation.expression)}`,
+      );
     }
   }
   return { allowed: denials.length === 0, denials };

@@ -59,7 +59,12 @@ function podWith(tenant: TenantInCluster, change: (spec: JsonRecord) => void): A
 }
 
 function service(tenant: TenantInCluster, spec: Record<string, unknown>): AdmissionRequest {
-  return create(tenant, SERVICE, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: tenant.namespace }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }], ...spec } });
+  return create(tenant, SERVICE, {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'web', namespace: tenant.namespace },
+    spec: { selector: { app: 'web' }, ports: [{ port: 80 }], ...spec },
+  });
 }
 
 /** The tenant's legitimate GPU pod in another priority class. */
@@ -82,26 +87,60 @@ export function attacks(a: TenantInCluster, b: TenantInCluster): Attack[] {
         for (const t of spec.tolerations.filter(ownToleration)) t.value = b.name;
       }),
     },
-    { id: 'foreign-node-selector', description: `a pod selecting ${TENANT_LABEL}=${b.name} nodes`, request: podWith(a, (spec) => (spec.nodeSelector[TENANT_LABEL] = b.name)) },
+    {
+      id: 'foreign-node-selector',
+      description: `a pod selecting ${TENANT_LABEL}=${b.name} nodes`,
+      request: podWith(a, (spec) => (spec.nodeSelector[TENANT_LABEL] = b.name)),
+    },
     {
       id: 'foreign-node-affinity',
       description: `a pod requiring node affinity ${TENANT_LABEL} In [${b.name}]`,
       request: podWith(a, (spec) => {
         delete spec.nodeSelector;
-        spec.affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: TENANT_LABEL, operator: 'In', values: [b.name] }] }] } } };
+        spec.affinity = {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [{ matchExpressions: [{ key: TENANT_LABEL, operator: 'In', values: [b.name] }] }],
+            },
+          },
+        };
       }),
     },
-    { id: 'node-name', description: `a pod naming one of ${b.name}'s nodes in spec.nodeName (skips the scheduler and NoSchedule taints)`, request: podWith(a, (spec) => (spec.nodeName = `${b.name}-gpu-node-1`)) },
-    { id: 'wildcard-toleration', description: 'a pod with a wildcard toleration (operator Exists, no key)', request: podWith(a, (spec) => spec.tolerations.push({ operator: 'Exists' })) },
-    { id: 'any-tenant-toleration', description: `a pod tolerating every ${TENANT_LABEL} taint (key ${TENANT_LABEL}, operator Exists)`, request: podWith(a, (spec) => (spec.tolerations = [{ key: TENANT_LABEL, operator: 'Exists' }])) },
-    { id: 'system-toleration', description: `a pod tolerating the system nodes' ${SYSTEM_NODE_TAINT.key} taint`, request: podWith(a, (spec) => spec.tolerations.push({ key: SYSTEM_NODE_TAINT.key, operator: 'Exists' })) },
-    { id: 'foreign-priority-class', description: 'a pod of priority class system-node-critical (preempts other tenants)', request: podWith(a, (spec) => (spec.priorityClassName = 'system-node-critical')) },
+    {
+      id: 'node-name',
+      description: `a pod naming one of ${b.name}'s nodes in spec.nodeName (skips the scheduler and NoSchedule taints)`,
+      request: podWith(a, (spec) => (spec.nodeName = `${b.name}-gpu-node-1`)),
+    },
+    {
+      id: 'wildcard-toleration',
+      description: 'a pod with a wildcard toleration (operator Exists, no key)',
+      request: podWith(a, (spec) => spec.tolerations.push({ operator: 'Exists' })),
+    },
+    {
+      id: 'any-tenant-toleration',
+      description: `a pod tolerating every ${TENANT_LABEL} taint (key ${TENANT_LABEL}, operator Exists)`,
+      request: podWith(a, (spec) => (spec.tolerations = [{ key: TENANT_LABEL, operator: 'Exists' }])),
+    },
+    {
+      id: 'system-toleration',
+      description: `a pod tolerating the system nodes' ${SYSTEM_NODE_TAINT.key} taint`,
+      request: podWith(a, (spec) => spec.tolerations.push({ key: SYSTEM_NODE_TAINT.key, operator: 'Exists' })),
+    },
+    {
+      id: 'foreign-priority-class',
+      description: 'a pod of priority class system-node-critical (preempts other tenants)',
+      request: podWith(a, (spec) => (spec.priorityClassName = 'system-node-critical')),
+    },
     {
       id: 'gpu-visibility',
       description: `a container without a GPU request setting ${GPU_VISIBILITY_ENV}=all`,
       request: podWith(a, (spec) => spec.containers.push({ name: 'peek', image: 'cuda:latest', env: [{ name: GPU_VISIBILITY_ENV, value: 'all' }] })),
     },
-    { id: 'external-ips', description: `a Service with externalIPs (intercepts traffic cluster-wide, CVE-2020-8554)`, request: service(a, { externalIPs: ['10.40.0.10'] }) },
+    {
+      id: 'external-ips',
+      description: `a Service with externalIPs (intercepts traffic cluster-wide, CVE-2020-8554)`,
+      request: service(a, { externalIPs: ['10.40.0.10'] }),
+    },
     { id: 'node-port', description: 'a NodePort Service', request: service(a, { type: 'NodePort' }) },
     { id: 'load-balancer', description: 'a LoadBalancer Service', request: service(a, { type: 'LoadBalancer' }) },
   ];

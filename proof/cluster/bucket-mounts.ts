@@ -68,12 +68,24 @@ export function proveBucketMounts(model: ClusterModel, stacks: readonly SynthSta
     if (volume.spec.csi.volumeAttributes?.[S3_POD_AUTHENTICATION.key] !== S3_POD_AUTHENTICATION.value) {
       for (const a of model.tenants) {
         if (a === holder) continue;
-        findings.push({ type: 'leak', from: a.name, to: ownerOfBucket(bucket)?.name ?? entry.stack, what: `volume ${name} mounts bucket ${bucket} with the driver's or the node's credentials`, why: `${S3_POD_AUTHENTICATION.key} is not '${S3_POD_AUTHENTICATION.value}': whoever mounts it gets the bucket whatever their own role may do` });
+        findings.push({
+          type: 'leak',
+          from: a.name,
+          to: ownerOfBucket(bucket)?.name ?? entry.stack,
+          what: `volume ${name} mounts bucket ${bucket} with the driver's or the node's credentials`,
+          why: `${S3_POD_AUTHENTICATION.key} is not '${S3_POD_AUTHENTICATION.value}': whoever mounts it gets the bucket whatever their own role may do`,
+        });
       }
     }
     const owner = ownerOfBucket(bucket);
     if (holder && owner && owner !== holder) {
-      findings.push({ type: 'leak', from: holder.name, to: owner.name, what: `${holder.name}'s volume ${name} names ${owner.name}'s bucket ${bucket}`, why: 'a tenant stack may only mount its own buckets' });
+      findings.push({
+        type: 'leak',
+        from: holder.name,
+        to: owner.name,
+        what: `${holder.name}'s volume ${name} names ${owner.name}'s bucket ${bucket}`,
+        why: 'a tenant stack may only mount its own buckets',
+      });
     }
     // Which other tenants' claims could bind it: none when it is pre-bound to its own namespace, one when pre-bound to another's, all without claimRef.
     checks += 1;
@@ -82,7 +94,13 @@ export function proveBucketMounts(model: ClusterModel, stacks: readonly SynthSta
     const binders = ref ? (named && named !== holder ? [named] : []) : model.tenants.filter((a) => a !== holder);
     // The other tenant names its claim as it likes, so it takes the claimRef's name.
     for (const a of binders.filter((t) => wouldBind(volume, t.namespace, String(ref?.name ?? `steal-${name}`)))) {
-      findings.push({ type: 'leak', from: a.name, to: holder?.name ?? entry.stack, what: `a claim in ${a.namespace} naming volume ${name} binds it`, why: ref ? `its claimRef names ${ref.namespace}/${ref.name ?? '*'}` : 'it has no claimRef: the first claim that names it gets it' });
+      findings.push({
+        type: 'leak',
+        from: a.name,
+        to: holder?.name ?? entry.stack,
+        what: `a claim in ${a.namespace} naming volume ${name} binds it`,
+        why: ref ? `its claimRef names ${ref.namespace}/${ref.name ?? '*'}` : 'it has no claimRef: the first claim that names it gets it',
+      });
     }
   }
 
@@ -94,10 +112,23 @@ export function proveBucketMounts(model: ClusterModel, stacks: readonly SynthSta
     checks += 1;
     const pod = queuedGpuPod(a);
     const inline = { ...pod, spec: { ...pod.spec, volumes: [{ name: 'data', csi: { driver: S3_CSI_DRIVER, volumeAttributes: { bucketName: bucket } } }] } };
-    const decision = admit(model, { operation: 'CREATE', resource: { group: '', version: 'v1', resource: 'pods' }, namespaceObject: a.namespaceObject, object: inline, oldObject: null, userInfo: peopleOf(a) });
+    const decision = admit(model, {
+      operation: 'CREATE',
+      resource: { group: '', version: 'v1', resource: 'pods' },
+      namespaceObject: a.namespaceObject,
+      object: inline,
+      oldObject: null,
+      userInfo: peopleOf(a),
+    });
     if (!decision.allowed) continue;
     for (const b of model.tenants.filter((t) => t !== a && (buckets.get(t.stack)?.size ?? 0) > 0)) {
-      findings.push({ type: 'leak', from: a.name, to: b.name, what: `a pod in ${a.namespace} mounting ${b.name}'s bucket as an inline CSI volume`, why: 'admitted: no policy denies inline CSI volumes' });
+      findings.push({
+        type: 'leak',
+        from: a.name,
+        to: b.name,
+        what: `a pod in ${a.namespace} mounting ${b.name}'s bucket as an inline CSI volume`,
+        why: 'admitted: no policy denies inline CSI volumes',
+      });
     }
   }
   return { findings, checks };

@@ -54,7 +54,8 @@ function enforcement(stacks: readonly SynthStack[]): ClusterModel['networkPolicy
   const cni = addons.filter((a) => a.body.addon_name === 'vpc-cni');
   if (cni.length === 0) return { enforced: false, reason: 'no vpc-cni add-on in the synthesized output: nothing enforces NetworkPolicies' };
   const off = cni.filter((a) => !enforcesNetworkPolicies(a.body.configuration_values));
-  if (off.length > 0) return { enforced: false, reason: `${off[0].address} leaves the network policy agent off (configuration_values lacks enableNetworkPolicy "true")` };
+  if (off.length > 0)
+    return { enforced: false, reason: `${off[0].address} leaves the network policy agent off (configuration_values lacks enableNetworkPolicy "true")` };
   return { enforced: true, reason: `${cni[0].address} runs the network policy agent` };
 }
 
@@ -68,7 +69,8 @@ function podCidrs(stacks: readonly SynthStack[], problems: string[]): string[] {
         const match = /^\$\{aws_subnet\.([^.]+)\.id\}$/.exec(String(id));
         const cidr = match ? subnets.get(match[1]) : undefined;
         if (typeof cidr === 'string') cidrs.push(cidr);
-        else problems.push(`${stack.name}: the cluster's subnet ${String(id)} has no CIDR in the synthesized output: the network layer cannot tell pod addresses`);
+        else
+          problems.push(`${stack.name}: the cluster's subnet ${String(id)} has no CIDR in the synthesized output: the network layer cannot tell pod addresses`);
       }
     }
   }
@@ -99,8 +101,13 @@ export function readClusterModel(stacks: readonly SynthStack[]): ClusterModel {
     // The API server labels every namespace with its name; selectors may rely on it.
     const synthesized = namespaces[0].object as ApiObject;
     const namespaceName = String(synthesized.metadata?.name);
-    const namespaceObject = { ...synthesized, metadata: { ...synthesized.metadata, labels: { ...synthesized.metadata?.labels, [NAMESPACE_NAME_LABEL]: namespaceName } } };
-    const groups = resourcesOf(stack, 'aws_eks_access_entry').flatMap(([, body]) => (Array.isArray(body.kubernetes_groups) ? body.kubernetes_groups.map(String) : []));
+    const namespaceObject = {
+      ...synthesized,
+      metadata: { ...synthesized.metadata, labels: { ...synthesized.metadata?.labels, [NAMESPACE_NAME_LABEL]: namespaceName } },
+    };
+    const groups = resourcesOf(stack, 'aws_eks_access_entry').flatMap(([, body]) =>
+      Array.isArray(body.kubernetes_groups) ? body.kubernetes_groups.map(String) : [],
+    );
     tenants.push({ name, stack: stack.name, namespace: namespaceName, namespaceObject, groups });
   }
   return { tenants, objects, withoutNamespace, networkPolicyEnforcement: enforcement(stacks), podCidrs: podCidrs(stacks, problems), problems };

@@ -58,7 +58,14 @@ function admissionFindings(model: ClusterModel, a: TenantInCluster, b: TenantInC
   return attacks(a, b)
     .map((attack) => ({ attack, decision: admit(model, attack.request) }))
     .filter(({ decision }) => decision.allowed)
-    .map(({ attack }) => ({ layer: 'admission', type: 'leak', from: a.name, to: b.name, what: `${attack.id}: ${attack.description} in ${a.namespace}`, why: 'admitted: no denying policy bound to the namespace rejects it' }));
+    .map(({ attack }) => ({
+      layer: 'admission',
+      type: 'leak',
+      from: a.name,
+      to: b.name,
+      what: `${attack.id}: ${attack.description} in ${a.namespace}`,
+      why: 'admitted: no denying policy bound to the namespace rejects it',
+    }));
 }
 
 /**
@@ -68,7 +75,9 @@ function admissionFindings(model: ClusterModel, a: TenantInCluster, b: TenantInC
  */
 function preemptingClasses(model: ClusterModel, a: TenantInCluster): { checked: number; preempting: ApiObject[] } {
   const classes = objectsOfKind(model, 'PriorityClass').map((o) => o.object as ApiObject);
-  const preempting = classes.filter((pc) => (pc.preemptionPolicy ?? 'PreemptLowerPriority') !== 'Never' && admit(model, priorityClassRequest(a, String(pc.metadata?.name))).allowed);
+  const preempting = classes.filter(
+    (pc) => (pc.preemptionPolicy ?? 'PreemptLowerPriority') !== 'Never' && admit(model, priorityClassRequest(a, String(pc.metadata?.name))).allowed,
+  );
   return { checked: classes.length, preempting };
 }
 
@@ -89,8 +98,15 @@ function rbacFindings(model: ClusterModel, a: TenantInCluster, b: TenantInCluste
     if (grant.namespace !== undefined && grant.namespace !== b.namespace) continue;
     const verbs = allowedVerbs(grant, '*', '*', WRITE_VERBS);
     if (verbs.length === 0) continue;
-    const where = grant.namespace === undefined ? 'cluster-wide (every namespace, b\'s included)' : `in ${b.namespace}`;
-    findings.push({ layer: 'rbac', type: 'leak', from: a.name, to: b.name, what: `${a.name}'s people can ${verbs.join(', ')} ${where}`, why: `granted by ${grant.via}` });
+    const where = grant.namespace === undefined ? "cluster-wide (every namespace, b's included)" : `in ${b.namespace}`;
+    findings.push({
+      layer: 'rbac',
+      type: 'leak',
+      from: a.name,
+      to: b.name,
+      what: `${a.name}'s people can ${verbs.join(', ')} ${where}`,
+      why: `granted by ${grant.via}`,
+    });
   }
   return findings;
 }
@@ -102,18 +118,37 @@ function ownBoundaryFindings(model: ClusterModel, a: TenantInCluster): { finding
   const grants = grantsOf(model, a).filter((g) => g.namespace === undefined || g.namespace === a.namespace);
   const managed = model.objects
     .map((o) => o.object as ApiObject)
-    .filter((o) => o.metadata?.namespace === a.namespace && o.metadata?.labels?.[MANAGED_BY_LABEL.key] === MANAGED_BY_LABEL.value && MANAGED_KINDS[String(o.kind)]);
+    .filter(
+      (o) => o.metadata?.namespace === a.namespace && o.metadata?.labels?.[MANAGED_BY_LABEL.key] === MANAGED_BY_LABEL.value && MANAGED_KINDS[String(o.kind)],
+    );
   for (const object of managed) {
     const resource = MANAGED_KINDS[String(object.kind)];
     const stripped = { ...object, metadata: { ...object.metadata, labels: {} } };
-    for (const [verb, operation, newObject] of [['delete', 'DELETE', null], ['update', 'UPDATE', stripped]] as const) {
+    for (const [verb, operation, newObject] of [
+      ['delete', 'DELETE', null],
+      ['update', 'UPDATE', stripped],
+    ] as const) {
       checks += 1;
       const via = grants.find((g) => allowedVerbs(g, resource.group, resource.resource, [verb]).length > 0);
       if (!via) continue;
-      const request: AdmissionRequest = { operation, resource, namespaceObject: a.namespaceObject, object: newObject, oldObject: object, userInfo: peopleOf(a) };
+      const request: AdmissionRequest = {
+        operation,
+        resource,
+        namespaceObject: a.namespaceObject,
+        object: newObject,
+        oldObject: object,
+        userInfo: peopleOf(a),
+      };
       const decision = admit(model, request);
       if (decision.allowed) {
-        findings.push({ layer: 'rbac', type: 'leak', from: a.name, to: a.name, what: `${a.name}'s people can ${verb} the platform's ${object.kind} ${a.namespace}/${object.metadata?.name}`, why: `RBAC allows it (${via.via}) and no admission policy denies it` });
+        findings.push({
+          layer: 'rbac',
+          type: 'leak',
+          from: a.name,
+          to: a.name,
+          what: `${a.name}'s people can ${verb} the platform's ${object.kind} ${a.namespace}/${object.metadata?.name}`,
+          why: `RBAC allows it (${via.via}) and no admission policy denies it`,
+        });
       }
     }
   }
@@ -133,7 +168,15 @@ export function proveClusterModel(model: ClusterModel, stacks: readonly SynthSta
   for (const a of tenants) {
     checks.admission += 1;
     const own = admit(model, legitimateRequest(a));
-    if (!own.allowed) findings.push({ layer: 'admission', type: 'blocked', from: a.name, to: a.name, what: `${a.name}'s legitimate GPU pod`, why: `denied: ${own.denials.join('; ')}` });
+    if (!own.allowed)
+      findings.push({
+        layer: 'admission',
+        type: 'blocked',
+        from: a.name,
+        to: a.name,
+        what: `${a.name}'s legitimate GPU pod`,
+        why: `denied: ${own.denials.join('; ')}`,
+      });
     preemption.set(a, preemptingClasses(model, a));
     const boundary = ownBoundaryFindings(model, a);
     checks.rbac += boundary.checks;
@@ -146,7 +189,8 @@ export function proveClusterModel(model: ClusterModel, stacks: readonly SynthSta
     findings.push(...admissionFindings(model, a, b), ...preemptionFindings(classes.preempting, a, b));
     checks.network += 1;
     const reach = reachability(model, a, b);
-    if (reach.reachable) findings.push({ layer: 'network', type: 'leak', from: a.name, to: b.name, what: `a pod of ${a.name} reaches a pod of ${b.name}`, why: reach.why });
+    if (reach.reachable)
+      findings.push({ layer: 'network', type: 'leak', from: a.name, to: b.name, what: `a pod of ${a.name} reaches a pod of ${b.name}`, why: reach.why });
     checks.rbac += 1;
     findings.push(...rbacFindings(model, a, b));
   }
@@ -156,14 +200,21 @@ export function proveClusterModel(model: ClusterModel, stacks: readonly SynthSta
   const mounts = proveBucketMounts(model, stacks);
   checks.storage = mounts.checks;
   findings.push(...mounts.findings.map((f): ClusterFinding => ({ layer: 'storage', ...f })));
-  const notes = model.withoutNamespace.length > 0 ? [`tenants without a namespace (retained), nothing of theirs in the cluster: ${model.withoutNamespace.join(', ')}`] : [];
+  const notes =
+    model.withoutNamespace.length > 0 ? [`tenants without a namespace (retained), nothing of theirs in the cluster: ${model.withoutNamespace.join(', ')}`] : [];
   if (selection.mode === 'classes') {
     const irregular = selection.irregular.length > 0 ? `; against every tenant, as they name another: ${selection.irregular.join(', ')}` : '';
-    notes.push(`${selection.pairs.length} of ${tenants.length * (tenants.length - 1)} ordered pairs checked: ${selection.classes} class${selection.classes === 1 ? '' : 'es'} of tenants whose in-cluster objects differ only in their own names, every pair of class representatives, every tenant once each way${irregular} (--pairwise checks every pair)`);
+    notes.push(
+      `${selection.pairs.length} of ${tenants.length * (tenants.length - 1)} ordered pairs checked: ${selection.classes} class${selection.classes === 1 ? '' : 'es'} of tenants whose in-cluster objects differ only in their own names, every pair of class representatives, every tenant once each way${irregular} (--pairwise checks every pair)`,
+    );
   }
-  if (queues.shared.length > 0) notes.push(`shared by design: the platform's GPU flavor ${queues.shared.join(', ')} is in every tenant queue and lent; borrowing and reclaiming there share a node of the platform's pool, never a GPU or a tenant's pool`);
+  if (queues.shared.length > 0)
+    notes.push(
+      `shared by design: the platform's GPU flavor ${queues.shared.join(', ')} is in every tenant queue and lent; borrowing and reclaiming there share a node of the platform's pool, never a GPU or a tenant's pool`,
+    );
   if (queues.unqueued.length > 0) notes.push(`no ClusterQueue serves the namespaces of: ${queues.unqueued.join(', ')} (their jobs cannot be queued)`);
-  if (tenants.length > 0 && model.objects.every((o) => o.object.kind !== 'ValidatingAdmissionPolicy')) notes.push('no ValidatingAdmissionPolicy in the synthesized output');
+  if (tenants.length > 0 && model.objects.every((o) => o.object.kind !== 'ValidatingAdmissionPolicy'))
+    notes.push('no ValidatingAdmissionPolicy in the synthesized output');
   return { tenants: tenants.map((t) => t.name), findings, checks, enforcement: model.networkPolicyEnforcement, notes, problems: model.problems };
 }
 

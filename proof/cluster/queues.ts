@@ -86,12 +86,26 @@ export function queuedGpuJob(tenant: TenantInCluster): ApiObject {
 }
 
 function jobRequest(tenant: TenantInCluster, job: ApiObject): AdmissionRequest {
-  return { operation: 'CREATE', resource: { group: 'batch', version: 'v1', resource: 'jobs' }, namespaceObject: tenant.namespaceObject, object: job, oldObject: null, userInfo: peopleOf(tenant) };
+  return {
+    operation: 'CREATE',
+    resource: { group: 'batch', version: 'v1', resource: 'jobs' },
+    namespaceObject: tenant.namespaceObject,
+    object: job,
+    oldObject: null,
+    userInfo: peopleOf(tenant),
+  };
 }
 
 function podRequest(tenant: TenantInCluster, pod: ApiObject): AdmissionRequest {
   // The Job controller creates the pods; its identity is not a tenant's, but the policies bind to the namespace, so a tenant identity is the stricter test.
-  return { operation: 'CREATE', resource: { group: '', version: 'v1', resource: 'pods' }, namespaceObject: tenant.namespaceObject, object: pod, oldObject: null, userInfo: peopleOf(tenant) };
+  return {
+    operation: 'CREATE',
+    resource: { group: '', version: 'v1', resource: 'pods' },
+    namespaceObject: tenant.namespaceObject,
+    object: pod,
+    oldObject: null,
+    userInfo: peopleOf(tenant),
+  };
 }
 
 export interface QueueProof {
@@ -108,7 +122,9 @@ export function proveQueues(model: ClusterModel): QueueProof {
   const unqueued: string[] = [];
   let checks = 0;
   const queues: Queue[] = objectsOfKind(model, KUEUE_KIND.clusterQueue).map((o) => ({ stack: o.stack, object: o.object as ApiObject }));
-  const flavors = new Map(objectsOfKind(model, KUEUE_KIND.resourceFlavor).map((o) => [nameOf(o.object as ApiObject), { stack: o.stack, object: o.object as ApiObject }]));
+  const flavors = new Map(
+    objectsOfKind(model, KUEUE_KIND.resourceFlavor).map((o) => [nameOf(o.object as ApiObject), { stack: o.stack, object: o.object as ApiObject }]),
+  );
   const byStack = new Map(model.tenants.map((t) => [t.stack, t]));
   /** The platform's shared flavor: defined outside tenant stacks and placing pods on no tenant's nodes. */
   const platformShared = (flavorName: string) => {
@@ -152,10 +168,23 @@ export function proveQueues(model: ClusterModel): QueueProof {
   for (const a of model.tenants) {
     checks += 2;
     const queued = admit(model, jobRequest(a, queuedGpuJob(a)));
-    if (!queued.allowed) findings.push({ type: 'blocked', from: a.name, to: a.name, what: `${a.name}'s Job in its LocalQueue ${KUEUE.localQueue}`, why: `denied: ${queued.denials.join('; ')}` });
+    if (!queued.allowed)
+      findings.push({
+        type: 'blocked',
+        from: a.name,
+        to: a.name,
+        what: `${a.name}'s Job in its LocalQueue ${KUEUE.localQueue}`,
+        why: `denied: ${queued.denials.join('; ')}`,
+      });
     const job = queuedGpuJob(a);
     if (admit(model, jobRequest(a, { ...job, metadata: { ...job.metadata, labels: {} } })).allowed) {
-      findings.push({ type: 'leak', from: a.name, to: a.name, what: `${a.name}'s Job without ${KUEUE.queueNameLabel} is admitted`, why: 'no admission policy requires the queue label: the Job skips the queue and fails on the ResourceQuota instead of waiting' });
+      findings.push({
+        type: 'leak',
+        from: a.name,
+        to: a.name,
+        what: `${a.name}'s Job without ${KUEUE.queueNameLabel} is admitted`,
+        why: 'no admission policy requires the queue label: the Job skips the queue and fails on the ResourceQuota instead of waiting',
+      });
     }
     const serving = servingQueues(a.namespaceObject.metadata?.labels ?? {});
     checks += 1;
@@ -167,7 +196,7 @@ export function proveQueues(model: ClusterModel): QueueProof {
         from: a.name,
         to: owner?.name ?? queue.stack,
         what: `${a.name}'s jobs can be queued in ClusterQueue ${nameOf(queue.object)} of ${queue.stack}`,
-        why: 'its namespaceSelector selects the namespace: the jobs spend that queue\'s quota and run on its flavors',
+        why: "its namespaceSelector selects the namespace: the jobs spend that queue's quota and run on its flavors",
       });
     }
     for (const queue of serving.filter((q) => q.stack === a.stack)) {
@@ -176,21 +205,44 @@ export function proveQueues(model: ClusterModel): QueueProof {
         const flavor = flavors.get(String(quota.name));
         const owner = ownerOf(String(quota.name));
         if (owner && owner !== a) {
-          findings.push({ type: 'leak', from: a.name, to: owner.name, what: `${a.name}'s ClusterQueue ${nameOf(queue.object)} lists ${owner.name}'s flavor ${quota.name}`, why: `${a.name}'s jobs are placed on ${owner.name}'s nodes (or denied there) and spend its quota` });
+          findings.push({
+            type: 'leak',
+            from: a.name,
+            to: owner.name,
+            what: `${a.name}'s ClusterQueue ${nameOf(queue.object)} lists ${owner.name}'s flavor ${quota.name}`,
+            why: `${a.name}'s jobs are placed on ${owner.name}'s nodes (or denied there) and spend its quota`,
+          });
           continue;
         }
         if (platformShared(String(quota.name))) shared.add(String(quota.name));
-        for (const other of platformShared(String(quota.name)) ? [] : (listing.get(String(quota.name)) ?? []).filter((q) => q !== queue && q.object.spec?.cohort !== undefined && q.object.spec.cohort === queue.object.spec?.cohort)) {
+        for (const other of platformShared(String(quota.name))
+          ? []
+          : (listing.get(String(quota.name)) ?? []).filter(
+              (q) => q !== queue && q.object.spec?.cohort !== undefined && q.object.spec.cohort === queue.object.spec?.cohort,
+            )) {
           const lent = (quota.resources ?? []).some((r: ApiObject) => r.lendingLimit === undefined || String(r.lendingLimit) !== '0');
           const borrower = byStack.get(other.stack);
           if (lent && borrower && borrower !== a) {
-            findings.push({ type: 'leak', from: borrower.name, to: a.name, what: `${borrower.name}'s queue borrows ${a.name}'s quota on flavor ${quota.name} in cohort ${queue.object.spec.cohort}`, why: `${a.name} lends it (no lendingLimit 0), and reclaiming it preempts ${borrower.name}'s jobs` });
+            findings.push({
+              type: 'leak',
+              from: borrower.name,
+              to: a.name,
+              what: `${borrower.name}'s queue borrows ${a.name}'s quota on flavor ${quota.name} in cohort ${queue.object.spec.cohort}`,
+              why: `${a.name} lends it (no lendingLimit 0), and reclaiming it preempts ${borrower.name}'s jobs`,
+            });
           }
         }
         if (!flavor?.object.spec?.nodeLabels) continue;
         checks += 1;
         const decision = admit(model, podRequest(a, placedByFlavor(queuedGpuPod(a), flavor.object)));
-        if (!decision.allowed) findings.push({ type: 'blocked', from: a.name, to: a.name, what: `${a.name}'s GPU job admitted by Kueue onto flavor ${quota.name}`, why: `denied: ${decision.denials.join('; ')}` });
+        if (!decision.allowed)
+          findings.push({
+            type: 'blocked',
+            from: a.name,
+            to: a.name,
+            what: `${a.name}'s GPU job admitted by Kueue onto flavor ${quota.name}`,
+            why: `denied: ${decision.denials.join('; ')}`,
+          });
       }
     }
   }

@@ -40,7 +40,11 @@ export function grantsOf(model: ClusterModel, tenant: TenantInCluster): Grant[] 
     .filter((binding) => ((binding.subjects ?? []) as ApiObject[]).some(names))
     .map((binding) => {
       const namespace = binding.kind === 'RoleBinding' ? String(binding.metadata?.namespace) : undefined;
-      return { namespace, rules: rulesOf(model, binding.roleRef, namespace), via: `${binding.kind} ${namespace ? `${namespace}/` : ''}${binding.metadata?.name}` };
+      return {
+        namespace,
+        rules: rulesOf(model, binding.roleRef, namespace),
+        via: `${binding.kind} ${namespace ? `${namespace}/` : ''}${binding.metadata?.name}`,
+      };
     });
 }
 

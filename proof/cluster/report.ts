@@ -2,7 +2,8 @@
 import { FINDING_LIMIT, MATRIX_LIMIT } from '../report';
 import type { ClusterFinding, ClusterProofResult } from './prove-cluster';
 
-export const CLUSTER_LEGEND = 'A own workload admitted and own boundary intact, - isolated (admission, network and RBAC proved), LEAK, BLOCKED own GPU pod denied';
+export const CLUSTER_LEGEND =
+  'A own workload admitted and own boundary intact, - isolated (admission, network and RBAC proved), LEAK, BLOCKED own GPU pod denied';
 
 function cell(result: ClusterProofResult, from: string, to: string): string {
   const findings = result.findings.filter((f) => f.from === from && f.to === to);
@@ -48,6 +49,9 @@ export function clusterResultText(result: ClusterProofResult): string {
   if (leaks.length === 0 && blocked.length === 0) {
     return `in the cluster, no tenant's pods, Services or people reach another tenant, and every tenant's GPU pod is admitted (${result.tenants.length} namespaces)`;
   }
-  const parts = [leaks.length > 0 ? `${leaks.length} cluster leak${leaks.length === 1 ? '' : 's'}` : '', blocked.length > 0 ? `${blocked.length} tenant GPU pod${blocked.length === 1 ? '' : 's'} denied` : ''];
+  const parts = [
+    leaks.length > 0 ? `${leaks.length} cluster leak${leaks.length === 1 ? '' : 's'}` : '',
+    blocked.length > 0 ? `${blocked.length} tenant GPU pod${blocked.length === 1 ? '' : 's'} denied` : '',
+  ];
   return parts.filter(Boolean).join(' and ');
 }

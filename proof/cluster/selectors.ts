@@ -13,11 +13,15 @@ export function selectorMatches(selector: LabelSelector | undefined, labels: Rea
     const has = Object.hasOwn(labels, e.key);
     const values = e.values ?? [];
     const ok =
-      e.operator === 'In' ? has && values.includes(labels[e.key]) :
-      e.operator === 'NotIn' ? !has || !values.includes(labels[e.key]) :
-      e.operator === 'Exists' ? has :
-      e.operator === 'DoesNotExist' ? !has :
-      false;
+      e.operator === 'In'
+        ? has && values.includes(labels[e.key])
+        : e.operator === 'NotIn'
+          ? !has || !values.includes(labels[e.key])
+          : e.operator === 'Exists'
+            ? has
+            : e.operator === 'DoesNotExist'
+              ? !has
+              : false;
     if (!ok) return false;
   }
   return true;

@@ -81,7 +81,8 @@ describe('the benchmark baseline', () => {
 
   it('keeps one S3 state key per stack, as the project does', () => {
     const keyOf = (outdir: string, stack: string) =>
-      (JSON.parse(readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as { terraform: { backend: { s3: { key: string } } } }).terraform.backend.s3.key;
+      (JSON.parse(readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as { terraform: { backend: { s3: { key: string } } } }).terraform
+        .backend.s3.key;
     for (const stack of Object.keys(project.stacks)) expect(keyOf(baseline, stack)).toBe(keyOf(project.outdir, stack));
   });
 
@@ -89,7 +90,8 @@ describe('the benchmark baseline', () => {
     const sameOutput = synthSameOutput(readSynthOutput(project.outdir));
 
     it("writes every stack as the project does, apart from cdktf's metadata", () => {
-      for (const stack of Object.keys(project.stacks)) expect(withoutMetadata(readStack(sameOutput, stack))).toEqual(withoutMetadata(readStack(project.outdir, stack)));
+      for (const stack of Object.keys(project.stacks))
+        expect(withoutMetadata(readStack(sameOutput, stack))).toEqual(withoutMetadata(readStack(project.outdir, stack)));
     });
 
     it('lists the same stacks with the same dependencies, which cdktf derives from cross-stack references', () => {
@@ -98,7 +100,9 @@ describe('the benchmark baseline', () => {
 
     it("lets cdktf make the remote states from the references, without the project's data blocks", () => {
       const input = readSynthOutput(project.outdir);
-      const withoutData = { stacks: input.stacks.map(({ name, dependencies, terraform: { data: _data, ...terraform } }) => ({ name, dependencies, terraform })) };
+      const withoutData = {
+        stacks: input.stacks.map(({ name, dependencies, terraform: { data: _data, ...terraform } }) => ({ name, dependencies, terraform })),
+      };
       const outdir = synthSameOutput(withoutData);
       const tenant = Object.keys(project.stacks).find((name) => name.startsWith('tenant-'))!;
       expect(readStack(outdir, tenant).data).toEqual(readStack(project.outdir, tenant).data);
@@ -115,8 +119,14 @@ describe('the benchmark baseline', () => {
 
     it('fails naming the stack and output when a stack reads an output its producer does not declare', () => {
       const input = readSynthOutput(project.outdir);
-      const stacks = input.stacks.map(({ name, dependencies, terraform }) => ({ name, dependencies, terraform: name === 'organization' ? { ...terraform, output: {} } : terraform }));
-      expect(() => synthSameOutput({ stacks })).toThrow(/^stack account-[a-z0-9-]+ reads output 'cross-stack-output-aws_organizations_[a-z_]+[^']+' of stack 'organization', which that stack does not declare$/);
+      const stacks = input.stacks.map(({ name, dependencies, terraform }) => ({
+        name,
+        dependencies,
+        terraform: name === 'organization' ? { ...terraform, output: {} } : terraform,
+      }));
+      expect(() => synthSameOutput({ stacks })).toThrow(
+        /^stack account-[a-z0-9-]+ reads output 'cross-stack-output-aws_organizations_[a-z_]+[^']+' of stack 'organization', which that stack does not declare$/,
+      );
     });
   });
 });

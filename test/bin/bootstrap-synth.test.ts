@@ -17,7 +17,9 @@ describe('npm run bootstrap:synth', () => {
     const out = path.join(tempDir('mlp-bootstrap-bin-'), 'out');
     const { code, stdout } = run({ BOOTSTRAP_OUTDIR: out });
     expect(code).toBe(0);
-    expect(stdout.trim()).toBe(`ok: synthesized the bootstrap stack into ${path.join(out, 'stacks', 'bootstrap', 'cdk.tf.json')}; apply it as described in docs/bootstrap.md`);
+    expect(stdout.trim()).toBe(
+      `ok: synthesized the bootstrap stack into ${path.join(out, 'stacks', 'bootstrap', 'cdk.tf.json')}; apply it as described in docs/bootstrap.md`,
+    );
     expect(existsSync(path.join(out, 'stacks', 'bootstrap', 'cdk.tf.json'))).toBe(true);
   });
 

@@ -12,7 +12,11 @@ describe('the commands in bin/', () => {
     expect(commands.length).toBeGreaterThanOrEqual(9);
     const odd = commands.filter((file) => {
       const text = readFileSync(path.join(BIN, file), 'utf8');
-      return !/^export const USAGE = /m.test(text) || !/^export (async )?function (main|\w+Command)\(/m.test(text) || !/^if \(require\.main === module\) runCli\(/m.test(text);
+      return (
+        !/^export const USAGE = /m.test(text) ||
+        !/^export (async )?function (main|\w+Command)\(/m.test(text) ||
+        !/^if \(require\.main === module\) runCli\(/m.test(text)
+      );
     });
     // tenant:new keeps its own frame for now (its prompts are being reworked).
     expect(odd).toEqual(['tenant-new.ts']);

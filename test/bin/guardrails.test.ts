@@ -42,7 +42,9 @@ describe('npm run guardrails -- --format json', () => {
   test('writes one versioned report with the rule table, which the review reads as passed', async () => {
     const { code, report, file } = await run(SAMPLE_TENANTS_DIR);
     expect(code).toBe(0);
-    expect(report).toEqual(expect.objectContaining({ format: 'mlp.check-report', version: 1, check: 'guardrails', status: 'passed', exitCode: 0, findings: [] }));
+    expect(report).toEqual(
+      expect.objectContaining({ format: 'mlp.check-report', version: 1, check: 'guardrails', status: 'passed', exitCode: 0, findings: [] }),
+    );
     expect(report.summary).toMatch(/^ok: \d+ rules, \d+ checks over 7 stacks, 0 errors/);
     expect(report.details[0]).toMatch(/^rule +severity +checked +failures +suppressed +description$/);
     expect(readCheck('Guardrails', file).status).toBe('passed');

@@ -66,7 +66,16 @@ describe('npm run synth', () => {
     const { code, stdout } = run('bin/synth.ts', { CDKTF_OUTDIR: outdir });
     expect(code).toBe(0);
     expect(stdout).toMatch(/^ok: synthesized 10 stacks \(3 tenants\)/);
-    for (const stack of ['organization', 'shared', 'shared-k8s', 'shared-pools', 'account-analytics', 'tenant-analytics', 'tenant-fraud-detection', 'tenant-recsys-inference']) {
+    for (const stack of [
+      'organization',
+      'shared',
+      'shared-k8s',
+      'shared-pools',
+      'account-analytics',
+      'tenant-analytics',
+      'tenant-fraud-detection',
+      'tenant-recsys-inference',
+    ]) {
       expect(existsSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'))).toBe(true);
     }
   });

@@ -29,7 +29,11 @@ describe('the kueue and add-on settings of platform.yaml', () => {
   });
 
   test('without a kueue section the platform takes the tested chart version and every add-on its default', () => {
-    const file = platformFile((t) => t.replace(/^kueue:.*\n {2}chartVersion: "0\.14\.3"\n/m, '').replace(/^ {4}(aws-ebs-csi-driver|aws-mountpoint-s3-csi-driver|amazon-cloudwatch-observability):.*\n/gm, ''));
+    const file = platformFile((t) =>
+      t
+        .replace(/^kueue:.*\n {2}chartVersion: "0\.14\.3"\n/m, '')
+        .replace(/^ {4}(aws-ebs-csi-driver|aws-mountpoint-s3-csi-driver|amazon-cloudwatch-observability):.*\n/gm, ''),
+    );
     const text = readFileSync(file, 'utf8');
     expect(text).not.toMatch(/^kueue:|amazon-cloudwatch-observability:/m);
     const { platform } = loadConfig({ platformFile: file, tenantsDir: SAMPLE_TENANTS_DIR });

@@ -21,7 +21,25 @@ describe('derived names', () => {
         fc.pre(x !== y);
         const of = (t: string) => {
           const n = tenantNames('mlp', '222222222222', t);
-          return [n.stack, n.namespace, n.serviceAccount, n.workloadRole, n.peopleRole, n.peopleBoundaryPolicy, n.nodeRole, n.keyAlias, n.budget, n.accountName, n.permissionSet, n.platformControlsPolicy, n.bucket('datasets'), n.nodePool('train'), n.warmNodePool('train'), n.kubernetesGroup, n.accountBudget];
+          return [
+            n.stack,
+            n.namespace,
+            n.serviceAccount,
+            n.workloadRole,
+            n.peopleRole,
+            n.peopleBoundaryPolicy,
+            n.nodeRole,
+            n.keyAlias,
+            n.budget,
+            n.accountName,
+            n.permissionSet,
+            n.platformControlsPolicy,
+            n.bucket('datasets'),
+            n.nodePool('train'),
+            n.warmNodePool('train'),
+            n.kubernetesGroup,
+            n.accountBudget,
+          ];
         };
         const mine = new Set(of(x));
         return of(y).every((name) => !mine.has(name));
@@ -32,9 +50,12 @@ describe('derived names', () => {
 });
 
 describe('reserved namespaces', () => {
-  test.each(['kyverno', 'monitoring', 'gatekeeper-system', 'karpenter', 'istio-system', 'flux-system', 'amazon-cloudwatch', 'mlp-ingress'])('%s is reserved', (name) => {
-    expect(isReservedTenantName(name, 'mlp')).toBe(true);
-  });
+  test.each(['kyverno', 'monitoring', 'gatekeeper-system', 'karpenter', 'istio-system', 'flux-system', 'amazon-cloudwatch', 'mlp-ingress'])(
+    '%s is reserved',
+    (name) => {
+      expect(isReservedTenantName(name, 'mlp')).toBe(true);
+    },
+  );
 
   test.each(['fraud-detection', 'recsys-inference', 'analytics', 'systems-research', 'monitor'])('%s is free for a tenant', (name) => {
     expect(namespaceReservation(name, 'mlp')).toBeUndefined();

@@ -15,15 +15,17 @@ const pool = fc.record({
 });
 
 const tenant = (name: string) =>
-  fc.record({
-    name: fc.constant(name),
-    owner: fc.constant(`${name}@example.com`),
-    costCenter: fc.integer({ min: 1000, max: 9999 }).map((n) => `cc-${n}`),
-    account: fc.oneof(fc.constant({ email: `aws+${name}@example.com` })),
-    gpuPools: fc.uniqueArray(pool, { maxLength: 3, selector: (p) => p.name }),
-    quota: fc.record({ cpu: fc.integer({ min: 1, max: 512 }), memoryGi: fc.integer({ min: 1, max: 4096 }), gpus: fc.integer({ min: 0, max: 64 }) }),
-    budget: fc.record({ monthlyUsd: fc.integer({ min: 1, max: 150000 }) }),
-  }).map((t) => ({ ...t, quota: { ...t.quota, gpus: Math.max(t.quota.gpus, ...t.gpuPools.map(poolGpusAtFullSize)) } }));
+  fc
+    .record({
+      name: fc.constant(name),
+      owner: fc.constant(`${name}@example.com`),
+      costCenter: fc.integer({ min: 1000, max: 9999 }).map((n) => `cc-${n}`),
+      account: fc.oneof(fc.constant({ email: `aws+${name}@example.com` })),
+      gpuPools: fc.uniqueArray(pool, { maxLength: 3, selector: (p) => p.name }),
+      quota: fc.record({ cpu: fc.integer({ min: 1, max: 512 }), memoryGi: fc.integer({ min: 1, max: 4096 }), gpus: fc.integer({ min: 0, max: 64 }) }),
+      budget: fc.record({ monthlyUsd: fc.integer({ min: 1, max: 150000 }) }),
+    })
+    .map((t) => ({ ...t, quota: { ...t.quota, gpus: Math.max(t.quota.gpus, ...t.gpuPools.map(poolGpusAtFullSize)) } }));
 
 /** A pool's GPUs at its maximum size, which the tenant's GPU quota must cover (at most 16 x 4 = the cap of 64). */
 const GPUS_PER_NODE: Record<string, number> = { 'g5.xlarge': 1, 'g6.xlarge': 1, 'g6.12xlarge': 4 };
@@ -72,7 +74,17 @@ describe('tenant sets (property-based)', () => {
     fc.assert(
       fc.property(fc.uniqueArray(tenantName, { minLength: 2, maxLength: 4 }), (names) => {
         const files = Object.fromEntries(
-          names.map((name) => [name, { name, owner: 'o@example.com', costCenter: 'cc-1', account: { email: 'same@example.com' }, quota: { cpu: 1, memoryGi: 1, gpus: 0 }, budget: { monthlyUsd: 1 } }]),
+          names.map((name) => [
+            name,
+            {
+              name,
+              owner: 'o@example.com',
+              costCenter: 'cc-1',
+              account: { email: 'same@example.com' },
+              quota: { cpu: 1, memoryGi: 1, gpus: 0 },
+              budget: { monthlyUsd: 1 },
+            },
+          ]),
         );
         // Nothing says which file came last, so every file of the clash is named, each naming the others.
         expect(problems(tenantDir(files)).filter((l) => l.includes("account e-mail 'same@example.com' is already used"))).toHaveLength(names.length);

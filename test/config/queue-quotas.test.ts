@@ -5,7 +5,14 @@ const SIZES = {
   'g6.xlarge': { gpus: 1, vcpus: 4, memoryGi: 16, onDemandHourlyUsd: 0.8 },
   'g6.12xlarge': { gpus: 4, vcpus: 48, memoryGi: 192, onDemandHourlyUsd: 4.6 },
 };
-const pool = (name: string, instanceTypes: string[], maxNodes: number): GpuPool => ({ name, instanceTypes, capacity: 'spot', minNodes: 0, maxNodes, diskGi: 200 });
+const pool = (name: string, instanceTypes: string[], maxNodes: number): GpuPool => ({
+  name,
+  instanceTypes,
+  capacity: 'spot',
+  minNodes: 0,
+  maxNodes,
+  diskGi: 200,
+});
 const quota = (gpus: number) => ({ cpu: 64, memoryGi: 256, gpus, pods: 200 });
 
 describe('queue quotas', () => {

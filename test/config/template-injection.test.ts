@@ -78,7 +78,14 @@ describe('Terraform template syntax in user strings', () => {
     // Pins the walk itself: a walk that found nothing would let every test below pass.
     expect(platformFields.length).toBeGreaterThan(30);
     expect(tenantFieldsPlanted.map((p) => formatPath(p.path))).toEqual([
-      'name', 'owner', 'costCenter', 'account.email', 'gpuPools[0].name', 'gpuPools[0].instanceTypes[0]', 'gpuPools[0].capacity', 'buckets[0].name',
+      'name',
+      'owner',
+      'costCenter',
+      'account.email',
+      'gpuPools[0].name',
+      'gpuPools[0].instanceTypes[0]',
+      'gpuPools[0].capacity',
+      'buckets[0].name',
     ]);
   });
 
@@ -91,7 +98,9 @@ describe('Terraform template syntax in user strings', () => {
         const { config, issues } = checkConfig({ platformFile: file, tenantsDir: SAMPLE_TENANTS_DIR });
         expect(config).toBeUndefined();
         const field = formatPath(planting.key ? planting.path.slice(0, -1) : planting.path);
-        expect(issues.map((i) => `${i.file === file || i.file.endsWith('platform.yaml') ? 'platform.yaml' : i.file} ${formatPath(i.path)}`)).toContainEqual(expect.stringMatching(new RegExp(`^platform\\.yaml ${escapeRegExp(field)}`)));
+        expect(issues.map((i) => `${i.file === file || i.file.endsWith('platform.yaml') ? 'platform.yaml' : i.file} ${formatPath(i.path)}`)).toContainEqual(
+          expect.stringMatching(new RegExp(`^platform\\.yaml ${escapeRegExp(field)}`)),
+        );
       },
     );
 

@@ -42,7 +42,7 @@ describe('tenant file validation', () => {
 
   test('reports a duplicate key', () => {
     const dir = tenantDir({ dup: 'name: dup\nname: dup\n' });
-    expect(problems(dir)).toEqual(['dup.yaml:2:1: duplicate key \'name\': each key may appear once in a mapping; remove or merge the repeated one']);
+    expect(problems(dir)).toEqual(["dup.yaml:2:1: duplicate key 'name': each key may appear once in a mapping; remove or merge the repeated one"]);
   });
 
   test('rejects an unknown key with a did-you-mean', () => {
@@ -96,22 +96,38 @@ describe('tenant file validation', () => {
   });
 
   test('rejects a tenant and pool whose NodePool name is an instance type name', () => {
-    const dir = tenantDir({ g6: tenantFields('g6', { gpuPools: [{ name: 'xlarge', instanceTypes: ['g6.xlarge'], capacity: 'spot', minNodes: 0, maxNodes: 2 }] }) });
-    expect(problems(dir)).toEqual([expect.stringMatching(/gpuPools\[0\]\.name: makes the NodePool name 'g6\.xlarge', which is also a GPU instance type in platform\.yaml; choose another pool name/)]);
+    const dir = tenantDir({
+      g6: tenantFields('g6', { gpuPools: [{ name: 'xlarge', instanceTypes: ['g6.xlarge'], capacity: 'spot', minNodes: 0, maxNodes: 2 }] }),
+    });
+    expect(problems(dir)).toEqual([
+      expect.stringMatching(
+        /gpuPools\[0\]\.name: makes the NodePool name 'g6\.xlarge', which is also a GPU instance type in platform\.yaml; choose another pool name/,
+      ),
+    ]);
   });
 
   test('rejects a pool name whose Karpenter NodePool name (a label value) would exceed 63 characters', () => {
     const name = 'b'.repeat(30);
     const pool = 'p'.repeat(30);
-    const dir = tenantDir({ [name]: tenantFields(name, { gpuPools: [{ name: pool, instanceTypes: ['g6.xlarge'], capacity: 'spot', minNodes: 0, maxNodes: 2 }] }) });
-    expect(problems(dir)).toEqual([expect.stringMatching(/gpuPools\[0\]\.name: too long: it makes the karpenterNodePool name 'b{30}\.p{30}\.warm' \(66 characters, limit 63\); shorten it by 3/)]);
+    const dir = tenantDir({
+      [name]: tenantFields(name, { gpuPools: [{ name: pool, instanceTypes: ['g6.xlarge'], capacity: 'spot', minNodes: 0, maxNodes: 2 }] }),
+    });
+    expect(problems(dir)).toEqual([
+      expect.stringMatching(
+        /gpuPools\[0\]\.name: too long: it makes the karpenterNodePool name 'b{30}\.p{30}\.warm' \(66 characters, limit 63\); shorten it by 3/,
+      ),
+    ]);
   });
 
   test('rejects a name whose derived bucket name would exceed 63 characters', () => {
     const name = 'a'.repeat(26);
     const dir = tenantDir({ [name]: tenantFields(name, { buckets: [{ name: 'training-datasets-raw' }] }) });
     // mlp- (4) + 26 + - + 21 + - + a 12-digit account id = 65
-    expect(problems(dir)).toEqual([expect.stringMatching(/buckets\[0\]\.name: too long: it makes the s3Bucket name 'mlp-a{26}-training-datasets-raw-<account-id>' \(65 characters, limit 63\); shorten it by 2/)]);
+    expect(problems(dir)).toEqual([
+      expect.stringMatching(
+        /buckets\[0\]\.name: too long: it makes the s3Bucket name 'mlp-a{26}-training-datasets-raw-<account-id>' \(65 characters, limit 63\); shorten it by 2/,
+      ),
+    ]);
   });
 
   test('rejects an invalid e-mail and a malformed account id', () => {
@@ -120,7 +136,9 @@ describe('tenant file validation', () => {
       b: tenantFields('b', { account: { id: '12345' } }),
     });
     expect(problems(dir)).toEqual([
-      expect.stringMatching(/^a\.yaml:\d+:\d+ owner: must be an e-mail address such as team@example\.com \(letters, digits, '\.', '_', '\+', '-' before the @\), got "not-an-email"$/),
+      expect.stringMatching(
+        /^a\.yaml:\d+:\d+ owner: must be an e-mail address such as team@example\.com \(letters, digits, '\.', '_', '\+', '-' before the @\), got "not-an-email"$/,
+      ),
       expect.stringMatching(/^b\.yaml:\d+:\d+ account\.id: must be a 12-digit AWS account id, quoted as a string, got "12345"$/),
     ]);
   });
@@ -147,10 +165,14 @@ describe('tenant file validation', () => {
     expect(problems(dir)).toEqual([
       // Nothing in the files says which came last: both files of a clash are named.
       expect.stringMatching(/^four\.yaml:\d+:\d+ account\.id: account id '444444444444' is already used by .*three\.yaml; each tenant needs its own$/),
-      expect.stringMatching(/^one\.yaml:\d+:\d+ account\.email: account e-mail 'shared@example\.com' is already used by .*two\.yaml; each tenant needs its own$/),
+      expect.stringMatching(
+        /^one\.yaml:\d+:\d+ account\.email: account e-mail 'shared@example\.com' is already used by .*two\.yaml; each tenant needs its own$/,
+      ),
       expect.stringMatching(/^three\.yaml:\d+:\d+ account\.id: account 444444444444 is registered for tenant 'four' in the onboarding register/),
       expect.stringMatching(/^three\.yaml:\d+:\d+ account\.id: account id '444444444444' is already used by .*four\.yaml; each tenant needs its own$/),
-      expect.stringMatching(/^two\.yaml:\d+:\d+ account\.email: account e-mail 'Shared@example\.com' is already used by .*one\.yaml; each tenant needs its own$/),
+      expect.stringMatching(
+        /^two\.yaml:\d+:\d+ account\.email: account e-mail 'Shared@example\.com' is already used by .*one\.yaml; each tenant needs its own$/,
+      ),
     ]);
   });
 
@@ -160,8 +182,14 @@ describe('tenant file validation', () => {
   });
 
   test('rejects an instance type outside the allow-list and names the allowed ones', () => {
-    const dir = tenantDir({ t: tenantFields('t', { gpuPools: [{ name: 'p', instanceTypes: ['g6.xlarge', 'p9.mega'], capacity: 'spot', minNodes: 0, maxNodes: 1 }] }) });
-    expect(problems(dir)).toEqual([expect.stringMatching(/gpuPools\[0\]\.instanceTypes\[1\]: 'p9\.mega' is not an allowed GPU instance type; use one of g5\.xlarge, .*\(platform\.yaml gpuInstanceTypes\)$/)]);
+    const dir = tenantDir({
+      t: tenantFields('t', { gpuPools: [{ name: 'p', instanceTypes: ['g6.xlarge', 'p9.mega'], capacity: 'spot', minNodes: 0, maxNodes: 1 }] }),
+    });
+    expect(problems(dir)).toEqual([
+      expect.stringMatching(
+        /gpuPools\[0\]\.instanceTypes\[1\]: 'p9\.mega' is not an allowed GPU instance type; use one of g5\.xlarge, .*\(platform\.yaml gpuInstanceTypes\)$/,
+      ),
+    ]);
   });
 
   test('rejects an unknown capacity type', () => {
@@ -205,7 +233,10 @@ describe('tenant file validation', () => {
   test('reports a .yml file and an empty file rather than skipping them', () => {
     const dir = tenantDir({ ok: tenantFields('ok'), empty: '' });
     writeFileSync(path.join(dir, 'legacy.yml'), 'name: legacy\n');
-    expect(problems(dir)).toEqual(['empty.yaml: file is empty: write the settings, or delete the file', 'legacy.yml: tenant files end in .yaml: rename it to legacy.yaml']);
+    expect(problems(dir)).toEqual([
+      'empty.yaml: file is empty: write the settings, or delete the file',
+      'legacy.yml: tenant files end in .yaml: rename it to legacy.yaml',
+    ]);
   });
 
   test('reports every problem in every file in one run, ordered by file and position', () => {
@@ -265,12 +296,18 @@ describe('platform file validation', () => {
   });
 
   test('rejects a VPC that is too small for pod addresses', () => {
-    expect(platformProblems((t) => t.replace('10.40.0.0/16', '10.40.0.0/24'))).toEqual([expect.stringContaining('cluster.vpcCidr: must be a /16 to /20 network')]);
+    expect(platformProblems((t) => t.replace('10.40.0.0/16', '10.40.0.0/24'))).toEqual([
+      expect.stringContaining('cluster.vpcCidr: must be a /16 to /20 network'),
+    ]);
   });
 
-  test("refuses a system-node image ahead of the control plane or more than three minor versions behind it, and takes one that trails", () => {
+  test('refuses a system-node image ahead of the control plane or more than three minor versions behind it, and takes one that trails', () => {
     const pinned = (release: string) => platformProblems((t) => t.replace('amiReleaseVersion: 1.32.3-20250410', `amiReleaseVersion: ${release}`));
-    expect(pinned('1.33.1-20250601')).toEqual([expect.stringMatching(/cluster\.systemNodes\.amiReleaseVersion: '1\.33\.1-20250601' is an AMI release of Kubernetes 1\.33, which nodes cannot run beside a 1\.32 control plane/)]);
+    expect(pinned('1.33.1-20250601')).toEqual([
+      expect.stringMatching(
+        /cluster\.systemNodes\.amiReleaseVersion: '1\.33\.1-20250601' is an AMI release of Kubernetes 1\.33, which nodes cannot run beside a 1\.32 control plane/,
+      ),
+    ]);
     expect(pinned('1.28.5-20240110')).toEqual([expect.stringContaining('at most three minor versions behind')]);
     expect(pinned('1.31.7-20250301')).toEqual([]);
     expect(pinned('latest')).toEqual([expect.stringContaining("must be an EKS AMI release version such as '1.32.3-20250410'")]);
@@ -288,10 +325,12 @@ describe('platform file validation', () => {
 describe('people access in tenant files', () => {
   test('rejects a group id that is not an Identity Center group id, saying where to find one', () => {
     const dir = tenantDir({ t: tenantFields('t', { people: { identityCenterGroupId: 'ml-team' } }) });
-    expect(problems(dir)).toEqual([expect.stringMatching(/^t\.yaml:\d+:\d+ people\.identityCenterGroupId: must be an IAM Identity Center group id .*Group ID/)]);
+    expect(problems(dir)).toEqual([
+      expect.stringMatching(/^t\.yaml:\d+:\d+ people\.identityCenterGroupId: must be an IAM Identity Center group id .*Group ID/),
+    ]);
   });
 
-  test('rejects one group for two tenants: one tenant would get the other tenant\'s people', () => {
+  test("rejects one group for two tenants: one tenant would get the other tenant's people", () => {
     const group = { identityCenterGroupId: '9067a1b2c3-11111111-2222-4333-8444-555555555555' };
     const dir = tenantDir({ one: tenantFields('one', { people: group }), two: tenantFields('two', { people: group }) });
     // Nothing in the files says which came last: both files of the clash are named.
@@ -318,7 +357,9 @@ function writeRegister(dir: string, accounts: Record<string, string> | string): 
 describe('adopting an existing account', () => {
   test('rejects an account the platform team has not registered, saying how adoption works', () => {
     const dir = tenantDir({ t: tenantFields('t', { account: { id: '444444444444' } }) });
-    expect(problems(dir)).toEqual([expect.stringMatching(/^t\.yaml:\d+:\d+ account\.id: account 444444444444 is not in the onboarding register .*onboarding OU .*docs\/accounts\.md/)]);
+    expect(problems(dir)).toEqual([
+      expect.stringMatching(/^t\.yaml:\d+:\d+ account\.id: account 444444444444 is not in the onboarding register .*onboarding OU .*docs\/accounts\.md/),
+    ]);
   });
 
   test("rejects another tenant's registered account: naming it proves nothing", () => {
@@ -348,6 +389,8 @@ describe('names across tenants', () => {
       fraud: tenantFields('fraud', { gpuPools: pool('detection-train') }),
     });
     expect(problems(dir)).toEqual([]);
-    expect(tenantNames('mlp', '222222222222', 'fraud-detection').nodePool('train')).not.toBe(tenantNames('mlp', '222222222222', 'fraud').nodePool('detection-train'));
+    expect(tenantNames('mlp', '222222222222', 'fraud-detection').nodePool('train')).not.toBe(
+      tenantNames('mlp', '222222222222', 'fraud').nodePool('detection-train'),
+    );
   });
 });

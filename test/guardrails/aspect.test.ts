@@ -69,7 +69,9 @@ describe('the guardrail aspect', () => {
         new S3Bucket(stack, 'b', { bucket: `mlp-${id}`, forceDestroy: true, lifecycle: { preventDestroy: true } });
         applyGuardrails(stack, { pack: PLATFORM_GUARDRAILS.filter((rule) => rule.id === 'MLP-S3-5') });
       }
-      expect(() => synthesizeWithGuardrails(app)).toThrow(/^2 errors in 2 stacks; nothing was written\n {2}MLP-S3-5 in stack 'first'.*\n {2}MLP-S3-5 in stack 'second'/);
+      expect(() => synthesizeWithGuardrails(app)).toThrow(
+        /^2 errors in 2 stacks; nothing was written\n {2}MLP-S3-5 in stack 'first'.*\n {2}MLP-S3-5 in stack 'second'/,
+      );
     });
   });
 

@@ -10,11 +10,13 @@ describe('synthesizedBlocks', () => {
   const stacks = buildCheckedPlatform(app, loadConfig({ platformFile: PLATFORM_FILE, tenantsDir: SAMPLE_TENANTS_DIR }));
   const all = [stacks.organization, stacks.shared, stacks.sharedK8s, ...stacks.tenants];
 
-  it('finds the blocks of every element of the platform in its stack\'s output, without resolving the element again', () => {
+  it("finds the blocks of every element of the platform in its stack's output, without resolving the element again", () => {
     for (const stack of all) {
       const output = stackOutput(stack);
       const elements = stackElements(stack);
-      const missing = elements.filter((element) => partOfOutput(output, element.toTerraform() as Record<string, unknown>) === undefined).map((element) => element.node.path);
+      const missing = elements
+        .filter((element) => partOfOutput(output, element.toTerraform() as Record<string, unknown>) === undefined)
+        .map((element) => element.node.path);
       expect(missing).toEqual([]);
     }
   });

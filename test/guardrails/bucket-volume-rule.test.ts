@@ -13,7 +13,14 @@ function tenantBase(stack: TerraformStack, tenant: string): NamespaceV1 {
 }
 
 const volumes = (stack: TerraformStack, tenant: string, namespace: string, bucket = `mlp-${tenant}-datasets`) =>
-  new TenantBucketVolumes(stack, 'volumes', { tenantName: tenant, namespace, region: 'us-east-1', buckets: { datasets: bucket }, volumeName: (p) => `${tenant}.${p}`, claimName: (p) => `s3-${p}` });
+  new TenantBucketVolumes(stack, 'volumes', {
+    tenantName: tenant,
+    namespace,
+    region: 'us-east-1',
+    buckets: { datasets: bucket },
+    volumeName: (p) => `${tenant}.${p}`,
+    claimName: (p) => `s3-${p}`,
+  });
 
 describe('MLP-VOL-1 (tenant bucket volumes)', () => {
   test("passes TenantBucketVolumes on the stack's own bucket, pre-bound to the namespace by reference", () => {
@@ -23,14 +30,24 @@ describe('MLP-VOL-1 (tenant bucket volumes)', () => {
   });
 
   test("fails a volume on another tenant's bucket, with the driver's credentials, bound to no claim", () => {
-    const checked = checkTiny((stack) => {
-      tenantBase(stack, 'a');
-      const { volume } = bucketVolumeManifests({ tenantName: 'a', namespace: 'a', region: 'us-east-1', bucketName: 'mlp-b-datasets', volumeName: 'a.datasets', claimName: 's3-datasets' });
-      const spec = JSON.parse(JSON.stringify(volume.spec));
-      delete spec.claimRef;
-      delete spec.csi.volumeAttributes.authenticationSource;
-      new Manifest(stack, 'hand-written', { manifest: { ...volume, spec } });
-    }, { tenant: 'a' });
+    const checked = checkTiny(
+      (stack) => {
+        tenantBase(stack, 'a');
+        const { volume } = bucketVolumeManifests({
+          tenantName: 'a',
+          namespace: 'a',
+          region: 'us-east-1',
+          bucketName: 'mlp-b-datasets',
+          volumeName: 'a.datasets',
+          claimName: 's3-datasets',
+        });
+        const spec = JSON.parse(JSON.stringify(volume.spec));
+        delete spec.claimRef;
+        delete spec.csi.volumeAttributes.authenticationSource;
+        new Manifest(stack, 'hand-written', { manifest: { ...volume, spec } });
+      },
+      { tenant: 'a' },
+    );
     expect(errorsOf(checked, 'MLP-VOL-1')).toEqual([
       expect.stringContaining("does not mount with the pod's credentials"),
       expect.stringContaining("mounts bucket 'mlp-b-datasets', which is not one of the tenant's buckets"),
@@ -39,10 +56,13 @@ describe('MLP-VOL-1 (tenant bucket volumes)', () => {
   });
 
   test('fails a volume pre-bound to another namespace', () => {
-    const checked = checkTiny((stack) => {
-      tenantBase(stack, 'a');
-      volumes(stack, 'a', 'b');
-    }, { tenant: 'a' });
+    const checked = checkTiny(
+      (stack) => {
+        tenantBase(stack, 'a');
+        volumes(stack, 'a', 'b');
+      },
+      { tenant: 'a' },
+    );
     expect(errorsOf(checked, 'MLP-VOL-1')).toEqual([expect.stringContaining('is not pre-bound to a claim in namespace a')]);
   });
 });

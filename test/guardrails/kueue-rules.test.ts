@@ -40,20 +40,26 @@ function handWritten(stack: TerraformStack, tenant: string, change: (queue: Reco
 
 describe('MLP-Q-1 and MLP-Q-2 (tenant job queues)', () => {
   test("pass TenantQueues in its tenant stack, beside the tenant's namespace quota", () => {
-    const checked = checkTiny((stack) => {
-      namespace(stack, 'a');
-      queues(stack, 'a');
-    }, { tenant: 'a' });
+    const checked = checkTiny(
+      (stack) => {
+        namespace(stack, 'a');
+        queues(stack, 'a');
+      },
+      { tenant: 'a' },
+    );
     expect(checked.errors).toEqual([]);
     expect(checked.result.checked['MLP-Q-1']).toBe(1);
     expect(checked.result.checked['MLP-Q-2']).toBe(1);
   });
 
   test('MLP-Q-1 fails a queue with quotas other than the namespace quota', () => {
-    const checked = checkTiny((stack) => {
-      namespace(stack, 'a', { 'requests.cpu': '16', 'requests.memory': '32Gi', 'requests.nvidia.com/gpu': '2' });
-      queues(stack, 'a');
-    }, { tenant: 'a' });
+    const checked = checkTiny(
+      (stack) => {
+        namespace(stack, 'a', { 'requests.cpu': '16', 'requests.memory': '32Gi', 'requests.nvidia.com/gpu': '2' });
+        queues(stack, 'a');
+      },
+      { tenant: 'a' },
+    );
     expect(errorsOf(checked, 'MLP-Q-1')).toEqual([
       expect.stringContaining("the queue's cpu quota (8) differs from the namespace quota (16)"),
       expect.stringContaining("the queue's GPU quotas add up to 4, more than the namespace quota (2)"),
@@ -61,28 +67,39 @@ describe('MLP-Q-1 and MLP-Q-2 (tenant job queues)', () => {
   });
 
   test("MLP-Q-1 fails a queue that lists another tenant's flavor, lends, or serves other namespaces", () => {
-    const checked = checkTiny((stack) => {
-      namespace(stack, 'a');
-      handWritten(stack, 'a', (queue) => {
-        queue.spec.resourceGroups[1].flavors[0].name = 'b.train';
-        delete queue.spec.resourceGroups[0].flavors[0].resources[0].lendingLimit;
-        queue.spec.namespaceSelector = { matchExpressions: [{ key: 'tenant', operator: 'Exists' }] };
-      });
-    }, { tenant: 'a' });
+    const checked = checkTiny(
+      (stack) => {
+        namespace(stack, 'a');
+        handWritten(stack, 'a', (queue) => {
+          queue.spec.resourceGroups[1].flavors[0].name = 'b.train';
+          delete queue.spec.resourceGroups[0].flavors[0].resources[0].lendingLimit;
+          queue.spec.namespaceSelector = { matchExpressions: [{ key: 'tenant', operator: 'Exists' }] };
+        });
+      },
+      { tenant: 'a' },
+    );
     expect(errorsOf(checked, 'MLP-Q-1')).toEqual([
       expect.stringContaining('does not select exactly the namespaces labelled tenant=a'),
-      expect.stringContaining("lends its cpu quota to the cohort"),
+      expect.stringContaining('lends its cpu quota to the cohort'),
       expect.stringContaining("lists flavor 'b.train', which is not one of the tenant's"),
     ]);
   });
 
   test('MLP-Q-2 fails a tenant namespace without queues, and one with two', () => {
-    expect(errorsOf(checkTiny((stack) => namespace(stack, 'a'), { tenant: 'a' }), 'MLP-Q-2')).toEqual([expect.stringContaining('namespace a comes with 0 ClusterQueues and 0 LocalQueues')]);
-    const twice = checkTiny((stack) => {
-      namespace(stack, 'a');
-      queues(stack, 'a');
-      handWritten(stack, 'a', () => undefined);
-    }, { tenant: 'a' });
+    expect(
+      errorsOf(
+        checkTiny((stack) => namespace(stack, 'a'), { tenant: 'a' }),
+        'MLP-Q-2',
+      ),
+    ).toEqual([expect.stringContaining('namespace a comes with 0 ClusterQueues and 0 LocalQueues')]);
+    const twice = checkTiny(
+      (stack) => {
+        namespace(stack, 'a');
+        queues(stack, 'a');
+        handWritten(stack, 'a', () => undefined);
+      },
+      { tenant: 'a' },
+    );
     expect(errorsOf(twice, 'MLP-Q-2')).toEqual([expect.stringContaining('namespace a comes with 2 ClusterQueues and 2 LocalQueues')]);
   });
 

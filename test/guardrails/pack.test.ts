@@ -55,7 +55,10 @@ describe('the platform pack', () => {
       const all = [stacks.organization, stacks.shared, stacks.sharedK8s, ...stacks.accounts, ...stacks.tenants];
       const results = all.map((stack) => guardrailAspectOf(stack)?.result);
       expect(results.every((result) => result !== undefined)).toBe(true);
-      const report = buildReport(PLATFORM_GUARDRAILS, results.flatMap((result) => (result ? [result] : [])));
+      const report = buildReport(
+        PLATFORM_GUARDRAILS,
+        results.flatMap((result) => (result ? [result] : [])),
+      );
       expect(report.findings).toEqual([]);
       expect(report.rules.filter((rule) => rule.id.startsWith('MLP-') && rule.id !== 'MLP-SUPPRESS' && rule.checked === 0).map((rule) => rule.id)).toEqual([]);
     } finally {
@@ -88,9 +91,12 @@ describe('synthesize() with a guardrail failure', () => {
     const lines = (thrown as Error).message.split('\n');
     expect(lines[0]).toMatch(/^\d+ errors in 6 stacks; nothing was written$/);
     expect(lines).toContainEqual(
-      expect.stringMatching(/^ {2}MLP-TAG-1 in stack 'tenant-fraud-detection' at tenant-fraud-detection\/key\/key\/key \(aws_kms_key\.[\w-]+\): it lacks the tag managed-by\. Fix: /),
+      expect.stringMatching(
+        /^ {2}MLP-TAG-1 in stack 'tenant-fraud-detection' at tenant-fraud-detection\/key\/key\/key \(aws_kms_key\.[\w-]+\): it lacks the tag managed-by\. Fix: /,
+      ),
     );
-    for (const stack of ['tenant-analytics', 'tenant-fraud-detection', 'tenant-recsys-inference']) expect(lines.some((line) => line.includes(`in stack '${stack}'`))).toBe(true);
+    for (const stack of ['tenant-analytics', 'tenant-fraud-detection', 'tenant-recsys-inference'])
+      expect(lines.some((line) => line.includes(`in stack '${stack}'`))).toBe(true);
     expect(readdirSync(path.dirname(outdir))).toEqual(['cdktf.out']);
     expect(readdirSync(outdir).sort()).toEqual(['manifest.json', 'stacks']);
     expect(readdirSync(path.join(outdir, 'stacks'))).toEqual(['previous-output']);
@@ -102,7 +108,11 @@ describe('synthesize() with a guardrail failure', () => {
       written.push(String(chunk));
       return true;
     });
-    const code = reportError('synth', 'usage', new GuardrailViolations([{ stack: 's', path: 's/b', message: "MLP-S3-5 in stack 's' at s/b (aws_s3_bucket.b): x. Fix: y" }]));
+    const code = reportError(
+      'synth',
+      'usage',
+      new GuardrailViolations([{ stack: 's', path: 's/b', message: "MLP-S3-5 in stack 's' at s/b (aws_s3_bucket.b): x. Fix: y" }]),
+    );
     expect(code).toBe(1);
     expect(written.join('')).toBe("synth: 1 error in 1 stack; nothing was written\n  MLP-S3-5 in stack 's' at s/b (aws_s3_bucket.b): x. Fix: y\n");
   });
@@ -110,11 +120,16 @@ describe('synthesize() with a guardrail failure', () => {
 
 describe('npm run guardrails', () => {
   test('prints the table of every rule and a one-line result for the samples', () => {
-    const run = spawnSync(path.join(REPO_ROOT, 'node_modules/.bin/tsx'), ['bin/guardrails.ts'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, TENANTS_DIR: SAMPLE_TENANTS_DIR } });
+    const run = spawnSync(path.join(REPO_ROOT, 'node_modules/.bin/tsx'), ['bin/guardrails.ts'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, TENANTS_DIR: SAMPLE_TENANTS_DIR },
+    });
     expect(run.status).toBe(0);
     const lines = run.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^rule +severity +checked +failures +suppressed +description$/);
-    for (const rule of PLATFORM_GUARDRAILS) expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${rule.id} +error +\\d+ +0 +0 +${rule.description.replace(/[*'()]/g, '\\$&')}$`)));
+    for (const rule of PLATFORM_GUARDRAILS)
+      expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${rule.id} +error +\\d+ +0 +0 +${rule.description.replace(/[*'()]/g, '\\$&')}$`)));
     expect(lines[lines.length - 1]).toMatch(/^ok: 21 rules, \d+ checks over 7 stacks, 0 errors, 0 warnings, 0 suppressions in [\d.]+ s$/);
   });
 });

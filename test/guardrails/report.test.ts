@@ -2,7 +2,15 @@ import { formatFinding, type GuardrailFinding, type StackResult } from '../../gu
 import { PLATFORM_GUARDRAILS } from '../../guardrails/pack';
 import { buildReport, formatReport } from '../../guardrails/report';
 
-const failure = (stack: string, ruleId: string): GuardrailFinding => ({ ruleId, severity: 'error', stack, path: `${stack}/b`, address: 'aws_s3_bucket.b', problem: 'the bucket is open', fix: 'close it' });
+const failure = (stack: string, ruleId: string): GuardrailFinding => ({
+  ruleId,
+  severity: 'error',
+  stack,
+  path: `${stack}/b`,
+  address: 'aws_s3_bucket.b',
+  problem: 'the bucket is open',
+  fix: 'close it',
+});
 
 const results: StackResult[] = [
   {

@@ -42,7 +42,16 @@ function tenantBuckets(stack: TerraformStack): TenantBuckets {
 }
 
 /** A bucket with everything the S3 rules ask for; `change` adjusts one part. */
-function bucketWith(stack: TerraformStack, change: { publicAccess?: Partial<Record<'blockPublicAcls' | 'restrictPublicBuckets', boolean>>; algorithm?: string; versioning?: string; policy?: PolicyStatement[] | null; forceDestroy?: boolean } = {}): S3Bucket {
+function bucketWith(
+  stack: TerraformStack,
+  change: {
+    publicAccess?: Partial<Record<'blockPublicAcls' | 'restrictPublicBuckets', boolean>>;
+    algorithm?: string;
+    versioning?: string;
+    policy?: PolicyStatement[] | null;
+    forceDestroy?: boolean;
+  } = {},
+): S3Bucket {
   const bucket = new S3Bucket(stack, 'bucket', { bucket: 'mlp-raw-bucket', forceDestroy: change.forceDestroy ?? false, lifecycle: { preventDestroy: true } });
   new S3BucketPublicAccessBlock(stack, 'public-access', {
     bucket: bucket.id,
@@ -54,7 +63,14 @@ function bucketWith(stack: TerraformStack, change: { publicAccess?: Partial<Reco
   });
   new S3BucketServerSideEncryptionConfigurationA(stack, 'encryption', {
     bucket: bucket.id,
-    rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: change.algorithm ?? 'aws:kms', kmsMasterKeyId: change.algorithm === 'AES256' ? undefined : KEY_ARN } }],
+    rule: [
+      {
+        applyServerSideEncryptionByDefault: {
+          sseAlgorithm: change.algorithm ?? 'aws:kms',
+          kmsMasterKeyId: change.algorithm === 'AES256' ? undefined : KEY_ARN,
+        },
+      },
+    ],
   });
   new S3BucketVersioningA(stack, 'versioning', { bucket: bucket.id, versioningConfiguration: { status: change.versioning ?? 'Enabled' } });
   const tls: PolicyStatement = {
@@ -99,7 +115,13 @@ describe('the S3 rules', () => {
   });
 
   test('MLP-S3-3 fails a bucket policy without the TLS deny', () => {
-    const onlyAccount: PolicyStatement = { Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*', Condition: { StringNotEquals: { 'aws:PrincipalAccount': '333333333333' } } };
+    const onlyAccount: PolicyStatement = {
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: '*',
+      Condition: { StringNotEquals: { 'aws:PrincipalAccount': '333333333333' } },
+    };
     const checked = checkTiny((stack) => bucketWith(stack, { policy: [onlyAccount] }));
     expect(errorsOf(checked, 'MLP-S3-3')).toEqual([expect.stringContaining('no statement that denies requests without TLS')]);
   });
@@ -109,7 +131,15 @@ describe('the S3 rules', () => {
       const bucket = new S3Bucket(stack, 'b', { bucket: 'mlp-b' });
       new S3BucketPolicy(stack, 'policy', {
         bucket: bucket.bucket,
-        policy: renderPolicy(policyDocument({ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: `${bucket.arn}/*`, Condition: { Bool: { 'aws:SecureTransport': 'false' } } })),
+        policy: renderPolicy(
+          policyDocument({
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 's3:*',
+            Resource: `${bucket.arn}/*`,
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ),
       });
     });
     expect(errorsOf(checked, 'MLP-S3-3')).toHaveLength(1);
@@ -140,7 +170,9 @@ describe('MLP-KMS-1 (key rotation)', () => {
   });
 
   test('does not apply to an asymmetric signing key, which AWS cannot rotate', () => {
-    const checked = checkTiny((stack) => new KmsKey(stack, 'key', { customerMasterKeySpec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY', lifecycle: { preventDestroy: true } }));
+    const checked = checkTiny(
+      (stack) => new KmsKey(stack, 'key', { customerMasterKeySpec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY', lifecycle: { preventDestroy: true } }),
+    );
     expect(checked.errors).toEqual([]);
     expect(checked.result.checked['MLP-KMS-1']).toBe(0);
   });
@@ -150,7 +182,13 @@ describe('MLP-LIFE-1 (prevent_destroy)', () => {
   test('passes a vended TenantAccount', () => {
     const checked = checkTiny(
       (stack) =>
-        new TenantAccount(stack, 'account', { spec: { kind: 'vended', email: 'a@example.com' }, accountName: 'mlp-a', parentId: 'ou-x', accessRoleName: 'OrganizationAccountAccessRole', tags: {} }),
+        new TenantAccount(stack, 'account', {
+          spec: { kind: 'vended', email: 'a@example.com' },
+          accountName: 'mlp-a',
+          parentId: 'ou-x',
+          accessRoleName: 'OrganizationAccountAccessRole',
+          tags: {},
+        }),
     );
     expect(checked.errors).toEqual([]);
     expect(checked.result.checked['MLP-LIFE-1']).toBe(1);
@@ -201,8 +239,14 @@ describe('MLP-TAG-1 (required tags)', () => {
 });
 
 describe('the IAM rules', () => {
-  const statement = (overrides: Partial<PolicyStatement>): PolicyStatement => ({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*', ...overrides });
-  const policy = (stack: TerraformStack, ...statements: PolicyStatement[]) => new IamPolicy(stack, 'policy', { name: 'p', policy: renderPolicy(policyDocument(...statements)) });
+  const statement = (overrides: Partial<PolicyStatement>): PolicyStatement => ({
+    Effect: 'Allow',
+    Action: 's3:GetObject',
+    Resource: 'arn:aws:s3:::b/*',
+    ...overrides,
+  });
+  const policy = (stack: TerraformStack, ...statements: PolicyStatement[]) =>
+    new IamPolicy(stack, 'policy', { name: 'p', policy: renderPolicy(policyDocument(...statements)) });
 
   test("MLP-IAM-1 fails Allow '*' on '*'", () => {
     const checked = checkTiny((stack) => policy(stack, statement({ Sid: 'Admin', Action: '*', Resource: '*' })));
@@ -222,21 +266,37 @@ describe('the IAM rules', () => {
   });
 
   test("MLP-IAM-1 passes Deny '*' on '*' and scoped Allows (the tenant SCPs)", () => {
-    const checked = checkTiny((stack) => new TenantOrganizationalUnit(stack, 'ou', { parentId: 'r-1', name: 'Tenants', platformName: 'mlp', allowedRegions: ['us-east-1'] }));
+    const checked = checkTiny(
+      (stack) => new TenantOrganizationalUnit(stack, 'ou', { parentId: 'r-1', name: 'Tenants', platformName: 'mlp', allowedRegions: ['us-east-1'] }),
+    );
     expect(checked.errors).toEqual([]);
     expect(checked.result.checked['MLP-IAM-1']).toBe(2);
   });
 
   test("MLP-IAM-2 passes Principal '*' restricted to the organization (SharedRegistries)", () => {
     const checked = checkTiny(
-      (stack) => new SharedRegistries(stack, 'registries', { namePrefix: 'mlp', repositories: ['base'], region: 'us-east-1', accountId: '222222222222', organizationId: 'o-abc', kmsKeyArn: KEY_ARN }),
+      (stack) =>
+        new SharedRegistries(stack, 'registries', {
+          namePrefix: 'mlp',
+          repositories: ['base'],
+          region: 'us-east-1',
+          accountId: '222222222222',
+          organizationId: 'o-abc',
+          kmsKeyArn: KEY_ARN,
+        }),
     );
     expect(checked.errors).toEqual([]);
     expect(checked.result.checked['MLP-IAM-2']).toBe(1);
   });
 
   test("MLP-IAM-2 fails Principal '*' without a condition", () => {
-    const checked = checkTiny((stack) => new EcrRepositoryPolicy(stack, 'policy', { repository: 'r', policy: renderPolicy(policyDocument(statement({ Principal: '*', Action: 'ecr:BatchGetImage', Resource: undefined }))) }));
+    const checked = checkTiny(
+      (stack) =>
+        new EcrRepositoryPolicy(stack, 'policy', {
+          repository: 'r',
+          policy: renderPolicy(policyDocument(statement({ Principal: '*', Action: 'ecr:BatchGetImage', Resource: undefined }))),
+        }),
+    );
     expect(errorsOf(checked, 'MLP-IAM-2')).toEqual([expect.stringContaining("allows Principal '*' without a condition that restricts who")]);
   });
 
@@ -254,7 +314,13 @@ describe('the IAM rules', () => {
   test('MLP-IAM-3 passes typed and literal JSON documents (an IAM policy variable is escaped as $${...})', () => {
     const checked = checkTiny((stack) => {
       policy(stack, statement({}));
-      new IamPolicy(stack, 'literal', { name: 'l', policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/$${aws:username}' }] }) });
+      new IamPolicy(stack, 'literal', {
+        name: 'l',
+        policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/$${aws:username}' }],
+        }),
+      });
     });
     expect(checked.errors).toEqual([]);
     expect(checked.result.checked['MLP-IAM-3']).toBe(2);
@@ -269,7 +335,12 @@ describe('the IAM rules', () => {
           parentId: 'ou-1',
           accessRoleName: 'OrganizationAccountAccessRole',
           tags: {},
-          platformControls: { policyName: 'mlp-t-platform-controls', exemptRoleNames: ['OrganizationAccountAccessRole'], managedRoleNames: ['t-people'], managedPolicyNames: ['t-people-boundary'] },
+          platformControls: {
+            policyName: 'mlp-t-platform-controls',
+            exemptRoleNames: ['OrganizationAccountAccessRole'],
+            managedRoleNames: ['t-people'],
+            managedPolicyNames: ['t-people-boundary'],
+          },
         }),
     );
     expect(checked.errors).toEqual([]);
@@ -289,7 +360,9 @@ describe('the IAM rules', () => {
   });
 
   test('read SCP content of an organizations policy', () => {
-    const checked = checkTiny((stack) => new OrganizationsPolicy(stack, 'scp', { name: 's', content: renderPolicy(policyDocument(statement({ Action: '*', Resource: '*' }))) }));
+    const checked = checkTiny(
+      (stack) => new OrganizationsPolicy(stack, 'scp', { name: 's', content: renderPolicy(policyDocument(statement({ Action: '*', Resource: '*' }))) }),
+    );
     expect(errorsOf(checked, 'MLP-IAM-1')).toHaveLength(1);
   });
 });
@@ -312,7 +385,14 @@ describe('MLP-EKS-1 and MLP-EKS-3 (tenant Karpenter pools)', () => {
   /** A NodePool as someone might write it by hand: `spec` replaces the isolated, capped one's. */
   const handWritten = (stack: TerraformStack, spec: Record<string, unknown>) =>
     new Manifest(stack, 'hand-written', { manifest: { apiVersion: 'karpenter.sh/v1', kind: 'NodePool', metadata: { name: 'x' }, spec } });
-  const template = { metadata: { labels: { tenant: 'a' } }, spec: { nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'x' }, requirements: [], taints: [{ key: 'tenant', value: 'a', effect: 'NoSchedule' }] } };
+  const template = {
+    metadata: { labels: { tenant: 'a' } },
+    spec: {
+      nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'x' },
+      requirements: [],
+      taints: [{ key: 'tenant', value: 'a', effect: 'NoSchedule' }],
+    },
+  };
 
   test('pass the dynamic and the warm pool of KarpenterGpuPool in its tenant stack', () => {
     const checked = checkTiny((stack) => gpuPool(stack, 'a'), { tenant: 'a' });
@@ -322,7 +402,12 @@ describe('MLP-EKS-1 and MLP-EKS-3 (tenant Karpenter pools)', () => {
   });
 
   test('MLP-EKS-1 fails pools whose nodes are tainted and labelled for another tenant', () => {
-    expect(errorsOf(checkTiny((stack) => gpuPool(stack, 'b'), { tenant: 'a' }), 'MLP-EKS-1')).toEqual([
+    expect(
+      errorsOf(
+        checkTiny((stack) => gpuPool(stack, 'b'), { tenant: 'a' }),
+        'MLP-EKS-1',
+      ),
+    ).toEqual([
       expect.stringContaining('lack the taint tenant=a:NoSchedule'),
       expect.stringContaining('lack the label tenant=a'),
       expect.stringContaining('lack the taint tenant=a:NoSchedule'),
@@ -367,16 +452,17 @@ describe('MLP-EKS-1 and MLP-EKS-3 (tenant Karpenter pools)', () => {
   });
 
   test("MLP-EKS-3 passes the general pool GeneralNodePool makes from platform.yaml's settings", () => {
-    const checked = checkTiny((stack) =>
-      new GeneralNodePool(stack, 'general', {
-        name: 'general',
-        settings: { instanceTypes: ['m6i.4xlarge'], capacity: 'on-demand', maxCpu: 320, maxMemoryGi: 1280, diskGi: 100 },
-        nodeLabel: { key: 'ml-platform/node-pool', value: 'general' },
-        nodeRoleName: 'n',
-        clusterName: 'c',
-        amiAlias: 'al2023@v20250410',
-        tags: {},
-      }),
+    const checked = checkTiny(
+      (stack) =>
+        new GeneralNodePool(stack, 'general', {
+          name: 'general',
+          settings: { instanceTypes: ['m6i.4xlarge'], capacity: 'on-demand', maxCpu: 320, maxMemoryGi: 1280, diskGi: 100 },
+          nodeLabel: { key: 'ml-platform/node-pool', value: 'general' },
+          nodeRoleName: 'n',
+          clusterName: 'c',
+          amiAlias: 'al2023@v20250410',
+          tags: {},
+        }),
     );
     expect(checked.errors).toEqual([]);
     expect(checked.result.checked['MLP-EKS-3']).toBe(1);
@@ -384,8 +470,10 @@ describe('MLP-EKS-1 and MLP-EKS-3 (tenant Karpenter pools)', () => {
 });
 
 describe('MLP-EKS-2 (network policies enforced)', () => {
-  const cluster = (stack: TerraformStack) => new EksCluster(stack, 'cluster', { name: 'c', roleArn: 'arn:aws:iam::222222222222:role/r', vpcConfig: { subnetIds: ['s'] } });
-  const cni = (stack: TerraformStack, configurationValues?: string) => new EksAddon(stack, 'cni', { clusterName: 'c', addonName: 'vpc-cni', configurationValues });
+  const cluster = (stack: TerraformStack) =>
+    new EksCluster(stack, 'cluster', { name: 'c', roleArn: 'arn:aws:iam::222222222222:role/r', vpcConfig: { subnetIds: ['s'] } });
+  const cni = (stack: TerraformStack, configurationValues?: string) =>
+    new EksAddon(stack, 'cni', { clusterName: 'c', addonName: 'vpc-cni', configurationValues });
 
   test('passes a cluster whose VPC CNI runs the network policy agent', () => {
     const checked = checkTiny((stack) => {
@@ -407,7 +495,12 @@ describe('MLP-EKS-2 (network policies enforced)', () => {
   });
 
   test('fails a cluster without the VPC CNI add-on', () => {
-    expect(errorsOf(checkTiny((stack) => cluster(stack)), 'MLP-EKS-2')).toEqual([expect.stringContaining('has no vpc-cni add-on')]);
+    expect(
+      errorsOf(
+        checkTiny((stack) => cluster(stack)),
+        'MLP-EKS-2',
+      ),
+    ).toEqual([expect.stringContaining('has no vpc-cni add-on')]);
   });
 });
 
@@ -418,18 +511,32 @@ describe('MLP-TEN-1 (no identifier of another tenant)', () => {
   ]);
 
   test("passes a tenant stack that names only its own tenant's resources", () => {
-    const checked = checkTiny((stack) => new IamPolicy(stack, 'p', { name: 'a-workload', policy: renderPolicy(policyDocument({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::mlp-a-datasets-1111/*' })) }), {
-      tenant: 'a',
-      tenants,
-    });
+    const checked = checkTiny(
+      (stack) =>
+        new IamPolicy(stack, 'p', {
+          name: 'a-workload',
+          policy: renderPolicy(policyDocument({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::mlp-a-datasets-1111/*' })),
+        }),
+      {
+        tenant: 'a',
+        tenants,
+      },
+    );
     expect(checked.errors).toEqual([]);
   });
 
   test("fails a policy that names another tenant's bucket", () => {
-    const checked = checkTiny((stack) => new IamPolicy(stack, 'p', { name: 'x', policy: renderPolicy(policyDocument({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::mlp-b-datasets-2222/*' })) }), {
-      tenant: 'a',
-      tenants,
-    });
+    const checked = checkTiny(
+      (stack) =>
+        new IamPolicy(stack, 'p', {
+          name: 'x',
+          policy: renderPolicy(policyDocument({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::mlp-b-datasets-2222/*' })),
+        }),
+      {
+        tenant: 'a',
+        tenants,
+      },
+    );
     expect(errorsOf(checked, 'MLP-TEN-1')).toEqual([expect.stringContaining("it names 'mlp-b-datasets-2222', an identifier of tenant 'b'")]);
   });
 
@@ -449,7 +556,10 @@ describe('MLP-TEN-1 (no identifier of another tenant)', () => {
 
   test('does not take a common word inside a longer value for a tenant named by it', () => {
     const directory = new TenantDirectory([{ tenant: 'data', names: ['data'], identifiers: ['data-workload'] }]);
-    const checked = checkTiny((stack) => new KmsKey(stack, 'key', { description: 'data of tenant a', enableKeyRotation: true, lifecycle: { preventDestroy: true } }), { tenant: 'a', tenants: directory });
+    const checked = checkTiny(
+      (stack) => new KmsKey(stack, 'key', { description: 'data of tenant a', enableKeyRotation: true, lifecycle: { preventDestroy: true } }),
+      { tenant: 'a', tenants: directory },
+    );
     expect(checked.errors).toEqual([]);
   });
 
@@ -469,7 +579,9 @@ describe('MLP-TEN-1 (no identifier of another tenant)', () => {
 describe('MLP-TF-1 (data sources plan offline)', () => {
   test('fails aws_caller_identity', () => {
     const checked = checkTiny((stack) => new DataAwsCallerIdentity(stack, 'me'));
-    expect(errorsOf(checked, 'MLP-TF-1')).toEqual([expect.stringMatching(/^MLP-TF-1 in stack 'platform' at platform\/me \(data\.aws_caller_identity\.me\): data source aws_caller_identity calls/)]);
+    expect(errorsOf(checked, 'MLP-TF-1')).toEqual([
+      expect.stringMatching(/^MLP-TF-1 in stack 'platform' at platform\/me \(data\.aws_caller_identity\.me\): data source aws_caller_identity calls/),
+    ]);
   });
 
   test('passes remote state and policy documents', () => {

@@ -22,7 +22,9 @@ describe('suppressRule', () => {
     const checked = checkTiny((stack) => suppressRule(forceDestroyBucket(stack, 'scratch'), 'MLP-S3-5', REASON), { pack });
     expect(checked.errors).toEqual([]);
     expect(checked.warnings).toEqual([]);
-    expect(checked.result.suppressions).toEqual([{ ruleId: 'MLP-S3-5', reason: REASON, stack: 'platform', path: 'platform/scratch', address: 'aws_s3_bucket.scratch', hidden: 1 }]);
+    expect(checked.result.suppressions).toEqual([
+      { ruleId: 'MLP-S3-5', reason: REASON, stack: 'platform', path: 'platform/scratch', address: 'aws_s3_bucket.scratch', hidden: 1 },
+    ]);
     const text = formatReport(buildReport(pack, [checked.result]), formatFinding);
     expect(text).toContain(`Suppressions (1):\n  MLP-S3-5 in stack 'platform' at platform/scratch (aws_s3_bucket.scratch), hides 1: ${REASON}`);
   });
@@ -62,18 +64,23 @@ describe('suppressRule', () => {
   });
 
   test('accepts a construct that holds exactly one resource', () => {
-    const checked = checkTiny((stack: TerraformStack) => {
-      const wrapper = new Construct(stack, 'wrapper');
-      forceDestroyBucket(wrapper, 'scratch');
-      suppressRule(wrapper, 'MLP-S3-5', REASON);
-    }, { pack });
+    const checked = checkTiny(
+      (stack: TerraformStack) => {
+        const wrapper = new Construct(stack, 'wrapper');
+        forceDestroyBucket(wrapper, 'scratch');
+        suppressRule(wrapper, 'MLP-S3-5', REASON);
+      },
+      { pack },
+    );
     expect(checked.errors).toEqual([]);
     expect(checked.result.suppressions.map((s) => s.path)).toEqual(['platform/wrapper/scratch']);
   });
 
   test('rejects a construct that holds several resources', () => {
     expect(() =>
-      checkTiny((stack) => suppressRule(new ManagedKey(stack, 'key', { description: 'd', aliasName: 'alias/x', accountId: '222222222222' }), 'MLP-KMS-1', REASON)),
+      checkTiny((stack) =>
+        suppressRule(new ManagedKey(stack, 'key', { description: 'd', aliasName: 'alias/x', accountId: '222222222222' }), 'MLP-KMS-1', REASON),
+      ),
     ).toThrow('suppressRule(platform/key, MLP-KMS-1): holds 2 resources (platform/key/key, platform/key/alias); pass the one resource the suppression is for');
   });
 });

@@ -20,7 +20,10 @@ function tenant(name: string, account: Tenant['account'] = { kind: 'vended', ema
   };
 }
 
-const directory = new TenantDirectory([tenantIdentity(platform, tenant('alpha')), tenantIdentity(platform, tenant('beta', { kind: 'adopted', id: '555555555555' }))]);
+const directory = new TenantDirectory([
+  tenantIdentity(platform, tenant('alpha')),
+  tenantIdentity(platform, tenant('beta', { kind: 'adopted', id: '555555555555' })),
+]);
 const bucketOf = (name: string, accountId?: string) => tenantNames(platform.name, platform.platformAccountId, name, accountId).bucket('datasets');
 const owners = (text: string, of = 'alpha') => directory.foreignIdentifiers(text, of).map((found) => `${found.owner}:${found.identifier}`);
 
@@ -56,7 +59,9 @@ describe('the tenant directory', () => {
   test('scales linearly: 1,000 tenants index and answer quickly', () => {
     const started = Date.now();
     const accountOf = (i: number) => String(400000000000 + i);
-    const many = new TenantDirectory(Array.from({ length: 1000 }, (_, i) => tenantIdentity(platform, tenant(`team-${i}`, { kind: 'adopted', id: accountOf(i) }))));
+    const many = new TenantDirectory(
+      Array.from({ length: 1000 }, (_, i) => tenantIdentity(platform, tenant(`team-${i}`, { kind: 'adopted', id: accountOf(i) }))),
+    );
     let found = 0;
     for (let i = 0; i < 1000; i++) {
       for (let j = 0; j < 50; j++) found += many.foreignIdentifiers(`arn:aws:iam::222222222222:role/team-${i}-workload-${j}`, `team-${i}`).length;

@@ -31,10 +31,13 @@ describe('the Terraform expression subset', () => {
   });
 
   test('evaluates jsonencode of objects, tuples, nested templates and references', () => {
-    const text = '${jsonencode({"Version" = "2012-10-17", "Statement" = [{"Resource" = [aws_s3_bucket.data.arn, "${aws_s3_bucket.data.arn}/*"], "Condition" = {"StringEquals" = {"aws:PrincipalAccount" = data.terraform_remote_state.org.outputs.account}}}]})}';
+    const text =
+      '${jsonencode({"Version" = "2012-10-17", "Statement" = [{"Resource" = [aws_s3_bucket.data.arn, "${aws_s3_bucket.data.arn}/*"], "Condition" = {"StringEquals" = {"aws:PrincipalAccount" = data.terraform_remote_state.org.outputs.account}}}]})}';
     expect(JSON.parse(String(evaluate(text)))).toEqual({
       Version: '2012-10-17',
-      Statement: [{ Resource: ['arn:aws:s3:::team-data', 'arn:aws:s3:::team-data/*'], Condition: { StringEquals: { 'aws:PrincipalAccount': '123456789012' } } }],
+      Statement: [
+        { Resource: ['arn:aws:s3:::team-data', 'arn:aws:s3:::team-data/*'], Condition: { StringEquals: { 'aws:PrincipalAccount': '123456789012' } } },
+      ],
     });
   });
 
@@ -42,7 +45,10 @@ describe('the Terraform expression subset', () => {
     const text =
       '${jsonencode({"c" = zipmap([format("%s:sub", replace(data.terraform_remote_state.shared.outputs.issuer, "https://", "")), format("%s:aud", replace(data.terraform_remote_state.shared.outputs.issuer, "https://", ""))], ["system:serviceaccount:team:team-workload", "sts.amazonaws.com"])})}';
     expect(JSON.parse(String(evaluate(text)))).toEqual({
-      c: { 'oidc.eks.us-east-1.amazonaws.com/id/ABC:sub': 'system:serviceaccount:team:team-workload', 'oidc.eks.us-east-1.amazonaws.com/id/ABC:aud': 'sts.amazonaws.com' },
+      c: {
+        'oidc.eks.us-east-1.amazonaws.com/id/ABC:sub': 'system:serviceaccount:team:team-workload',
+        'oidc.eks.us-east-1.amazonaws.com/id/ABC:aud': 'sts.amazonaws.com',
+      },
     });
   });
 
@@ -95,18 +101,16 @@ describe('the Terraform expression subset', () => {
 
 describe('soleReference and hasInterpolation', () => {
   test('a template that is exactly one reference yields it', () => {
-    expect(soleReference('${aws_eks_cluster.c_1.identity[0].oidc[0].issuer}')).toEqual({ root: 'aws_eks_cluster', steps: ['c_1', 'identity', 0, 'oidc', 0, 'issuer'] });
+    expect(soleReference('${aws_eks_cluster.c_1.identity[0].oidc[0].issuer}')).toEqual({
+      root: 'aws_eks_cluster',
+      steps: ['c_1', 'identity', 0, 'oidc', 0, 'issuer'],
+    });
   });
 
   test('anything else yields undefined, without throwing', () => {
-    expect(['arn:${aws_s3_bucket.b.arn}', '${aws_s3_bucket.b.arn}/*', '${jsonencode(local.x)}', 'plain', '${unterminated', '$${aws:username}'].map(soleReference)).toEqual([
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-    ]);
+    expect(
+      ['arn:${aws_s3_bucket.b.arn}', '${aws_s3_bucket.b.arn}/*', '${jsonencode(local.x)}', 'plain', '${unterminated', '$${aws:username}'].map(soleReference),
+    ).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
   });
 
   test('an escaped $${ is not an interpolation', () => {

@@ -81,7 +81,10 @@ describe('placeholder state of an upstream stack', () => {
       resourceName: 'cluster_A4C38409',
       attribute: 'certificate_authority.data',
     });
-    expect(sourceOfOutputName('cross-stack-output-aws_subnetnetwork_private-us-east-1a_E1039AEFid')).toMatchObject({ resourceType: 'aws_subnet', attribute: 'id' });
+    expect(sourceOfOutputName('cross-stack-output-aws_subnetnetwork_private-us-east-1a_E1039AEFid')).toMatchObject({
+      resourceType: 'aws_subnet',
+      attribute: 'id',
+    });
     expect(sourceOfOutputName('some-output')).toBeUndefined();
   });
 
@@ -89,7 +92,11 @@ describe('placeholder state of an upstream stack', () => {
     const upstream = {
       name: 'org',
       file: 'org/cdk.tf.json',
-      config: { output: { 'cross-stack-output-aws_organizations_accountteam-account_0A1B2C3Did': { value: '${lower(aws_organizations_account.team-account_0A1B2C3D.id)}' } } },
+      config: {
+        output: {
+          'cross-stack-output-aws_organizations_accountteam-account_0A1B2C3Did': { value: '${lower(aws_organizations_account.team-account_0A1B2C3D.id)}' },
+        },
+      },
     };
     expect(Object.values(placeholderState(upstream).outputs)[0].value).toMatch(/^[1-9]\d{11}$/);
   });
@@ -101,7 +108,11 @@ describe('placeholder state of an upstream stack', () => {
       config: {
         provider: { aws: [{ region: 'eu-west-1', assume_role: [{ role_arn: 'arn:aws:iam::444455556666:role/deployer' }] }] },
         resource: { aws_iam_role: { app_0A1B2C3D: { name: 'app-role' } }, aws_kms_key: { key_0A1B2C3D: {} } },
-        output: { role: { value: '${aws_iam_role.app_0A1B2C3D.arn}' }, key: { value: '${aws_kms_key.key_0A1B2C3D.arn}' }, keyId: { value: '${aws_kms_key.key_0A1B2C3D.key_id}' } },
+        output: {
+          role: { value: '${aws_iam_role.app_0A1B2C3D.arn}' },
+          key: { value: '${aws_kms_key.key_0A1B2C3D.arn}' },
+          keyId: { value: '${aws_kms_key.key_0A1B2C3D.key_id}' },
+        },
       },
     };
     const outputs = placeholderState(upstream).outputs;

@@ -18,7 +18,9 @@ function output(name: string, stacks: Record<string, string>, manifest?: unknown
     writeFileSync(path.join(dir, 'stacks', stack, 'cdk.tf.json'), text);
   }
   mkdirSync(dir, { recursive: true });
-  const entries = Object.fromEntries(Object.keys(stacks).map((stack) => [stack, { name: stack, synthesizedStackPath: `stacks/${stack}/cdk.tf.json`, dependencies: stack === 'b' ? ['a'] : [] }]));
+  const entries = Object.fromEntries(
+    Object.keys(stacks).map((stack) => [stack, { name: stack, synthesizedStackPath: `stacks/${stack}/cdk.tf.json`, dependencies: stack === 'b' ? ['a'] : [] }]),
+  );
   writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest ?? { stacks: entries }));
   return dir;
 }

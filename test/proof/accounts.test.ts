@@ -19,7 +19,8 @@ beforeAll(async () => {
   clean = await proveStacks(stacks);
 });
 
-const accountFindings = (result: ProofResult): ProofFinding[] => result.findings.filter((f) => f.check.kind === 'sign-in' || f.check.kind === 'account-control');
+const accountFindings = (result: ProofResult): ProofFinding[] =>
+  result.findings.filter((f) => f.check.kind === 'sign-in' || f.check.kind === 'account-control');
 
 function accountStack(planted: SynthStack[], tenant: string): Record<string, Record<string, JsonObject>> {
   const stack = planted.find((s) => s.name === `account-${tenant}`);
@@ -29,7 +30,9 @@ function accountStack(planted: SynthStack[], tenant: string): Record<string, Rec
 
 /** The tenant's account stack's resource of a type whose construct path names the tenant. */
 function orgResource(planted: SynthStack[], type: string, tenant: string): JsonObject {
-  const found = Object.values(accountStack(planted, tenant)[type] ?? {}).filter((body) => String((body['//'] as { metadata?: { path?: string } } | undefined)?.metadata?.path).includes(`/${tenant}-`));
+  const found = Object.values(accountStack(planted, tenant)[type] ?? {}).filter((body) =>
+    String((body['//'] as { metadata?: { path?: string } } | undefined)?.metadata?.path).includes(`/${tenant}-`),
+  );
   if (found.length !== 1) throw new Error(`expected one ${type} of ${tenant}, found ${found.length}`);
   return found[0];
 }
@@ -43,7 +46,7 @@ describe('account layer of the isolation proof', () => {
     expect(clean.simulations).toBeGreaterThan(3 * 40);
   });
 
-  test("catches an exempt role a tenant administrator could edit (its SCP protection removed)", async () => {
+  test('catches an exempt role a tenant administrator could edit (its SCP protection removed)', async () => {
     const planted = cloneStacks(stacks);
     const scp = orgResource(planted, 'aws_organizations_policy', 'fraud-detection');
     scp.content = String(scp.content).replace('"iam:UpdateAssumeRolePolicy", ', '');
@@ -58,9 +61,13 @@ describe('account layer of the isolation proof', () => {
   test('catches an exemption widened from the exact platform role to a pattern that matches any role', async () => {
     const planted = cloneStacks(stacks);
     const scp = orgResource(planted, 'aws_organizations_policy', 'analytics');
-    scp.content = String(scp.content).replaceAll('"StringNotEquals" = {"aws:PrincipalArn"', '"StringNotLike" = {"aws:PrincipalArn"').replace(/"aws:PrincipalArn" = \["arn:aws:iam::[^\]]*:role\/mlp-deployer"\]/g, '"aws:PrincipalArn" = ["arn:aws:iam::*:role/*"]');
+    scp.content = String(scp.content)
+      .replaceAll('"StringNotEquals" = {"aws:PrincipalArn"', '"StringNotLike" = {"aws:PrincipalArn"')
+      .replace(/"aws:PrincipalArn" = \["arn:aws:iam::[^\]]*:role\/mlp-deployer"\]/g, '"aws:PrincipalArn" = ["arn:aws:iam::*:role/*"]');
     const found = accountFindings(await proveStacks(planted));
-    expect(found.some((f) => f.type === 'leak' && f.check.resourceTenant === 'analytics' && f.check.principal.endsWith(':role/tenant-administrator'))).toBe(true);
+    expect(found.some((f) => f.type === 'leak' && f.check.resourceTenant === 'analytics' && f.check.principal.endsWith(':role/tenant-administrator'))).toBe(
+      true,
+    );
   });
 
   test("catches a group assigned to another tenant's account", async () => {
@@ -70,7 +77,12 @@ describe('account layer of the isolation proof', () => {
     expect(found).toEqual([
       expect.objectContaining({
         type: 'leak',
-        check: expect.objectContaining({ kind: 'sign-in', principalTenant: 'fraud-detection', resourceTenant: 'recsys-inference', action: 'sso:CreateAccountAssignment' }),
+        check: expect.objectContaining({
+          kind: 'sign-in',
+          principalTenant: 'fraud-detection',
+          resourceTenant: 'recsys-inference',
+          action: 'sso:CreateAccountAssignment',
+        }),
         reason: expect.stringContaining("the permission set of 'fraud-detection' is assigned to the account of 'recsys-inference'"),
       }),
     ]);
@@ -81,21 +93,35 @@ describe('account layer of the isolation proof', () => {
     const fraudGroup = orgResource(planted, 'aws_ssoadmin_account_assignment', 'fraud-detection').principal_id;
     orgResource(planted, 'aws_ssoadmin_account_assignment', 'analytics').principal_id = fraudGroup;
     const found = accountFindings(await proveStacks(planted));
-    expect(found).toEqual([expect.objectContaining({ type: 'leak', reason: 'one group is assigned into the accounts of several tenants', check: expect.objectContaining({ principalTenant: 'analytics', resourceTenant: 'fraud-detection' }) })]);
+    expect(found).toEqual([
+      expect.objectContaining({
+        type: 'leak',
+        reason: 'one group is assigned into the accounts of several tenants',
+        check: expect.objectContaining({ principalTenant: 'analytics', resourceTenant: 'fraud-detection' }),
+      }),
+    ]);
   });
 
-  test("reports blocked sign-in when the permission set can no longer assume its own people role", async () => {
+  test('reports blocked sign-in when the permission set can no longer assume its own people role', async () => {
     const planted = cloneStacks(stacks);
     const policy = orgResource(planted, 'aws_ssoadmin_permission_set_inline_policy', 'analytics');
     policy.inline_policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:GetCallerIdentity', Resource: '*' }] });
     const found = accountFindings(await proveStacks(planted));
-    expect(found).toEqual([expect.objectContaining({ type: 'blocked', check: expect.objectContaining({ kind: 'sign-in', action: 'sts:AssumeRole', resource: expect.stringMatching(/:role\/analytics-people$/) }) })]);
+    expect(found).toEqual([
+      expect.objectContaining({
+        type: 'blocked',
+        check: expect.objectContaining({ kind: 'sign-in', action: 'sts:AssumeRole', resource: expect.stringMatching(/:role\/analytics-people$/) }),
+      }),
+    ]);
   });
 
   test("a permission set widened to every bucket still reaches no other tenant's data: their bucket policies deny principals of other accounts", async () => {
     const planted = cloneStacks(stacks);
     const policy = orgResource(planted, 'aws_ssoadmin_permission_set_inline_policy', 'analytics');
-    policy.inline_policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole', 's3:GetObject'], Resource: '*' }] });
+    policy.inline_policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole', 's3:GetObject'], Resource: '*' }],
+    });
     const result = await proveStacks(planted, { mode: 'pairwise' });
     // The other tenants' bucket policies still deny every principal outside their account: no leak.
     expect(accountFindings(result)).toEqual([]);

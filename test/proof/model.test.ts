@@ -71,9 +71,11 @@ describe('the security model read from the synthesized samples', () => {
     expect(tenants.get('recsys-inference')?.placement.kind).toBe('unknown');
   });
 
-  test("reads the service account with its namespace and the workload role it names", () => {
+  test('reads the service account with its namespace and the workload role it names', () => {
     const t = tenants.get('analytics') as TenantModel;
-    expect(t.serviceAccounts).toEqual([expect.objectContaining({ namespace: 'analytics', name: 'analytics-workload', roleArn: t.roles.find((r) => r.kind === 'workload')?.arn })]);
+    expect(t.serviceAccounts).toEqual([
+      expect.objectContaining({ namespace: 'analytics', name: 'analytics-workload', roleArn: t.roles.find((r) => r.kind === 'workload')?.arn }),
+    ]);
   });
 
   test('fails if a tenant role uses a managed policy the stack does not define', () => {
@@ -85,7 +87,11 @@ describe('the security model read from the synthesized samples', () => {
     };
     const { model, errors } = readPlatformModel(new Resolver(planted));
     expect(model).toBeUndefined();
-    expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/^tenant-analytics aws_iam_role_policy_attachment\.extra policy_arn: .*AmazonS3FullAccess.*managed policy that is not defined in this stack/)]);
+    expect(errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(
+        /^tenant-analytics aws_iam_role_policy_attachment\.extra policy_arn: .*AmazonS3FullAccess.*managed policy that is not defined in this stack/,
+      ),
+    ]);
   });
 });
 
@@ -96,7 +102,10 @@ function withWorkloadStatement(t: TenantModel, statement: PolicyStatement): Tena
     roles: t.roles.map((role) =>
       role.kind !== 'workload'
         ? role
-        : { ...role, identity: role.identity.map((p, i) => (i === 0 ? { ...p, document: { ...p.document, Statement: [...p.document.Statement, statement] } } : p)) },
+        : {
+            ...role,
+            identity: role.identity.map((p, i) => (i === 0 ? { ...p, document: { ...p.document, Statement: [...p.document.Statement, statement] } } : p)),
+          },
     ),
   };
 }
@@ -140,12 +149,16 @@ describe('normal forms of tenants', () => {
   test('make a tenant irregular if a policy names another tenant', () => {
     const other = get('fraud-detection').buckets[0];
     const changed = withWorkloadStatement(get('analytics'), { Effect: 'Allow', Action: 's3:GetObject', Resource: `${other.arn}/*` });
-    expect(irregularities(changed, identifierIndex(tenants))).toEqual([expect.stringContaining(`statement 5 names fraud-detection's bucket:${other.label} ('${other.name}')`)]);
+    expect(irregularities(changed, identifierIndex(tenants))).toEqual([
+      expect.stringContaining(`statement 5 names fraud-detection's bucket:${other.label} ('${other.name}')`),
+    ]);
   });
 
   test('make a tenant irregular if a wildcard sits inside a name, where it could match a longer tenant name', () => {
     const changed = withWorkloadStatement(get('analytics'), { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::mlp-analytics*/*' });
-    expect(irregularities(changed, identifierIndex(tenants))).toEqual([expect.stringMatching(/wildcard inside a name in Resource: 'arn:aws:s3:::mlp-analytics\*\/\*'/)]);
+    expect(irregularities(changed, identifierIndex(tenants))).toEqual([
+      expect.stringMatching(/wildcard inside a name in Resource: 'arn:aws:s3:::mlp-analytics\*\/\*'/),
+    ]);
   });
 
   test('make a tenant irregular if a policy uses a policy variable', () => {
@@ -193,7 +206,9 @@ describe('requests the proof asks the IAM evaluator', () => {
 
   test("deny a pod with another tenant's service account in that tenant's namespace", () => {
     const a = tenant('analytics');
-    expect(decision(b.webIdentityCheck('deny', 'fraud-detection', 'fraud-detection', 'fraud-detection-workload', a, role(a, 'workload')))).toBe('ImplicitlyDenied');
+    expect(decision(b.webIdentityCheck('deny', 'fraud-detection', 'fraud-detection', 'fraud-detection-workload', a, role(a, 'workload')))).toBe(
+      'ImplicitlyDenied',
+    );
   });
 
   test("deny a pod in another namespace that copies the tenant's service account name", () => {
@@ -209,8 +224,13 @@ describe('requests the proof asks the IAM evaluator', () => {
   test("let both data roles read, write, list and delete in the tenant's own buckets and decrypt with its key", () => {
     const t = tenant('fraud-detection');
     for (const kind of ['workload', 'people'] as const) {
-      const checks = [...t.buckets.flatMap((bucket) => b.bucketChecks('allow', t, role(t, kind), t, bucket)), ...t.keys.flatMap((key) => b.keyChecks('allow', t, role(t, kind), t, key))];
-      expect(checks.map((check) => check.action)).toEqual(expect.arrayContaining(['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket', 'kms:Decrypt']));
+      const checks = [
+        ...t.buckets.flatMap((bucket) => b.bucketChecks('allow', t, role(t, kind), t, bucket)),
+        ...t.keys.flatMap((key) => b.keyChecks('allow', t, role(t, kind), t, key)),
+      ];
+      expect(checks.map((check) => check.action)).toEqual(
+        expect.arrayContaining(['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket', 'kms:Decrypt']),
+      );
       for (const check of checks) expect([check.action, decide(check.simulation)]).toEqual([check.action, 'Allowed']);
     }
   });
@@ -225,7 +245,10 @@ describe('requests the proof asks the IAM evaluator', () => {
   test('keeps the service control policies in force: own access from a region outside the allow list is denied by them', () => {
     const t = tenant('analytics');
     const [check] = b.bucketChecks('allow', t, role(t, 'workload'), t, t.buckets[0]);
-    const elsewhere = { ...check.simulation, request: { ...check.simulation.request, contextVariables: { ...check.simulation.request.contextVariables, 'aws:RequestedRegion': 'eu-west-1' } } };
+    const elsewhere = {
+      ...check.simulation,
+      request: { ...check.simulation.request, contextVariables: { ...check.simulation.request.contextVariables, 'aws:RequestedRegion': 'eu-west-1' } },
+    };
     expect(decide(check.simulation)).toBe('Allowed');
     expect(decide(elsewhere)).toBe('ExplicitlyDenied');
   });
@@ -235,7 +258,9 @@ describe('requests the proof asks the IAM evaluator', () => {
     const [deny] = b.bucketChecks('deny', r, role(r, 'workload'), tenant('analytics'), tenant('analytics').buckets[0]);
     const [allow] = b.bucketChecks('allow', r, role(r, 'workload'), r, r.buckets[0]);
     expect(deny.simulation.serviceControlPolicies).toEqual([]);
-    expect(allow.simulation.serviceControlPolicies.flatMap((level) => level.policies.map((p) => p.name))).toEqual(expect.arrayContaining(['mlp-tenant-guardrails', 'mlp-tenant-regions']));
+    expect(allow.simulation.serviceControlPolicies.flatMap((level) => level.policies.map((p) => p.name))).toEqual(
+      expect.arrayContaining(['mlp-tenant-guardrails', 'mlp-tenant-regions']),
+    );
   });
 
   test('names the statements that grant an allowed request, and only those', () => {

@@ -88,7 +88,9 @@ beforeAll(() => {
 
 const ofStack = (stack: string) => documents.filter((p) => p.ref.stack === stack);
 const isWorkloadPolicy = (p: ReadPolicy) => p.attribute.inline === 'workload';
-const leakPairs = (result: ProofResult) => [...new Set(result.findings.filter((f) => f.type === 'leak').map((f) => `${f.check.principalTenant} -> ${f.check.resourceTenant}`))];
+const leakPairs = (result: ProofResult) => [
+  ...new Set(result.findings.filter((f) => f.type === 'leak').map((f) => `${f.check.principalTenant} -> ${f.check.resourceTenant}`)),
+];
 
 /**
  * A share of fraud-detection's first bucket with analytics, in planned values only: the
@@ -110,7 +112,21 @@ function leakingPlans(work: string, unknown?: (p: ReadPolicy) => boolean): { pla
   expect(fraud.filter(isTargetPolicy)).toHaveLength(1);
   const shared = fraud.map((p) =>
     isTargetPolicy(p)
-      ? { ...p, value: JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'PlannedShare', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${grantee}:root` }, Action: ['s3:GetObject', 's3:ListBucket'], Resource: resources }] }) }
+      ? {
+          ...p,
+          value: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'PlannedShare',
+                Effect: 'Allow',
+                Principal: { AWS: `arn:aws:iam::${grantee}:root` },
+                Action: ['s3:GetObject', 's3:ListBucket'],
+                Resource: resources,
+              },
+            ],
+          }),
+        }
       : p,
   );
   writePlan(work, 'tenant-analytics', analytics, unknown);
@@ -136,7 +152,11 @@ test('resolves the documents of a stack without plan.json itself, and counts eac
   writePlan(work, 'tenant-analytics', ofStack('tenant-analytics'));
   const result = await proveStacks(stacks, { plansDir: work });
   expect(leakPairs(result)).toEqual([]);
-  expect(result.policySources).toEqual({ planned: ofStack('tenant-analytics').length, resolved: documents.length - ofStack('tenant-analytics').length, stacksWithPlan: 1 });
+  expect(result.policySources).toEqual({
+    planned: ofStack('tenant-analytics').length,
+    resolved: documents.length - ofStack('tenant-analytics').length,
+    stacksWithPlan: 1,
+  });
 }, 60_000);
 
 test('resolves an attribute the plan knows only after apply itself', async () => {

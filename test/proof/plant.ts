@@ -57,7 +57,16 @@ function workloadRole(stacks: SynthStack[], tenant: string): JsonObject {
 function bucketPolicy(stacks: SynthStack[], tenant: string, bucketName: string): JsonObject {
   const policies = Object.values(resources(stacks, tenant, 'aws_s3_bucket_policy'));
   // A vended account's bucket name ends in a reference to the account id: compare with the id's place held open.
-  const matches = (raw: unknown) => raw === bucketName || (typeof raw === 'string' && raw.includes('${') && new RegExp(`^${raw.replace(/\$\{[^}]+\}/g, '\uE000').replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\uE000/g, '\\d{12}')}$`).test(bucketName));
+  const matches = (raw: unknown) =>
+    raw === bucketName ||
+    (typeof raw === 'string' &&
+      raw.includes('${') &&
+      new RegExp(
+        `^${raw
+          .replace(/\$\{[^}]+\}/g, '\uE000')
+          .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+          .replace(/\uE000/g, '\\d{12}')}$`,
+      ).test(bucketName));
   const bucketRef = Object.entries(resources(stacks, tenant, 'aws_s3_bucket')).find(([, b]) => matches(b.bucket))?.[0];
   const policy = policies.find((p) => String(p.bucket).includes(`.${bucketRef}.`));
   if (!policy) throw new Error(`no policy for bucket ${bucketName}`);
@@ -80,19 +89,41 @@ function inlinePolicy(role: JsonObject): { policy: string } {
  * bucket policy trusts the grantee's account (and no longer denies it), and the
  * grantee's workload role is granted the bucket. Returns the bucket ARN.
  */
-export function shareBucket(stacks: SynthStack[], models: Map<string, TenantModel>, owner: string, grantee: string, options: { granteeSide?: boolean } = {}): string {
+export function shareBucket(
+  stacks: SynthStack[],
+  models: Map<string, TenantModel>,
+  owner: string,
+  grantee: string,
+  options: { granteeSide?: boolean } = {},
+): string {
   const bucket = (models.get(owner) as TenantModel).buckets[0];
   const granteeAccount = (models.get(grantee) as TenantModel).accountId;
   bucketPolicy(stacks, owner, bucket.name).policy = JSON.stringify({
     Version: '2012-10-17',
     Statement: [
-      { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [bucket.arn, `${bucket.arn}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
-      { Sid: 'ShareWithGrantee', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${granteeAccount}:root` }, Action: ['s3:GetObject', 's3:ListBucket'], Resource: [bucket.arn, `${bucket.arn}/*`] },
+      {
+        Sid: 'DenyInsecureTransport',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: [bucket.arn, `${bucket.arn}/*`],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
+      {
+        Sid: 'ShareWithGrantee',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${granteeAccount}:root` },
+        Action: ['s3:GetObject', 's3:ListBucket'],
+        Resource: [bucket.arn, `${bucket.arn}/*`],
+      },
     ],
   });
   if (options.granteeSide !== false) {
     const inline = inlinePolicy(workloadRole(stacks, grantee));
-    inline.policy = withStatement(inline.policy, `{"Sid" = "ReadSharedBucket", "Effect" = "Allow", "Action" = ["s3:GetObject", "s3:ListBucket"], "Resource" = ["${bucket.arn}", "${bucket.arn}/*"]}`);
+    inline.policy = withStatement(
+      inline.policy,
+      `{"Sid" = "ReadSharedBucket", "Effect" = "Allow", "Action" = ["s3:GetObject", "s3:ListBucket"], "Resource" = ["${bucket.arn}", "${bucket.arn}/*"]}`,
+    );
   }
   return bucket.arn;
 }
@@ -102,7 +133,10 @@ export function shareKey(stacks: SynthStack[], models: Map<string, TenantModel>,
   const key = (models.get(owner) as TenantModel).keys[0];
   const granteeAccount = (models.get(grantee) as TenantModel).accountId;
   const keyResource = Object.values(resources(stacks, owner, 'aws_kms_key'))[0];
-  keyResource.policy = withStatement(String(keyResource.policy), `{"Sid" = "GranteeDecrypts", "Effect" = "Allow", "Principal" = {"AWS" = "arn:aws:iam::${granteeAccount}:root"}, "Action" = "kms:Decrypt", "Resource" = "*"}`);
+  keyResource.policy = withStatement(
+    String(keyResource.policy),
+    `{"Sid" = "GranteeDecrypts", "Effect" = "Allow", "Principal" = {"AWS" = "arn:aws:iam::${granteeAccount}:root"}, "Action" = "kms:Decrypt", "Resource" = "*"}`,
+  );
   const people = Object.values(resources(stacks, grantee, 'aws_iam_role')).find((r) => r.name === `${grantee}-people`) as JsonObject;
   const inline = inlinePolicy(people);
   inline.policy = withStatement(inline.policy, `{"Sid" = "DecryptSharedKey", "Effect" = "Allow", "Action" = "kms:Decrypt", "Resource" = "${key.arn}"}`);
@@ -132,7 +166,10 @@ export function trustAnyServiceAccountEverywhere(stacks: SynthStack[]): void {
 
 /** Replaces `tenant`'s workload permissions by ECR login only: its pods lose their own data. */
 export function dropWorkloadDataAccess(stacks: SynthStack[], tenant: string): void {
-  inlinePolicy(workloadRole(stacks, tenant)).policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'EcrLogin', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' }] });
+  inlinePolicy(workloadRole(stacks, tenant)).policy = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'EcrLogin', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' }],
+  });
 }
 
 /** Sets an attribute of `tenant`'s first bucket policy to an arbitrary expression. */

@@ -100,7 +100,9 @@ describe('isolation proof of the sample tenants', () => {
     expect(read?.culprits.map((c) => (c.statement as { Sid: string }).Sid).sort()).toEqual(['ReadSharedBucket', 'ShareWithGrantee']);
     expect(read?.culprits.map((c) => c.source).join(' ')).toMatch(/tenant-analytics aws_s3_bucket_policy\..* policy/);
     const pairwise = await proveStacks(planted, { mode: 'pairwise' });
-    expect(pairwise.findings.map((f) => [f.check.action, f.check.principal, f.check.resource])).toEqual(result.findings.map((f) => [f.check.action, f.check.principal, f.check.resource]));
+    expect(pairwise.findings.map((f) => [f.check.action, f.check.principal, f.check.resource])).toEqual(
+      result.findings.map((f) => [f.check.action, f.check.principal, f.check.resource]),
+    );
   });
 
   test('keeps the service control policies in force: a grant that an SCP denies is no leak', async () => {
@@ -149,29 +151,52 @@ describe('isolation proof of the sample tenants', () => {
 
   test('rejects a policy with a reference it cannot resolve, naming stack, resource and expression', async () => {
     const planted = cloneStacks(stacks);
-    const resource = setBucketPolicy(planted, 'analytics', '${jsonencode({"Version" = "2012-10-17", "Statement" = [{"Effect" = "Allow", "Principal" = "*", "Action" = "s3:GetObject", "Resource" = var.shared_bucket}]})}');
+    const resource = setBucketPolicy(
+      planted,
+      'analytics',
+      '${jsonencode({"Version" = "2012-10-17", "Statement" = [{"Effect" = "Allow", "Principal" = "*", "Action" = "s3:GetObject", "Resource" = var.shared_bucket}]})}',
+    );
     const error = await proveStacks(planted).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProofInputError);
-    expect((error as ProofInputError).problems.join('\n')).toMatch(new RegExp(`tenant-analytics aws_s3_bucket_policy\\.${resource} policy: cannot resolve .*var\\.shared_bucket.*'var' references are not supported`));
+    expect((error as ProofInputError).problems.join('\n')).toMatch(
+      new RegExp(`tenant-analytics aws_s3_bucket_policy\\.${resource} policy: cannot resolve .*var\\.shared_bucket.*'var' references are not supported`),
+    );
   });
 
   test('rejects a reference to a resource that does not exist', async () => {
     const planted = cloneStacks(stacks);
-    setBucketPolicy(planted, 'fraud-detection', '${jsonencode({"Version" = "2012-10-17", "Statement" = [{"Effect" = "Deny", "Principal" = "*", "Action" = "s3:*", "Resource" = aws_s3_bucket.gone.arn}]})}');
+    setBucketPolicy(
+      planted,
+      'fraud-detection',
+      '${jsonencode({"Version" = "2012-10-17", "Statement" = [{"Effect" = "Deny", "Principal" = "*", "Action" = "s3:*", "Resource" = aws_s3_bucket.gone.arn}]})}',
+    );
     const error = await proveStacks(planted).catch((e: unknown) => e);
     expect((error as ProofInputError).problems.join('\n')).toMatch(/tenant-fraud-detection .*no resource aws_s3_bucket\.gone in stack tenant-fraud-detection/);
   });
 
   test('rejects a policy that tests a condition key the proof does not supply', async () => {
     const planted = cloneStacks(stacks);
-    setBucketPolicy(planted, 'analytics', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } }] }));
+    setBucketPolicy(
+      planted,
+      'analytics',
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } },
+        ],
+      }),
+    );
     const error = await proveStacks(planted).catch((e: unknown) => e);
     expect((error as ProofInputError).problems.join('\n')).toMatch(/condition key 'aws:PrincipalOrgID' is not modelled/);
   });
 
   test('rejects a policy the evaluator finds invalid', async () => {
     const planted = cloneStacks(stacks);
-    setBucketPolicy(planted, 'analytics', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Permit', Principal: '*', Action: 's3:GetObject', Resource: '*' }] }));
+    setBucketPolicy(
+      planted,
+      'analytics',
+      JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Permit', Principal: '*', Action: 's3:GetObject', Resource: '*' }] }),
+    );
     const error = await proveStacks(planted).catch((e: unknown) => e);
     expect((error as ProofInputError).problems.join('\n')).toMatch(/tenant-analytics aws_s3_bucket_policy.*Effect/);
   });
@@ -182,7 +207,9 @@ describe('the prove-isolation command', () => {
     const { code, report, result } = await command('--synth', sampleDir);
     expect(code).toBe(0);
     expect(report).toContainEqual(expect.stringMatching(/^1 analytics +A +- +-$/));
-    expect(result).toMatch(/^ok: no tenant reaches another tenant's buckets, keys or roles, and every tenant reaches its own \(3 tenants; fast, \d+ simulations/);
+    expect(result).toMatch(
+      /^ok: no tenant reaches another tenant's buckets, keys or roles, and every tenant reaches its own \(3 tenants; fast, \d+ simulations/,
+    );
   });
 
   test('prints every leak with action, principal, resource and granting statements, and exits 1', async () => {
@@ -190,8 +217,14 @@ describe('the prove-isolation command', () => {
     const { code, report, result } = await command('--synth', dir, '--pairwise');
     expect(code).toBe(1);
     expect(report).toContainEqual(expect.stringMatching(/^3 recsys-inference +LEAK +- +A$/));
-    expect(report).toContainEqual(expect.stringMatching(/^LEAK recsys-inference -> analytics: s3:GetObject by arn:aws:iam::333333333333:role\/recsys-inference-workload on arn:aws:s3:::mlp-analytics-/));
-    expect(report).toContainEqual(expect.stringMatching(/^ {2}allowed by tenant-analytics aws_s3_bucket_policy\.\S+ policy statement 2 \(ShareWithGrantee\): /));
+    expect(report).toContainEqual(
+      expect.stringMatching(
+        /^LEAK recsys-inference -> analytics: s3:GetObject by arn:aws:iam::333333333333:role\/recsys-inference-workload on arn:aws:s3:::mlp-analytics-/,
+      ),
+    );
+    expect(report).toContainEqual(
+      expect.stringMatching(/^ {2}allowed by tenant-analytics aws_s3_bucket_policy\.\S+ policy statement 2 \(ShareWithGrantee\): /),
+    );
     expect(result).toMatch(/^2 leaks between 1 ordered pair of tenants/);
   });
 
@@ -229,7 +262,9 @@ describe('the prove-isolation command with --format json', () => {
     const { code, report, parsed, reviewed } = await jsonRun('--synth', sampleDir);
     expect(code).toBe(0);
     expect(report).toHaveLength(1);
-    expect(parsed).toEqual(expect.objectContaining({ format: 'mlp.check-report', version: 1, check: 'prove-isolation', status: 'passed', exitCode: 0, findings: [] }));
+    expect(parsed).toEqual(
+      expect.objectContaining({ format: 'mlp.check-report', version: 1, check: 'prove-isolation', status: 'passed', exitCode: 0, findings: [] }),
+    );
     expect(parsed.details).toContainEqual(expect.stringMatching(/^1 analytics +A +- +-$/));
     expect(reviewed.status).toBe('passed');
   });
@@ -241,7 +276,9 @@ describe('the prove-isolation command with --format json', () => {
     expect(parsed.status).toBe('failed');
     expect(parsed.exitCode).toBe(1);
     expect(parsed.findings).toHaveLength(2);
-    expect(parsed.findings[0]).toEqual(expect.objectContaining({ severity: 'error', id: 'leak', message: expect.stringMatching(/^LEAK recsys-inference -> analytics: s3:GetObject/) }));
+    expect(parsed.findings[0]).toEqual(
+      expect.objectContaining({ severity: 'error', id: 'leak', message: expect.stringMatching(/^LEAK recsys-inference -> analytics: s3:GetObject/) }),
+    );
     expect(reviewed).toEqual(expect.objectContaining({ status: 'failed', summary: expect.stringMatching(/^2 leaks between 1 ordered pair/) }));
   });
 
@@ -249,7 +286,9 @@ describe('the prove-isolation command with --format json', () => {
     const missing = path.join(tempDir('mlp-proof-json-none-'), 'cdktf.out');
     const { code, parsed, reviewed } = await jsonRun('--synth', missing);
     expect(code).toBe(1);
-    expect(parsed).toEqual(expect.objectContaining({ status: 'error', exitCode: 1, details: [expect.stringContaining(`${missing}: synth output directory not found`)] }));
+    expect(parsed).toEqual(
+      expect.objectContaining({ status: 'error', exitCode: 1, details: [expect.stringContaining(`${missing}: synth output directory not found`)] }),
+    );
     expect(reviewed.status).toBe('failed');
   });
 });

@@ -18,11 +18,18 @@ function stacks(): SynthStack[] {
     name: `tenant-${name}`,
     file: `tenant-${name}.json`,
     json: {
-      data: { terraform_remote_state: { 'cross-stack-reference-input-organization': remoteState('organization'), 'cross-stack-reference-input-shared': remoteState('shared') } },
+      data: {
+        terraform_remote_state: {
+          'cross-stack-reference-input-organization': remoteState('organization'),
+          'cross-stack-reference-input-shared': remoteState('shared'),
+        },
+      },
       provider: provider(`arn:aws:iam::\${${ORG_OUTPUT}.${output}}:role/Access`),
       resource: {
         aws_s3_bucket: { data: { bucket: `${name}-data` } },
-        aws_s3_bucket_policy: { data: { bucket: '${aws_s3_bucket.data.id}', policy: '${jsonencode({"Statement" = [{"Resource" = "${aws_s3_bucket.data.arn}/*"}]})}' } },
+        aws_s3_bucket_policy: {
+          data: { bucket: '${aws_s3_bucket.data.id}', policy: '${jsonencode({"Statement" = [{"Resource" = "${aws_s3_bucket.data.arn}/*"}]})}' },
+        },
         aws_iam_role: { role: { name: `${name}-role`, assume_role_policy: '{}' }, loop: { name: '${aws_iam_role.loop.arn}' } },
         aws_kms_key: { key: {} },
         aws_iam_openid_connect_provider: { oidc: { url: `\${${SHARED_OUTPUT}.issuer}` } },
@@ -78,7 +85,9 @@ describe('resolving synthesized stacks with placeholders', () => {
 
   test('gives a key an ARN with a UUID in the tenant account and region, the same on every run', () => {
     const arn = String(r.attribute(ref('tenant-one', 'aws_kms_key', 'key'), ['arn']));
-    expect(arn).toMatch(new RegExp(`^arn:aws:kms:us-east-1:${r.providerOf('tenant-one').account}:key/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$`));
+    expect(arn).toMatch(
+      new RegExp(`^arn:aws:kms:us-east-1:${r.providerOf('tenant-one').account}:key/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$`),
+    );
     expect(new Resolver(stacks()).attribute(ref('tenant-one', 'aws_kms_key', 'key'), ['arn'])).toBe(arn);
     expect(r.attribute(ref('tenant-two', 'aws_kms_key', 'key'), ['arn'])).not.toBe(arn);
   });
@@ -92,7 +101,9 @@ describe('resolving synthesized stacks with placeholders', () => {
   });
 
   test('evaluates a rendered policy with references', () => {
-    expect(JSON.parse(String(r.argument(ref('tenant-two', 'aws_s3_bucket_policy', 'data'), 'policy')))).toEqual({ Statement: [{ Resource: 'arn:aws:s3:::two-data/*' }] });
+    expect(JSON.parse(String(r.argument(ref('tenant-two', 'aws_s3_bucket_policy', 'data'), 'policy')))).toEqual({
+      Statement: [{ Resource: 'arn:aws:s3:::two-data/*' }],
+    });
   });
 
   test('fails, naming stack, resource and expression, on an attribute it has no placeholder for', () => {
@@ -105,7 +116,9 @@ describe('resolving synthesized stacks with placeholders', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(ResolveError);
-    expect((error as Error).message).toBe('tenant-one aws_s3_bucket_policy.data bucket: cannot resolve "${aws_subnet.s.id}": aws_subnet.s.id: no placeholder for this attribute, and it is not an argument of the resource');
+    expect((error as Error).message).toBe(
+      'tenant-one aws_s3_bucket_policy.data bucket: cannot resolve "${aws_subnet.s.id}": aws_subnet.s.id: no placeholder for this attribute, and it is not an argument of the resource',
+    );
   });
 
   test('fails on an expression that refers to itself', () => {
@@ -120,7 +133,9 @@ describe('resolving synthesized stacks with placeholders', () => {
 
   test('fails when a remote state points at a stack that is not in the output', () => {
     const local = stacks().filter((s) => s.name !== 'shared');
-    expect(() => new Resolver(local).argument(ref('tenant-one', 'aws_iam_openid_connect_provider', 'oidc'), 'url')).toThrow(/remote state 'prefix\/shared\.tfstate' is not a stack of this output/);
+    expect(() => new Resolver(local).argument(ref('tenant-one', 'aws_iam_openid_connect_provider', 'oidc'), 'url')).toThrow(
+      /remote state 'prefix\/shared\.tfstate' is not a stack of this output/,
+    );
   });
 });
 

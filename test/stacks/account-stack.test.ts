@@ -10,11 +10,11 @@ describe('account stacks', () => {
   });
 
   test("gives each tenant account its own platform-controls SCP, in that tenant's account stack", () => {
-    expect(bodies(org, 'aws_organizations_policy').map((p) => p.name).sort()).toEqual([
-      'mlp-analytics-platform-controls',
-      'mlp-fraud-detection-platform-controls',
-      'mlp-recsys-inference-platform-controls',
-    ]);
+    expect(
+      bodies(org, 'aws_organizations_policy')
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(['mlp-analytics-platform-controls', 'mlp-fraud-detection-platform-controls', 'mlp-recsys-inference-platform-controls']);
     expect(single(stacks['account-analytics'], 'aws_organizations_policy').name).toBe('mlp-analytics-platform-controls');
   });
 
@@ -54,7 +54,9 @@ describe('account stacks', () => {
     expect(tagged.name).toBe('mlp-fraud-detection-monthly');
     expect(tagged.cost_filter).toEqual([{ name: 'TagKeyValue', values: ['user:tenant$fraud-detection'] }]);
     expect(account.name).toBe('mlp-fraud-detection-account');
-    expect(account.cost_filter).toEqual([{ name: 'LinkedAccount', values: [expect.stringMatching(/aws_organizations_account\.fraud-detection-account_\w+\.id/)] }]);
+    expect(account.cost_filter).toEqual([
+      { name: 'LinkedAccount', values: [expect.stringMatching(/aws_organizations_account\.fraud-detection-account_\w+\.id/)] },
+    ]);
     for (const budget of [tagged, account]) {
       expect(budget).toMatchObject({ budget_type: 'COST', limit_amount: '20000.00', limit_unit: 'USD', time_unit: 'MONTHLY' });
       expect(budget.notification).toEqual([
@@ -79,8 +81,12 @@ describe('account stacks', () => {
 
   test("exempts only the exact platform role ARN of the tenant's own account, never a name pattern", () => {
     const controls = single(org, 'aws_organizations_policy', 'recsys-inference-account');
-    expect(controls.content).toContain('"aws:PrincipalArn" = ["arn:aws:iam::333333333333:role/OrganizationAccountAccessRole", "arn:aws:iam::333333333333:role/mlp-deployer"]');
-    const all = bodies(org, 'aws_organizations_policy').map((p) => String(p.content)).join('\n');
+    expect(controls.content).toContain(
+      '"aws:PrincipalArn" = ["arn:aws:iam::333333333333:role/OrganizationAccountAccessRole", "arn:aws:iam::333333333333:role/mlp-deployer"]',
+    );
+    const all = bodies(org, 'aws_organizations_policy')
+      .map((p) => String(p.content))
+      .join('\n');
     expect(all).not.toContain('arn:aws:iam::*:role/');
   });
 
@@ -89,7 +95,12 @@ describe('account stacks', () => {
     expect(sets.map((s) => s.name).sort()).toEqual(['mlp-analytics', 'mlp-fraud-detection', 'mlp-recsys-inference']);
     for (const set of sets) expect(set).toMatchObject({ instance_arn: 'arn:aws:sso:::instance/ssoins-72230a1b2c3d4e5f', session_duration: 'PT8H' });
     const assignment = single(org, 'aws_ssoadmin_account_assignment', 'recsys-inference');
-    expect(assignment).toMatchObject({ principal_type: 'GROUP', principal_id: '9067a1b2c3-3b4c5d6e-7f80-4912-8b3c-4d5e6f7a8b32', target_type: 'AWS_ACCOUNT', target_id: '333333333333' });
+    expect(assignment).toMatchObject({
+      principal_type: 'GROUP',
+      principal_id: '9067a1b2c3-3b4c5d6e-7f80-4912-8b3c-4d5e6f7a8b32',
+      target_type: 'AWS_ACCOUNT',
+      target_id: '333333333333',
+    });
     const policy = single(org, 'aws_ssoadmin_permission_set_inline_policy', 'recsys-inference');
     expect(policy.inline_policy).toContain('"Resource" = "arn:aws:iam::333333333333:role/recsys-inference-people"');
     expect(single(org, 'aws_ssoadmin_account_assignment', 'fraud-detection').target_id).toMatch(/aws_organizations_account\.fraud-detection-account_\w+\.id/);

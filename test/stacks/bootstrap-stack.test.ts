@@ -98,12 +98,15 @@ describe('who can assume the pipeline roles', () => {
     expect(decide(webIdentity(PLAT, 'mlp-deployer', { sub: deploySub, aud: 'https://example.com' }))).toBe('ImplicitlyDenied');
   });
 
-  test.each([MGMT, PLAT])('account %s: an approved plan job (plan environment) assumes the planner; an unapproved pull request, a fork or the deploy job does not', (account) => {
-    expect(decide(webIdentity(account, 'mlp-planner', { sub: planSub }))).toBe('Allowed');
-    expect(decide(webIdentity(account, 'mlp-planner', { sub: prSub }))).toBe('ImplicitlyDenied');
-    expect(decide(webIdentity(account, 'mlp-planner', { sub: 'repo:attacker/ml-platform:environment:plan' }))).toBe('ImplicitlyDenied');
-    expect(decide(webIdentity(account, 'mlp-deployer', { sub: planSub }))).toBe('ImplicitlyDenied');
-  });
+  test.each([MGMT, PLAT])(
+    'account %s: an approved plan job (plan environment) assumes the planner; an unapproved pull request, a fork or the deploy job does not',
+    (account) => {
+      expect(decide(webIdentity(account, 'mlp-planner', { sub: planSub }))).toBe('Allowed');
+      expect(decide(webIdentity(account, 'mlp-planner', { sub: prSub }))).toBe('ImplicitlyDenied');
+      expect(decide(webIdentity(account, 'mlp-planner', { sub: 'repo:attacker/ml-platform:environment:plan' }))).toBe('ImplicitlyDenied');
+      expect(decide(webIdentity(account, 'mlp-deployer', { sub: planSub }))).toBe('ImplicitlyDenied');
+    },
+  );
 
   test('deployers chain into each other (and themselves), as the providers do', () => {
     expect(decide(chain(arn(PLAT, 'mlp-deployer'), MGMT, 'deployer'))).toBe('Allowed');
@@ -115,7 +118,9 @@ describe('who can assume the pipeline roles', () => {
     expect(decide(chain(arn(PLAT, 'mlp-planner'), MGMT, 'deployer'))).toBe('ImplicitlyDenied');
     expect(decide(chain(arn(PLAT, 'mlp-planner'), PLAT, 'deployer'))).toBe('ImplicitlyDenied');
     // With its real policies and a trust that let it in, its own denies still stop it.
-    expect(decide({ ...chain(arn(PLAT, 'mlp-planner'), MGMT, 'deployer', [ALLOW_ALL, plannerDenies('platform')]), resourcePolicy: ALLOW_ALL_TRUST })).toBe('ExplicitlyDenied');
+    expect(decide({ ...chain(arn(PLAT, 'mlp-planner'), MGMT, 'deployer', [ALLOW_ALL, plannerDenies('platform')]), resourcePolicy: ALLOW_ALL_TRUST })).toBe(
+      'ExplicitlyDenied',
+    );
     expect(decide(chain(arn(PLAT, 'mlp-planner'), MGMT, 'planner', [ALLOW_ALL, plannerDenies('platform')]))).toBe('Allowed');
   });
 
@@ -145,7 +150,10 @@ describe('what the planner can do, even if everything else were allowed to it', 
       resourceControlPolicies: [],
       // A KMS key needs its key policy to allow: the default one trusts the key's account.
       resourcePolicy: resource.startsWith('arn:aws:kms:')
-        ? { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${resource.split(':')[4]}:root` }, Action: 'kms:*', Resource: '*' }] }
+        ? {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${resource.split(':')[4]}:root` }, Action: 'kms:*', Resource: '*' }],
+          }
         : undefined,
     };
   }
@@ -222,7 +230,12 @@ describe('the state bucket', () => {
   test('is versioned, encrypted, private, owner-enforced and never destroyed with the stack', () => {
     expect(single(stack, 'aws_s3_bucket_versioning').versioning_configuration).toEqual({ status: 'Enabled' });
     expect(single(stack, 'aws_s3_bucket_server_side_encryption_configuration').rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe('AES256');
-    expect(single(stack, 'aws_s3_bucket_public_access_block')).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    expect(single(stack, 'aws_s3_bucket_public_access_block')).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
     expect(single(stack, 'aws_s3_bucket_ownership_controls').rule.object_ownership).toBe('BucketOwnerEnforced');
     const bucket = single(stack, 'aws_s3_bucket');
     expect(bucket).toMatchObject({ bucket: STATE, lifecycle: { prevent_destroy: true } });
@@ -238,7 +251,7 @@ describe('the state bucket', () => {
     expect(decide(state(arn(PLAT, 'mlp-planner'), 's3:PutObject'))).toBe('ExplicitlyDenied');
   });
 
-  test("any other role of the platform account cannot read the state, whatever its own policies allow", () => {
+  test('any other role of the platform account cannot read the state, whatever its own policies allow', () => {
     expect(decide(state(arn(PLAT, 'mlp-platform-admin'), 's3:GetObject'))).toBe('ExplicitlyDenied');
     expect(decide(state(arn(TENANT, 'mlp-deployer'), 's3:GetObject'))).not.toBe('Allowed');
   });
@@ -249,14 +262,16 @@ describe('the state bucket', () => {
 });
 
 describe('the stack', () => {
-  test('creates the GitHub OIDC provider and both roles in each account, each through that account\'s provider', () => {
+  test("creates the GitHub OIDC provider and both roles in each account, each through that account's provider", () => {
     const oidc = bodies(stack, 'aws_iam_openid_connect_provider');
     expect(oidc.map((o) => [o.url, o.client_id_list, o.provider ?? 'default']).sort()).toEqual([
       ['https://token.actions.githubusercontent.com', ['sts.amazonaws.com'], 'aws'],
       ['https://token.actions.githubusercontent.com', ['sts.amazonaws.com'], 'aws.platform'],
     ]);
     expect(stack.provider?.aws?.map((p) => p.alias ?? 'default').sort()).toEqual(['default', 'platform']);
-    const roles = bodies(stack, 'aws_iam_role').map((r) => `${r.provider}:${r.name}`).sort();
+    const roles = bodies(stack, 'aws_iam_role')
+      .map((r) => `${r.provider}:${r.name}`)
+      .sort();
     expect(roles).toEqual(['aws.platform:mlp-deployer', 'aws.platform:mlp-planner', 'aws:mlp-deployer', 'aws:mlp-planner']);
     // IAM checks a federated principal exists when the trust is written.
     for (const role of bodies(stack, 'aws_iam_role')) expect(role.depends_on).toEqual([expect.stringMatching(/^aws_iam_openid_connect_provider\./)]);

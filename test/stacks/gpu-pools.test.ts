@@ -34,7 +34,12 @@ function manifests(stack: StackJson, kind: 'NodePool' | 'EC2NodeClass'): Manifes
 
 /** `mlp-*-gpu-nodes` as a regular expression, the way IAM matches a resource pattern. */
 function iamGlob(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 }
 
 /** Whether a resource's tags satisfy a Karpenter selector term's tags. */
@@ -79,7 +84,8 @@ describe('tenant GPU pools (Karpenter)', () => {
     let checked = 0;
     for (const tenant of withPools()) {
       for (const m of manifests(stackOf(tenant), 'NodePool')) expect([m.metadata.name, schemaError(models.NodePool, m)]).toEqual([m.metadata.name, undefined]);
-      for (const m of manifests(stackOf(tenant), 'EC2NodeClass')) expect([m.metadata.name, schemaError(models.EC2NodeClass, m)]).toEqual([m.metadata.name, undefined]);
+      for (const m of manifests(stackOf(tenant), 'EC2NodeClass'))
+        expect([m.metadata.name, schemaError(models.EC2NodeClass, m)]).toEqual([m.metadata.name, undefined]);
       checked += manifests(stackOf(tenant), 'NodePool').length;
     }
     expect(checked).toBeGreaterThanOrEqual(20);
@@ -100,7 +106,9 @@ describe('tenant GPU pools (Karpenter)', () => {
           const requirements: { key: string; operator: string; values: string[] }[] = nodePool.spec.template.spec.requirements;
           const on = (key: string) => requirements.filter((r) => r.key === key);
           // One In requirement per key, nothing that widens it (NotIn, Exists, Gt) and no other instance selector.
-          expect(on(KARPENTER_REQUIREMENT.instanceType)).toEqual([{ key: KARPENTER_REQUIREMENT.instanceType, operator: 'In', values: [...pool.instanceTypes] }]);
+          expect(on(KARPENTER_REQUIREMENT.instanceType)).toEqual([
+            { key: KARPENTER_REQUIREMENT.instanceType, operator: 'In', values: [...pool.instanceTypes] },
+          ]);
           expect(on(KARPENTER_REQUIREMENT.capacityType)).toEqual([{ key: KARPENTER_REQUIREMENT.capacityType, operator: 'In', values: [pool.capacity] }]);
           expect(requirements.filter((r) => r.key.startsWith('karpenter.k8s.aws/instance'))).toEqual([]);
           expect(nodePool.spec.template.metadata.labels[TENANT_LABEL]).toBe(tenant.name);
@@ -133,8 +141,12 @@ describe('tenant GPU pools (Karpenter)', () => {
     }
     // A CPU pod of the tenant (no GPU toleration), or a pod that only claims the tenant's label, gets no GPU node.
     const [first] = withPools();
-    expect(all.filter(({ pool }) => poolAccepts(pool, { tolerations: [gpuPod(first.name).tolerations[0]], nodeSelector: { [TENANT_LABEL]: first.name }, gpus: 0 }))).toEqual([]);
-    expect(all.filter(({ pool }) => poolAccepts(pool, { tolerations: [gpuPod(first.name).tolerations[1]], nodeSelector: { [TENANT_LABEL]: first.name }, gpus: 1 }))).toEqual([]);
+    expect(
+      all.filter(({ pool }) => poolAccepts(pool, { tolerations: [gpuPod(first.name).tolerations[0]], nodeSelector: { [TENANT_LABEL]: first.name }, gpus: 0 })),
+    ).toEqual([]);
+    expect(
+      all.filter(({ pool }) => poolAccepts(pool, { tolerations: [gpuPod(first.name).tolerations[1]], nodeSelector: { [TENANT_LABEL]: first.name }, gpus: 1 })),
+    ).toEqual([]);
   });
 
   test('a burst of pending GPU pods scales a dynamic pool from zero to its ceiling and no further, whichever type Karpenter picks', () => {
@@ -190,7 +202,9 @@ describe('tenant GPU pools (Karpenter)', () => {
     for (const tenant of withPools()) {
       for (const nodeClass of manifests(stackOf(tenant), 'EC2NodeClass')) {
         const pool = tenant.gpuPools.find((p) => p.name === nodeClass.metadata.labels['ml-platform/pool']);
-        expect(privateSubnets.filter((s) => nodeClass.spec.subnetSelectorTerms.some((t: { tags: Record<string, string> }) => selects(t, s.tags)))).toHaveLength(platform.cluster.availabilityZones.length);
+        expect(privateSubnets.filter((s) => nodeClass.spec.subnetSelectorTerms.some((t: { tags: Record<string, string> }) => selects(t, s.tags)))).toHaveLength(
+          platform.cluster.availabilityZones.length,
+        );
         expect(nodeClass.spec.securityGroupSelectorTerms.some((t: { tags: Record<string, string> }) => selects(t, { [sgTag.key]: sgTag.value }))).toBe(true);
         expect(nodeClass.spec.metadataOptions).toMatchObject({ httpTokens: 'required', httpPutResponseHopLimit: 1 });
         expect(nodeClass.spec.blockDeviceMappings[0].ebs).toMatchObject({ encrypted: true, volumeSize: `${pool?.diskGi}Gi` });
@@ -243,7 +257,9 @@ describe('tenant GPU pools (Karpenter)', () => {
 
   test("instances, volumes and network interfaces carry the tag the tenant's budget counts, and that tag is activated", () => {
     const organization = samples.stacks.organization;
-    const activated = bodies(organization, 'aws_ce_cost_allocation_tag').filter((t) => t.status === 'Active').map((t) => t.tag_key);
+    const activated = bodies(organization, 'aws_ce_cost_allocation_tag')
+      .filter((t) => t.status === 'Active')
+      .map((t) => t.tag_key);
     expect(activated.sort()).toEqual(['cost-center', 'tenant']);
     for (const tenant of tenants.filter((t) => samples.stacks[`tenant-${t.name}`] && t.gpuPools.length > 0)) {
       const budget = bodies(accountStacks(samples.stacks), 'aws_budgets_budget').find((b) => b.name === `mlp-${tenant.name}-monthly`);
@@ -284,7 +300,11 @@ describe('tenant GPU pools (Karpenter)', () => {
       const out = synthPlatform(dir);
       try {
         // Cluster-scoped objects only (queues and claims are namespaced): node classes, NodePools, Kueue flavors and queues, bucket volumes (2 each).
-        const names = ['tenant-team-x', 'tenant-team'].flatMap((s) => bodies(out.stacks[s], 'kubernetes_manifest').filter((b) => b.manifest.metadata.namespace === undefined).map((b) => `${b.manifest.kind}/${b.manifest.metadata.name}`));
+        const names = ['tenant-team-x', 'tenant-team'].flatMap((s) =>
+          bodies(out.stacks[s], 'kubernetes_manifest')
+            .filter((b) => b.manifest.metadata.namespace === undefined)
+            .map((b) => `${b.manifest.kind}/${b.manifest.metadata.name}`),
+        );
         expect(names).toHaveLength(16);
         expect(new Set(names).size).toBe(16);
         expect(names).toEqual(expect.arrayContaining(['ResourceFlavor/team-x.y', 'ResourceFlavor/team.x-y']));
@@ -303,7 +323,12 @@ describe('tenant GPU pools (Karpenter)', () => {
     const values = JSON.parse(release.values[0]);
     const systemGroup = bodies(shared, 'aws_eks_node_group').find((g) => g.node_group_name === 'mlp-system');
     expect(Object.entries(values.nodeSelector).every(([k, v]) => systemGroup?.labels[k] === v)).toBe(true);
-    expect(values.tolerations).toContainEqual({ key: SYSTEM_NODE_TAINT.key, operator: 'Equal', value: SYSTEM_NODE_TAINT.value, effect: SYSTEM_NODE_TAINT.effect });
+    expect(values.tolerations).toContainEqual({
+      key: SYSTEM_NODE_TAINT.key,
+      operator: 'Equal',
+      value: SYSTEM_NODE_TAINT.value,
+      effect: SYSTEM_NODE_TAINT.effect,
+    });
     expect(release.version).toBe(platform.karpenter.chartVersion);
     const association = single(shared, 'aws_eks_pod_identity_association', 'karpenter');
     expect([association.namespace, association.service_account]).toEqual([release.namespace, values.serviceAccount.name]);
@@ -324,7 +349,13 @@ describe('tenant GPU pools (Karpenter)', () => {
 
   test('pool limits follow the file: warm nodes in the static pool, the rest in the dynamic one', () => {
     const sizes = platform.gpuInstanceTypes;
-    expect(poolLimits({ instanceTypes: ['g6.xlarge', 'g6.12xlarge'], minNodes: 1, maxNodes: 3 }, sizes)).toEqual({ warmNodes: 1, dynamicNodes: 2, gpus: 8, cpu: 96, memoryGi: 384 });
+    expect(poolLimits({ instanceTypes: ['g6.xlarge', 'g6.12xlarge'], minNodes: 1, maxNodes: 3 }, sizes)).toEqual({
+      warmNodes: 1,
+      dynamicNodes: 2,
+      gpus: 8,
+      cpu: 96,
+      memoryGi: 384,
+    });
     expect(poolLimits({ instanceTypes: ['p4d.24xlarge'], minNodes: 2, maxNodes: 2 }, sizes)).toMatchObject({ warmNodes: 2, dynamicNodes: 0, gpus: 0 });
   });
 });

@@ -5,7 +5,9 @@ const meta = (path: string) => ({ '//': { metadata: { path, uniqueId: path } } }
 describe('kubernetesObjects', () => {
   const stack = {
     resource: {
-      kubernetes_namespace_v1: { ns: { ...meta('t/ns'), metadata: { name: 'alpha', labels: { tenant: 'alpha', 'pod-security.kubernetes.io/enforce': 'restricted' } } } },
+      kubernetes_namespace_v1: {
+        ns: { ...meta('t/ns'), metadata: { name: 'alpha', labels: { tenant: 'alpha', 'pod-security.kubernetes.io/enforce': 'restricted' } } },
+      },
       kubernetes_network_policy_v1: {
         dns: {
           ...meta('t/dns'),
@@ -28,7 +30,12 @@ describe('kubernetesObjects', () => {
 
   test('converts typed resources to API objects: kinds, camelCase fields, plural blocks, map keys kept, names resolved, ports as numbers', () => {
     const objects = Object.fromEntries(kubernetesObjects('t', stack).map((o) => [o.address, o.object]));
-    expect(Object.keys(objects).sort()).toEqual(['kubernetes_manifest.vap', 'kubernetes_namespace_v1.ns', 'kubernetes_network_policy_v1.dns', 'kubernetes_role_binding_v1.rb']);
+    expect(Object.keys(objects).sort()).toEqual([
+      'kubernetes_manifest.vap',
+      'kubernetes_namespace_v1.ns',
+      'kubernetes_network_policy_v1.dns',
+      'kubernetes_role_binding_v1.rb',
+    ]);
     expect(objects['kubernetes_namespace_v1.ns']).toEqual({
       apiVersion: 'v1',
       kind: 'Namespace',

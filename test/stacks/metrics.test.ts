@@ -21,13 +21,17 @@ describe('metrics in the synthesized platform', () => {
     const addon = bodies(synth.stacks.shared, 'aws_eks_addon').find((a) => a.addon_name === CLOUDWATCH_OBSERVABILITY_ADDON)!;
     expect(addon.addon_version).toBe('v4.1.0-eksbuild.1');
     expect(JSON.parse(addon.configuration_values)).toEqual({ containerLogs: { enabled: false } });
-    expect(addon.pod_identity_association).toEqual([{ role_arn: expect.stringMatching(/aws_iam_role\.cloudwatch-observability_role/), service_account: CLOUDWATCH_AGENT_SERVICE_ACCOUNT }]);
+    expect(addon.pod_identity_association).toEqual([
+      { role_arn: expect.stringMatching(/aws_iam_role\.cloudwatch-observability_role/), service_account: CLOUDWATCH_AGENT_SERVICE_ACCOUNT },
+    ]);
     expect(String(single(synth.stacks.shared, 'aws_iam_role', 'cloudwatch-observability').assume_role_policy)).toContain('pods.eks.amazonaws.com');
   });
 
   test('only the agent role may write metrics: no node role, shared or tenant, carries the agent policy', () => {
     const holders = Object.entries(synth.stacks).flatMap(([name, stack]) =>
-      bodies(stack, 'aws_iam_role_policy_attachment').filter((a) => String(a.policy_arn).endsWith('/CloudWatchAgentServerPolicy')).map((a) => `${name}: ${a['//'].metadata.path}`),
+      bodies(stack, 'aws_iam_role_policy_attachment')
+        .filter((a) => String(a.policy_arn).endsWith('/CloudWatchAgentServerPolicy'))
+        .map((a) => `${name}: ${a['//'].metadata.path}`),
     );
     expect(holders).toEqual(['shared: shared/cloudwatch-observability/role/policy-CloudWatchAgentServerPolicy']);
   });

@@ -35,7 +35,10 @@ describe('organization stack', () => {
     ['DenyChangingIdentityProviders', 'iam:CreateOpenIDConnectProvider'],
     ['DenyRegionsOutsideAllowList', 'aws:RequestedRegion'],
   ])('an SCP statement %s covers %s', (sid, fragment) => {
-    const content = [org, accounts].flatMap((stack) => bodies(stack, 'aws_organizations_policy')).map((p) => String(p.content)).join('\n');
+    const content = [org, accounts]
+      .flatMap((stack) => bodies(stack, 'aws_organizations_policy'))
+      .map((p) => String(p.content))
+      .join('\n');
     expect(content).toContain(`"Sid" = "${sid}"`);
     expect(content).toContain(fragment);
   });
@@ -46,7 +49,11 @@ describe('organization stack', () => {
   });
 
   test('activates the tenant and cost-center tags as cost allocation tags, once for all tenants', () => {
-    expect(bodies(org, 'aws_ce_cost_allocation_tag').map((t) => [t.tag_key, t.status]).sort()).toEqual([
+    expect(
+      bodies(org, 'aws_ce_cost_allocation_tag')
+        .map((t) => [t.tag_key, t.status])
+        .sort(),
+    ).toEqual([
       ['cost-center', 'Active'],
       ['tenant', 'Active'],
     ]);

@@ -61,7 +61,9 @@ describe('the synth output directory', () => {
     const root = scratch();
     const tenantsDir = path.join(root, 'tenants');
     mkdirSync(tenantsDir);
-    expect(() => checkOutputDir(root, { platformFile: PLATFORM_FILE, tenantsDir })).toThrow(/holds .*tenants: the synth replaces its output directory as a whole/);
+    expect(() => checkOutputDir(root, { platformFile: PLATFORM_FILE, tenantsDir })).toThrow(
+      /holds .*tenants: the synth replaces its output directory as a whole/,
+    );
   });
 
   test('a staging directory left by a killed run is removed by the next run; one of a live run is kept', () => {
@@ -84,7 +86,10 @@ describe('the synth output directory', () => {
     expect(existsSync(movedAside)).toBe(false);
     expect(existsSync(live)).toBe(true);
     expect(existsSync(foreign)).toBe(true);
-    expect(removed.sort()).toEqual([expect.stringMatching(/out\.synth-99999999-dead01, left by an interrupted synth$/), expect.stringMatching(/out\.synth-99999999-dead01\.old, left by an interrupted synth$/)]);
+    expect(removed.sort()).toEqual([
+      expect.stringMatching(/out\.synth-99999999-dead01, left by an interrupted synth$/),
+      expect.stringMatching(/out\.synth-99999999-dead01\.old, left by an interrupted synth$/),
+    ]);
   });
 
   test('the record says what the output was made from, and tells when a file changed, was added or removed', () => {

@@ -56,21 +56,33 @@ describe('the platform as a whole', () => {
     ]);
   });
 
-  test.each(['organization', 'shared', 'shared-k8s', 'shared-pools', 'account-fraud-detection', 'tenant-fraud-detection'])('%s uses its own encrypted S3 state with S3-native locking', (name) => {
-    expect((base.stacks[name].terraform as { backend: unknown }).backend).toEqual({
-      s3: { bucket: 'mlp-terraform-state-222222222222', key: `ml-platform/${name}.tfstate`, region: 'us-east-1', encrypt: true, use_lockfile: true },
-    });
-  });
+  test.each(['organization', 'shared', 'shared-k8s', 'shared-pools', 'account-fraud-detection', 'tenant-fraud-detection'])(
+    '%s uses its own encrypted S3 state with S3-native locking',
+    (name) => {
+      expect((base.stacks[name].terraform as { backend: unknown }).backend).toEqual({
+        s3: { bucket: 'mlp-terraform-state-222222222222', key: `ml-platform/${name}.tfstate`, region: 'us-east-1', encrypt: true, use_lockfile: true },
+      });
+    },
+  );
 
   test('synthesizing twice gives byte-identical files with no machine-specific path', () => {
     const again = synthPlatform();
-    const files = (dir: string) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
+    const files = (dir: string) =>
+      readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+        .sort();
     expect(files(again.outdir)).toEqual(files(base.outdir));
     // The synth record names where its inputs are on this machine (to check them again); it
     // is no Terraform input. What it records of them is the same on every synth.
     const record = (dir: string) => JSON.parse(readFileSync(path.join(dir, SYNTH_RECORD_FILE), 'utf8')) as { digest: string; files: Record<string, string> };
     expect(record(again.outdir)).toMatchObject({ digest: record(base.outdir).digest, files: record(base.outdir).files });
-    expect(Object.keys(record(base.outdir).files)).toEqual(['platform.yaml', 'tenants/analytics.yaml', 'tenants/fraud-detection.yaml', 'tenants/recsys-inference.yaml']);
+    expect(Object.keys(record(base.outdir).files)).toEqual([
+      'platform.yaml',
+      'tenants/analytics.yaml',
+      'tenants/fraud-detection.yaml',
+      'tenants/recsys-inference.yaml',
+    ]);
     for (const file of files(base.outdir).filter((f) => f !== SYNTH_RECORD_FILE)) {
       const text = readFileSync(path.join(base.outdir, file), 'utf8');
       expect(readFileSync(path.join(again.outdir, file), 'utf8')).toBe(text);
@@ -98,19 +110,27 @@ describe('the platform as a whole', () => {
   });
 
   describe('one tenant file touches nothing shared', () => {
-    test("adding a tenant adds its account stack and tenant stack and changes no byte of any existing stack", () => {
+    test('adding a tenant adds its account stack and tenant stack and changes no byte of any existing stack', () => {
       const dir = copyOfSamples();
       writeTenant(dir, 'newcomer', tenantFields('newcomer'));
       const head = synthPlatform(dir);
-      expect(Object.keys(head.text).filter((name) => !(name in base.text)).sort()).toEqual(['account-newcomer', 'tenant-newcomer']);
+      expect(
+        Object.keys(head.text)
+          .filter((name) => !(name in base.text))
+          .sort(),
+      ).toEqual(['account-newcomer', 'tenant-newcomer']);
       for (const name of Object.keys(base.text)) expect([name, head.text[name]]).toEqual([name, base.text[name]]);
     });
 
-    test("removing a tenant removes its two stacks and changes no byte of any other", () => {
+    test('removing a tenant removes its two stacks and changes no byte of any other', () => {
       const dir = copyOfSamples();
       rmSync(path.join(dir, 'analytics.yaml'));
       const head = synthPlatform(dir);
-      expect(Object.keys(base.text).filter((name) => !(name in head.text)).sort()).toEqual(['account-analytics', 'tenant-analytics']);
+      expect(
+        Object.keys(base.text)
+          .filter((name) => !(name in head.text))
+          .sort(),
+      ).toEqual(['account-analytics', 'tenant-analytics']);
       for (const name of Object.keys(head.text)) expect([name, head.text[name]]).toEqual([name, base.text[name]]);
     });
 

@@ -17,9 +17,15 @@ import { bodies, single, synthPlatform, type StackJson, type Synthesized } from 
 
 type Manifest = Record<string, any>;
 
-const kueue = (stack: StackJson, kind: string): Manifest[] => bodies(stack, 'kubernetes_manifest').map((b) => b.manifest).filter((m) => m.kind === kind);
+const kueue = (stack: StackJson, kind: string): Manifest[] =>
+  bodies(stack, 'kubernetes_manifest')
+    .map((b) => b.manifest)
+    .filter((m) => m.kind === kind);
 const quotaOf = (queue: Manifest, flavor: string, resource: string) =>
-  queue.spec.resourceGroups.flatMap((g: Manifest) => g.flavors).find((f: Manifest) => f.name === flavor)?.resources.find((r: Manifest) => r.name === resource)?.nominalQuota;
+  queue.spec.resourceGroups
+    .flatMap((g: Manifest) => g.flavors)
+    .find((f: Manifest) => f.name === flavor)
+    ?.resources.find((r: Manifest) => r.name === resource)?.nominalQuota;
 
 describe('tenant job queues in the synthesized platform', () => {
   let synth: Synthesized;
@@ -38,7 +44,14 @@ describe('tenant job queues in the synthesized platform', () => {
       // In the tenant's namespace, by reference, so it is created after the namespace.
       const namespaceName = single(stack, 'kubernetes_namespace_v1').metadata.name;
       expect(namespaceName).toBe(tenant.name);
-      expect(kueue(stack, 'LocalQueue')).toEqual([expect.objectContaining({ metadata: expect.objectContaining({ name: KUEUE.localQueue, namespace: expect.stringMatching(/^\$\{kubernetes_namespace_v1\.namespace_[0-9A-F]+\.metadata\[0\]\.name\}$/) }) })]);
+      expect(kueue(stack, 'LocalQueue')).toEqual([
+        expect.objectContaining({
+          metadata: expect.objectContaining({
+            name: KUEUE.localQueue,
+            namespace: expect.stringMatching(/^\$\{kubernetes_namespace_v1\.namespace_[0-9A-F]+\.metadata\[0\]\.name\}$/),
+          }),
+        }),
+      ]);
       const hard = single(stack, 'kubernetes_resource_quota_v1', 'namespace/quota').spec.hard;
       expect(quotaOf(queue, tenant.name, 'cpu')).toBe(String(tenant.quota.cpu));
       expect(hard['requests.cpu']).toBe(String(tenant.quota.cpu));
@@ -51,7 +64,11 @@ describe('tenant job queues in the synthesized platform', () => {
 
   test("a GPU job admitted onto a tenant's flavor lands on that pool's NodePool, and on no other tenant's", () => {
     const pools = Object.entries(synth.stacks).flatMap(([name, stack]) => kueue(stack, 'NodePool').map((pool) => ({ stack: name, pool })));
-    const flavors = Object.entries(synth.stacks).flatMap(([name, stack]) => kueue(stack, 'ResourceFlavor').filter((f) => f.spec.nodeLabels).map((flavor) => ({ stack: name, flavor })));
+    const flavors = Object.entries(synth.stacks).flatMap(([name, stack]) =>
+      kueue(stack, 'ResourceFlavor')
+        .filter((f) => f.spec.nodeLabels)
+        .map((flavor) => ({ stack: name, flavor })),
+    );
     expect(flavors.map((f) => f.flavor.metadata.name).sort()).toEqual(['fraud-detection.train', 'recsys-inference.serve']);
     for (const { stack, flavor } of flavors) {
       const pod = placedByFlavor({ spec: {} }, flavor).spec;

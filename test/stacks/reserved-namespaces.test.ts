@@ -26,7 +26,8 @@ function namespacesIn(stack: StackJson): Set<string> {
       if (key === 'namespaces' && Array.isArray(child)) for (const n of child.filter(literal)) found.add(n);
       walk(child, type);
     }
-    if (object.kind === 'Namespace' && typeof (object.metadata as Record<string, unknown> | undefined)?.name === 'string') found.add((object.metadata as { name: string }).name);
+    if (object.kind === 'Namespace' && typeof (object.metadata as Record<string, unknown> | undefined)?.name === 'string')
+      found.add((object.metadata as { name: string }).name);
   };
   for (const [type, blocks] of Object.entries(stack.resource ?? {})) {
     for (const body of Object.values(blocks)) {

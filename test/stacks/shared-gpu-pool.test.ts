@@ -38,7 +38,10 @@ describe('a shared GPU pool', () => {
     const text = readFileSync(PLATFORM_FILE, 'utf8');
     expect(text).toContain(SHARED);
     writeFileSync(platformFile, text.replace(SHARED, WITH_POOL));
-    const tenants = tenantDir({ a: tenantFields('a', { sharedGpus: 4 }), b: tenantFields('b', { gpuPools: [], quota: { cpu: 8, memoryGi: 32, gpus: 0 }, sharedGpus: 2 }) });
+    const tenants = tenantDir({
+      a: tenantFields('a', { sharedGpus: 4 }),
+      b: tenantFields('b', { gpuPools: [], quota: { cpu: 8, memoryGi: 32, gpus: 0 }, sharedGpus: 2 }),
+    });
     dirs.push(tenants);
     synth = synthPlatform(tenants, platformFile);
     dirs.push(path.dirname(synth.outdir));
@@ -47,7 +50,10 @@ describe('a shared GPU pool', () => {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
-  const manifests = (stack: string, kind: string) => bodies(synth.stacks[stack], 'kubernetes_manifest').map((b) => b.manifest).filter((m) => m.kind === kind);
+  const manifests = (stack: string, kind: string) =>
+    bodies(synth.stacks[stack], 'kubernetes_manifest')
+      .map((b) => b.manifest)
+      .filter((m) => m.kind === kind);
   /** The shared GPU pool's objects of a kind, in shared-pools (beside the general pool's). */
   const sharedPool = (kind: string) => manifests('shared-pools', kind).filter((m) => m.metadata.name === 'shared-gpu');
 
@@ -70,13 +76,18 @@ describe('a shared GPU pool', () => {
     expect(single(synth.stacks.shared, 'aws_eks_access_entry', 'shared-gpu-node-role').type).toBe('EC2_LINUX');
   });
 
-  test("every tenant queue lists the shared flavor last with its share, lends it and only it, and may reclaim it; the namespace quota leaves room to borrow", () => {
-    for (const [tenant, share] of [['a', '4'], ['b', '2']] as const) {
+  test('every tenant queue lists the shared flavor last with its share, lends it and only it, and may reclaim it; the namespace quota leaves room to borrow', () => {
+    for (const [tenant, share] of [
+      ['a', '4'],
+      ['b', '2'],
+    ] as const) {
       const [queue] = manifests(`tenant-${tenant}`, 'ClusterQueue');
       const gpuGroup = queue.spec.resourceGroups.find((g: ApiObject) => g.coveredResources.includes('nvidia.com/gpu'));
       const last = gpuGroup.flavors[gpuGroup.flavors.length - 1];
       expect(last).toEqual({ name: 'shared-gpu', resources: [{ name: 'nvidia.com/gpu', nominalQuota: share }] });
-      const lent = queue.spec.resourceGroups.flatMap((g: ApiObject) => g.flavors).filter((f: ApiObject) => f.resources.some((r: ApiObject) => r.lendingLimit === undefined));
+      const lent = queue.spec.resourceGroups
+        .flatMap((g: ApiObject) => g.flavors)
+        .filter((f: ApiObject) => f.resources.some((r: ApiObject) => r.lendingLimit === undefined));
       expect(lent.map((f: ApiObject) => f.name)).toEqual(['shared-gpu']);
       expect(queue.spec.preemption.reclaimWithinCohort).toBe('Any');
     }
@@ -89,24 +100,39 @@ describe('a shared GPU pool', () => {
     const flavor = model.objects.map((o) => o.object as ApiObject).find((o) => o.kind === 'ResourceFlavor' && o.metadata.name === 'shared-gpu')!;
     const b = model.tenants.find((t) => t.name === 'b')!;
     const pod = placedByFlavor(queuedGpuPod(b), flavor);
-    expect(admit(model, { operation: 'CREATE', resource: { group: '', version: 'v1', resource: 'pods' }, namespaceObject: b.namespaceObject, object: pod, oldObject: null, userInfo: peopleOf(b) }).allowed).toBe(true);
+    expect(
+      admit(model, {
+        operation: 'CREATE',
+        resource: { group: '', version: 'v1', resource: 'pods' },
+        namespaceObject: b.namespaceObject,
+        object: pod,
+        oldObject: null,
+        userInfo: peopleOf(b),
+      }).allowed,
+    ).toBe(true);
     const pools = Object.keys(synth.stacks).flatMap((s) => manifests(s, 'NodePool').map((p) => ({ stack: s, pool: p })));
     const accepting = pools.filter(({ pool }) => poolAccepts(pool, { tolerations: pod.spec.tolerations, nodeSelector: pod.spec.nodeSelector, gpus: 1 }));
     expect(accepting.map((p) => p.pool.metadata.name)).toEqual(['shared-gpu']);
   });
 
   test('the objects are valid and the isolation proof passes, noting the shared flavor', async () => {
-    const result = await validateStacks(Object.entries(synth.stacks).map(([name, config]) => ({ name, config: config as never })), '1.32');
+    const result = await validateStacks(
+      Object.entries(synth.stacks).map(([name, config]) => ({ name, config: config as never })),
+      '1.32',
+    );
     expect(result.problems.map(formatProblem)).toEqual([]);
     const proof = proveCluster(readSynthDir(synth.outdir));
     expect(proof.findings).toEqual([]);
     expect(proof.notes).toEqual([expect.stringContaining("shared by design: the platform's GPU flavor shared-gpu is in every tenant queue and lent")]);
   });
 
-  test("tenant:describe tells a tenant its share and how far it may borrow", () => {
+  test('tenant:describe tells a tenant its share and how far it may borrow', () => {
     const tenants = tenantDir({ b: tenantFields('b', { gpuPools: [], quota: { cpu: 8, memoryGi: 32, gpus: 0 }, sharedGpus: 2 }) });
     dirs.push(tenants);
-    const { platform, tenants: [b] } = loadConfig({ platformFile, tenantsDir: tenants });
+    const {
+      platform,
+      tenants: [b],
+    } = loadConfig({ platformFile, tenantsDir: tenants });
     expect(queueText(b, platform)).toContain('; no GPUs; shared GPU pool: 2 GPUs guaranteed, idle ones borrowed up to 8 (borrowed jobs can be preempted)');
   });
 
@@ -133,6 +159,8 @@ describe('the shared GPU pool construct', () => {
       instanceSizes: { 'g6.xlarge': { gpus: 1, vcpus: 4, memoryGi: 16, onDemandHourlyUsd: 0.8 } },
       tags: {},
     };
-    expect(() => new SharedGpuPool(stack, 'p', props)).toThrow('platform.yaml kueue.sharedGpuPool.instanceTypes: p5.48xlarge not in gpuInstanceTypes; use allowed GPU instance types (g6.xlarge)');
+    expect(() => new SharedGpuPool(stack, 'p', props)).toThrow(
+      'platform.yaml kueue.sharedGpuPool.instanceTypes: p5.48xlarge not in gpuInstanceTypes; use allowed GPU instance types (g6.xlarge)',
+    );
   });
 });

@@ -24,7 +24,12 @@ describe('shared-k8s stack', () => {
     const manifests = bodies(k8s, 'kubernetes_manifest').map((m) => m.manifest);
     const policies = manifests.filter((m) => m.kind === 'ValidatingAdmissionPolicy');
     const bindings = manifests.filter((m) => m.kind === 'ValidatingAdmissionPolicyBinding');
-    expect(policies.map((p) => p.metadata.name).sort()).toEqual(['ml-platform-managed-objects', 'ml-platform-tenant-pod-placement', 'ml-platform-tenant-queued-jobs', 'ml-platform-tenant-services']);
+    expect(policies.map((p) => p.metadata.name).sort()).toEqual([
+      'ml-platform-managed-objects',
+      'ml-platform-tenant-pod-placement',
+      'ml-platform-tenant-queued-jobs',
+      'ml-platform-tenant-services',
+    ]);
     for (const policy of policies) expect(policy.spec.failurePolicy).toBe('Fail');
     expect(bindings.map((b) => b.spec.policyName).sort()).toEqual(policies.map((p) => p.metadata.name).sort());
     for (const binding of bindings) {
@@ -34,7 +39,9 @@ describe('shared-k8s stack', () => {
   });
 
   test('names no tenant: adding a tenant changes nothing cluster-wide', () => {
-    const tenants = readdirSync(SAMPLE_TENANTS_DIR).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));
+    const tenants = readdirSync(SAMPLE_TENANTS_DIR)
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => f.replace(/\.yaml$/, ''));
     expect(tenants).toHaveLength(3);
     const text = JSON.stringify(k8s);
     expect(tenants.filter((tenant) => text.includes(tenant))).toEqual([]);
@@ -43,9 +50,12 @@ describe('shared-k8s stack', () => {
   test('gives tenant people a ClusterRole without RBAC writes, quota or limit writes, or endpoints writes', () => {
     const role = single(k8s, 'kubernetes_cluster_role_v1');
     expect(role.metadata.name).toBe('ml-platform:tenant-edit');
-    const writable = role.rule.filter((r: { verbs: string[] }) => r.verbs.some((v) => ['create', 'update', 'patch', 'delete'].includes(v))).flatMap((r: { resources: string[] }) => r.resources);
+    const writable = role.rule
+      .filter((r: { verbs: string[] }) => r.verbs.some((v) => ['create', 'update', 'patch', 'delete'].includes(v)))
+      .flatMap((r: { resources: string[] }) => r.resources);
     expect(writable).toContain('pods');
-    for (const resource of ['roles', 'rolebindings', 'resourcequotas', 'limitranges', 'endpoints', 'endpointslices', 'namespaces', 'pods/ephemeralcontainers']) expect(writable).not.toContain(resource);
+    for (const resource of ['roles', 'rolebindings', 'resourcequotas', 'limitranges', 'endpoints', 'endpointslices', 'namespaces', 'pods/ephemeralcontainers'])
+      expect(writable).not.toContain(resource);
   });
 
   test('hands GPUs to containers as volume mounts, not through NVIDIA_VISIBLE_DEVICES', () => {

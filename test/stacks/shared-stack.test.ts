@@ -109,7 +109,11 @@ describe('shared stack', () => {
         .map((a) => a.principal_arn);
       expect(admins).toEqual(['arn:aws:iam::222222222222:role/mlp-deployer', 'arn:aws:iam::222222222222:role/mlp-platform-admin']);
       // The planner has an entry too, with view policies only (identity-mode.test.ts).
-      expect(bodies(shared, 'aws_eks_access_entry').filter((e) => e.type === 'STANDARD').map((e) => e.principal_arn)).toEqual([
+      expect(
+        bodies(shared, 'aws_eks_access_entry')
+          .filter((e) => e.type === 'STANDARD')
+          .map((e) => e.principal_arn),
+      ).toEqual([
         'arn:aws:iam::222222222222:role/mlp-deployer',
         'arn:aws:iam::222222222222:role/mlp-platform-admin',
         'arn:aws:iam::222222222222:role/mlp-planner',

@@ -38,7 +38,7 @@ describe('synthesizeResolvingOnce', () => {
     }
   });
 
-  it('resolves each stack once: neither cdktf\'s preparation nor its output resolution runs', () => {
+  it("resolves each stack once: neither cdktf's preparation nor its output resolution runs", () => {
     const prepare = jest.spyOn(TerraformStack.prototype, 'prepareStack');
     const output = jest.spyOn(TerraformStack.prototype, 'toTerraform');
     synthesizeWithGuardrails(samplePlatform().app);

@@ -29,7 +29,9 @@ describe('storage in the synthesized platform', () => {
   afterAll(() => rmSync(path.dirname(synth.outdir), { recursive: true, force: true }));
 
   const storageClasses = () =>
-    Object.entries(synth.stacks).flatMap(([name, stack]) => kubernetesObjects(name, stack as never).map((o) => o.object as Record<string, any>)).filter((o) => o.kind === 'StorageClass');
+    Object.entries(synth.stacks)
+      .flatMap(([name, stack]) => kubernetesObjects(name, stack as never).map((o) => o.object as Record<string, any>))
+      .filter((o) => o.kind === 'StorageClass');
 
   test("a tenant's claim without a class gets the one default class: encrypted gp3, provisioned by the EBS CSI add-on the cluster installs", async () => {
     const { platform, tenants } = loadConfig({ platformFile: PLATFORM_FILE, tenantsDir: SAMPLE_TENANTS_DIR });
@@ -53,7 +55,9 @@ describe('storage in the synthesized platform', () => {
   test("the driver's controller has its own role through Pod Identity, and its node plugin tolerates the tenants' taints", () => {
     const addon = bodies(synth.stacks.shared, 'aws_eks_addon').find((a) => a.addon_name === EBS_CSI_ADDON)!;
     expect(addon.addon_version).toBe('v1.44.0-eksbuild.1');
-    expect(addon.pod_identity_association).toEqual([{ role_arn: expect.stringMatching(/aws_iam_role\.ebs-csi-driver_role/), service_account: EBS_CSI_SERVICE_ACCOUNT }]);
+    expect(addon.pod_identity_association).toEqual([
+      { role_arn: expect.stringMatching(/aws_iam_role\.ebs-csi-driver_role/), service_account: EBS_CSI_SERVICE_ACCOUNT },
+    ]);
     expect(JSON.parse(addon.configuration_values)).toEqual({ node: { tolerateAllTaints: true } });
     const role = single(synth.stacks.shared, 'aws_iam_role', 'ebs-csi-driver');
     expect(String(role.assume_role_policy)).toContain('pods.eks.amazonaws.com');
@@ -71,14 +75,26 @@ describe('storage in the synthesized platform', () => {
     const claim = objects.find((o) => o.kind === 'PersistentVolumeClaim' && o.metadata.name === pod.spec.volumes[0].persistentVolumeClaim.claimName)!;
     const volume = objects.find((o) => o.kind === 'PersistentVolume' && o.metadata.name === claim.spec.volumeName)!;
     expect(volume.spec.claimRef).toEqual({ namespace: tenant.name, name: claim.metadata.name });
-    expect(volume.spec.csi.volumeAttributes).toEqual({ bucketName: expect.stringMatching(/^mlp-fraud-detection-datasets-\$\{[^}]*aws_organizations_account[^}]*\}$/), authenticationSource: 'pod' });
+    expect(volume.spec.csi.volumeAttributes).toEqual({
+      bucketName: expect.stringMatching(/^mlp-fraud-detection-datasets-\$\{[^}]*aws_organizations_account[^}]*\}$/),
+      authenticationSource: 'pod',
+    });
     const account = objects.find((o) => o.kind === 'ServiceAccount')!;
     expect(pod.spec.serviceAccountName).toBe(account.metadata.name);
     const roleRef = /^\$\{aws_iam_role\.([^.]+)\.arn\}$/.exec(account.metadata.annotations['eks.amazonaws.com/role-arn'])!;
     expect((synth.stacks['tenant-fraud-detection'].resource!.aws_iam_role[roleRef[1]] as { name: string }).name).toBe('fraud-detection-workload');
     const model = readClusterModel(readSynthDir(synth.outdir));
     const ns = model.tenants.find((t) => t.name === tenant.name)!;
-    expect(admit(model, { operation: 'CREATE', resource: { group: '', version: 'v1', resource: 'pods' }, namespaceObject: ns.namespaceObject, object: pod, oldObject: null, userInfo: peopleOf(ns) })).toEqual({ allowed: true, denials: [] });
+    expect(
+      admit(model, {
+        operation: 'CREATE',
+        resource: { group: '', version: 'v1', resource: 'pods' },
+        namespaceObject: ns.namespaceObject,
+        object: pod,
+        oldObject: null,
+        userInfo: peopleOf(ns),
+      }),
+    ).toEqual({ allowed: true, denials: [] });
   });
 });
 

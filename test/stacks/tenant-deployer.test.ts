@@ -69,7 +69,13 @@ describe("a tenant account's deployer", () => {
     const trust = literal(role.assume_role_policy);
     const target = arn(TENANT, role.name);
     expect(decide(assume(arn(MGMT, 'mlp-deployer'), target, trust))).toBe('Allowed');
-    for (const other of [arn(MGMT, 'mlp-planner'), arn(MGMT, 'OrganizationAccountAccessRole'), arn(PLAT, 'mlp-deployer'), arn(TENANT, 'recsys-inference-people'), arn(TENANT, 'OrganizationAccountAccessRole')]) {
+    for (const other of [
+      arn(MGMT, 'mlp-planner'),
+      arn(MGMT, 'OrganizationAccountAccessRole'),
+      arn(PLAT, 'mlp-deployer'),
+      arn(TENANT, 'recsys-inference-people'),
+      arn(TENANT, 'OrganizationAccountAccessRole'),
+    ]) {
       expect([other, decide(assume(other, target, trust))]).toEqual([other, 'ImplicitlyDenied']);
     }
   });
@@ -84,7 +90,15 @@ describe("a tenant account's deployer", () => {
         contextVariables: { 'aws:PrincipalArn': callerArn, 'aws:PrincipalAccount': TENANT },
       },
       identityPolicies: [{ name: 'all', policy: ALLOW_ALL }],
-      serviceControlPolicies: [{ orgIdentifier: TENANT, policies: [{ name: 'all', policy: ALLOW_ALL }, { name: 'controls', policy: scp }] }],
+      serviceControlPolicies: [
+        {
+          orgIdentifier: TENANT,
+          policies: [
+            { name: 'all', policy: ALLOW_ALL },
+            { name: 'controls', policy: scp },
+          ],
+        },
+      ],
       resourceControlPolicies: [],
     });
     expect(decide(change(arn(TENANT, 'recsys-inference-people')))).toBe('ExplicitlyDenied');

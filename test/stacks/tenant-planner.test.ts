@@ -14,7 +14,15 @@ const ALLOW_ALL = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action
 type Doc = Simulation['identityPolicies'][number]['policy'];
 
 function literal(text: string): Doc {
-  return JSON.parse(String(evaluateTemplate(text, { reference: (r) => { throw new HclError(`unexpected reference ${r.root}`); } }))) as Doc;
+  return JSON.parse(
+    String(
+      evaluateTemplate(text, {
+        reference: (r) => {
+          throw new HclError(`unexpected reference ${r.root}`);
+        },
+      }),
+    ),
+  ) as Doc;
 }
 
 let stack: StackJson;
@@ -71,7 +79,7 @@ describe("the tenant account's planner", () => {
     ['kms:Decrypt', `arn:aws:kms:us-east-1:${TENANT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`],
     ['s3:PutObject', 'arn:aws:s3:::mlp-recsys-inference-datasets-333333333333/x'],
     ['iam:PutRolePolicy', `arn:aws:iam::${TENANT}:role/recsys-inference-workload`],
-  ])('is explicitly denied %s on the tenant\'s own resources', (action, resource) => {
+  ])("is explicitly denied %s on the tenant's own resources", (action, resource) => {
     expect(decide(asPlanner(action, resource))).toBe('ExplicitlyDenied');
   });
 

@@ -17,12 +17,17 @@ describe('tenant stack', () => {
       const [tenantAccount] = fraud.provider!.aws.filter((p) => !p.alias);
       const chain = (tenantAccount.assume_role as { role_arn: string }[]).map((hop) => hop.role_arn);
       expect(chain.map((arn) => underMode(arn, 'deploy'))).toEqual(['arn:aws:iam::111111111111:role/mlp-deployer', 'arn:aws:iam::<remote>:role/mlp-deployer']);
-      expect(chain.map((arn) => underMode(arn, 'plan'))).toEqual(['arn:aws:iam::111111111111:role/mlp-planner', 'arn:aws:iam::<remote>:role/mlp-fraud-detection-planner']);
+      expect(chain.map((arn) => underMode(arn, 'plan'))).toEqual([
+        'arn:aws:iam::111111111111:role/mlp-planner',
+        'arn:aws:iam::<remote>:role/mlp-fraud-detection-planner',
+      ]);
     });
 
     test("deploys through the platform's deployer in the tenant's own account, read from its account stack, and plans through its planner", () => {
       const [tenantAccount] = fraud.provider!.aws.filter((p) => !p.alias);
-      expect(roleArnOf(tenantAccount)).toMatch(/cross-stack-reference-input-account-fraud-detection\.outputs\.cross-stack-output-aws_organizations_account[\w-]+id\}/);
+      expect(roleArnOf(tenantAccount)).toMatch(
+        /cross-stack-reference-input-account-fraud-detection\.outputs\.cross-stack-output-aws_organizations_account[\w-]+id\}/,
+      );
       expect(underMode(roleArnOf(tenantAccount), 'deploy')).toBe('arn:aws:iam::<remote>:role/mlp-deployer');
       expect(underMode(roleArnOf(tenantAccount), 'plan')).toBe('arn:aws:iam::<remote>:role/mlp-fraud-detection-planner');
     });
@@ -57,16 +62,27 @@ describe('tenant stack', () => {
 
   describe('buckets', () => {
     test("creates the buckets of the tenant file, named after the tenant's account: a vended account's id is known only once it exists", () => {
-      const names = bodies(fraud, 'aws_s3_bucket').map((b) => b.bucket).sort();
-      const account = '\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-account-fraud-detection\\.outputs\\.cross-stack-output-aws_organizations_accountfraud-detection-account_\\w+id\\}';
-      expect(names).toEqual(['artifacts', 'datasets', 'features'].map((purpose) => expect.stringMatching(new RegExp(`^mlp-fraud-detection-${purpose}-${account}$`))));
-      const recsys = bodies(synthesized.stacks['tenant-recsys-inference'], 'aws_s3_bucket').map((b) => b.bucket).sort();
+      const names = bodies(fraud, 'aws_s3_bucket')
+        .map((b) => b.bucket)
+        .sort();
+      const account =
+        '\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-account-fraud-detection\\.outputs\\.cross-stack-output-aws_organizations_accountfraud-detection-account_\\w+id\\}';
+      expect(names).toEqual(
+        ['artifacts', 'datasets', 'features'].map((purpose) => expect.stringMatching(new RegExp(`^mlp-fraud-detection-${purpose}-${account}$`))),
+      );
+      const recsys = bodies(synthesized.stacks['tenant-recsys-inference'], 'aws_s3_bucket')
+        .map((b) => b.bucket)
+        .sort();
       expect(recsys).toEqual(['mlp-recsys-inference-artifacts-333333333333', 'mlp-recsys-inference-datasets-333333333333']);
     });
 
     test('defaults to datasets and artifacts buckets', () => {
       const recsys = synthesized.stacks['tenant-recsys-inference'];
-      expect(bodies(recsys, 'aws_s3_bucket').map((b) => String(b.bucket).split('-').slice(-2, -1)[0]).sort()).toEqual(['artifacts', 'datasets']);
+      expect(
+        bodies(recsys, 'aws_s3_bucket')
+          .map((b) => String(b.bucket).split('-').slice(-2, -1)[0])
+          .sort(),
+      ).toEqual(['artifacts', 'datasets']);
     });
 
     test('are not force_destroy and are prevent_destroy', () => {
@@ -87,13 +103,20 @@ describe('tenant stack', () => {
     test('encrypt with SSE-KMS under the tenant key, with bucket keys', () => {
       for (const encryption of bodies(fraud, 'aws_s3_bucket_server_side_encryption_configuration')) {
         expect(encryption.rule).toEqual([
-          { apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: expect.stringMatching(/^\$\{aws_kms_key\.key_\w+\.arn\}$/) }, bucket_key_enabled: true },
+          {
+            apply_server_side_encryption_by_default: {
+              sse_algorithm: 'aws:kms',
+              kms_master_key_id: expect.stringMatching(/^\$\{aws_kms_key\.key_\w+\.arn\}$/),
+            },
+            bucket_key_enabled: true,
+          },
         ]);
       }
     });
 
     test('expire noncurrent versions after the days in the tenant file', () => {
-      const days = (purpose: string) => single(fraud, 'aws_s3_bucket_lifecycle_configuration', `buckets/${purpose}-lifecycle`).rule[0].noncurrent_version_expiration[0].noncurrent_days;
+      const days = (purpose: string) =>
+        single(fraud, 'aws_s3_bucket_lifecycle_configuration', `buckets/${purpose}-lifecycle`).rule[0].noncurrent_version_expiration[0].noncurrent_days;
       expect(days('features')).toBe(7);
       expect(days('datasets')).toBe(30);
     });
@@ -103,7 +126,9 @@ describe('tenant stack', () => {
         expect(policy).toContain('"Sid" = "DenyInsecureTransport"');
         expect(policy).toContain('"aws:SecureTransport" = "false"');
         expect(policy).toContain('"Sid" = "DenyPrincipalsOutsideTenantAccount"');
-        expect(policy).toMatch(/"StringNotEquals" = \{"aws:PrincipalAccount" = data\.terraform_remote_state\.cross-stack-reference-input-account-fraud-detection\.outputs\.cross-stack-output-aws_organizations_accountfraud-detection-account_\w+id\}/);
+        expect(policy).toMatch(
+          /"StringNotEquals" = \{"aws:PrincipalAccount" = data\.terraform_remote_state\.cross-stack-reference-input-account-fraud-detection\.outputs\.cross-stack-output-aws_organizations_accountfraud-detection-account_\w+id\}/,
+        );
       }
     });
   });
@@ -127,7 +152,12 @@ describe('tenant stack', () => {
     test("may use the tenant's buckets and key and pull shared images, and nothing else", () => {
       const role = single(fraud, 'aws_iam_role', 'workload-role');
       const policy = String(role.inline_policy[0].policy);
-      expect(policy.match(/"Sid" = "(\w+)"/g)).toEqual(['"Sid" = "ReadWriteTenantBuckets"', '"Sid" = "UseTenantKey"', '"Sid" = "EcrLogin"', '"Sid" = "PullSharedImages"']);
+      expect(policy.match(/"Sid" = "(\w+)"/g)).toEqual([
+        '"Sid" = "ReadWriteTenantBuckets"',
+        '"Sid" = "UseTenantKey"',
+        '"Sid" = "EcrLogin"',
+        '"Sid" = "PullSharedImages"',
+      ]);
       expect(policy).toContain('"Resource" = "arn:aws:ecr:us-east-1:222222222222:repository/mlp/*"');
       expect(policy).not.toMatch(/"Action" = "\*"/);
       expect(policy).not.toContain('"s3:*"');
@@ -147,7 +177,13 @@ describe('tenant stack', () => {
 
     test('boundary stops edits to platform roles, itself, the key policy and bucket policies', () => {
       const boundary = String(single(fraud, 'aws_iam_policy', 'people-role/boundary').policy);
-      for (const sid of ['DenyEditingPlatformRoles', 'DenyEditingTheBoundary', 'DenyRemovingBoundaries', 'DenyEditingKeyPolicies', 'DenyEditingBucketPolicies']) {
+      for (const sid of [
+        'DenyEditingPlatformRoles',
+        'DenyEditingTheBoundary',
+        'DenyRemovingBoundaries',
+        'DenyEditingKeyPolicies',
+        'DenyEditingBucketPolicies',
+      ]) {
         expect(boundary).toContain(`"Sid" = "${sid}"`);
       }
       expect(boundary).toContain('"kms:PutKeyPolicy"');
@@ -183,7 +219,9 @@ describe('tenant stack', () => {
 
     test('the node objects wait for the node role and its access entry; the pools wait for their node class', () => {
       const nodeClass = single(fraud, 'kubernetes_manifest', 'gpu-pool-train/node-class');
-      expect(nodeClass.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_eks_access_entry\.platform-account_gpu-node-role_access-entry_/)]));
+      expect(nodeClass.depends_on).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^aws_eks_access_entry\.platform-account_gpu-node-role_access-entry_/)]),
+      );
       expect(nodePools(fraud)[0].depends_on).toEqual([expect.stringMatching(/^kubernetes_manifest\.gpu-pool-train_node-class_/)]);
     });
   });
@@ -279,7 +317,13 @@ describe('tenant stack', () => {
     });
 
     test('drops GPU pools (NodePools, node classes, node role), namespace, workload role and cluster access', () => {
-      for (const type of ['kubernetes_manifest', 'kubernetes_namespace_v1', 'kubernetes_service_account_v1', 'aws_eks_access_entry', 'aws_iam_openid_connect_provider']) {
+      for (const type of [
+        'kubernetes_manifest',
+        'kubernetes_namespace_v1',
+        'kubernetes_service_account_v1',
+        'aws_eks_access_entry',
+        'aws_iam_openid_connect_provider',
+      ]) {
         expect(bodies(retained, type)).toEqual([]);
       }
       expect(bodies(retained, 'aws_iam_role', 'workload-role')).toEqual([]);

@@ -4,8 +4,4 @@
 // as usual. Production code loads them with `await import(...)`, which tsx runs natively.
 const ESM_ONLY = /^(@kubernetes-models\/|kubernetes-models(\/|$)|is-cidr$|cidr-regex$)/;
 
-module.exports = (request, options) =>
-  options.defaultResolver(
-    request,
-    ESM_ONLY.test(request) ? { ...options, conditions: ['import', 'default'] } : options,
-  );
+module.exports = (request, options) => options.defaultResolver(request, ESM_ONLY.test(request) ? { ...options, conditions: ['import', 'default'] } : options);

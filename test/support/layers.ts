@@ -69,10 +69,12 @@ export function layerViolations(graph: ReadonlyMap<string, readonly string[]>): 
       if (toUnit === undefined || toUnit === fromUnit) continue;
       const [fromLayer, toLayer] = [layerOf(fromUnit), layerOf(toUnit)];
       if (toLayer > fromLayer) violations.push({ from, to, reason: `${from} (${fromUnit}) imports ${to} (${toUnit}), a higher layer` });
-      else if (toLayer === fromLayer) violations.push({ from, to, reason: `${from} (${fromUnit}) imports ${to} (${toUnit}), a unit of the same layer; move what both need lower` });
+      else if (toLayer === fromLayer)
+        violations.push({ from, to, reason: `${from} (${fromUnit}) imports ${to} (${toUnit}), a unit of the same layer; move what both need lower` });
     }
   }
-  for (const cycle of cyclesOf(graph)) violations.push({ from: cycle[0], to: cycle[cycle.length - 1], reason: `import cycle: ${[...cycle, cycle[0]].join(' -> ')}` });
+  for (const cycle of cyclesOf(graph))
+    violations.push({ from: cycle[0], to: cycle[cycle.length - 1], reason: `import cycle: ${[...cycle, cycle[0]].join(' -> ')}` });
   return violations;
 }
 

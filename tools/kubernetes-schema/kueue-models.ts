@@ -55,7 +55,11 @@ const stringMap =
   };
 
 const object =
-  (fields: Readonly<Record<string, Check>>, required: readonly string[] = [], rules: readonly ((o: Record<string, unknown>, path: string) => string | undefined)[] = []): Check =>
+  (
+    fields: Readonly<Record<string, Check>>,
+    required: readonly string[] = [],
+    rules: readonly ((o: Record<string, unknown>, path: string) => string | undefined)[] = [],
+  ): Check =>
   (value, path, errors) => {
     if (!isObject(value)) return void errors.push(`${path} must be an object`);
     for (const key of required) if (value[key] === undefined) errors.push(`${path} must have required property ${key}`);
@@ -72,10 +76,18 @@ const object =
 
 const name = str({ pattern: SUBDOMAIN, maxLength: 253 });
 const metadata = (namespaced: boolean) =>
-  object({ name, labels: stringMap(64), ...(namespaced ? { namespace: str({ pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, maxLength: 63 }) } : {}) }, namespaced ? ['name', 'namespace'] : ['name']);
+  object(
+    { name, labels: stringMap(64), ...(namespaced ? { namespace: str({ pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, maxLength: 63 }) } : {}) },
+    namespaced ? ['name', 'namespace'] : ['name'],
+  );
 
 const toleration = object(
-  { key: str({ pattern: QUALIFIED_NAME }), operator: str({ enum: ['Equal', 'Exists'] }), value: str({ maxLength: 63 }), effect: str({ enum: ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] }) },
+  {
+    key: str({ pattern: QUALIFIED_NAME }),
+    operator: str({ enum: ['Equal', 'Exists'] }),
+    value: str({ maxLength: 63 }),
+    effect: str({ enum: ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] }),
+  },
   [],
   [
     (t, p) => (t.operator === 'Exists' && t.value !== undefined && t.value !== '' ? `${p}: a toleration with operator Exists has no value` : undefined),
@@ -85,21 +97,37 @@ const toleration = object(
 
 /** int-or-string, as in the CRDs: `9` or `'36Gi'`. */
 const quantity: Check = (value, path, errors) => str({ pattern: QUANTITY })(typeof value === 'number' ? String(value) : value, path, errors);
-const resourceQuota = object({ name: str({ pattern: QUALIFIED_NAME }), nominalQuota: quantity, borrowingLimit: quantity, lendingLimit: quantity }, ['name', 'nominalQuota']);
-const flavorQuotas = object({ name, resources: list(resourceQuota, 1, 64) }, ['name', 'resources']);
-const resourceGroup = object({ coveredResources: list(str({ pattern: QUALIFIED_NAME }), 1, 64), flavors: list(flavorQuotas, 1, 64) }, ['coveredResources', 'flavors'], [
-  (g, p) => {
-    const covered = g.coveredResources as unknown[];
-    const flavors = g.flavors as { name?: unknown; resources?: { name?: unknown }[] }[];
-    if (!Array.isArray(covered) || !Array.isArray(flavors)) return undefined;
-    const wrong = flavors.filter((f) => !Array.isArray(f.resources) || f.resources.map((r) => r.name).join(',') !== covered.join(','));
-    return wrong.length > 0 ? `${p}: flavors ${wrong.map((f) => String(f.name)).join(', ')} must list the covered resources (${covered.join(', ')}), each once and in that order` : undefined;
-  },
+const resourceQuota = object({ name: str({ pattern: QUALIFIED_NAME }), nominalQuota: quantity, borrowingLimit: quantity, lendingLimit: quantity }, [
+  'name',
+  'nominalQuota',
 ]);
+const flavorQuotas = object({ name, resources: list(resourceQuota, 1, 64) }, ['name', 'resources']);
+const resourceGroup = object(
+  { coveredResources: list(str({ pattern: QUALIFIED_NAME }), 1, 64), flavors: list(flavorQuotas, 1, 64) },
+  ['coveredResources', 'flavors'],
+  [
+    (g, p) => {
+      const covered = g.coveredResources as unknown[];
+      const flavors = g.flavors as { name?: unknown; resources?: { name?: unknown }[] }[];
+      if (!Array.isArray(covered) || !Array.isArray(flavors)) return undefined;
+      const wrong = flavors.filter((f) => !Array.isArray(f.resources) || f.resources.map((r) => r.name).join(',') !== covered.join(','));
+      return wrong.length > 0
+        ? `${p}: flavors ${wrong.map((f) => String(f.name)).join(', ')} must list the covered resources (${covered.join(', ')}), each once and in that order`
+        : undefined;
+    },
+  ],
+);
 
 const labelSelector = object({
   matchLabels: stringMap(64),
-  matchExpressions: list(object({ key: str({ pattern: QUALIFIED_NAME }), operator: str({ enum: ['In', 'NotIn', 'Exists', 'DoesNotExist'] }), values: list(str(), 0, 64) }, ['key', 'operator']), 0, 64),
+  matchExpressions: list(
+    object({ key: str({ pattern: QUALIFIED_NAME }), operator: str({ enum: ['In', 'NotIn', 'Exists', 'DoesNotExist'] }), values: list(str(), 0, 64) }, [
+      'key',
+      'operator',
+    ]),
+    0,
+    64,
+  ),
 });
 
 const preemption = object({
@@ -113,7 +141,13 @@ function duplicated(values: readonly unknown[]): string[] {
 }
 
 const clusterQueueSpec = object(
-  { cohort: name, namespaceSelector: labelSelector, queueingStrategy: str({ enum: ['StrictFIFO', 'BestEffortFIFO'] }), resourceGroups: list(resourceGroup, 0, 16), preemption },
+  {
+    cohort: name,
+    namespaceSelector: labelSelector,
+    queueingStrategy: str({ enum: ['StrictFIFO', 'BestEffortFIFO'] }),
+    resourceGroups: list(resourceGroup, 0, 16),
+    preemption,
+  },
   [],
   [
     (spec, p) => {
@@ -127,7 +161,11 @@ const clusterQueueSpec = object(
     (spec, p) => {
       if (spec.cohort !== undefined && spec.cohort !== '') return undefined;
       const groups = Array.isArray(spec.resourceGroups) ? (spec.resourceGroups as KueueRecord[]) : [];
-      const limited = groups.some((g) => (g.flavors ?? []).some((f: KueueRecord) => (f.resources ?? []).some((r: Record<string, unknown>) => r.borrowingLimit !== undefined || r.lendingLimit !== undefined)));
+      const limited = groups.some((g) =>
+        (g.flavors ?? []).some((f: KueueRecord) =>
+          (f.resources ?? []).some((r: Record<string, unknown>) => r.borrowingLimit !== undefined || r.lendingLimit !== undefined),
+        ),
+      );
       return limited ? `${p}: borrowingLimit and lendingLimit must be nil when cohort is empty` : undefined;
     },
   ],
@@ -138,11 +176,26 @@ const apiVersion = str({ enum: [KUEUE_API_VERSION] });
 
 const SCHEMAS: Readonly<Record<string, Check>> = {
   ResourceFlavor: object(
-    { apiVersion, kind: kind('ResourceFlavor'), metadata: metadata(false), spec: object({ nodeLabels: stringMap(8), nodeTaints: list(toleration, 0, 8), tolerations: list(toleration, 0, 8) }) },
+    {
+      apiVersion,
+      kind: kind('ResourceFlavor'),
+      metadata: metadata(false),
+      spec: object({ nodeLabels: stringMap(8), nodeTaints: list(toleration, 0, 8), tolerations: list(toleration, 0, 8) }),
+    },
     ['apiVersion', 'kind', 'metadata'],
   ),
-  ClusterQueue: object({ apiVersion, kind: kind('ClusterQueue'), metadata: metadata(false), spec: clusterQueueSpec }, ['apiVersion', 'kind', 'metadata', 'spec']),
-  LocalQueue: object({ apiVersion, kind: kind('LocalQueue'), metadata: metadata(true), spec: object({ clusterQueue: name }, ['clusterQueue']) }, ['apiVersion', 'kind', 'metadata', 'spec']),
+  ClusterQueue: object({ apiVersion, kind: kind('ClusterQueue'), metadata: metadata(false), spec: clusterQueueSpec }, [
+    'apiVersion',
+    'kind',
+    'metadata',
+    'spec',
+  ]),
+  LocalQueue: object({ apiVersion, kind: kind('LocalQueue'), metadata: metadata(true), spec: object({ clusterQueue: name }, ['clusterQueue']) }, [
+    'apiVersion',
+    'kind',
+    'metadata',
+    'spec',
+  ]),
 };
 
 export class KueueSchemaError extends Error {}

@@ -78,7 +78,8 @@ export async function validateObjects(objects: readonly KubernetesObject[], kube
   const validated: KubernetesObject[] = [];
   for (const entry of objects) {
     const { apiVersion, kind, name } = describe(entry.object);
-    const report = (problem: string) => problems.push({ stack: entry.stack, address: entry.address, path: entry.path, kind: `${apiVersion} ${kind}`, name, problem });
+    const report = (problem: string) =>
+      problems.push({ stack: entry.stack, address: entry.address, path: entry.path, kind: `${apiVersion} ${kind}`, name, problem });
     const since = API_SINCE[apiVersion];
     if (since === undefined) {
       report(`API version '${apiVersion}' is not one the platform validates; add it to API_SINCE in tools/kubernetes-schema/validate.ts`);
@@ -106,7 +107,10 @@ export async function validateObjects(objects: readonly KubernetesObject[], kube
 /** Every in-cluster object of the synthesized stacks, validated. */
 export async function validateStacks(stacks: readonly { name: string; config: SynthesizedResources }[], kubernetesVersion: string): Promise<SchemaResult> {
   const minor = Number(kubernetesVersion.split('.')[1]);
-  return validateObjects(stacks.flatMap((s) => kubernetesObjects(s.name, s.config)), minor);
+  return validateObjects(
+    stacks.flatMap((s) => kubernetesObjects(s.name, s.config)),
+    minor,
+  );
 }
 
 export function formatProblem(p: SchemaProblem): string {
@@ -140,7 +144,8 @@ export async function checkStackObjects(stack: string, config: SynthesizedResour
     return { validated: 0, problems: [error instanceof Error ? error.message : String(error)] };
   }
   if (objects.length === 0) return { validated: 0, problems: [] };
-  if (kubernetesMinor === undefined) return { validated: 0, problems: [`${stack}: no aws_eks_cluster in the synthesized stacks gives the Kubernetes version to validate against`] };
+  if (kubernetesMinor === undefined)
+    return { validated: 0, problems: [`${stack}: no aws_eks_cluster in the synthesized stacks gives the Kubernetes version to validate against`] };
   const result = await validateObjects(objects, kubernetesMinor);
   return { validated: result.validated.length, problems: result.problems.map(formatProblem) };
 }

@@ -39,7 +39,8 @@ export class ConfigLocator {
       const third = /^ {6}"((?:[^"\\]|\\.)*)": \{/.exec(line);
       if (top) [kind, type, current] = [JSON.parse(`"${top[1]}"`) as string, undefined, undefined];
       else if (second) [type, current] = [JSON.parse(`"${second[1]}"`) as string, undefined];
-      if ((kind === 'resource' || kind === 'data') && type && third) current = `${kind === 'data' ? 'data.' : ''}${type}.${JSON.parse(`"${third[1]}"`) as string}`;
+      if ((kind === 'resource' || kind === 'data') && type && third)
+        current = `${kind === 'data' ? 'data.' : ''}${type}.${JSON.parse(`"${third[1]}"`) as string}`;
       this.addressByLine.push(current);
       if (/^ {6}\}/.test(line)) current = undefined;
     }

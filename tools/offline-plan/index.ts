@@ -9,7 +9,16 @@
  * (`planJsonPath(workDir, stack)`), written only when the stack planned; all results are in
  * `<workDir>/results.json`.
  */
-export { planOffline, planJsonPath, DEFAULT_SYNTH_DIR, DEFAULT_WORK_DIR, RESULTS_FILE, STACK_FILES, UnknownStackError, type PlanOfflineOptions } from './plan-offline';
+export {
+  planOffline,
+  planJsonPath,
+  DEFAULT_SYNTH_DIR,
+  DEFAULT_WORK_DIR,
+  RESULTS_FILE,
+  STACK_FILES,
+  UnknownStackError,
+  type PlanOfflineOptions,
+} from './plan-offline';
 export { readPlanJson, countCreates, type PlanJson, type ResourceChange } from '../../kernel/plan-json';
 export { OfflinePlanUnavailable } from './terraform';
 export type { StackPlanResult, PlanDiagnostic, NotValidated } from './types';

@@ -14,7 +14,14 @@ import type { NotValidated, PlanDiagnostic, TerraformJson } from './types';
 export const AWS_PROVIDER = 'registry.terraform.io/hashicorp/aws';
 
 /** AWS data sources that compute locally, from their arguments or the provider configuration. */
-export const LOCAL_AWS_DATA_SOURCES: readonly string[] = ['aws_iam_policy_document', 'aws_arn', 'aws_partition', 'aws_region', 'aws_default_tags', 'aws_service_principal'];
+export const LOCAL_AWS_DATA_SOURCES: readonly string[] = [
+  'aws_iam_policy_document',
+  'aws_arn',
+  'aws_partition',
+  'aws_region',
+  'aws_default_tags',
+  'aws_service_principal',
+];
 
 /** Settings that would read credentials from the machine or call STS. */
 const AWS_PROVIDER_SETTINGS_REMOVED = [
@@ -118,7 +125,12 @@ interface RemovedBlock {
  * Leaves out every block of a provider the mirror lacks, then every block that refers to a
  * removed one (it could not be evaluated), and counts both so the report can say so.
  */
-function removeProvidersNotInMirror(config: TerraformJson, providers: readonly RequiredProvider[], mirror: MirrorContents, diagnostics: PlanDiagnostic[]): NotValidated[] {
+function removeProvidersNotInMirror(
+  config: TerraformJson,
+  providers: readonly RequiredProvider[],
+  mirror: MirrorContents,
+  diagnostics: PlanDiagnostic[],
+): NotValidated[] {
   const missing = providers.filter((p) => !mirrorHas(mirror, p));
   if (missing.length === 0) return [];
   const result: NotValidated[] = [];
@@ -218,14 +230,21 @@ function upstreamOf(input: Record<string, unknown>, inputName: string, allStacks
   const settings = recordAt(input, 'config') ?? {};
   const byBackend = allStacks.find((candidate) => {
     const backend = typeof backendType === 'string' ? recordAt(candidate.config, 'terraform', 'backend', backendType) : undefined;
-    return backend !== undefined && Object.keys(settings).length > 0 && Object.entries(settings).every(([key, value]) => key === 'encrypt' || backend[key] === value);
+    return (
+      backend !== undefined && Object.keys(settings).length > 0 && Object.entries(settings).every(([key, value]) => key === 'encrypt' || backend[key] === value)
+    );
   });
   if (byBackend) return byBackend;
   const byName = inputName.startsWith(CROSS_STACK_INPUT_PREFIX) ? inputName.slice(CROSS_STACK_INPUT_PREFIX.length) : undefined;
   return allStacks.find((candidate) => candidate.name === byName);
 }
 
-function readPlaceholderInputs(stack: SynthesizedStack, config: TerraformJson, allStacks: readonly SynthesizedStack[], diagnostics: PlanDiagnostic[]): Map<string, PlaceholderState> {
+function readPlaceholderInputs(
+  stack: SynthesizedStack,
+  config: TerraformJson,
+  allStacks: readonly SynthesizedStack[],
+  diagnostics: PlanDiagnostic[],
+): Map<string, PlaceholderState> {
   const inputs = new Map<string, PlaceholderState>();
   for (const [name, input] of Object.entries(blocksOf(config, 'data').terraform_remote_state ?? {})) {
     if (!isRecord(input)) continue;

@@ -80,7 +80,9 @@ export async function planOffline(options: PlanOfflineOptions = {}): Promise<Sta
   const cliConfig = path.join(workDir, CLI_CONFIG_FILE);
   writeCliConfig(cliConfig, path.join(workDir, PLUGIN_CACHE_DIR), tooling, online);
   if (!options.stacks) removeStaleStackDirs(workDir, allStacks);
-  progress(`terraform ${tooling.version}, ${tooling.mirrorDir ? `mirror ${tooling.mirrorDir}` : 'no mirror'}${online ? ', online' : ''}; planning ${selected.length} stack${selected.length === 1 ? '' : 's'}`);
+  progress(
+    `terraform ${tooling.version}, ${tooling.mirrorDir ? `mirror ${tooling.mirrorDir}` : 'no mirror'}${online ? ', online' : ''}; planning ${selected.length} stack${selected.length === 1 ? '' : 's'}`,
+  );
 
   const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
   // Largest first, so the longest plan does not start last.
@@ -104,7 +106,10 @@ export async function planOffline(options: PlanOfflineOptions = {}): Promise<Sta
 function selectStacks(allStacks: readonly SynthesizedStack[], names: readonly string[] | undefined): SynthesizedStack[] {
   if (!names) return [...allStacks];
   const unknown = names.filter((name) => !allStacks.some((stack) => stack.name === name));
-  if (unknown.length > 0) throw new UnknownStackError(`no stack named ${unknown.map((n) => `'${n}'`).join(', ')} in the synth output; stacks: ${allStacks.map((s) => s.name).join(', ')}`);
+  if (unknown.length > 0)
+    throw new UnknownStackError(
+      `no stack named ${unknown.map((n) => `'${n}'`).join(', ')} in the synth output; stacks: ${allStacks.map((s) => s.name).join(', ')}`,
+    );
   return allStacks.filter((stack) => names.includes(stack.name));
 }
 

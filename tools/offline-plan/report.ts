@@ -32,7 +32,9 @@ export function formatStackResults(results: readonly StackPlanResult[]): string[
     const unvalidated = unvalidatedEntries(result).filter((n) => n.resources > 0);
     const missing = unvalidated.some((n) => n.resources > 0) ? `  NOT VALIDATED: ${notValidatedText(unvalidated)}` : '';
     const schema = result.schemaValidated ? `  ${result.schemaValidated} kubernetes schema-validated` : '';
-    lines.push(`${result.stack.padEnd(width)}  ${result.status.padEnd(7)}  ${String(result.resourcesToCreate).padStart(4)} to create${plan}${schema}${missing}`);
+    lines.push(
+      `${result.stack.padEnd(width)}  ${result.status.padEnd(7)}  ${String(result.resourcesToCreate).padStart(4)} to create${plan}${schema}${missing}`,
+    );
     for (const diagnostic of result.diagnostics) lines.push(`  ${formatDiagnostic(diagnostic)}`);
   }
   return lines;
@@ -75,7 +77,8 @@ export function notValidatedTotals(results: readonly StackPlanResult[]): NotVali
 /** The warning printed whenever anything was left out: never a silent pass. */
 export function formatNotValidated(results: readonly StackPlanResult[]): string[] {
   return notValidatedTotals(results).map(
-    (t) => `WARNING: ${t.resources} ${t.provider} resource${t.resources === 1 ? ' was' : 's were'} NOT validated in ${t.stacks.length} stack${t.stacks.length === 1 ? '' : 's'} (${t.stacks.join(', ')}): ${t.reasons.join('; ')}`,
+    (t) =>
+      `WARNING: ${t.resources} ${t.provider} resource${t.resources === 1 ? ' was' : 's were'} NOT validated in ${t.stacks.length} stack${t.stacks.length === 1 ? '' : 's'} (${t.stacks.join(', ')}): ${t.reasons.join('; ')}`,
   );
 }
 

@@ -46,13 +46,19 @@ export function findTooling(env: NodeJS.ProcessEnv, online: boolean): TerraformT
   } catch {
     version = undefined;
   }
-  if (probe.status !== 0 || !version) throw new OfflinePlanUnavailable('terraform-missing', `${terraform} does not run ('terraform version' failed): reinstall Terraform >= 1.10`);
+  if (probe.status !== 0 || !version)
+    throw new OfflinePlanUnavailable('terraform-missing', `${terraform} does not run ('terraform version' failed): reinstall Terraform >= 1.10`);
 
   const { dir, looked } = findMirror(env);
   if (!dir) {
     if (online) return { terraform, version };
-    const where = env.TF_PLUGIN_MIRROR ? `TF_PLUGIN_MIRROR=${env.TF_PLUGIN_MIRROR} holds no providers` : `no provider mirror found (looked in ${looked.join(', ')})`;
-    throw new OfflinePlanUnavailable('mirror-missing', `${where}: set TF_PLUGIN_MIRROR to a Terraform filesystem mirror, or use --online on a machine with network`);
+    const where = env.TF_PLUGIN_MIRROR
+      ? `TF_PLUGIN_MIRROR=${env.TF_PLUGIN_MIRROR} holds no providers`
+      : `no provider mirror found (looked in ${looked.join(', ')})`;
+    throw new OfflinePlanUnavailable(
+      'mirror-missing',
+      `${where}: set TF_PLUGIN_MIRROR to a Terraform filesystem mirror, or use --online on a machine with network`,
+    );
   }
   return { terraform, version, mirrorDir: dir, mirror: readMirror(dir) };
 }
@@ -81,7 +87,8 @@ export function writeCliConfig(file: string, pluginCacheDir: string, tooling: Te
 }
 
 /** Variables that would change what Terraform or the AWS provider does behind our back. */
-const ENV_REMOVED = /^(AWS_(PROFILE|ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|ROLE_ARN|ROLE_SESSION_NAME|WEB_IDENTITY_TOKEN_FILE|CONFIG_FILE|SHARED_CREDENTIALS_FILE)|TF_CLI_ARGS.*|TF_WORKSPACE|TF_DATA_DIR|TF_VAR_.*|TF_REATTACH_PROVIDERS)$/;
+const ENV_REMOVED =
+  /^(AWS_(PROFILE|ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|ROLE_ARN|ROLE_SESSION_NAME|WEB_IDENTITY_TOKEN_FILE|CONFIG_FILE|SHARED_CREDENTIALS_FILE)|TF_CLI_ARGS.*|TF_WORKSPACE|TF_DATA_DIR|TF_VAR_.*|TF_REATTACH_PROVIDERS)$/;
 
 export function terraformEnv(env: NodeJS.ProcessEnv, cliConfigFile: string): NodeJS.ProcessEnv {
   const clean: NodeJS.ProcessEnv = {};

@@ -29,7 +29,6 @@ export interface ReviewBlock {
 
 export type StackBlocks = ReadonlyMap<string, ReviewBlock>;
 
-
 function withoutMetadata(value: unknown): { config: Record<string, unknown>; path?: string } {
   if (!isRecord(value)) return { config: { value } };
   const { '//': metadata, ...config } = value;

@@ -42,7 +42,6 @@ export interface BlockChange {
   readonly block: ReviewBlock;
 }
 
-
 function preventsDestroy(block: ReviewBlock): boolean {
   const lifecycle = block.config.lifecycle;
   return isRecord(lifecycle) && lifecycle.prevent_destroy === true;
@@ -94,7 +93,12 @@ const byPath = (a: ReviewBlock, b: ReviewBlock) => ((a.path ?? a.address) < (b.p
  * added or removed. `ownerOf` keeps a removed resource from being paired with an added
  * one of another owner (in the organization stack, another tenant's account).
  */
-export function compareBlocks(stack: string, base: StackBlocks | undefined, head: StackBlocks | undefined, ownerOf: (block: ReviewBlock) => string | undefined = () => undefined): BlockChange[] {
+export function compareBlocks(
+  stack: string,
+  base: StackBlocks | undefined,
+  head: StackBlocks | undefined,
+  ownerOf: (block: ReviewBlock) => string | undefined = () => undefined,
+): BlockChange[] {
   const changes: BlockChange[] = [];
   const removed: ReviewBlock[] = [];
   const added: ReviewBlock[] = [];
@@ -108,7 +112,9 @@ export function compareBlocks(stack: string, base: StackBlocks | undefined, head
     const attributes = attributeChanges(baseBlock, headBlock);
     if (attributes.length === 0) continue;
     const replaced = attributes.some((a) => a.forcesReplacement);
-    changes.push(change(stack, replaced ? 'replace' : 'update', headBlock, { attributes, protectionRemoved: preventsDestroy(baseBlock) && !preventsDestroy(headBlock) }));
+    changes.push(
+      change(stack, replaced ? 'replace' : 'update', headBlock, { attributes, protectionRemoved: preventsDestroy(baseBlock) && !preventsDestroy(headBlock) }),
+    );
   }
   for (const [address, baseBlock] of base ?? []) if (!head?.has(address)) removed.push(baseBlock);
 

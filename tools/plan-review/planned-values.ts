@@ -15,7 +15,6 @@ export const KNOWN_AFTER_APPLY = '(known after apply)';
 /** Address → planned attributes of every resource and data source in the plan. */
 export type PlannedValues = ReadonlyMap<string, Readonly<Record<string, unknown>>>;
 
-
 /** Puts the marker wherever `unknown` (an `after_unknown` tree) says true. */
 function markUnknown(value: unknown, unknown: unknown): unknown {
   if (unknown === true) return KNOWN_AFTER_APPLY;
@@ -57,7 +56,8 @@ export function checkPlansDir(dir: string, label: string): void {
   } catch {
     isDirectory = false;
   }
-  if (!isDirectory) throw new InputError([`${dir}: ${label} plans directory not found; run \`npm run plan:offline -- --plans ${dir}\` or leave the option out`]);
+  if (!isDirectory)
+    throw new InputError([`${dir}: ${label} plans directory not found; run \`npm run plan:offline -- --plans ${dir}\` or leave the option out`]);
 }
 
 /** The planned values of one stack's plan JSON, or undefined when the stack has no plan there. */

@@ -101,11 +101,17 @@ function countsText(review: Review): string {
 
 function headerLine(review: Review): string {
   const t = review.tenants;
-  const tenantParts = [t.new.length ? `${t.new.length} new` : '', t.changed.length ? `${t.changed.length} changed` : '', t.removed.length ? `${t.removed.length} removed` : ''].filter(Boolean);
+  const tenantParts = [
+    t.new.length ? `${t.new.length} new` : '',
+    t.changed.length ? `${t.changed.length} changed` : '',
+    t.removed.length ? `${t.removed.length} removed` : '',
+  ].filter(Boolean);
   const platform = review.platform.map((p) => `${p.stack} ${p.status}`);
   const changed = tenantParts.length + platform.length > 0;
   const body = changed
-    ? [`tenants: ${tenantParts.join(', ') || 'none changed'}`, `resources: ${countsText(review)}`, `platform: ${platform.join(', ') || 'unchanged'}`].join(' · ')
+    ? [`tenants: ${tenantParts.join(', ') || 'none changed'}`, `resources: ${countsText(review)}`, `platform: ${platform.join(', ') || 'unchanged'}`].join(
+        ' · ',
+      )
     : 'no infrastructure changes';
   return `## ${VERDICT_ICON[review.verdict]} Plan review: ${review.verdict} · ${body}\n`;
 }
@@ -230,7 +236,8 @@ function differingParts(before: string, after: string): [string, string] {
 
 function attributeLine(a: AttributeChange): string {
   let { before, after } = a;
-  if (typeof before === 'string' && typeof after === 'string' && Math.max(before.length, after.length) > MAX_VALUE) [before, after] = differingParts(before, after);
+  if (typeof before === 'string' && typeof after === 'string' && Math.max(before.length, after.length) > MAX_VALUE)
+    [before, after] = differingParts(before, after);
   return `  - ${code(a.path, 80)}: ${code(before)} → ${code(after)}${a.forcesReplacement ? ' **(forces replacement)**' : ''}`;
 }
 
@@ -273,7 +280,11 @@ export function groupBySameChanges(tenants: readonly TenantReview[]): TenantRevi
     const name = new RegExp(`(?<![a-z0-9])${tenant.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![a-z0-9])`, 'g');
     // Each change masked, then sorted: the order of a stack's changes follows its (hashed) addresses.
     const signature = tenant.changes
-      .map((c) => JSON.stringify([c.stack === own ? '' : c.stack, c.action, c.path ?? c.address, c.kind, c.type, c.attributes.map((a) => [a.path, a.before, a.after])]).replace(name, '\u0000').replace(PER_TENANT_HASH, '#'))
+      .map((c) =>
+        JSON.stringify([c.stack === own ? '' : c.stack, c.action, c.path ?? c.address, c.kind, c.type, c.attributes.map((a) => [a.path, a.before, a.after])])
+          .replace(name, '\u0000')
+          .replace(PER_TENANT_HASH, '#'),
+      )
       .sort()
       .join('\n');
     const group = groups.get(signature);
@@ -287,8 +298,12 @@ const MAX_GROUP_NAMES = 20;
 
 function changedTenantItem(group: readonly TenantReview[], room: number): string {
   const [tenant, ...others] = group;
-  const ceiling = tenant.baseCeiling && tenant.baseCeiling.monthlyUsd !== tenant.ceiling.monthlyUsd ? ` · GPU ceiling ${ceilingText(tenant.baseCeiling, tenant.ceiling)}` : '';
-  const budget = tenant.baseFacts?.budgetUsd !== tenant.facts.budgetUsd ? ` · budget ${budgetText(tenant.baseFacts?.budgetUsd, tenant.facts.budgetUsd, 'changed')}` : '';
+  const ceiling =
+    tenant.baseCeiling && tenant.baseCeiling.monthlyUsd !== tenant.ceiling.monthlyUsd
+      ? ` · GPU ceiling ${ceilingText(tenant.baseCeiling, tenant.ceiling)}`
+      : '';
+  const budget =
+    tenant.baseFacts?.budgetUsd !== tenant.facts.budgetUsd ? ` · budget ${budgetText(tenant.baseFacts?.budgetUsd, tenant.facts.budgetUsd, 'changed')}` : '';
   const shown = others.slice(0, MAX_GROUP_NAMES).map((t) => `\`${t.name}\``);
   if (others.length > MAX_GROUP_NAMES) shown.push(`… ${(others.length - MAX_GROUP_NAMES).toLocaleString('en-US')} more`);
   const same = others.length > 0 ? ` and ${plural(others.length, 'more tenant')} with the same changes (${shown.join(', ')})` : '';
@@ -304,12 +319,25 @@ function changedTenantsSection(review: Review, maxChars: number): string {
   const tenants = review.tenants.changed;
   if (tenants.length === 0) return '';
   const groups = groupBySameChanges(tenants);
-  return fit(`\n### Changed tenants (${tenants.length})\n`, groups.length, (i, room) => changedTenantItem(groups[i], room), maxChars, 'changed tenant', '', (i) => groups[i].length);
+  return fit(
+    `\n### Changed tenants (${tenants.length})\n`,
+    groups.length,
+    (i, room) => changedTenantItem(groups[i], room),
+    maxChars,
+    'changed tenant',
+    '',
+    (i) => groups[i].length,
+  );
 }
 
 function removedTenantItem(tenant: TenantReview): string {
   const f = tenant.facts;
-  const account = f.account.kind === 'vended' ? `account ${code(f.account.email)} (vended)` : f.account.kind === 'adopted' ? `adopted account ${code(f.account.id)}` : 'its account';
+  const account =
+    f.account.kind === 'vended'
+      ? `account ${code(f.account.email)} (vended)`
+      : f.account.kind === 'adopted'
+        ? `adopted account ${code(f.account.id)}`
+        : 'its account';
   const buckets = f.buckets.map((b) => code(b.name)).join(', ') || 'none';
   const orphaned = tenant.changes.filter((c) => c.kind === 'resource').length;
   return (
@@ -326,7 +354,7 @@ function removedTenantsSection(review: Review, maxChars: number): string {
     '\n**Offboarding path** instead of deleting the file:\n' +
     '1. Keep the file and set `lifecycle: retained`: workloads, GPU pools and the namespace are removed; the account, buckets and key stay.\n' +
     '2. Hand over or export the data; empty the buckets and schedule the key deletion deliberately, outside this repository.\n' +
-    '3. Move the account out of the tenant OU or close it in AWS Organizations, and remove the tenant\'s resources from the Terraform state.\n' +
+    "3. Move the account out of the tenant OU or close it in AWS Organizations, and remove the tenant's resources from the Terraform state.\n" +
     '4. Then delete the tenant file; the platform team approves the pull request despite this block.\n';
   return fit(head, tenants.length, (i) => removedTenantItem(tenants[i]), maxChars, 'removed tenant', tail);
 }
@@ -341,7 +369,8 @@ function platformItem(p: PlatformReview, room: number): string {
 
 function platformSection(review: Review, maxChars: number): string {
   if (review.platform.length === 0) return '';
-  const head = '\n### Platform: shared and organization\n\nChanges here reach every tenant (a tenant\'s account, SCP and budgets are in its own account stack, reviewed with the tenant).\n';
+  const head =
+    "\n### Platform: shared and organization\n\nChanges here reach every tenant (a tenant's account, SCP and budgets are in its own account stack, reviewed with the tenant).\n";
   return fit(head, review.platform.length, (i, room) => platformItem(review.platform[i], room), maxChars, 'stack');
 }
 

@@ -311,7 +311,10 @@ function changeFindings(tenants: readonly TenantReview[], platform: readonly Pla
   for (const tenant of byStatus('changed')) {
     if (!tenant.baseFacts?.workloads || tenant.facts.workloads) continue;
     const removed = tenant.changes.filter((c) => c.kind === 'resource' && c.action === 'delete').length;
-    findings.push({ level: 'attention', text: `\`${tenant.name}\` becomes retained: its namespace, GPU pools and workload role go (${plural(removed, 'resource')}); the account, buckets and key stay` });
+    findings.push({
+      level: 'attention',
+      text: `\`${tenant.name}\` becomes retained: its namespace, GPU pools and workload role go (${plural(removed, 'resource')}); the account, buckets and key stay`,
+    });
   }
   for (const p of platform) dataFindings(`\`${p.stack}\``, p.changes, findings);
   // Version changes of the cluster, with their place in the upgrade order.
@@ -346,10 +349,16 @@ function costReview(tenants: readonly TenantReview[], findings: ReviewFinding[])
       rows.push({ tenant: tenant.name, status: tenant.status, facts: tenant.facts, before, after, budgetBefore, budgetAfter, overBudget });
     }
     if (overBudget) {
-      findings.push({ level: 'attention', text: `\`${tenant.name}\`: GPU ceiling ${usd(after!.monthlyUsd)}/month exceeds its budget of ${usd(budgetAfter!)}/month` });
+      findings.push({
+        level: 'attention',
+        text: `\`${tenant.name}\`: GPU ceiling ${usd(after!.monthlyUsd)}/month exceeds its budget of ${usd(budgetAfter!)}/month`,
+      });
     }
     if (after && after.unpriced.length > 0) {
-      findings.push({ level: 'attention', text: `\`${tenant.name}\`: no price in platform.yaml for ${after.unpriced.map((t) => `\`${t}\``).join(', ')}; its ceiling leaves them out` });
+      findings.push({
+        level: 'attention',
+        text: `\`${tenant.name}\`: no price in platform.yaml for ${after.unpriced.map((t) => `\`${t}\``).join(', ')}; its ceiling leaves them out`,
+      });
     }
   }
   return { rows, ceilingDeltaUsd, budgetDeltaUsd };
@@ -359,12 +368,16 @@ function costReview(tenants: readonly TenantReview[], findings: ReviewFinding[])
 function platformAndCheckFindings(platform: readonly PlatformReview[], checks: readonly CheckResult[], findings: ReviewFinding[]): void {
   for (const p of platform.filter((x) => x.affectsEveryTenant)) {
     const n = p.changes.filter((c) => c.kind !== 'output').length;
-    findings.push({ level: 'attention', text: `\`${p.stack}\` ${p.status === 'changed' ? 'changes' : p.status === 'added' ? 'is added with' : 'is removed with'} ${n} block${n === 1 ? '' : 's'}: **affects every tenant**` });
+    findings.push({
+      level: 'attention',
+      text: `\`${p.stack}\` ${p.status === 'changed' ? 'changes' : p.status === 'added' ? 'is added with' : 'is removed with'} ${n} block${n === 1 ? '' : 's'}: **affects every tenant**`,
+    });
   }
   for (const check of checks) {
     if (check.status === 'failed') findings.push({ level: 'blocked', text: `${check.title} failed: ${check.summary}` });
     // A review never says ok for a check it has no report of.
-    else if (check.status === 'not run') findings.push({ level: 'attention', text: `${check.title} not run: no report was given, so the review cannot say it passed` });
+    else if (check.status === 'not run')
+      findings.push({ level: 'attention', text: `${check.title} not run: no report was given, so the review cannot say it passed` });
     else if (check.status === 'warnings') findings.push({ level: 'attention', text: `${check.title}: warnings: ${check.summary}` });
   }
 }

@@ -37,9 +37,9 @@ export interface TenantFacts {
   readonly workloads: boolean;
 }
 
-
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined);
-const num = (value: unknown): number | undefined => (typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : undefined);
+const num = (value: unknown): number | undefined =>
+  typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : undefined;
 const lastSegment = (path: string | undefined): string | undefined => path?.split('/').pop();
 
 const quantity = (value: unknown): number | undefined => num(typeof value === 'string' ? value.replace(/Gi$/, '') : value);
@@ -104,14 +104,14 @@ export function tenantFacts(name: string, stack: StackBlocks | undefined, organi
   for (const block of stack?.values() ?? []) {
     if (block.kind !== 'resource') continue;
     // A vended account's bucket names end in its id, a reference until the account exists.
-    if (block.type === 'aws_s3_bucket') buckets.push({ purpose: lastSegment(block.path) ?? block.address, name: str(block.config.bucket)?.replace(/\$\{[^}]*\}/g, '<account-id>') ?? '?' });
+    if (block.type === 'aws_s3_bucket')
+      buckets.push({ purpose: lastSegment(block.path) ?? block.address, name: str(block.config.bucket)?.replace(/\$\{[^}]*\}/g, '<account-id>') ?? '?' });
     else if (block.type === 'kubernetes_manifest') {
       const nodePool = karpenterManifest(block, KARPENTER_API.nodePool);
       const nodeClass = karpenterManifest(block, KARPENTER_API.nodeClass);
       if (nodePool) nodePools.push(nodePool);
       if (nodeClass) nodeClasses.push(nodeClass);
-    }
-    else if (block.type === 'kubernetes_namespace_v1') workloads = true;
+    } else if (block.type === 'kubernetes_namespace_v1') workloads = true;
     else if (block.type === 'kubernetes_resource_quota_v1') {
       const spec = isRecord(block.config.spec) ? block.config.spec : {};
       // A scoped quota (the system priority classes' zero) is not the tenant's quota.

@@ -34,7 +34,8 @@ export function pinnedVersions(stacks: ReadonlyMap<string, StackBlocks | undefin
       if (block.type === 'aws_eks_cluster' && text(c.version)) found.set('kubernetes', { stack, step: 'control plane', value: text(c.version)! });
       if (block.type === 'aws_eks_addon' && text(c.addon_name) && text(c.addon_version))
         found.set(`add-on ${text(c.addon_name)}`, { stack, step: 'add-ons', value: text(c.addon_version)! });
-      if (block.type === 'helm_release' && text(c.name) && text(c.version)) found.set(`chart ${text(c.name)}`, { stack, step: 'charts', value: text(c.version)! });
+      if (block.type === 'helm_release' && text(c.name) && text(c.version))
+        found.set(`chart ${text(c.name)}`, { stack, step: 'charts', value: text(c.version)! });
       if (block.type === 'aws_eks_node_group' && text(c.node_group_name) && text(c.release_version))
         found.set(`node group ${text(c.node_group_name)} image`, { stack, step: 'nodes', value: text(c.release_version)! });
       if (block.type === 'kubernetes_manifest' && isRecord(c.manifest) && c.manifest.kind === 'EC2NodeClass' && isRecord(c.manifest.spec)) {
@@ -69,9 +70,15 @@ export function versionFindings(base: ReadonlyMap<string, PinnedVersion>, head: 
     const from = minor(k8s.before.value);
     const to = minor(k8s.after.value);
     if (from !== undefined && to !== undefined && to < from)
-      findings.push({ level: 'blocked', text: `\`${k8s.after.stack}\`: Kubernetes ${k8s.before.value} → ${k8s.after.value} is a downgrade; EKS cannot downgrade a control plane` });
+      findings.push({
+        level: 'blocked',
+        text: `\`${k8s.after.stack}\`: Kubernetes ${k8s.before.value} → ${k8s.after.value} is a downgrade; EKS cannot downgrade a control plane`,
+      });
     else if (from !== undefined && to !== undefined && Math.floor(to / 1000) === Math.floor(from / 1000) && to - from > 1)
-      findings.push({ level: 'blocked', text: `\`${k8s.after.stack}\`: Kubernetes ${k8s.before.value} → ${k8s.after.value} skips a minor version; EKS upgrades one minor version at a time` });
+      findings.push({
+        level: 'blocked',
+        text: `\`${k8s.after.stack}\`: Kubernetes ${k8s.before.value} → ${k8s.after.value} skips a minor version; EKS upgrades one minor version at a time`,
+      });
   }
   const steps = [...new Set(changed.map((c) => c.after.step))];
   if (k8s && steps.length > 1) {

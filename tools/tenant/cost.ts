@@ -17,7 +17,14 @@ export interface GpuCostCeiling {
 /** What the plan review will read back from the pool's synthesized NodePools. */
 export function poolFacts(pool: GpuPool, prices: Prices): PricedPool {
   const limits = poolLimits(pool, prices);
-  return { name: pool.name, instanceTypes: pool.instanceTypes, capacity: pool.capacity, warmNodes: limits.warmNodes, gpuLimit: limits.gpus, diskGi: pool.diskGi };
+  return {
+    name: pool.name,
+    instanceTypes: pool.instanceTypes,
+    capacity: pool.capacity,
+    warmNodes: limits.warmNodes,
+    gpuLimit: limits.gpus,
+    diskGi: pool.diskGi,
+  };
 }
 
 export function gpuCostCeiling(pools: readonly GpuPool[], prices: Prices): GpuCostCeiling {

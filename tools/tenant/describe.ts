@@ -55,7 +55,9 @@ function instanceTypeText(type: string, platform: Platform): string {
  */
 export function gpuPodSpecText(tenant: string): string {
   const placement = tenantGpuPlacement(tenant);
-  const selector = Object.entries(placement.nodeSelector).map(([k, v]) => `${k}=${v}`).join(', ');
+  const selector = Object.entries(placement.nodeSelector)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
   const tolerations = placement.tolerations.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect} (${t.operator})`).join(', ');
   return `nodeSelector ${selector}; tolerations ${tolerations}; a container limit nvidia.com/gpu: <count>; priorityClassName ${TENANT_PRIORITY_CLASSES.join(' or ')} (optional); no nodeName, no ${GPU_VISIBILITY_ENV}`;
 }
@@ -67,31 +69,65 @@ export function describeTenant(tenant: Tenant, platform: Platform): TenantDescri
   const row = (what: string, name: string, details: string) => rows.push({ what, name, details });
 
   if (tenant.account.kind === 'vended') {
-    row('account', names.accountName, `new member account vended by its account stack ${names.accountStack}, root e-mail ${tenant.account.email}, OU ${platform.tenantOuName}`);
+    row(
+      'account',
+      names.accountName,
+      `new member account vended by its account stack ${names.accountStack}, root e-mail ${tenant.account.email}, OU ${platform.tenantOuName}`,
+    );
   } else {
     row('account', tenant.account.id, 'existing member account, adopted: its name and e-mail stay as they are');
   }
-  row('stack', names.accountStack, `Terraform stack in the management account: the account, its platform-controls SCP, the budgets, the Identity Center sign-in, and the platform's deployer ${pipelineRoleNames(platform.name).deployer} in the account`);
-  row('stack', names.stack, `Terraform stack: the tenant account's resources, the GPU node role in the platform account ${platform.platformAccountId}, the namespace and GPU pools in ${platform.cluster.name}`);
+  row(
+    'stack',
+    names.accountStack,
+    `Terraform stack in the management account: the account, its platform-controls SCP, the budgets, the Identity Center sign-in, and the platform's deployer ${pipelineRoleNames(platform.name).deployer} in the account`,
+  );
+  row(
+    'stack',
+    names.stack,
+    `Terraform stack: the tenant account's resources, the GPU node role in the platform account ${platform.platformAccountId}, the namespace and GPU pools in ${platform.cluster.name}`,
+  );
   row('key', names.keyAlias, 'KMS key in the tenant account; encrypts the buckets');
   for (const bucket of tenant.buckets) {
-    row('bucket', names.bucket(bucket.purpose), `${bucket.purpose}: versioned, KMS-encrypted, no public access; old versions expire after ${plural(bucket.noncurrentVersionDays, 'day')}`);
+    row(
+      'bucket',
+      names.bucket(bucket.purpose),
+      `${bucket.purpose}: versioned, KMS-encrypted, no public access; old versions expire after ${plural(bucket.noncurrentVersionDays, 'day')}`,
+    );
   }
-  if (active) row('role', names.workloadRole, `workload role: pods in namespace ${names.namespace} with service account ${names.serviceAccount}; reads and writes the buckets`);
+  if (active)
+    row(
+      'role',
+      names.workloadRole,
+      `workload role: pods in namespace ${names.namespace} with service account ${names.serviceAccount}; reads and writes the buckets`,
+    );
   row('role', names.peopleRole, `people role: the team's access to its account and namespace, within the boundary ${names.peopleBoundaryPolicy}`);
   if (tenant.peopleGroupId !== undefined) {
-    row('sign-in', names.permissionSet, `Identity Center permission set for group ${tenant.peopleGroupId}, in this account only; may only assume ${names.peopleRole}`);
+    row(
+      'sign-in',
+      names.permissionSet,
+      `Identity Center permission set for group ${tenant.peopleGroupId}, in this account only; may only assume ${names.peopleRole}`,
+    );
   } else {
     row('sign-in', 'none', 'no people.identityCenterGroupId: nobody can sign in to the tenant yet');
   }
   if (active && tenant.gpuPools.length > 0) row('role', names.nodeRole, `node role of the GPU pools, in the platform account ${platform.platformAccountId}`);
   if (active) row('namespace', names.namespace, `in cluster ${platform.cluster.name}; ${quotaText(tenant)}`);
-  if (active) row('cluster group', names.kubernetesGroup, `the people role's Kubernetes group: ClusterRole ${TENANT_EDIT_ROLE} in namespace ${names.namespace} only`);
+  if (active)
+    row('cluster group', names.kubernetesGroup, `the people role's Kubernetes group: ClusterRole ${TENANT_EDIT_ROLE} in namespace ${names.namespace} only`);
   if (active) row('queue', names.clusterQueue, queueText(tenant, platform));
   if (active) {
     const claims = tenant.buckets.map((b) => names.bucketClaim(b.purpose)).join(', ');
-    row('GPU metrics', names.namespace, `CloudWatch Container Insights in the platform account (namespace dimension ${names.namespace}), read by the platform team; see docs/metrics.md`);
-    row('storage', names.namespace, `bucket claims ${claims} (mounted with the workload role: run the pod as ${names.serviceAccount}); a claim without storageClassName gets encrypted gp3 EBS`);
+    row(
+      'GPU metrics',
+      names.namespace,
+      `CloudWatch Container Insights in the platform account (namespace dimension ${names.namespace}), read by the platform team; see docs/metrics.md`,
+    );
+    row(
+      'storage',
+      names.namespace,
+      `bucket claims ${claims} (mounted with the workload role: run the pod as ${names.serviceAccount}); a claim without storageClassName gets encrypted gp3 EBS`,
+    );
   }
   if (active && tenant.gpuPools.length > 0) row('GPU pod spec', names.namespace, gpuPodSpecText(tenant.name));
   if (active) {
@@ -99,22 +135,31 @@ export function describeTenant(tenant: Tenant, platform: Platform): TenantDescri
       const types = pool.instanceTypes.map((t) => instanceTypeText(t, platform)).join(', ');
       const limits = poolLimits(pool, platform.gpuInstanceTypes);
       const warm = limits.warmNodes > 0 ? `${plural(limits.warmNodes, 'warm node')} always running (${names.warmNodePool(pool.name)})` : 'no node while idle';
-      const dynamic = limits.dynamicNodes > 0 ? `; Karpenter adds nodes for pending GPU pods up to ${limits.gpus} GPUs, ${limits.cpu} CPUs, ${limits.memoryGi} GiB (${plural(limits.dynamicNodes, 'node')} of the largest type) and removes empty ones after ${EMPTY_NODE_GRACE}` : '';
+      const dynamic =
+        limits.dynamicNodes > 0
+          ? `; Karpenter adds nodes for pending GPU pods up to ${limits.gpus} GPUs, ${limits.cpu} CPUs, ${limits.memoryGi} GiB (${plural(limits.dynamicNodes, 'node')} of the largest type) and removes empty ones after ${EMPTY_NODE_GRACE}`
+          : '';
       row('GPU pool', names.nodePool(pool.name), `${types}; ${pool.capacity}; ${warm}${dynamic}; ${pool.diskGi} GiB disk; only this tenant's pods`);
     }
   } else {
     row('lifecycle', 'retained', 'workloads removed: no namespace, workload role or node pools; the account, key and buckets are kept');
   }
-  row('budget', names.budget, `${usd(tenant.monthlyBudgetUsd)} per month on everything tagged tenant=${tenant.name} in every account, its GPU nodes in the platform account included; ${BUDGET_ALERTS} (${tenant.owner})`);
+  row(
+    'budget',
+    names.budget,
+    `${usd(tenant.monthlyBudgetUsd)} per month on everything tagged tenant=${tenant.name} in every account, its GPU nodes in the platform account included; ${BUDGET_ALERTS} (${tenant.owner})`,
+  );
   row('budget', names.accountBudget, `${usd(tenant.monthlyBudgetUsd)} per month on the tenant account's whole spend, tagged or not; same alerts`);
 
   const ceiling = gpuCostCeiling(active ? tenant.gpuPools : [], platform.gpuInstanceTypes);
   if (ceiling.perPool.length > 0) {
-    const terms = ceiling.perPool.map((p) => {
-      const warm = p.pool.warmNodes > 0 ? [`${plural(p.pool.warmNodes, 'warm node')} × ${hourly(p.warmHourlyUsd)}`] : [];
-      const mix = Object.entries(p.mix).map(([type, n]) => `${n} × ${type} (${hourly(platform.gpuInstanceTypes[type]?.onDemandHourlyUsd ?? 0)})`);
-      return `${p.pool.name}: ${[...warm, ...mix].join(' + ') || 'nothing priced'} × ${HOURS_PER_MONTH} h`;
-    }).join('; ');
+    const terms = ceiling.perPool
+      .map((p) => {
+        const warm = p.pool.warmNodes > 0 ? [`${plural(p.pool.warmNodes, 'warm node')} × ${hourly(p.warmHourlyUsd)}`] : [];
+        const mix = Object.entries(p.mix).map(([type, n]) => `${n} × ${type} (${hourly(platform.gpuInstanceTypes[type]?.onDemandHourlyUsd ?? 0)})`);
+        return `${p.pool.name}: ${[...warm, ...mix].join(' + ') || 'nothing priced'} × ${HOURS_PER_MONTH} h`;
+      })
+      .join('; ');
     const spot = tenant.gpuPools.some((p) => p.capacity === 'spot') ? '; spot capacity usually costs much less' : '';
     row('GPU ceiling', `${usd(ceiling.monthlyUsd)} per month`, `${terms}; at on-demand prices${spot}`);
   } else {
@@ -133,7 +178,12 @@ export function describeTenant(tenant: Tenant, platform: Platform): TenantDescri
 /** Columns padded to their widest cell; the last column is not padded. */
 export function alignColumns(table: readonly (readonly string[])[], gap = '  '): string[] {
   const widths = table[0].map((_, col) => Math.max(...table.map((r) => r[col].length)));
-  return table.map((r) => r.map((cell, col) => (col === r.length - 1 ? cell : cell.padEnd(widths[col]))).join(gap).trimEnd());
+  return table.map((r) =>
+    r
+      .map((cell, col) => (col === r.length - 1 ? cell : cell.padEnd(widths[col])))
+      .join(gap)
+      .trimEnd(),
+  );
 }
 
 export function renderTable(d: TenantDescription): string {

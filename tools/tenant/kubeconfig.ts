@@ -35,14 +35,16 @@ export function parseClusterAccess(text: string, file: string): ClusterAccess {
   }
   const wrapped = isPlainObject(data) ? data[CLUSTER_ACCESS_OUTPUT] : undefined;
   const value = isPlainObject(wrapped) ? wrapped.value : isPlainObject(data) && 'endpoint' in data ? data : undefined;
-  if (!isPlainObject(value)) throw new KubeconfigInputError(`${file}: no '${CLUSTER_ACCESS_OUTPUT}' output; give the output of 'terraform output -json' in the shared stack`);
+  if (!isPlainObject(value))
+    throw new KubeconfigInputError(`${file}: no '${CLUSTER_ACCESS_OUTPUT}' output; give the output of 'terraform output -json' in the shared stack`);
   const field = (key: string): string => {
     const v = value[key];
     if (typeof v !== 'string' || v === '') throw new KubeconfigInputError(`${file}: ${CLUSTER_ACCESS_OUTPUT}.${key} is missing or not a string`);
     return v;
   };
   const endpoint = field('endpoint');
-  if (!/^https:\/\/[^\s/]+/.test(endpoint)) throw new KubeconfigInputError(`${file}: ${CLUSTER_ACCESS_OUTPUT}.endpoint must be an https:// URL, got '${endpoint}'`);
+  if (!/^https:\/\/[^\s/]+/.test(endpoint))
+    throw new KubeconfigInputError(`${file}: ${CLUSTER_ACCESS_OUTPUT}.endpoint must be an https:// URL, got '${endpoint}'`);
   const ca = field('certificate_authority_data');
   if (!/^[A-Za-z0-9+/]+=*$/.test(ca)) throw new KubeconfigInputError(`${file}: ${CLUSTER_ACCESS_OUTPUT}.certificate_authority_data must be base64`);
   return { name: field('name'), region: field('region'), endpoint, certificateAuthorityData: ca };
@@ -69,7 +71,9 @@ export interface KubeconfigOptions {
 export function peopleRoleArn(tenant: Tenant, platform: Platform, accountId?: string): string {
   const account = accountId ?? (tenant.account.kind === 'adopted' ? tenant.account.id : undefined);
   if (account === undefined) {
-    throw new KubeconfigInputError(`tenant '${tenant.name}' has a vended account, whose id the tenant file does not hold: add --account-id <id> (the AWS access portal shows it, or 'aws sts get-caller-identity')`);
+    throw new KubeconfigInputError(
+      `tenant '${tenant.name}' has a vended account, whose id the tenant file does not hold: add --account-id <id> (the AWS access portal shows it, or 'aws sts get-caller-identity')`,
+    );
   }
   if (!/^\d{12}$/.test(account)) throw new KubeconfigInputError(`--account-id must be a 12-digit AWS account id, got '${account}'`);
   if (tenant.account.kind === 'adopted' && account !== tenant.account.id) {

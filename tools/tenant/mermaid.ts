@@ -33,7 +33,9 @@ export function renderMermaid(d: TenantDescription): string {
     line(`subgraph shared_cluster[${label(`Shared cluster ${platform.cluster.name} · platform account ${platform.platformAccountId}`)}]`);
     line(`  tenant_namespace[${label(`Namespace ${names.namespace}`, quotaText(tenant))}]`);
     for (const [i, p] of tenant.gpuPools.entries()) {
-      line(`  pool_${i}[${label(`Karpenter pool ${names.nodePool(p.name)}`, p.instanceTypes.join(', '), `${p.capacity}, ${p.minNodes} warm, at most ${p.maxNodes} nodes`)}]`);
+      line(
+        `  pool_${i}[${label(`Karpenter pool ${names.nodePool(p.name)}`, p.instanceTypes.join(', '), `${p.capacity}, ${p.minNodes} warm, at most ${p.maxNodes} nodes`)}]`,
+      );
     }
     if (tenant.gpuPools.length > 0) line(`  node_role[${label('IAM role · GPU nodes', names.nodeRole)}]`);
     line('end');

@@ -17,7 +17,9 @@ export function queueText(tenant: Tenant, platform: Platform): string {
   const gpus = quotas.gpusByPool.length > 0 ? `; GPUs ${quotas.gpusByPool.map((p) => `${p.pool} ${p.gpus}`).join(', ')}` : '; no GPUs';
   const unplaced = quotas.unplacedGpus > 0 ? ` (${quotas.unplacedGpus} GPUs of the quota fit in no pool)` : '';
   const pool = platform.kueue.sharedGpuPool;
-  const shared = pool ? `; shared GPU pool: ${tenant.sharedGpus ?? 0} GPUs guaranteed, idle ones borrowed up to ${sharedPoolGpus(pool, platform.gpuInstanceTypes)} (borrowed jobs can be preempted)` : '';
+  const shared = pool
+    ? `; shared GPU pool: ${tenant.sharedGpus ?? 0} GPUs guaranteed, idle ones borrowed up to ${sharedPoolGpus(pool, platform.gpuInstanceTypes)} (borrowed jobs can be preempted)`
+    : '';
   return (
     `LocalQueue ${KUEUE.localQueue} in ${names.namespace} -> ClusterQueue ${names.clusterQueue}: ${quotas.cpu} CPUs, ${quotas.memoryGi} GiB${gpus}${unplaced}${shared}; ` +
     `label every Job ${KUEUE.queueNameLabel}: ${KUEUE.localQueue} (required); a Job over the quota waits, it does not fail; Kueue places GPU jobs on the pool`

@@ -21,7 +21,6 @@ export interface AnswerChecks {
   readonly gpu: (gpu: GpuRequest) => string | undefined;
 }
 
-
 export interface TenantRequest {
   readonly name: string;
   readonly owner: string;
@@ -53,7 +52,13 @@ export type PartialRequest = { -readonly [K in keyof TenantRequest]?: TenantRequ
 /** `g6.12xlarge,g5.12xlarge:4` → two instance types, at most 4 nodes. */
 export function parseGpuSpec(spec: string): GpuRequest {
   const colon = spec.lastIndexOf(':');
-  const types = colon > 0 ? spec.slice(0, colon).split(',').map((t) => t.trim()) : [];
+  const types =
+    colon > 0
+      ? spec
+          .slice(0, colon)
+          .split(',')
+          .map((t) => t.trim())
+      : [];
   const max = colon > 0 ? spec.slice(colon + 1).trim() : '';
   if (types.length === 0 || types.some((t) => t === '') || !/^\d+$/.test(max)) {
     throw new RequestError(`--gpu takes <instance type>[,<instance type>...]:<max nodes>, such as g6.12xlarge:4; got '${spec}'`);
@@ -167,7 +172,10 @@ export async function askForMissing(
       const allowed = Object.keys(platform.gpuInstanceTypes).join(', ');
       request.gpu = await askUntil<GpuRequest | null>(
         `GPU pool as <instance type>:<max nodes> (${allowed}); empty for CPU only: `,
-        checked<GpuRequest | null>((gpu) => (gpu && checks ? checks.gpu(gpu) : undefined), (a) => (a === '' ? null : parseGpuSpec(a))),
+        checked<GpuRequest | null>(
+          (gpu) => (gpu && checks ? checks.gpu(gpu) : undefined),
+          (a) => (a === '' ? null : parseGpuSpec(a)),
+        ),
       ).then((gpu) => gpu ?? undefined);
     }
     if (askBudget) {

@@ -87,7 +87,17 @@ export function tenantFileFor(request: TenantRequest, platform: PlatformFile): T
     account: request.accountId !== undefined ? { id: request.accountId } : email !== undefined ? { email } : {},
     ...(request.peopleGroupId !== undefined ? { people: { identityCenterGroupId: request.peopleGroupId } } : {}),
     buckets: DEFAULTS.buckets.map((name) => ({ name })),
-    ...(pools.length > 0 ? { gpuPools: pools.map(({ name, instanceTypes, capacity, minNodes, maxNodes }) => ({ name, instanceTypes: [...instanceTypes], capacity, minNodes, maxNodes })) } : {}),
+    ...(pools.length > 0
+      ? {
+          gpuPools: pools.map(({ name, instanceTypes, capacity, minNodes, maxNodes }) => ({
+            name,
+            instanceTypes: [...instanceTypes],
+            capacity,
+            minNodes,
+            maxNodes,
+          })),
+        }
+      : {}),
     quota: {
       cpu: request.cpu ?? capped(Math.max(SCAFFOLD_DEFAULTS.minCpu, SCAFFOLD_DEFAULTS.cpuPerGpu * gpus), caps.maxCpu),
       memoryGi: request.memoryGi ?? capped(Math.max(SCAFFOLD_DEFAULTS.minMemoryGi, SCAFFOLD_DEFAULTS.memoryGiPerGpu * gpus), caps.maxMemoryGi),
@@ -184,7 +194,9 @@ export function scaffoldTenant(request: TenantRequest, paths: ConfigPaths, optio
     throw new ScaffoldRefused(`${displayPath(paths.tenantsDir)}: tenant directory not found: create it, or point TENANTS_DIR at it; nothing was written`);
   }
   if (existsSync(target)) {
-    throw new ScaffoldRefused(`${displayPath(target)} already exists: tenant:new never overwrites a tenant; edit that file, or choose another --name; nothing was written`);
+    throw new ScaffoldRefused(
+      `${displayPath(target)} already exists: tenant:new never overwrites a tenant; edit that file, or choose another --name; nothing was written`,
+    );
   }
   const platform = loadPlatformFile(paths.platformFile);
   if (!platform.value) throw new ConfigError(platform.issues);

@@ -26,7 +26,10 @@ function props(settings: Partial<GeneralPoolSettings> = {}): GeneralNodePoolProp
 }
 
 type Manifest = Record<string, any>;
-const manifestsOf = (stack: StackJson, kind: string): Manifest[] => bodies(stack, 'kubernetes_manifest').map((m) => m.manifest as Manifest).filter((m) => m.kind === kind);
+const manifestsOf = (stack: StackJson, kind: string): Manifest[] =>
+  bodies(stack, 'kubernetes_manifest')
+    .map((m) => m.manifest as Manifest)
+    .filter((m) => m.kind === kind);
 
 describe('the general CPU pool', () => {
   let models: KarpenterModels;

@@ -47,7 +47,9 @@ describe('the cdktf version check', () => {
     expect(() => assertPinnedCdktf('0.22.0')).toThrow(
       expect.objectContaining({
         code: 70,
-        message: expect.stringMatching(/^cdktf 0\.22\.0 is installed, but the synth relies on internals of cdktf 0\.21\.0 \(constructs\/common\/cdktf-internals\.ts lists them\): run 'npm ci'/),
+        message: expect.stringMatching(
+          /^cdktf 0\.22\.0 is installed, but the synth relies on internals of cdktf 0\.21\.0 \(constructs\/common\/cdktf-internals\.ts lists them\): run 'npm ci'/,
+        ),
       }),
     );
   });

@@ -95,7 +95,12 @@ describe('renderPolicy', () => {
       fc.record({ ref: fc.constantFrom('arn', 'id', 'bucket'), suffix: fc.option(text, { nil: undefined }) }),
     );
     const value = fc.letrec<{ value: unknown }>((tie) => ({
-      value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(text, tie('value'), { maxKeys: 3 })),
+      value: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        leaf,
+        fc.array(tie('value'), { maxLength: 3 }),
+        fc.dictionary(text, tie('value'), { maxKeys: 3 }),
+      ),
     })).value;
     fc.assert(
       fc.property(fc.array(fc.dictionary(text, value, { maxKeys: 4 }), { minLength: 1, maxLength: 6 }), (documents) => {
@@ -129,7 +134,15 @@ describe('renderPolicy', () => {
 
   it('renders a document with a __proto__ key as cdktf does, which drops that key', () => {
     const stacks = synthPolicies((producer) => {
-      const document = { Version: '2012-10-17', Statement: [Object.fromEntries([['__proto__', 'x'], ['Effect', 'Deny']])] } as unknown as PolicyDocument;
+      const document = {
+        Version: '2012-10-17',
+        Statement: [
+          Object.fromEntries([
+            ['__proto__', 'x'],
+            ['Effect', 'Deny'],
+          ]),
+        ],
+      } as unknown as PolicyDocument;
       new IamPolicy(producer, 'rendered-policy', { policy: renderPolicy(document) });
       new IamPolicy(producer, 'plain-policy', { policy: Fn.jsonencode(document) });
     });

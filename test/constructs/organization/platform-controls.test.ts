@@ -76,7 +76,7 @@ describe('platform controls (per-account SCP)', () => {
     expect(decide(request(TENANT_ADMIN, 'iam:UpdateAssumeRolePolicy', ACCESS_ROLE, [tenantGuardrailsPolicy()]))).toBe('Allowed');
   });
 
-  test("a role of the same name in another account is not exempt: the exemption is the exact ARN in this account", () => {
+  test('a role of the same name in another account is not exempt: the exemption is the exact ARN in this account', () => {
     const foreign = 'arn:aws:iam::999988887777:role/OrganizationAccountAccessRole';
     expect(decide(request(foreign, 's3:PutBucketPolicy', 'arn:aws:s3:::mlp-t-datasets'))).toBe('ExplicitlyDenied');
     const nested = `arn:aws:iam::${ACCOUNT}:role/copy/OrganizationAccountAccessRole`;

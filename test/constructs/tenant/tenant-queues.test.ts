@@ -40,7 +40,18 @@ describe('tenant queue manifests', () => {
     expect(clusterQueue.spec.namespaceSelector).toEqual({ matchLabels: { tenant: 'a' } });
     expect(clusterQueue.spec.cohort).toBe('ml-platform');
     expect(clusterQueue.spec.resourceGroups).toEqual([
-      { coveredResources: ['cpu', 'memory'], flavors: [{ name: 'a', resources: [{ name: 'cpu', nominalQuota: '32', lendingLimit: '0' }, { name: 'memory', nominalQuota: '128Gi', lendingLimit: '0' }] }] },
+      {
+        coveredResources: ['cpu', 'memory'],
+        flavors: [
+          {
+            name: 'a',
+            resources: [
+              { name: 'cpu', nominalQuota: '32', lendingLimit: '0' },
+              { name: 'memory', nominalQuota: '128Gi', lendingLimit: '0' },
+            ],
+          },
+        ],
+      },
       { coveredResources: ['nvidia.com/gpu'], flavors: [{ name: 'a.train', resources: [{ name: 'nvidia.com/gpu', nominalQuota: '6', lendingLimit: '0' }] }] },
     ]);
     expect(clusterQueue.spec.preemption.reclaimWithinCohort).toBe('Never');
@@ -70,7 +81,10 @@ describe('tenant queue manifests', () => {
   test('the construct keys flavors by pool name', () => {
     const stack = new TerraformStack(Testing.app(), 't');
     new TenantQueues(stack, 'queues', props());
-    const manifests = JSON.parse(Testing.synth(stack)).resource.kubernetes_manifest as Record<string, { manifest: { kind: string; metadata: { name: string } } }>;
+    const manifests = JSON.parse(Testing.synth(stack)).resource.kubernetes_manifest as Record<
+      string,
+      { manifest: { kind: string; metadata: { name: string } } }
+    >;
     const keys = Object.keys(manifests).map((k) => k.replace(/_[0-9A-F]{8}$/, ''));
     expect(keys.sort()).toEqual(['queues_cluster-queue', 'queues_cpu-flavor', 'queues_gpu-flavor-train', 'queues_local-queue']);
   });

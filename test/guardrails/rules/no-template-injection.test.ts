@@ -3,12 +3,20 @@ import { noTemplateInjection, templateProblems } from '../../../guardrails/rules
 
 /** A hand-built block: the rule reads only its configuration. */
 function block(config: Record<string, unknown>): Block {
-  return { kind: 'resource', type: 'aws_budgets_budget', name: 'budget', address: 'aws_budgets_budget.budget', path: 'organization/budget', config, policies: [] };
+  return {
+    kind: 'resource',
+    type: 'aws_budgets_budget',
+    name: 'budget',
+    address: 'aws_budgets_budget.budget',
+    path: 'organization/budget',
+    config,
+    policies: [],
+  };
 }
 const stack = {} as StackView;
 
 describe('MLP-TF-2 (no template sequence the code did not write)', () => {
-  test('passes the code\'s own references, function calls and escaped user text', () => {
+  test("passes the code's own references, function calls and escaped user text", () => {
     const verdict = noTemplateInjection(
       block({
         account_id: '${aws_organizations_account.tenant_a.id}',
@@ -23,17 +31,19 @@ describe('MLP-TF-2 (no template sequence the code did not write)', () => {
     expect(verdict).toEqual([]);
   });
 
-  test('fails a user\'s file() call in a nested list, naming the attribute and the fix', () => {
+  test("fails a user's file() call in a nested list, naming the attribute and the fix", () => {
     const verdict = noTemplateInjection(block({ notification: [{ subscriber_email_addresses: ['x${file("/etc/hostname")}@example.com'] }] }), stack);
     expect(verdict).toEqual([
       {
-        problem: expect.stringContaining(`notification[0].subscriber_email_addresses[0]: the expression '\${file("/etc/hostname")}' (calls file(), which no construct calls)`),
+        problem: expect.stringContaining(
+          `notification[0].subscriber_email_addresses[0]: the expression '\${file("/etc/hostname")}' (calls file(), which no construct calls)`,
+        ),
         fix: expect.stringContaining('terraformLiteral()'),
       },
     ]);
   });
 
-  test('fails a directive, a call hidden inside the code\'s own jsonencode, and a template in a key', () => {
+  test("fails a directive, a call hidden inside the code's own jsonencode, and a template in a key", () => {
     const verdict = noTemplateInjection(
       block({
         name: '%{ if true }x%{ endif }',
@@ -53,7 +63,7 @@ describe('MLP-TF-2 (no template sequence the code did not write)', () => {
   test.each([
     ['a$${sha1("x")}', []],
     ['$$${x}', []],
-    ['a${sha1("x")}', ["the expression '${sha1(\"x\")}' (calls sha1(), which no construct calls)"]],
+    ['a${sha1("x")}', ['the expression \'${sha1("x")}\' (calls sha1(), which no construct calls)']],
     ['${}', ["the expression '${}' (empty)"]],
   ])('reads %p as Terraform does', (text, expected) => {
     expect(templateProblems(text)).toEqual(expected);

@@ -30,7 +30,13 @@ const TLS_DENY: ResolvedStatement = {
   Condition: { Bool: { 'aws:SecureTransport': 'false' } },
 };
 const COMPLIANT_ATTACHMENTS = [
-  block('resource', 'aws_s3_bucket_public_access_block', 'pab', { bucket: REF, block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true }),
+  block('resource', 'aws_s3_bucket_public_access_block', 'pab', {
+    bucket: REF,
+    block_public_acls: true,
+    block_public_policy: true,
+    ignore_public_acls: true,
+    restrict_public_buckets: true,
+  }),
   block('resource', 'aws_s3_bucket_server_side_encryption_configuration', 'sse', {
     bucket: REF,
     rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: 'arn:aws:kms:us-east-1:111111111111:key/k' } }],
@@ -66,7 +72,12 @@ describe('each rule on hand-built blocks', () => {
   });
 
   test('MLP-S3-1 names the settings a partial public access block leaves off', () => {
-    const partial = block('resource', 'aws_s3_bucket_public_access_block', 'pab', { bucket: REF, block_public_acls: true, block_public_policy: true, ignore_public_acls: false });
+    const partial = block('resource', 'aws_s3_bucket_public_access_block', 'pab', {
+      bucket: REF,
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: false,
+    });
     expect(problems(verdict('MLP-S3-1', BUCKET, [partial]))).toEqual(['its public access block leaves ignore_public_acls, restrict_public_buckets off']);
   });
 
@@ -77,7 +88,9 @@ describe('each rule on hand-built blocks', () => {
 
   test('MLP-S3-5 passes a bucket without force_destroy and fails one with it', () => {
     expect(verdict('MLP-S3-5', BUCKET)).toEqual([]);
-    expect(problems(verdict('MLP-S3-5', block('resource', 'aws_s3_bucket', 'x', { force_destroy: true })))).toEqual([expect.stringContaining('force_destroy on')]);
+    expect(problems(verdict('MLP-S3-5', block('resource', 'aws_s3_bucket', 'x', { force_destroy: true })))).toEqual([
+      expect.stringContaining('force_destroy on'),
+    ]);
   });
 
   test('MLP-KMS-1 passes a rotating key, fails a symmetric one that does not rotate, ignores an asymmetric one', () => {
@@ -88,13 +101,17 @@ describe('each rule on hand-built blocks', () => {
 
   test('MLP-LIFE-1 passes a prevent_destroy bucket and fails an unprotected account', () => {
     expect(verdict('MLP-LIFE-1', BUCKET)).toEqual([]);
-    expect(problems(verdict('MLP-LIFE-1', block('resource', 'aws_organizations_account', 'acct', {})))).toEqual(['the account is not prevent_destroy, so a plan may destroy it']);
+    expect(problems(verdict('MLP-LIFE-1', block('resource', 'aws_organizations_account', 'acct', {})))).toEqual([
+      'the account is not prevent_destroy, so a plan may destroy it',
+    ]);
   });
 
   test('MLP-TAG-1 passes complete tags, fails missing keys, and in a tenant stack another tenant tag', () => {
     expect(verdict('MLP-TAG-1', BUCKET)).toEqual([]);
     expect(problems(verdict('MLP-TAG-1', { ...BUCKET, tags: { platform: 'mlp' } }))).toEqual(['it lacks the tags cost-center, managed-by']);
-    expect(problems(verdict('MLP-TAG-1', { ...BUCKET, tags: { ...TAGS, tenant: 'b' } }, [], 'a'))).toEqual(["it has tenant tag 'b', but the stack belongs to tenant 'a'"]);
+    expect(problems(verdict('MLP-TAG-1', { ...BUCKET, tags: { ...TAGS, tenant: 'b' } }, [], 'a'))).toEqual([
+      "it has tenant tag 'b', but the stack belongs to tenant 'a'",
+    ]);
   });
 
   test("MLP-IAM-1 passes scoped statements and fails '*' on '*'", () => {
@@ -113,11 +130,17 @@ describe('each rule on hand-built blocks', () => {
 
   test('MLP-IAM-3 passes a readable document and fails an expression', () => {
     expect(verdict('MLP-IAM-3', block('resource', 'aws_iam_policy', 'p', {}, { policies: [policy('policy', TLS_DENY)] }))).toEqual([]);
-    expect(problems(verdict('MLP-IAM-3', block('resource', 'aws_iam_policy', 'p', {}, { policies: [{ attribute: 'policy' }] })))).toEqual([expect.stringContaining('policy is a Terraform expression')]);
+    expect(problems(verdict('MLP-IAM-3', block('resource', 'aws_iam_policy', 'p', {}, { policies: [{ attribute: 'policy' }] })))).toEqual([
+      expect.stringContaining('policy is a Terraform expression'),
+    ]);
   });
 
-  const nodePool = (spec: Record<string, unknown>) => block('resource', 'kubernetes_manifest', 'pool', { manifest: { apiVersion: 'karpenter.sh/v1', kind: 'NodePool', metadata: { name: 'a.train' }, spec } });
-  const template = (taints: unknown[], labels: Record<string, string>) => ({ metadata: { labels }, spec: { nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'a.train' }, requirements: [], taints } });
+  const nodePool = (spec: Record<string, unknown>) =>
+    block('resource', 'kubernetes_manifest', 'pool', { manifest: { apiVersion: 'karpenter.sh/v1', kind: 'NodePool', metadata: { name: 'a.train' }, spec } });
+  const template = (taints: unknown[], labels: Record<string, string>) => ({
+    metadata: { labels },
+    spec: { nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'a.train' }, requirements: [], taints },
+  });
   const ISOLATED = template([{ key: 'tenant', value: 'a', effect: 'NoSchedule' }], { tenant: 'a' });
 
   test('MLP-EKS-1 passes a tenant NodePool with taint and label, fails one without, ignores platform stacks', () => {
@@ -142,43 +165,80 @@ describe('each rule on hand-built blocks', () => {
     expect(verdict('MLP-EKS-3', nodePool({ template: ISOLATED, replicas: 2, limits: { nodes: '2' } }), [], 'a')).toEqual([]);
     expect(verdict('MLP-EKS-3', nodePool({ template: ISOLATED, limits: { cpu: '320', memory: '1280Gi' } }))).toEqual([]);
     expect(verdict('MLP-EKS-3', nodePool({ template: ISOLATED, limits: { 'nvidia.com/gpu': '8' } }))).toEqual([]);
-    expect(problems(verdict('MLP-EKS-3', nodePool({ template: ISOLATED, limits: { cpu: '64' } }), [], 'a'))).toEqual([expect.stringContaining('no positive nvidia.com/gpu limit')]);
+    expect(problems(verdict('MLP-EKS-3', nodePool({ template: ISOLATED, limits: { cpu: '64' } }), [], 'a'))).toEqual([
+      expect.stringContaining('no positive nvidia.com/gpu limit'),
+    ]);
     expect(problems(verdict('MLP-EKS-3', nodePool({ template: ISOLATED })))).toEqual([expect.stringContaining('nor positive cpu and memory limits')]);
   });
 
   test('MLP-IAM-4 passes a control policy exempting one exact role and fails a pattern or a tag', () => {
     const scp = (Condition: Record<string, unknown>) =>
-      block('resource', 'aws_organizations_policy', 'controls', {}, { policies: [policy('content', { Effect: 'Deny', Action: 'iam:DeleteRole', Resource: '*', Condition })] });
+      block(
+        'resource',
+        'aws_organizations_policy',
+        'controls',
+        {},
+        { policies: [policy('content', { Effect: 'Deny', Action: 'iam:DeleteRole', Resource: '*', Condition })] },
+      );
     expect(verdict('MLP-IAM-4', scp({ StringNotEquals: { 'aws:PrincipalArn': 'arn:aws:iam::111111111111:role/OrganizationAccountAccessRole' } }))).toEqual([]);
     expect(problems(verdict('MLP-IAM-4', scp({ ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/OrganizationAccountAccessRole' } })))).toEqual(
       expect.arrayContaining([expect.stringContaining('which matches patterns')]),
     );
-    expect(problems(verdict('MLP-IAM-4', scp({ StringNotEquals: { 'aws:PrincipalTag/platform': 'true' } })))).toEqual([expect.stringContaining('which a tenant can give principals it creates')]);
+    expect(problems(verdict('MLP-IAM-4', scp({ StringNotEquals: { 'aws:PrincipalTag/platform': 'true' } })))).toEqual([
+      expect.stringContaining('which a tenant can give principals it creates'),
+    ]);
   });
 
   test("MLP-TF-2 passes the code's own references and fails a template sequence from a settings file", () => {
-    const budget = (address: string) => block('resource', 'aws_budgets_budget', 'budget', { name: 'mlp-a-monthly', notification: [{ subscriber_email_addresses: [address] }], account: '${aws_organizations_account.a.id}' });
+    const budget = (address: string) =>
+      block('resource', 'aws_budgets_budget', 'budget', {
+        name: 'mlp-a-monthly',
+        notification: [{ subscriber_email_addresses: [address] }],
+        account: '${aws_organizations_account.a.id}',
+      });
     expect(verdict('MLP-TF-2', budget('team@example.com'), [block('resource', 'aws_organizations_account', 'a')])).toEqual([]);
-    expect(problems(verdict('MLP-TF-2', budget('x${file("/etc/hostname")}@example.com')))).toEqual([expect.stringContaining("the expression '${file(\"/etc/hostname\")}'")]);
-    expect(problems(verdict('MLP-TF-2', budget('%{ if true }x%{ endif }@example.com')))).toEqual(expect.arrayContaining([expect.stringContaining('the template directive')]));
+    expect(problems(verdict('MLP-TF-2', budget('x${file("/etc/hostname")}@example.com')))).toEqual([
+      expect.stringContaining('the expression \'${file("/etc/hostname")}\''),
+    ]);
+    expect(problems(verdict('MLP-TF-2', budget('%{ if true }x%{ endif }@example.com')))).toEqual(
+      expect.arrayContaining([expect.stringContaining('the template directive')]),
+    );
   });
 
-  const kueue = (kind: string, spec: Record<string, unknown>, name = 'a') => block('resource', 'kubernetes_manifest', `${kind}-${name}`, { manifest: { apiVersion: 'kueue.x-k8s.io/v1beta1', kind, metadata: { name }, spec } });
+  const kueue = (kind: string, spec: Record<string, unknown>, name = 'a') =>
+    block('resource', 'kubernetes_manifest', `${kind}-${name}`, { manifest: { apiVersion: 'kueue.x-k8s.io/v1beta1', kind, metadata: { name }, spec } });
   const NAMESPACE = block('resource', 'kubernetes_namespace_v1', 'ns', { metadata: [{ name: 'a', labels: { tenant: 'a' } }] });
-  const QUOTA = block('resource', 'kubernetes_resource_quota_v1', 'quota', { spec: [{ hard: { 'requests.cpu': '8', 'requests.memory': '32Gi', 'requests.nvidia.com/gpu': '4' } }] });
+  const QUOTA = block('resource', 'kubernetes_resource_quota_v1', 'quota', {
+    spec: [{ hard: { 'requests.cpu': '8', 'requests.memory': '32Gi', 'requests.nvidia.com/gpu': '4' } }],
+  });
   const queue = (gpuFlavor: string, lendingLimit = '0') =>
     kueue('ClusterQueue', {
       namespaceSelector: { matchLabels: { tenant: 'a' } },
       resourceGroups: [
-        { coveredResources: ['cpu', 'memory'], flavors: [{ name: 'a', resources: [{ name: 'cpu', nominalQuota: '8', lendingLimit: '0' }, { name: 'memory', nominalQuota: '32Gi', lendingLimit: '0' }] }] },
+        {
+          coveredResources: ['cpu', 'memory'],
+          flavors: [
+            {
+              name: 'a',
+              resources: [
+                { name: 'cpu', nominalQuota: '8', lendingLimit: '0' },
+                { name: 'memory', nominalQuota: '32Gi', lendingLimit: '0' },
+              ],
+            },
+          ],
+        },
         { coveredResources: ['nvidia.com/gpu'], flavors: [{ name: gpuFlavor, resources: [{ name: 'nvidia.com/gpu', nominalQuota: '4', lendingLimit }] }] },
       ],
     });
 
   test("MLP-Q-1 passes a tenant queue of its own namespace, flavors and quotas, and fails another tenant's flavor or lending", () => {
     expect(verdict('MLP-Q-1', queue('a.train'), [QUOTA], 'a')).toEqual([]);
-    expect(problems(verdict('MLP-Q-1', queue('b.train'), [QUOTA], 'a'))).toEqual([expect.stringContaining("lists flavor 'b.train', which is not one of the tenant's")]);
-    expect(problems(verdict('MLP-Q-1', queue('a.train', '4'), [QUOTA], 'a'))).toEqual([expect.stringContaining("flavor 'a.train' lends its nvidia.com/gpu quota")]);
+    expect(problems(verdict('MLP-Q-1', queue('b.train'), [QUOTA], 'a'))).toEqual([
+      expect.stringContaining("lists flavor 'b.train', which is not one of the tenant's"),
+    ]);
+    expect(problems(verdict('MLP-Q-1', queue('a.train', '4'), [QUOTA], 'a'))).toEqual([
+      expect.stringContaining("flavor 'a.train' lends its nvidia.com/gpu quota"),
+    ]);
     expect(verdict('MLP-Q-1', queue('b.train'), [QUOTA])).toBeUndefined();
   });
 
@@ -192,7 +252,15 @@ describe('each rule on hand-built blocks', () => {
     const bucket = block('resource', 'aws_s3_bucket', 'datasets', { bucket: 'mlp-a-datasets-111111111111' });
     const volume = (bucketName: string, authenticationSource = 'pod') =>
       block('resource', 'kubernetes_manifest', 'volume', {
-        manifest: { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'a.datasets' }, spec: { csi: { driver: 's3.csi.aws.com', volumeHandle: 'a.datasets', volumeAttributes: { bucketName, authenticationSource } }, claimRef: { namespace: 'a', name: 's3-datasets' } } },
+        manifest: {
+          apiVersion: 'v1',
+          kind: 'PersistentVolume',
+          metadata: { name: 'a.datasets' },
+          spec: {
+            csi: { driver: 's3.csi.aws.com', volumeHandle: 'a.datasets', volumeAttributes: { bucketName, authenticationSource } },
+            claimRef: { namespace: 'a', name: 's3-datasets' },
+          },
+        },
       });
     expect(verdict('MLP-VOL-1', volume('mlp-a-datasets-111111111111'), [bucket], 'a')).toEqual([]);
     expect(problems(verdict('MLP-VOL-1', volume('mlp-b-datasets-222222222222', 'driver'), [bucket], 'a'))).toEqual([
@@ -209,7 +277,9 @@ describe('each rule on hand-built blocks', () => {
 
   test('MLP-TF-1 passes a local data source and fails one that calls the API', () => {
     expect(verdict('MLP-TF-1', block('data', 'aws_iam_policy_document', 'd'))).toEqual([]);
-    expect(problems(verdict('MLP-TF-1', block('data', 'aws_caller_identity', 'me')))).toEqual([expect.stringContaining('data source aws_caller_identity calls')]);
+    expect(problems(verdict('MLP-TF-1', block('data', 'aws_caller_identity', 'me')))).toEqual([
+      expect.stringContaining('data source aws_caller_identity calls'),
+    ]);
   });
 
   test('covers every rule of the pack (but the suppression check, which is not a rule)', () => {

@@ -11,7 +11,10 @@ type Body = Record<string, any>;
 function manifestsOf(stacks: SynthStack[], stackName: string): Record<string, Body> {
   return (stacks.find((s) => s.name === stackName)!.json.resource as Record<string, Record<string, Body>>).kubernetes_manifest;
 }
-const volumesOf = (stacks: SynthStack[], tenant: string) => Object.values(manifestsOf(stacks, `tenant-${tenant}`)).map((m) => m.manifest).filter((m) => m.kind === 'PersistentVolume');
+const volumesOf = (stacks: SynthStack[], tenant: string) =>
+  Object.values(manifestsOf(stacks, `tenant-${tenant}`))
+    .map((m) => m.manifest)
+    .filter((m) => m.kind === 'PersistentVolume');
 const prove = (stacks: SynthStack[]) => proveBucketMounts(readClusterModel(stacks), stacks);
 
 describe('bucket volumes in the cluster layer of the isolation proof', () => {
@@ -44,7 +47,7 @@ describe('bucket volumes in the cluster layer of the isolation proof', () => {
     expect(prove(stacks).findings.map((f) => `${f.from}->${f.to}`)).toEqual(['recsys-inference->analytics']);
   });
 
-  test("a volume without claimRef is a leak from every other tenant to its owner", () => {
+  test('a volume without claimRef is a leak from every other tenant to its owner', () => {
     const stacks = cloneStacks(samples);
     delete volumesOf(stacks, 'analytics')[0].spec.claimRef;
     const leaks = prove(stacks).findings;
@@ -65,9 +68,11 @@ describe('bucket volumes in the cluster layer of the isolation proof', () => {
     ]);
   });
 
-  test('without the admission rule on inline CSI volumes, every tenant mounts every other tenant\'s bucket inline', () => {
+  test("without the admission rule on inline CSI volumes, every tenant mounts every other tenant's bucket inline", () => {
     const stacks = cloneStacks(samples);
-    const policy = Object.values(manifestsOf(stacks, 'shared-k8s')).find((m) => m.manifest.kind === 'ValidatingAdmissionPolicy' && m.manifest.metadata.name === 'ml-platform-tenant-pod-placement')!;
+    const policy = Object.values(manifestsOf(stacks, 'shared-k8s')).find(
+      (m) => m.manifest.kind === 'ValidatingAdmissionPolicy' && m.manifest.metadata.name === 'ml-platform-tenant-pod-placement',
+    )!;
     policy.manifest.spec.validations = policy.manifest.spec.validations.filter((v: Body) => !String(v.message).startsWith('inline CSI volumes'));
     expect(prove(stacks).findings).toHaveLength(6);
   });

@@ -3,8 +3,13 @@ import { TENANT_ADMISSION_POLICIES } from '../../../constructs/cluster/tenant-ad
 
 describe('CEL evaluation of admission rules', () => {
   test('returns values for core CEL over plain objects', () => {
-    expect(evaluate("object.spec.tolerations.all(t, has(t.key) && t.key.startsWith('ten'))", { object: { spec: { tolerations: [{ key: 'tenant' }] } } })).toEqual({ kind: 'value', value: true });
-    expect(evaluate("namespaceObject.metadata.labels['tenant'] == 'a'", { namespaceObject: { metadata: { labels: { tenant: 'b' } } } })).toEqual({ kind: 'value', value: false });
+    expect(
+      evaluate("object.spec.tolerations.all(t, has(t.key) && t.key.startsWith('ten'))", { object: { spec: { tolerations: [{ key: 'tenant' }] } } }),
+    ).toEqual({ kind: 'value', value: true });
+    expect(evaluate("namespaceObject.metadata.labels['tenant'] == 'a'", { namespaceObject: { metadata: { labels: { tenant: 'b' } } } })).toEqual({
+      kind: 'value',
+      value: false,
+    });
   });
 
   test('reports a missing field as an error, never as false', () => {

@@ -28,7 +28,9 @@ describe('prove-isolation, cluster layer', () => {
     expect(code).toBe(0);
     expect(report).toContainEqual(expect.stringMatching(/^network policy enforcement: on /));
     expect(report).toContainEqual(expect.stringMatching(/^cluster matrix /));
-    expect(result).toMatch(/; in the cluster, no tenant's pods, Services or people reach another tenant, and every tenant's GPU pod is admitted \(3 namespaces\)$/);
+    expect(result).toMatch(
+      /; in the cluster, no tenant's pods, Services or people reach another tenant, and every tenant's GPU pod is admitted \(3 namespaces\)$/,
+    );
   });
 
   test('exits 1 with the cluster leaks when the NetworkPolicies are not enforced', async () => {
@@ -43,7 +45,11 @@ describe('prove-isolation, cluster layer', () => {
       expect(code).toBe(EXIT.rejected);
       expect(report).toContainEqual(expect.stringMatching(/^network policy enforcement: OFF /));
       expect(report).toContainEqual(expect.stringMatching(/^1 analytics +A +LEAK +LEAK$/));
-      expect(report).toContainEqual(expect.stringMatching(/^LEAK analytics -> fraud-detection \(network\): a pod of analytics reaches a pod of fraud-detection; NetworkPolicies are not enforced/));
+      expect(report).toContainEqual(
+        expect.stringMatching(
+          /^LEAK analytics -> fraud-detection \(network\): a pod of analytics reaches a pod of fraud-detection; NetworkPolicies are not enforced/,
+        ),
+      );
       expect(result).toMatch(/; 6 cluster leaks$/);
     } finally {
       writeFileSync(shared.file, original);

@@ -12,12 +12,24 @@ const tenant = (name: string): TenantInCluster => ({
 const [a, b] = [tenant('a'), tenant('b')];
 
 function policy(namespace: string, name: string, spec: Record<string, unknown>) {
-  return { stack: `tenant-${namespace}`, address: `kubernetes_network_policy_v1.${name}`, path: name, object: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace }, spec } };
+  return {
+    stack: `tenant-${namespace}`,
+    address: `kubernetes_network_policy_v1.${name}`,
+    path: name,
+    object: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace }, spec },
+  };
 }
 const denyAll = (ns: string) => policy(ns, `${ns}-deny`, { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
 
 function model(...objects: ReturnType<typeof policy>[]): ClusterModel {
-  return { tenants: [a, b], objects, withoutNamespace: [], networkPolicyEnforcement: { enforced: true, reason: 'test' }, podCidrs: ['10.40.0.0/18', '10.40.64.0/18'], problems: [] };
+  return {
+    tenants: [a, b],
+    objects,
+    withoutNamespace: [],
+    networkPolicyEnforcement: { enforced: true, reason: 'test' },
+    podCidrs: ['10.40.0.0/18', '10.40.64.0/18'],
+    problems: [],
+  };
 }
 
 describe('network reachability between tenants', () => {
@@ -28,7 +40,11 @@ describe('network reachability between tenants', () => {
 
   test('needs both the egress of the sender and the ingress of the receiver', () => {
     const egressAll = policy('a', 'out', { podSelector: {}, policyTypes: ['Egress'], egress: [{}] });
-    const ingressFromA = policy('b', 'in', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: { matchLabels: { tenant: 'a' } } }] }] });
+    const ingressFromA = policy('b', 'in', {
+      podSelector: { matchLabels: { app: 'web' } },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { tenant: 'a' } } }] }],
+    });
     expect(reachability(model(denyAll('a'), denyAll('b'), egressAll), a, b).reachable).toBe(false);
     // b's rule selects only app=web pods, but a pod with that label exists as soon as b runs one: reachable.
     expect(reachability(model(denyAll('a'), denyAll('b'), egressAll, ingressFromA), a, b).reachable).toBe(true);

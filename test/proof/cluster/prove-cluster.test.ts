@@ -79,13 +79,21 @@ describe('cluster layer of the isolation proof', () => {
       bindings.planted = structuredClone(Object.values(bindings)[0]);
       bindings.planted.metadata.name = 'helper';
       bindings.planted.subject = [{ kind: 'Group', name: `ml-platform:tenant:${y}`, api_group: 'rbac.authorization.k8s.io' }];
-      for (const [tenant, direction] of [[z, 'egress'], [w, 'ingress']] as const) {
-        const policy = Object.values(resourcesOf(stacks, `tenant-${tenant}`, 'kubernetes_network_policy_v1')).find((p) => p.metadata.name === 'allow-same-namespace')!;
+      for (const [tenant, direction] of [
+        [z, 'egress'],
+        [w, 'ingress'],
+      ] as const) {
+        const policy = Object.values(resourcesOf(stacks, `tenant-${tenant}`, 'kubernetes_network_policy_v1')).find(
+          (p) => p.metadata.name === 'allow-same-namespace',
+        )!;
         policy.spec[direction] = [{ [direction === 'ingress' ? 'from' : 'to']: [{ namespace_selector: {} }] }];
       }
       const byClass = proveCluster(stacks);
       const every = proveCluster(stacks, { pairwise: true });
-      const pairs = (result: ClusterProofResult, layer: string) => leaks(result, layer).map((f) => `${f.from}>${f.to}`).sort();
+      const pairs = (result: ClusterProofResult, layer: string) =>
+        leaks(result, layer)
+          .map((f) => `${f.from}>${f.to}`)
+          .sort();
       expect(pairs(byClass, 'rbac')).toEqual([`${y}>${x}`]);
       expect(pairs(byClass, 'network')).toEqual([`${z}>${w}`]);
       expect(pairs(every, 'rbac')).toEqual(pairs(byClass, 'rbac'));
@@ -99,7 +107,17 @@ describe('cluster layer of the isolation proof', () => {
       const [name] = manifests(stacks, 'ValidatingAdmissionPolicyBinding').find(([, m]) => m.manifest.spec.policyName === 'ml-platform-tenant-pod-placement')!;
       delete resourcesOf(stacks, 'shared-k8s', 'kubernetes_manifest')[name];
       const result = proveCluster(stacks);
-      expect(attackIds(result)).toEqual(['any-tenant-toleration', 'foreign-node-affinity', 'foreign-node-selector', 'foreign-priority-class', 'foreign-toleration', 'gpu-visibility', 'node-name', 'system-toleration', 'wildcard-toleration']);
+      expect(attackIds(result)).toEqual([
+        'any-tenant-toleration',
+        'foreign-node-affinity',
+        'foreign-node-selector',
+        'foreign-priority-class',
+        'foreign-toleration',
+        'gpu-visibility',
+        'node-name',
+        'system-toleration',
+        'wildcard-toleration',
+      ]);
       expect(new Set(leaks(result, 'admission').map((f) => `${f.from}>${f.to}`)).size).toBe(6);
     });
 
@@ -127,7 +145,7 @@ describe('cluster layer of the isolation proof', () => {
       expect(attackIds(proveCluster(stacks))).toEqual(['external-ips', 'load-balancer', 'node-port']);
     });
 
-    test("network policy enforcement off: every ordered pair is reachable", () => {
+    test('network policy enforcement off: every ordered pair is reachable', () => {
       const stacks = cloneStacks(samples);
       const cni = Object.values(resourcesOf(stacks, 'shared', 'aws_eks_addon')).find((a) => a.addon_name === 'vpc-cni')!;
       delete cni.configuration_values;
@@ -141,7 +159,9 @@ describe('cluster layer of the isolation proof', () => {
       const stacks = cloneStacks(samples);
       const [a, b] = ['analytics', 'fraud-detection'];
       const open = (tenant: string, direction: 'ingress' | 'egress') => {
-        const policy = Object.values(resourcesOf(stacks, `tenant-${tenant}`, 'kubernetes_network_policy_v1')).find((p) => p.metadata.name === 'allow-same-namespace')!;
+        const policy = Object.values(resourcesOf(stacks, `tenant-${tenant}`, 'kubernetes_network_policy_v1')).find(
+          (p) => p.metadata.name === 'allow-same-namespace',
+        )!;
         policy.spec[direction] = [{ [direction === 'ingress' ? 'from' : 'to']: [{ namespace_selector: {} }] }];
       };
       open(a, 'egress');
@@ -167,7 +187,7 @@ describe('cluster layer of the isolation proof', () => {
       const [name] = manifests(stacks, 'ValidatingAdmissionPolicyBinding').find(([, m]) => m.manifest.spec.policyName === 'ml-platform-managed-objects')!;
       delete resourcesOf(stacks, 'shared-k8s', 'kubernetes_manifest')[name];
       const found = leaks(proveCluster(stacks), 'rbac');
-      expect(found.filter((f) => f.from === f.to && f.what.includes('delete the platform\'s NetworkPolicy')).length).toBeGreaterThanOrEqual(3 * 4);
+      expect(found.filter((f) => f.from === f.to && f.what.includes("delete the platform's NetworkPolicy")).length).toBeGreaterThanOrEqual(3 * 4);
       // RBAC alone keeps quota, limits and bindings: the tenant edit role cannot write them.
       expect(found.filter((f) => /ResourceQuota|LimitRange|RoleBinding/.test(f.what))).toEqual([]);
     });
@@ -194,7 +214,12 @@ describe('cluster layer of the isolation proof', () => {
       const [, policy] = manifests(stacks, 'ValidatingAdmissionPolicy').find(([, m]) => m.manifest.metadata.name === 'ml-platform-tenant-pod-placement')!;
       policy.manifest.spec.validations.push({ expression: '!has(object.spec.tolerations)', message: 'no tolerations at all' });
       const blocked = proveCluster(stacks).findings.filter((f) => f.type === 'blocked');
-      expect(blocked.filter((f) => f.layer === 'admission').map((f) => f.from).sort()).toEqual(['analytics', 'fraud-detection', 'recsys-inference']);
+      expect(
+        blocked
+          .filter((f) => f.layer === 'admission')
+          .map((f) => f.from)
+          .sort(),
+      ).toEqual(['analytics', 'fraud-detection', 'recsys-inference']);
       // The GPU tenants' queued jobs too, once Kueue writes their pool's tolerations into the pods.
       expect(blocked.filter((f) => f.layer === 'queues').map((f) => f.what)).toEqual([
         "fraud-detection's GPU job admitted by Kueue onto flavor fraud-detection.train",

@@ -40,7 +40,14 @@ describe('job queues in the cluster layer of the isolation proof', () => {
     const [queue] = kueueObjects(stacks, 'recsys-inference', 'ClusterQueue');
     queue.spec.resourceGroups[1].flavors.push({ name: 'fraud-detection.train', resources: [{ name: 'nvidia.com/gpu', nominalQuota: '4', lendingLimit: '0' }] });
     const leaks = proveQueues(readClusterModel(stacks)).findings;
-    expect(leaks).toEqual([expect.objectContaining({ type: 'leak', from: 'recsys-inference', to: 'fraud-detection', what: expect.stringContaining("lists fraud-detection's flavor fraud-detection.train") })]);
+    expect(leaks).toEqual([
+      expect.objectContaining({
+        type: 'leak',
+        from: 'recsys-inference',
+        to: 'fraud-detection',
+        what: expect.stringContaining("lists fraud-detection's flavor fraud-detection.train"),
+      }),
+    ]);
   });
 
   test("a queue whose namespaceSelector selects every tenant namespace takes the other tenants' jobs", () => {
@@ -61,7 +68,9 @@ describe('job queues in the cluster layer of the isolation proof', () => {
     const whats = proveQueues(readClusterModel(stacks)).findings.map((f) => f.what);
     expect(whats).toContain("recsys-inference's queue borrows fraud-detection's quota on flavor fraud-detection.train in cohort ml-platform");
     train.resources[0].lendingLimit = '0';
-    expect(proveQueues(readClusterModel(stacks)).findings.map((f) => f.what)).toEqual([expect.stringContaining("recsys-inference's ClusterQueue recsys-inference lists fraud-detection's flavor")]);
+    expect(proveQueues(readClusterModel(stacks)).findings.map((f) => f.what)).toEqual([
+      expect.stringContaining("recsys-inference's ClusterQueue recsys-inference lists fraud-detection's flavor"),
+    ]);
   });
 
   test('a tenant without a queue is reported, not proved', () => {
@@ -89,7 +98,11 @@ describe('queued jobs under the synthesized admission policies', () => {
     const manifests = (k8s.json.resource as Record<string, Record<string, Body>>).kubernetes_manifest;
     for (const [key, m] of Object.entries(manifests)) if (m.manifest.spec?.policyName === 'ml-platform-tenant-queued-jobs') delete manifests[key];
     const leaks = proveQueues(readClusterModel(stacks)).findings;
-    expect(leaks.map((f) => `${f.type} ${f.from}->${f.to}`)).toEqual(['leak analytics->analytics', 'leak fraud-detection->fraud-detection', 'leak recsys-inference->recsys-inference']);
+    expect(leaks.map((f) => `${f.type} ${f.from}->${f.to}`)).toEqual([
+      'leak analytics->analytics',
+      'leak fraud-detection->fraud-detection',
+      'leak recsys-inference->recsys-inference',
+    ]);
   });
 
   test('a queued Job cannot be taken out of its queue by an update, and a Job from before the rule can still be updated', () => {
@@ -98,7 +111,14 @@ describe('queued jobs under the synthesized admission policies', () => {
     const queued = queuedGpuJob(a);
     const unqueued = { ...queued, metadata: { ...queued.metadata, labels: {} } };
     const update = (oldObject: Body, object: Body) =>
-      admit(model, { operation: 'UPDATE', resource: { group: 'batch', version: 'v1', resource: 'jobs' }, namespaceObject: a.namespaceObject, object, oldObject, userInfo: peopleOf(a) });
+      admit(model, {
+        operation: 'UPDATE',
+        resource: { group: 'batch', version: 'v1', resource: 'jobs' },
+        namespaceObject: a.namespaceObject,
+        object,
+        oldObject,
+        userInfo: peopleOf(a),
+      });
     expect(update(queued, unqueued).allowed).toBe(false);
     expect(update(queued, queued).allowed).toBe(true);
     expect(update(unqueued, unqueued).allowed).toBe(true);

@@ -28,8 +28,20 @@ const DOCUMENTED_CLUSTER_QUEUE = {
       {
         coveredResources: ['cpu', 'memory'],
         flavors: [
-          { name: 'spot', resources: [{ name: 'cpu', nominalQuota: 9, borrowingLimit: '1' }, { name: 'memory', nominalQuota: '36Gi' }] },
-          { name: 'on-demand', resources: [{ name: 'cpu', nominalQuota: '18' }, { name: 'memory', nominalQuota: '72Gi', lendingLimit: '10Gi' }] },
+          {
+            name: 'spot',
+            resources: [
+              { name: 'cpu', nominalQuota: 9, borrowingLimit: '1' },
+              { name: 'memory', nominalQuota: '36Gi' },
+            ],
+          },
+          {
+            name: 'on-demand',
+            resources: [
+              { name: 'cpu', nominalQuota: '18' },
+              { name: 'memory', nominalQuota: '72Gi', lendingLimit: '10Gi' },
+            ],
+          },
         ],
       },
       { coveredResources: ['nvidia.com/gpu'], flavors: [{ name: 'a100', resources: [{ name: 'nvidia.com/gpu', nominalQuota: '8' }] }] },
@@ -41,9 +53,18 @@ const DOCUMENTED_FLAVOR = {
   apiVersion: API,
   kind: 'ResourceFlavor',
   metadata: { name: 'spot' },
-  spec: { nodeLabels: { 'instance-type': 'spot' }, nodeTaints: [{ effect: 'NoSchedule', key: 'spot', value: 'true' }], tolerations: [{ key: 'spot-taint', operator: 'Exists', effect: 'NoSchedule' }] },
+  spec: {
+    nodeLabels: { 'instance-type': 'spot' },
+    nodeTaints: [{ effect: 'NoSchedule', key: 'spot', value: 'true' }],
+    tolerations: [{ key: 'spot-taint', operator: 'Exists', effect: 'NoSchedule' }],
+  },
 };
-const DOCUMENTED_LOCAL_QUEUE = { apiVersion: API, kind: 'LocalQueue', metadata: { namespace: 'team-a', name: 'team-a-queue' }, spec: { clusterQueue: 'cluster-queue' } };
+const DOCUMENTED_LOCAL_QUEUE = {
+  apiVersion: API,
+  kind: 'LocalQueue',
+  metadata: { namespace: 'team-a', name: 'team-a-queue' },
+  spec: { clusterQueue: 'cluster-queue' },
+};
 
 describe('Kueue model (kueue.x-k8s.io/v1beta1)', () => {
   test('the documented examples are valid', () => {
@@ -87,7 +108,7 @@ describe('Kueue model (kueue.x-k8s.io/v1beta1)', () => {
     ];
     for (const [change, expected] of cases) {
       const queue = clone(DOCUMENTED_CLUSTER_QUEUE);
-        change(queue);
+      change(queue);
       expect(errorOf(queue)).toMatch(expected);
     }
     expect(cases).toHaveLength(6);

@@ -24,7 +24,23 @@ describe('schema validation of in-cluster objects', () => {
     const result = await validateStacks(stacksOf(synth()), '1.32');
     expect(result.problems.map(formatProblem)).toEqual([]);
     const kinds = new Set(result.validated.map((o) => o.object.kind));
-    for (const kind of ['Namespace', 'ResourceQuota', 'LimitRange', 'ServiceAccount', 'NetworkPolicy', 'RoleBinding', 'ClusterRole', 'DaemonSet', 'PriorityClass', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'ResourceFlavor', 'ClusterQueue', 'LocalQueue', 'StorageClass']) {
+    for (const kind of [
+      'Namespace',
+      'ResourceQuota',
+      'LimitRange',
+      'ServiceAccount',
+      'NetworkPolicy',
+      'RoleBinding',
+      'ClusterRole',
+      'DaemonSet',
+      'PriorityClass',
+      'ValidatingAdmissionPolicy',
+      'ValidatingAdmissionPolicyBinding',
+      'ResourceFlavor',
+      'ClusterQueue',
+      'LocalQueue',
+      'StorageClass',
+    ]) {
       expect(kinds).toContain(kind);
     }
   });
@@ -39,14 +55,26 @@ describe('schema validation of in-cluster objects', () => {
   });
 
   test('reports an object that breaks the schema, naming the stack, address, object and field', async () => {
-    const broken = entry({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p', namespace: 'a' }, spec: { podSelector: {}, policyTypes: 'Ingress' } });
+    const broken = entry({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'p', namespace: 'a' },
+      spec: { podSelector: {}, policyTypes: 'Ingress' },
+    });
     const result = await validateObjects([broken], 32);
     expect(result.validated).toEqual([]);
-    expect(result.problems.map(formatProblem)).toEqual([expect.stringMatching(/^s: kubernetes_manifest\.x \(s\/x\), networking\.k8s\.io\/v1 NetworkPolicy a\/p: .*policyTypes/)]);
+    expect(result.problems.map(formatProblem)).toEqual([
+      expect.stringMatching(/^s: kubernetes_manifest\.x \(s\/x\), networking\.k8s\.io\/v1 NetworkPolicy a\/p: .*policyTypes/),
+    ]);
   });
 
   test('reports a binding without its policy name and a DaemonSet without its selector', async () => {
-    const binding = entry({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding', metadata: { name: 'b' }, spec: { validationActions: 'Deny' } });
+    const binding = entry({
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name: 'b' },
+      spec: { validationActions: 'Deny' },
+    });
     const daemonSet = entry({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'd' }, spec: { template: {} } });
     const result = await validateObjects([binding, daemonSet], 32);
     expect(result.problems.map((p) => p.kind)).toEqual(['admissionregistration.k8s.io/v1 ValidatingAdmissionPolicyBinding', 'apps/v1 DaemonSet']);

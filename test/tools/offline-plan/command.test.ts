@@ -6,7 +6,11 @@ import { REPO_ROOT, tempDir } from '../../support/config-fixtures';
 /** Runs `npm run plan:offline` the way npm does, with only the given environment. */
 function planOfflineCommand(args: string[], env: NodeJS.ProcessEnv) {
   const tsx = path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  const result = spawnSync(process.execPath, [tsx, path.join(REPO_ROOT, 'bin', 'plan-offline.ts'), ...args], { cwd: tempDir('mlp-cli-'), env, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [tsx, path.join(REPO_ROOT, 'bin', 'plan-offline.ts'), ...args], {
+    cwd: tempDir('mlp-cli-'),
+    env,
+    encoding: 'utf8',
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr.trim().split('\n') };
 }
 

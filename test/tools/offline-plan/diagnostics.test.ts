@@ -30,12 +30,20 @@ describe('diagnostics mapped to construct paths', () => {
   });
 
   test('maps a diagnostic without an address by its snippet context', () => {
-    const mapped = locator.toPlanDiagnostic('validate', { severity: 'error', summary: 'Unsupported argument', snippet: { context: 'resource.aws_eks_node_group.pool_nodes_node-group_F575CA85' } });
+    const mapped = locator.toPlanDiagnostic('validate', {
+      severity: 'error',
+      summary: 'Unsupported argument',
+      snippet: { context: 'resource.aws_eks_node_group.pool_nodes_node-group_F575CA85' },
+    });
     expect(mapped.constructPath).toBe('app/pool/nodes/node-group');
   });
 
   test('maps a diagnostic with only a range by its line', () => {
-    const mapped = locator.toPlanDiagnostic('validate', { severity: 'warning', summary: 'Deprecated', range: { filename: 'cdk.tf.json', start: { line: lineOf('"bucket"') } } });
+    const mapped = locator.toPlanDiagnostic('validate', {
+      severity: 'warning',
+      summary: 'Deprecated',
+      range: { filename: 'cdk.tf.json', start: { line: lineOf('"bucket"') } },
+    });
     expect(mapped).toMatchObject({ severity: 'warning', constructPath: 'app/buckets/data' });
   });
 

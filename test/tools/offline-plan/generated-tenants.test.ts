@@ -23,7 +23,11 @@ function body(): void {
     generateTenants(TENANTS, tenantsDir);
     const { outdir } = synthPlatform(tenantsDir);
     stacks = readSynthOutput(outdir);
-    results = await planOffline({ synthDir: outdir, workDir: tempDir('mlp-plan-offline-generated-'), progress: (line) => process.stderr.write(`plan:offline: ${line}\n`) });
+    results = await planOffline({
+      synthDir: outdir,
+      workDir: tempDir('mlp-plan-offline-generated-'),
+      progress: (line) => process.stderr.write(`plan:offline: ${line}\n`),
+    });
   }, 30 * 60_000);
 
   test('plans a stack per tenant besides the platform stacks', () => {

@@ -58,7 +58,11 @@ describe('offline copy of a synthesized stack', () => {
   test('points each remote state input at a placeholder state file of its upstream stack', () => {
     const { config, inputs } = offline('tenant-fraud-detection');
     const remote = (config.data as Json).terraform_remote_state as Json;
-    expect(Object.values(remote).map((input) => [input.backend, input.config.path]).sort()).toEqual([
+    expect(
+      Object.values(remote)
+        .map((input) => [input.backend, input.config.path])
+        .sort(),
+    ).toEqual([
       ['local', 'inputs/account-fraud-detection.tfstate'],
       ['local', 'inputs/shared.tfstate'],
     ]);
@@ -168,15 +172,24 @@ describe('offline copy of a synthesized stack', () => {
     );
     expect(copy.plannable).toBe(false);
     expect(copy.diagnostics).toEqual([
-      expect.objectContaining({ severity: 'error', stage: 'offline-copy', address: 'data.aws_caller_identity.me', constructPath: 'lookup/me', summary: expect.stringContaining('calls the AWS API') }),
+      expect.objectContaining({
+        severity: 'error',
+        stage: 'offline-copy',
+        address: 'data.aws_caller_identity.me',
+        constructPath: 'lookup/me',
+        summary: expect.stringContaining('calls the AWS API'),
+      }),
     ]);
   });
 
   test('accepts AWS data sources that compute locally, such as aws_iam_policy_document', () => {
-    const copy = makeOfflineCopy(stack('local', { ...K8S_AND_AWS, data: { aws_iam_policy_document: { doc: { statement: [{ actions: ['s3:GetObject'], resources: ['*'] }] } } } }), {
-      allStacks: [],
-      mirror: AWS_ONLY_MIRROR,
-    });
+    const copy = makeOfflineCopy(
+      stack('local', { ...K8S_AND_AWS, data: { aws_iam_policy_document: { doc: { statement: [{ actions: ['s3:GetObject'], resources: ['*'] }] } } } }),
+      {
+        allStacks: [],
+        mirror: AWS_ONLY_MIRROR,
+      },
+    );
     expect(copy.diagnostics).toEqual([]);
     expect(copy.plannable).toBe(true);
   });
@@ -190,6 +203,10 @@ describe('offline copy of a synthesized stack', () => {
       { allStacks: [], mirror: AWS_ONLY_MIRROR },
     );
     expect(copy.plannable).toBe(false);
-    expect(copy.diagnostics[0]).toMatchObject({ severity: 'error', address: 'data.terraform_remote_state.elsewhere', summary: expect.stringContaining('reads the state of no stack') });
+    expect(copy.diagnostics[0]).toMatchObject({
+      severity: 'error',
+      address: 'data.terraform_remote_state.elsewhere',
+      summary: expect.stringContaining('reads the state of no stack'),
+    });
   });
 });

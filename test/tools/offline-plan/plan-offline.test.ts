@@ -36,7 +36,11 @@ describeWithTerraform('offline plan of the sample tenants', () => {
 
   test('finds every stack valid, without an error diagnostic', () => {
     for (const result of results) {
-      expect({ stack: result.stack, status: result.status, errors: result.diagnostics.filter((d) => d.severity === 'error') }).toEqual({ stack: result.stack, status: 'valid', errors: [] });
+      expect({ stack: result.stack, status: result.status, errors: result.diagnostics.filter((d) => d.severity === 'error') }).toEqual({
+        stack: result.stack,
+        status: 'valid',
+        errors: [],
+      });
     }
   });
 
@@ -50,15 +54,25 @@ describeWithTerraform('offline plan of the sample tenants', () => {
 
   test('reports the kubernetes and helm resources of each stack as left out of the plan, by provider and count; every kubernetes one is schema-validated, the helm releases are not', () => {
     for (const stack of sampleSynth().stacks) {
-      const expected = NOT_IN_MIRROR.map((provider) => [provider, countResourcesOf(stack.config, (type) => type.startsWith(`${provider}_`))] as const).filter(([, n]) => n > 0);
+      const expected = NOT_IN_MIRROR.map((provider) => [provider, countResourcesOf(stack.config, (type) => type.startsWith(`${provider}_`))] as const).filter(
+        ([, n]) => n > 0,
+      );
       const result = resultOf(results, stack.name);
-      expect({ stack: stack.name, reported: result.notValidated.map((n) => [n.provider, n.resources]).sort(), schemaValidated: result.schemaValidated }).toEqual({
+      expect({
+        stack: stack.name,
+        reported: result.notValidated.map((n) => [n.provider, n.resources]).sort(),
+        schemaValidated: result.schemaValidated,
+      }).toEqual({
         stack: stack.name,
         reported: [...expected].sort(),
         schemaValidated: countResourcesOf(stack.config, (type) => type.startsWith('kubernetes_')),
       });
     }
-    expect(resultOf(results, 'shared-k8s').notValidated.map((n) => n.provider).sort()).toEqual(['helm', 'kubernetes']);
+    expect(
+      resultOf(results, 'shared-k8s')
+        .notValidated.map((n) => n.provider)
+        .sort(),
+    ).toEqual(['helm', 'kubernetes']);
     expect(notValidatedTotals(results).map((t) => [t.provider, t.stacks])).toEqual([['helm', ['shared-k8s']]]);
   });
 
@@ -77,7 +91,9 @@ describeWithTerraform('offline plan of the sample tenants', () => {
 
   test("feeds cross-stack inputs from the placeholder state: the access entries (people and GPU nodes) get the placeholder cluster's name", () => {
     const inputs = JSON.parse(readFileSync(path.join(workDir, 'tenant-fraud-detection', 'inputs', 'shared.tfstate'), 'utf8')) as Json;
-    const clusterName = Object.entries(inputs.outputs as Record<string, { value: string }>).find(([name]) => name.includes('aws_eks_cluster') && name.endsWith('name'))?.[1].value;
+    const clusterName = Object.entries(inputs.outputs as Record<string, { value: string }>).find(
+      ([name]) => name.includes('aws_eks_cluster') && name.endsWith('name'),
+    )?.[1].value;
     expect(clusterName).toEqual(expect.any(String));
     const plan = readPlanJson(planJsonPath(workDir, 'tenant-fraud-detection'));
     const entries = (plan.resource_changes ?? []).filter((c) => c.type === 'aws_eks_access_entry');
@@ -185,8 +201,8 @@ describe('offline plan without terraform or a mirror', () => {
 
   test('does not need a mirror when providers may be downloaded', async () => {
     const emptyMirror = tempDir('mlp-empty-mirror-');
-    await expect(planOffline({ synthDir: path.join(emptyMirror, 'no-synth'), online: true, env: { PATH: fakeTerraformDir(), TF_PLUGIN_MIRROR: emptyMirror } })).rejects.toThrow(
-      /no-synth: synth output directory not found; run 'npm run synth'/,
-    );
+    await expect(
+      planOffline({ synthDir: path.join(emptyMirror, 'no-synth'), online: true, env: { PATH: fakeTerraformDir(), TF_PLUGIN_MIRROR: emptyMirror } }),
+    ).rejects.toThrow(/no-synth: synth output directory not found; run 'npm run synth'/);
   });
 });

@@ -2,7 +2,18 @@ import { formatNotValidated, formatStackResults, notValidatedTotals, summaryLine
 import type { StackPlanResult } from '../../../tools/offline-plan/types';
 
 function result(stack: string, overrides: Partial<StackPlanResult> = {}): StackPlanResult {
-  return { stack, status: 'valid', workDir: `/w/${stack}`, planJsonPath: `/w/${stack}/plan.json`, resourcesToCreate: 10, resourcesInStack: 10, diagnostics: [], notValidated: [], seconds: 1, ...overrides };
+  return {
+    stack,
+    status: 'valid',
+    workDir: `/w/${stack}`,
+    planJsonPath: `/w/${stack}/plan.json`,
+    resourcesToCreate: 10,
+    resourcesInStack: 10,
+    diagnostics: [],
+    notValidated: [],
+    seconds: 1,
+    ...overrides,
+  };
 }
 
 const KUBERNETES = { provider: 'kubernetes', dataSources: 0, reason: 'provider registry.terraform.io/hashicorp/kubernetes 2.38.0 is not in the plugin mirror' };
@@ -14,7 +25,15 @@ const RESULTS = [
     planJsonPath: undefined,
     resourcesToCreate: 0,
     notValidated: [{ ...KUBERNETES, resources: 8 }],
-    diagnostics: [{ severity: 'error', stage: 'plan', summary: 'expected capacity_type to be one of ["ON_DEMAND" "SPOT"], got CHEAP', address: 'aws_eks_node_group.pool_F575CA85', constructPath: 'tenant-b/gpu-pool-train/nodes/node-group' }],
+    diagnostics: [
+      {
+        severity: 'error',
+        stage: 'plan',
+        summary: 'expected capacity_type to be one of ["ON_DEMAND" "SPOT"], got CHEAP',
+        address: 'aws_eks_node_group.pool_F575CA85',
+        constructPath: 'tenant-b/gpu-pool-train/nodes/node-group',
+      },
+    ],
   }),
 ];
 
@@ -55,17 +74,30 @@ describe('offline plan report', () => {
       result('tenant-a', { resourcesToCreate: 22, notValidated: [{ ...KUBERNETES, resources: 8 }], schemaValidated: 8 }),
       result('tenant-b', { resourcesToCreate: 22, notValidated: [{ ...KUBERNETES, resources: 8 }], schemaValidated: 5 }),
     ];
-    expect(formatStackResults(results).map((line) => line.trim().split(/\s{2,}/).slice(4))).toEqual([
-      ['8 kubernetes schema-validated'],
-      ['5 kubernetes schema-validated', 'NOT VALIDATED: 3 kubernetes resources'],
-    ]);
+    expect(
+      formatStackResults(results).map((line) =>
+        line
+          .trim()
+          .split(/\s{2,}/)
+          .slice(4),
+      ),
+    ).toEqual([['8 kubernetes schema-validated'], ['5 kubernetes schema-validated', 'NOT VALIDATED: 3 kubernetes resources']]);
     expect(formatNotValidated(results)).toEqual([`WARNING: 3 kubernetes resources were NOT validated in 1 stack (tenant-b): ${KUBERNETES.reason}`]);
-    expect(summaryLine(results, 1)).toBe('2 of 2 stacks valid, 44 resources to create, 13 kubernetes resources schema-validated, 3 kubernetes resources NOT validated (1.0 s)');
+    expect(summaryLine(results, 1)).toBe(
+      '2 of 2 stacks valid, 44 resources to create, 13 kubernetes resources schema-validated, 3 kubernetes resources NOT validated (1.0 s)',
+    );
   });
 
   test('names only the providers with resources left unvalidated on a stack line', () => {
     const helm = { ...KUBERNETES, provider: 'helm', resources: 2 };
     const results = [result('shared-k8s', { resourcesToCreate: 0, notValidated: [helm, { ...KUBERNETES, resources: 10 }], schemaValidated: 10 })];
-    expect(formatStackResults(results).map((line) => line.trim().split(/\s{2,}/).slice(4))).toEqual([['10 kubernetes schema-validated', 'NOT VALIDATED: 2 helm resources']]);
+    expect(
+      formatStackResults(results).map((line) =>
+        line
+          .trim()
+          .split(/\s{2,}/)
+          .slice(4),
+      ),
+    ).toEqual([['10 kubernetes schema-validated', 'NOT VALIDATED: 2 helm resources']]);
   });
 });

@@ -40,11 +40,27 @@ function synthOutput(tenants: string[], tenantStackText?: string): string {
     writeFileSync(path.join(dir, 'stacks', name, 'cdk.tf.json'), body);
     stacks[name] = { name, synthesizedStackPath: `stacks/${name}/cdk.tf.json`, dependencies };
   };
-  const resource = (type: string, name: string, path: string, config: Record<string, unknown>) => ({ [type]: { [name]: { '//': { metadata: { path } }, ...config } } });
+  const resource = (type: string, name: string, path: string, config: Record<string, unknown>) => ({
+    [type]: { [name]: { '//': { metadata: { path } }, ...config } },
+  });
   write('organization', JSON.stringify({ resource: {} }), []);
   for (const t of tenants) {
-    write(`account-${t}`, JSON.stringify({ resource: resource('aws_organizations_account', `${t}-account_1A2B3C4D`, `account-${t}/${t}-account/account`, { email: `aws+${t}@example.com`, tags: { tenant: t } }) }), ['organization']);
-    write(`tenant-${t}`, tenantStackText ?? JSON.stringify({ resource: resource('aws_s3_bucket', 'buckets_data_1A2B3C4D', `tenant-${t}/buckets/data`, { bucket: `mlp-${t}-data` }) }), [`account-${t}`]);
+    write(
+      `account-${t}`,
+      JSON.stringify({
+        resource: resource('aws_organizations_account', `${t}-account_1A2B3C4D`, `account-${t}/${t}-account/account`, {
+          email: `aws+${t}@example.com`,
+          tags: { tenant: t },
+        }),
+      }),
+      ['organization'],
+    );
+    write(
+      `tenant-${t}`,
+      tenantStackText ??
+        JSON.stringify({ resource: resource('aws_s3_bucket', 'buckets_data_1A2B3C4D', `tenant-${t}/buckets/data`, { bucket: `mlp-${t}-data` }) }),
+      [`account-${t}`],
+    );
   }
   writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ stacks }));
   return dir;
@@ -90,7 +106,22 @@ describe('plan-review command', () => {
     const out = path.join(tempDir('plan-review-cli-out-'), 'review.md');
     const full = path.join(path.dirname(out), 'full.md');
     const { guardrailsFile: guardrails, proofFile: proof } = passingChecks();
-    const { code, stdout } = run('--base', synthOutput(['a']), '--head', synthOutput(['a', 'c']), '--platform', PLATFORM_FILE, '--out', out, '--full', full, '--guardrails', guardrails, '--proof', proof);
+    const { code, stdout } = run(
+      '--base',
+      synthOutput(['a']),
+      '--head',
+      synthOutput(['a', 'c']),
+      '--platform',
+      PLATFORM_FILE,
+      '--out',
+      out,
+      '--full',
+      full,
+      '--guardrails',
+      guardrails,
+      '--proof',
+      proof,
+    );
     expect(code).toBe(0);
     expect(stdout).toMatch(/^ok: 1 new, 0 changed, 0 removed tenants; .* in .*review\.md \(\d+\.\d s\)$/);
     expect(readFileSync(full, 'utf8')).toBe(readFileSync(out, 'utf8'));
@@ -106,11 +137,15 @@ describe('plan-review command', () => {
   });
 
   it('reaches the shell with exit code 1 and no stack trace when blocked', () => {
-    const result = spawnSync(TSX, [BIN, '--base', synthOutput(['a', 'b']), '--head', synthOutput(['a']), '--out', path.join(tempDir('plan-review-cli-out-'), 'r.md')], {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const result = spawnSync(
+      TSX,
+      [BIN, '--base', synthOutput(['a', 'b']), '--head', synthOutput(['a']), '--out', path.join(tempDir('plan-review-cli-out-'), 'r.md')],
+      {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/^plan-review: blocked: /m);
     expect(result.stderr).not.toMatch(/^\s+at /m);

@@ -6,7 +6,9 @@ import { forcesReplacement, isDataBearing } from '../../../tools/plan-review/rep
 function stack(resources: Record<string, Record<string, Record<string, unknown>>>): ReturnType<typeof blocksOf> {
   const withPaths: Record<string, Record<string, unknown>> = {};
   for (const [type, byName] of Object.entries(resources)) {
-    withPaths[type] = Object.fromEntries(Object.entries(byName).map(([name, config]) => [name, { '//': { metadata: { path: `tenant-a/${name}`, uniqueId: name } }, ...config }]));
+    withPaths[type] = Object.fromEntries(
+      Object.entries(byName).map(([name, config]) => [name, { '//': { metadata: { path: `tenant-a/${name}`, uniqueId: name } }, ...config }]),
+    );
   }
   return blocksOf({ '//': { metadata: { stackName: 'tenant-a' } }, resource: withPaths });
 }
@@ -33,7 +35,10 @@ describe('block comparison', () => {
   });
 
   it('leaves out attributes named in lifecycle.ignore_changes', () => {
-    const pool = (desired: number) => ({ scaling_config: { desired_size: desired, max_size: 4 }, lifecycle: { ignore_changes: ['scaling_config[0].desired_size'] } });
+    const pool = (desired: number) => ({
+      scaling_config: { desired_size: desired, max_size: 4 },
+      lifecycle: { ignore_changes: ['scaling_config[0].desired_size'] },
+    });
     expect(compareBlocks('tenant-a', stack({ aws_eks_node_group: { pool: pool(0) } }), stack({ aws_eks_node_group: { pool: pool(3) } }))).toEqual([]);
   });
 
@@ -50,7 +55,12 @@ describe('block comparison', () => {
 
   it('does not pair resources of different owners', () => {
     const owner = (b: { address: string }) => (b.address.includes('a-') ? 'a' : 'b');
-    const changes = compareBlocks('organization', stack({ aws_organizations_account: { 'a-account': { email: 'a@x.io' } } }), stack({ aws_organizations_account: { 'b-account': { email: 'b@x.io' } } }), owner);
+    const changes = compareBlocks(
+      'organization',
+      stack({ aws_organizations_account: { 'a-account': { email: 'a@x.io' } } }),
+      stack({ aws_organizations_account: { 'b-account': { email: 'b@x.io' } } }),
+      owner,
+    );
     expect(changes.map((c) => c.action).sort()).toEqual(['create', 'delete']);
   });
 
@@ -60,9 +70,21 @@ describe('block comparison', () => {
   });
 
   it('compares providers, outputs and terraform settings by their own addresses', () => {
-    const base = blocksOf({ provider: { aws: [{ region: 'us-east-1' }, { alias: 'platform', region: 'us-east-1' }] }, output: { id: { value: 'x' } }, terraform: { backend: { s3: { key: 'a' } } } });
-    const head = blocksOf({ provider: { aws: [{ region: 'us-east-1' }, { alias: 'platform', region: 'us-west-2' }] }, output: { id: { value: 'x' } }, terraform: { backend: { s3: { key: 'b' } } } });
-    expect(compareBlocks('s', base, head).map((c) => [c.kind, c.address]).sort()).toEqual([
+    const base = blocksOf({
+      provider: { aws: [{ region: 'us-east-1' }, { alias: 'platform', region: 'us-east-1' }] },
+      output: { id: { value: 'x' } },
+      terraform: { backend: { s3: { key: 'a' } } },
+    });
+    const head = blocksOf({
+      provider: { aws: [{ region: 'us-east-1' }, { alias: 'platform', region: 'us-west-2' }] },
+      output: { id: { value: 'x' } },
+      terraform: { backend: { s3: { key: 'b' } } },
+    });
+    expect(
+      compareBlocks('s', base, head)
+        .map((c) => [c.kind, c.address])
+        .sort(),
+    ).toEqual([
       ['provider', 'provider.aws.platform'],
       ['terraform', 'terraform.backend'],
     ]);

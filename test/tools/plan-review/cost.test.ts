@@ -9,11 +9,21 @@ const PRICES = {
 describe('dearestMix', () => {
   test('finds the dearest set of instances whose GPUs fit the limit, even when it is not maxNodes of the dearest type', () => {
     // 8 GPUs: two big nodes cost $12/h, eight small ones $40/h; Karpenter may launch either.
-    expect(dearestMix(8, [{ name: 'small', gpus: 1, hourlyUsd: 5 }, { name: 'big', gpus: 4, hourlyUsd: 6 }])).toEqual({ hourlyUsd: 40, mix: { small: 8 } });
+    expect(
+      dearestMix(8, [
+        { name: 'small', gpus: 1, hourlyUsd: 5 },
+        { name: 'big', gpus: 4, hourlyUsd: 6 },
+      ]),
+    ).toEqual({ hourlyUsd: 40, mix: { small: 8 } });
   });
 
   test('mixes types when the limit is not a multiple of the dearest per GPU', () => {
-    expect(dearestMix(9, [{ name: 'one', gpus: 1, hourlyUsd: 1 }, { name: 'four', gpus: 4, hourlyUsd: 5 }])).toEqual({ hourlyUsd: 11, mix: { four: 2, one: 1 } });
+    expect(
+      dearestMix(9, [
+        { name: 'one', gpus: 1, hourlyUsd: 1 },
+        { name: 'four', gpus: 4, hourlyUsd: 5 },
+      ]),
+    ).toEqual({ hourlyUsd: 11, mix: { four: 2, one: 1 } });
   });
 
   test('is zero for a zero limit', () => {

@@ -88,7 +88,6 @@ function replaceAll(text: string, replacements: readonly (readonly [string, stri
   return replacements.reduce((t, [from, to]) => t.split(from).join(to), text);
 }
 
-
 /** Copies every entry; an entry whose key names a template tenant becomes one entry per clone of it. */
 function cloneEntries(value: unknown, targetsByTemplate: ReadonlyMap<string, CloneTarget[]>): unknown {
   if (Array.isArray(value)) return value.map((v) => cloneEntries(v, targetsByTemplate));
@@ -124,7 +123,13 @@ export function cloneSynth(template: string, count: number, edit?: (text: string
   for (let i = 0; i < count; i++) {
     const k = i % TEMPLATE_KINDS;
     const name = generatedTenantName(i);
-    targetsByTemplate.get(templates[k])!.push({ name, replacements: [[templates[k], name], [adoptedId(k), adoptedId(i)]] });
+    targetsByTemplate.get(templates[k])!.push({
+      name,
+      replacements: [
+        [templates[k], name],
+        [adoptedId(k), adoptedId(i)],
+      ],
+    });
   }
 
   const apply = edit ?? ((text: string) => text);
@@ -170,7 +175,8 @@ export function passingChecks(): { guardrailsFile: string; proofFile: string } {
   const dir = tempDir('plan-review-checks-');
   const guardrailsFile = path.join(dir, 'guardrails.json');
   const proofFile = path.join(dir, 'proof.json');
-  const passed = (check: string, summary: string) => JSON.stringify(checkReport({ check, status: 'passed', summary, exitCode: 0, findings: [], details: [summary] }));
+  const passed = (check: string, summary: string) =>
+    JSON.stringify(checkReport({ check, status: 'passed', summary, exitCode: 0, findings: [], details: [summary] }));
   writeFileSync(guardrailsFile, passed('guardrails', 'ok: 21 rules, 804 checks over 7 stacks, 0 errors, 0 warnings, 0 suppressions in 0.8 s'));
   writeFileSync(proofFile, passed('prove-isolation', 'ok: isolated: 3 tenants, 6 ordered pairs, 0 leaks'));
   return { guardrailsFile, proofFile };

@@ -11,9 +11,15 @@ describe('removing a tenant file', () => {
   let removed: string;
   let listing: string;
   beforeAll(() => {
-    retained = synth(tenantsDir({ edit: { analytics: (t) => {
-      t.lifecycle = 'retained';
-    } } }));
+    retained = synth(
+      tenantsDir({
+        edit: {
+          analytics: (t) => {
+            t.lifecycle = 'retained';
+          },
+        },
+      }),
+    );
     active = synth(tenantsDir());
     removed = synth(tenantsDir({ remove: ['analytics'] }));
     listing = platformWith((t) => `${t}\noffboardedTenants: [analytics]\n`);
@@ -32,7 +38,9 @@ describe('removing a tenant file', () => {
   test('without the listing is blocked, and says how to offboard', () => {
     const review = findingsOf(retained, PLATFORM_FILE);
     expect(review.verdict).toBe('blocked');
-    expect(review.findings[0].text).toMatch(/^tenant `analytics` removed: .*offboard it instead \(see below\), then list it in platform.yaml `offboardedTenants`$/);
+    expect(review.findings[0].text).toMatch(
+      /^tenant `analytics` removed: .*offboard it instead \(see below\), then list it in platform.yaml `offboardedTenants`$/,
+    );
   });
 
   test('of a tenant still active is blocked even when listed', () => {

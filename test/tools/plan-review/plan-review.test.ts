@@ -26,7 +26,12 @@ beforeAll(() => {
   heads.same = base;
   heads.added = synth(
     tenantsDir({
-      add: { vision: newTenant('vision', { gpuPools: [{ name: 'train', instanceTypes: ['g6.xlarge'], capacity: 'spot', minNodes: 0, maxNodes: 4 }], budget: { monthlyUsd: 5000 } }) },
+      add: {
+        vision: newTenant('vision', {
+          gpuPools: [{ name: 'train', instanceTypes: ['g6.xlarge'], capacity: 'spot', minNodes: 0, maxNodes: 4 }],
+          budget: { monthlyUsd: 5000 },
+        }),
+      },
     }),
   );
   changedPlatform = platformWith((text) => text.replace(/(systemNodes:[\s\S]*?maxNodes:) 4/, '$1 6'));
@@ -106,7 +111,9 @@ describe('plan review: tenant added', () => {
     const { review: r, markdown } = review('added');
     expect(r.counts.create).toBe(r.tenants.new[0].changes.filter((c) => c.kind === 'resource').length);
     expect(r.counts.create).toBeGreaterThan(20);
-    expect(markdown.split('\n')[0]).toMatch(new RegExp(`^## ✅ Plan review: ok · tenants: 1 new · resources: ${r.counts.create} to add, 0 to change, 0 to destroy`));
+    expect(markdown.split('\n')[0]).toMatch(
+      new RegExp(`^## ✅ Plan review: ok · tenants: 1 new · resources: ${r.counts.create} to add, 0 to change, 0 to destroy`),
+    );
   });
 });
 
@@ -130,14 +137,21 @@ describe('plan review: tenants changed (with a shared change)', () => {
     const ceiling = 8 * G5_12XLARGE * HOURS_PER_MONTH;
     expect(ceiling).toBeGreaterThan(20000);
     expect(r.verdict).toBe('needs attention');
-    expect(r.findings.map((f) => f.text)).toContainEqual(`\`fraud-detection\`: GPU ceiling $${Math.round(ceiling).toLocaleString('en-US')}/month exceeds its budget of $20,000/month`);
+    expect(r.findings.map((f) => f.text)).toContainEqual(
+      `\`fraud-detection\`: GPU ceiling $${Math.round(ceiling).toLocaleString('en-US')}/month exceeds its budget of $20,000/month`,
+    );
   });
 
   it('notes a tenant becoming retained: workloads go, data stays, nothing is blocked', () => {
     const { review: r } = review('changed');
     const analytics = r.tenants.changed.find((t) => t.name === 'analytics')!;
     expect(analytics.changes.every((c) => c.action === 'delete' && !c.dataBearing)).toBe(true);
-    expect(r.findings).toContainEqual({ level: 'attention', text: expect.stringMatching(/^`analytics` becomes retained: its namespace, GPU pools and workload role go \(\d+ resources\); the account, buckets and key stay$/) });
+    expect(r.findings).toContainEqual({
+      level: 'attention',
+      text: expect.stringMatching(
+        /^`analytics` becomes retained: its namespace, GPU pools and workload role go \(\d+ resources\); the account, buckets and key stay$/,
+      ),
+    });
     expect(r.findings.filter((f) => f.level === 'blocked')).toEqual([]);
   });
 
@@ -184,7 +198,9 @@ describe('plan review: tenant file removed', () => {
     const { review: r } = review('removed');
     const removed = r.tenants.removed[0];
     const account = removed.changes.filter((c) => c.stack === 'account-analytics').map((c) => `${c.type} ${c.action}`);
-    expect(account).toEqual(expect.arrayContaining(['aws_organizations_account delete', 'aws_budgets_budget delete', 'aws_organizations_policy delete', 'aws_iam_role delete']));
+    expect(account).toEqual(
+      expect.arrayContaining(['aws_organizations_account delete', 'aws_budgets_budget delete', 'aws_organizations_policy delete', 'aws_iam_role delete']),
+    );
     expect(r.counts.delete).toBe(0);
     expect(r.counts.orphaned).toBe(removed.changes.filter((c) => c.kind === 'resource').length);
     const inStack = (stack: string) => removed.changes.filter((c) => c.stack === stack && c.kind === 'resource').length;
@@ -213,7 +229,9 @@ describe('plan review: replacements (beside the removed tenant)', () => {
     const fraud = r.tenants.changed[0];
     const nodePool = fraud.changes.find((c) => c.type === 'kubernetes_manifest')!;
     expect(nodePool.action).toBe('update');
-    expect(nodePool.attributes).toContainEqual(expect.objectContaining({ path: 'manifest.spec.template.spec.requirements[0].values', forcesReplacement: false }));
+    expect(nodePool.attributes).toContainEqual(
+      expect.objectContaining({ path: 'manifest.spec.template.spec.requirements[0].values', forcesReplacement: false }),
+    );
     expect(fraud.changes.filter((c) => c.action === 'replace').map((c) => c.type)).toEqual(['aws_organizations_account']);
     expect(markdown).toContain('**(forces replacement)**');
   });
@@ -237,7 +255,9 @@ describe('plan review: shared change (beside the changed tenants)', () => {
 describe('plan review: the comment', () => {
   it('starts with the verdict and counts and ends with the sticky marker', () => {
     const { markdown } = review('removed');
-    expect(markdown.split('\n')[0]).toMatch(/^## ⛔ Plan review: blocked · tenants: 1 changed, 1 removed · resources: 0 to add, 1 to change, 1 to replace, 0 to destroy, \d+ orphaned · platform: unchanged$/);
+    expect(markdown.split('\n')[0]).toMatch(
+      /^## ⛔ Plan review: blocked · tenants: 1 changed, 1 removed · resources: 0 to add, 1 to change, 1 to replace, 0 to destroy, \d+ orphaned · platform: unchanged$/,
+    );
     expect(markdown.trimEnd().endsWith(STICKY_MARKER)).toBe(true);
   });
 
@@ -263,7 +283,9 @@ describe('plan review: the comment', () => {
 describe('plan review: inputs', () => {
   it('fails with the missing manifest named, not a crash', () => {
     const empty = tempDir();
-    expect(() => planReview({ baseDir: empty, headDir: heads.same, platformFile: PLATFORM_FILE })).toThrow(/manifest\.json: not found; .* is not a synth output/);
+    expect(() => planReview({ baseDir: empty, headDir: heads.same, platformFile: PLATFORM_FILE })).toThrow(
+      /manifest\.json: not found; .* is not a synth output/,
+    );
   });
 
   it('fails with the platform file named when it is missing', () => {

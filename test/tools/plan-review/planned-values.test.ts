@@ -25,7 +25,9 @@ let head: string;
 
 /** Configuration of the first resource of `type` in a synthesized stack, without cdktf metadata. */
 function firstResource(synthDir: string, stack: string, type: string): PlannedResource {
-  const json = JSON.parse(readFileSync(path.join(synthDir, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+  const json = JSON.parse(readFileSync(path.join(synthDir, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as {
+    resource: Record<string, Record<string, Record<string, unknown>>>;
+  };
   const [name, config] = Object.entries(json.resource[type])[0];
   const { '//': _metadata, ...values } = config;
   return { address: `${type}.${name}`, type, name, values };
@@ -38,7 +40,13 @@ function writePlan(plans: string, stack: string, resources: readonly PlannedReso
     format_version: '1.2',
     terraform_version: '1.11.4',
     planned_values: { root_module: { resources: resources.map((r) => ({ ...r, mode: 'managed', provider_name: 'registry.terraform.io/hashicorp/aws' })) } },
-    resource_changes: resources.map((r) => ({ address: r.address, mode: 'managed', type: r.type, name: r.name, change: { actions: ['create'], after: r.values, after_unknown: afterUnknown[r.address] ?? {} } })),
+    resource_changes: resources.map((r) => ({
+      address: r.address,
+      mode: 'managed',
+      type: r.type,
+      name: r.name,
+      change: { actions: ['create'], after: r.values, after_unknown: afterUnknown[r.address] ?? {} },
+    })),
   };
   writeFileSync(path.join(plans, stack, 'plan.json'), JSON.stringify(plan));
 }
@@ -174,7 +182,9 @@ describe('readPlannedValues', () => {
       planned_values: {
         root_module: {
           resources: [{ address: 'aws_s3_bucket.a', type: 'aws_s3_bucket', name: 'a', values: { bucket: 'a' } }],
-          child_modules: [{ address: 'module.m', resources: [{ address: 'module.m.aws_s3_bucket.b', type: 'aws_s3_bucket', name: 'b', values: { bucket: 'b' } }] }],
+          child_modules: [
+            { address: 'module.m', resources: [{ address: 'module.m.aws_s3_bucket.b', type: 'aws_s3_bucket', name: 'b', values: { bucket: 'b' } }] },
+          ],
         },
       },
     };
@@ -193,7 +203,10 @@ describe('readPlannedValues', () => {
       resource_changes: [{ address: 'aws_eks_node_group.n', change: { after_unknown: { scaling_config: [{ desired_size: true }], arn: true } } }],
     };
     writeFileSync(path.join(plans, 'stack', 'plan.json'), JSON.stringify(plan));
-    expect(readPlannedValues(plans, 'stack')!.get('aws_eks_node_group.n')).toEqual({ scaling_config: [{ max_size: 4, desired_size: KNOWN_AFTER_APPLY }], arn: KNOWN_AFTER_APPLY });
+    expect(readPlannedValues(plans, 'stack')!.get('aws_eks_node_group.n')).toEqual({
+      scaling_config: [{ max_size: 4, desired_size: KNOWN_AFTER_APPLY }],
+      arn: KNOWN_AFTER_APPLY,
+    });
   });
 
   it('returns nothing for a stack without a plan', () => {

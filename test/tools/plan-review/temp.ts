@@ -19,4 +19,3 @@ export function tempDir(prefix = 'plan-review-'): string {
 export function removeTempDirs(): void {
   for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
-

@@ -42,8 +42,12 @@ describe('version findings', () => {
   });
 
   test('skipping a minor version or going back is blocked', () => {
-    expect(versionFindings(pinnedVersions(shared('1.31', 'a')), pinnedVersions(shared('1.33', 'a'))).filter((f) => f.level === 'blocked')[0]?.text).toMatch(/skips a minor version/);
-    expect(versionFindings(pinnedVersions(shared('1.33', 'a')), pinnedVersions(shared('1.32', 'a'))).filter((f) => f.level === 'blocked')[0]?.text).toMatch(/downgrade/);
+    expect(versionFindings(pinnedVersions(shared('1.31', 'a')), pinnedVersions(shared('1.33', 'a'))).filter((f) => f.level === 'blocked')[0]?.text).toMatch(
+      /skips a minor version/,
+    );
+    expect(versionFindings(pinnedVersions(shared('1.33', 'a')), pinnedVersions(shared('1.32', 'a'))).filter((f) => f.level === 'blocked')[0]?.text).toMatch(
+      /downgrade/,
+    );
   });
 
   test('the control plane with add-ons and nodes in one change is told to split, in order', () => {
@@ -61,7 +65,9 @@ describe('the review of a platform.yaml version change', () => {
   test('flags the synthesized control plane and add-on changes', () => {
     const tenants = tenantsDir();
     const base = synth(tenants);
-    const platformFile = platformWith((t) => t.replace('kubernetesVersion: "1.32"', 'kubernetesVersion: "1.33"').replace('coredns: v1.11.4-eksbuild.14', 'coredns: v1.11.4-eksbuild.20'));
+    const platformFile = platformWith((t) =>
+      t.replace('kubernetesVersion: "1.32"', 'kubernetesVersion: "1.33"').replace('coredns: v1.11.4-eksbuild.14', 'coredns: v1.11.4-eksbuild.20'),
+    );
     const head = synth(tenants, platformFile);
     const result = planReview({ baseDir: base, headDir: head, platformFile, ...passingChecks() });
     const texts = result.review.findings.map((f) => f.text);

@@ -93,7 +93,15 @@ describe('pull-request workflow', () => {
   });
 
   it('installs, validates, tests, synthesizes base and head, then reviews, in that order', () => {
-    const order = [/npm ci/, /npm run validate/, /npm test/, /npm run synth/, /npm run --silent guardrails/, /npm run --silent prove-isolation/, /npm run --silent plan-review/].map((p) => stepIndex(review, p));
+    const order = [
+      /npm ci/,
+      /npm run validate/,
+      /npm test/,
+      /npm run synth/,
+      /npm run --silent guardrails/,
+      /npm run --silent prove-isolation/,
+      /npm run --silent plan-review/,
+    ].map((p) => stepIndex(review, p));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(review.steps.filter((s) => /npm run synth/.test(s.run ?? '')).map((s) => String(s.env?.CDKTF_OUTDIR))).toEqual([
@@ -117,7 +125,10 @@ describe('pull-request workflow', () => {
   });
 
   it('hands the checks to the review as JSON reports, never as text', () => {
-    const checks = [/npm run --silent guardrails -- --format json > "\$RUNNER_TEMP\/guardrails\.json"/, /prove-isolation -- --synth "\$RUNNER_TEMP\/synth-head" --format json > "\$RUNNER_TEMP\/proof\.json"/];
+    const checks = [
+      /npm run --silent guardrails -- --format json > "\$RUNNER_TEMP\/guardrails\.json"/,
+      /prove-isolation -- --synth "\$RUNNER_TEMP\/synth-head" --format json > "\$RUNNER_TEMP\/proof\.json"/,
+    ];
     expect(checks.map((p) => stepIndex(review, p)).every((i) => i >= 0)).toBe(true);
     const reviewRun = review.steps.find((s) => /plan-review[\s\S]*--guardrails/.test(s.run ?? ''))?.run ?? '';
     expect(reviewRun).toContain('--guardrails "$RUNNER_TEMP/guardrails.json"');

@@ -43,7 +43,9 @@ describe('npm run tenant:new', () => {
     const args = ['--name', 'speech', '--owner', 'speech@corp.example', '--cost-center', 'cc-77', '--gpu', 'g6.xlarge:2'];
     const first = run('bin/tenant-new.ts', args, { TENANTS_DIR: paths.tenantsDir });
     expect(first.code).toBe(0);
-    expect(first.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^ok: wrote .*speech\.yaml \(gpu g6\.xlarge spot 0-2, budget \$[\d,]+, GPU ceiling \$[\d,]+\); valid with 3 other tenant files/)]);
+    expect(first.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(/^ok: wrote .*speech\.yaml \(gpu g6\.xlarge spot 0-2, budget \$[\d,]+, GPU ceiling \$[\d,]+\); valid with 3 other tenant files/),
+    ]);
     expect(first.stderr).toMatch(/^tenant:new: checking /);
     const file = path.join(paths.tenantsDir, 'speech.yaml');
     const written = readFileSync(file);
@@ -95,6 +97,8 @@ describe('npm run tenant:describe', () => {
   test('exits 1 for an unknown tenant, suggesting the closest name', () => {
     const { code, stderr } = run('bin/tenant-describe.ts', ['fraud-detecton'], { TENANTS_DIR: samplesCopy().tenantsDir });
     expect(code).toBe(1);
-    expect(stderr.trim()).toMatch(/^tenant:describe: no tenant 'fraud-detecton' in .* \(did you mean 'fraud-detection'\?\); the tenants are analytics, fraud-detection, recsys-inference$/);
+    expect(stderr.trim()).toMatch(
+      /^tenant:describe: no tenant 'fraud-detecton' in .* \(did you mean 'fraud-detection'\?\); the tenants are analytics, fraud-detection, recsys-inference$/,
+    );
   });
 });

@@ -39,7 +39,9 @@ describe('tenant:describe table', () => {
     expect(table).toMatch(
       /^GPU pool +fraud-detection\.train +g6\.12xlarge \(4 GPUs, .*\), g5\.12xlarge .*; spot; no node while idle; Karpenter adds nodes for pending GPU pods up to 16 GPUs, 192 CPUs, 768 GiB \(4 nodes of the largest type\) and removes empty ones after 5m; 500 GiB disk/m,
     );
-    expect(renderTable(sample('recsys-inference'))).toMatch(/^GPU pool +recsys-inference\.serve +.*; on-demand; 2 warm nodes always running \(recsys-inference\.serve\.warm\); Karpenter adds nodes .* up to 6 GPUs/m);
+    expect(renderTable(sample('recsys-inference'))).toMatch(
+      /^GPU pool +recsys-inference\.serve +.*; on-demand; 2 warm nodes always running \(recsys-inference\.serve\.warm\); Karpenter adds nodes .* up to 6 GPUs/m,
+    );
   });
 
   test("shows the people role's Kubernetes group and exactly what a GPU pod carries to be admitted (the spec the isolation proof admits)", () => {
@@ -52,7 +54,9 @@ describe('tenant:describe table', () => {
 
   test('shows both budgets: the tagged spend in every account and the account itself', () => {
     const table = renderTable(sample('fraud-detection'));
-    expect(table).toMatch(/^budget +mlp-fraud-detection-monthly +\$20,000 per month on everything tagged tenant=fraud-detection in every account, its GPU nodes in the platform account included/m);
+    expect(table).toMatch(
+      /^budget +mlp-fraud-detection-monthly +\$20,000 per month on everything tagged tenant=fraud-detection in every account, its GPU nodes in the platform account included/m,
+    );
     expect(table).toMatch(/^budget +mlp-fraud-detection-account +\$20,000 per month on the tenant account's whole spend/m);
   });
 
@@ -70,13 +74,17 @@ describe('tenant:describe table', () => {
   });
 
   test('aligns the columns', () => {
-    const lines = renderTable(sample('fraud-detection')).split('\n').filter((l) => /^(WHAT|account|bucket|budget) /.test(l));
+    const lines = renderTable(sample('fraud-detection'))
+      .split('\n')
+      .filter((l) => /^(WHAT|account|bucket|budget) /.test(l));
     const nameColumn = lines.map((l) => l.search(/(?<=^\S+(?: \S+)? +)\S/));
     expect(new Set(nameColumn).size).toBe(1);
   });
 
   test('shows who signs in: the permission set of the tenant group, or that nobody can yet', () => {
-    expect(renderTable(sample('fraud-detection'))).toMatch(/sign-in +mlp-fraud-detection +Identity Center permission set for group 9067a1b2c3-2a3b4c5d-6e7f-4801-9a2b-3c4d5e6f7a21, in this account only; may only assume fraud-detection-people/);
+    expect(renderTable(sample('fraud-detection'))).toMatch(
+      /sign-in +mlp-fraud-detection +Identity Center permission set for group 9067a1b2c3-2a3b4c5d-6e7f-4801-9a2b-3c4d5e6f7a21, in this account only; may only assume fraud-detection-people/,
+    );
     const withoutGroup = describeTenant({ ...samples.tenants.find((t) => t.name === 'analytics')!, peopleGroupId: undefined }, platform);
     expect(renderTable(withoutGroup)).toMatch(/sign-in +none +no people\.identityCenterGroupId/);
   });
@@ -91,7 +99,15 @@ describe('tenant:describe table', () => {
 
   test('warns when the GPU ceiling is above the budget, and not otherwise', () => {
     const paths = samplesCopy();
-    const body = { name: 'tight', owner: 'tight@example.com', costCenter: 'cc-1', account: { email: 'aws+tight@example.com' }, gpuPools: [{ name: 'train', instanceTypes: ['g5.12xlarge'], capacity: 'spot', minNodes: 0, maxNodes: 2 }], quota: { cpu: 8, memoryGi: 32, gpus: 8 }, budget: { monthlyUsd: 1000 } };
+    const body = {
+      name: 'tight',
+      owner: 'tight@example.com',
+      costCenter: 'cc-1',
+      account: { email: 'aws+tight@example.com' },
+      gpuPools: [{ name: 'train', instanceTypes: ['g5.12xlarge'], capacity: 'spot', minNodes: 0, maxNodes: 2 }],
+      quota: { cpu: 8, memoryGi: 32, gpus: 8 },
+      budget: { monthlyUsd: 1000 },
+    };
     writeFileSync(path.join(paths.tenantsDir, 'tight.yaml'), stringify(body));
     const tight = describeTenant(loadConfig(paths).tenants.find((t) => t.name === 'tight')!, platform);
     expect(renderTable(tight)).toMatch(/^warning: the GPU cost ceiling \$[\d,]+ per month is above the budget \$1,000/m);
@@ -145,7 +161,18 @@ describe('tenant:describe mermaid', () => {
 describe('tenant:new then tenant:describe', () => {
   test('describe shows the name, the pool and the budget that new wrote', () => {
     const paths = samplesCopy();
-    const written = scaffoldTenant({ name: 'speech', owner: 'speech@corp.example', costCenter: 'cc-77', gpu: { instanceTypes: ['g6.xlarge'], maxNodes: 3 }, poolName: 'serve', capacity: 'on-demand', budgetUsd: 4000 }, paths);
+    const written = scaffoldTenant(
+      {
+        name: 'speech',
+        owner: 'speech@corp.example',
+        costCenter: 'cc-77',
+        gpu: { instanceTypes: ['g6.xlarge'], maxNodes: 3 },
+        poolName: 'serve',
+        capacity: 'on-demand',
+        budgetUsd: 4000,
+      },
+      paths,
+    );
     const loaded = loadConfig(paths);
     const d = describeTenant(loaded.tenants.find((t) => t.name === 'speech')!, loaded.platform);
     const table = renderTable(d);

@@ -29,7 +29,8 @@ function resourceIn(stack: string, type: string, pathPart: string): { name: stri
   return { name: found[0][0], body: found[0][1] };
 }
 
-const resolved = (stack: string, type: string, pathPart: string, attribute: string) => resolver.argument({ stack, type, name: resourceIn(stack, type, pathPart).name }, attribute);
+const resolved = (stack: string, type: string, pathPart: string, attribute: string) =>
+  resolver.argument({ stack, type, name: resourceIn(stack, type, pathPart).name }, attribute);
 
 beforeAll(() => {
   stacks = readSynthDir(synthInto(SAMPLE_TENANTS_DIR));
@@ -56,14 +57,19 @@ describe('tenant kubeconfig', () => {
     const namespace = resolved('tenant-recsys-inference', 'kubernetes_role_binding_v1', 'people-binding', 'metadata') as JsonObject[] | JsonObject;
     expect((Array.isArray(namespace) ? namespace[0] : namespace).namespace).toBe(kubeconfig.contexts[0].context.namespace);
 
-    const permissionSetPolicy = JSON.stringify(resolved('account-recsys-inference', 'aws_ssoadmin_permission_set_inline_policy', 'recsys-inference-people-access', 'inline_policy'));
+    const permissionSetPolicy = JSON.stringify(
+      resolved('account-recsys-inference', 'aws_ssoadmin_permission_set_inline_policy', 'recsys-inference-people-access', 'inline_policy'),
+    );
     expect(permissionSetPolicy).toContain(role);
   });
 
   test("points at the shared cluster's endpoint, CA and name from the cluster_access output", () => {
     const access = parseClusterAccess(outputsJson, 'outputs.json');
     const kubeconfig = parse(renderKubeconfig(tenantOf('recsys-inference'), config.platform, access, { profile: 'recsys' }));
-    expect(kubeconfig.clusters[0]).toEqual({ name: 'mlp-shared', cluster: { server: access.endpoint, 'certificate-authority-data': access.certificateAuthorityData } });
+    expect(kubeconfig.clusters[0]).toEqual({
+      name: 'mlp-shared',
+      cluster: { server: access.endpoint, 'certificate-authority-data': access.certificateAuthorityData },
+    });
     expect(access.endpoint).toMatch(/^https:\/\//);
     expect(kubeconfig.users[0].user.exec.args.slice(0, 6)).toEqual(['eks', 'get-token', '--cluster-name', 'mlp-shared', '--region', 'us-east-1']);
     expect(kubeconfig.users[0].user.exec.env).toEqual([{ name: 'AWS_PROFILE', value: 'recsys' }]);
@@ -81,7 +87,10 @@ describe('tenant kubeconfig', () => {
   test.each([
     ['not json', /not JSON/],
     ['{"other": {"value": 1}}', /no 'cluster_access' output/],
-    ['{"cluster_access": {"value": {"name": "c", "region": "r", "endpoint": "http://x", "certificate_authority_data": "QQ=="}}}', /endpoint must be an https:\/\/ URL/],
+    [
+      '{"cluster_access": {"value": {"name": "c", "region": "r", "endpoint": "http://x", "certificate_authority_data": "QQ=="}}}',
+      /endpoint must be an https:\/\/ URL/,
+    ],
   ])('rejects unusable outputs (%s) with a message naming the file', (text, message) => {
     expect(() => parseClusterAccess(text, 'outputs.json')).toThrow(KubeconfigInputError);
     expect(() => parseClusterAccess(text, 'outputs.json')).toThrow(message);
@@ -93,9 +102,15 @@ describe('tenant kubeconfig', () => {
     writeFileSync(outputs, outputsJson);
     const out = path.join(dir, 'kubeconfig.yaml');
     const tsx = path.join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs');
-    const result = spawnSync(process.execPath, [tsx, path.join(REPO_ROOT, 'bin/tenant-kubeconfig.ts'), 'recsys-inference', '--outputs', outputs, '--out', out], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const result = spawnSync(
+      process.execPath,
+      [tsx, path.join(REPO_ROOT, 'bin/tenant-kubeconfig.ts'), 'recsys-inference', '--outputs', outputs, '--out', out],
+      { cwd: REPO_ROOT, encoding: 'utf8' },
+    );
     expect(result.status).toBe(0);
-    expect(result.stdout.trim()).toMatch(/^ok: kubeconfig for tenant recsys-inference on cluster mlp-shared as arn:aws:iam::333333333333:role\/recsys-inference-people, namespace recsys-inference; written to /);
+    expect(result.stdout.trim()).toMatch(
+      /^ok: kubeconfig for tenant recsys-inference on cluster mlp-shared as arn:aws:iam::333333333333:role\/recsys-inference-people, namespace recsys-inference; written to /,
+    );
     expect(parse(readFileSync(out, 'utf8')).contexts[0].context.namespace).toBe('recsys-inference');
     expect(statSync(out).mode & 0o777).toBe(0o600);
   });

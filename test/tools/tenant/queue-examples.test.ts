@@ -53,7 +53,9 @@ describe('the example GPU Job of a tenant queue', () => {
     );
     const table = renderTable(describeTenant(fraud, platform));
     expect(table).toMatch(/^queue +fraud-detection +LocalQueue default in fraud-detection/m);
-    expect(table).toMatch(/^storage +fraud-detection +bucket claims s3-datasets, s3-artifacts, s3-features \(mounted with the workload role: run the pod as fraud-detection-workload\)/m);
+    expect(table).toMatch(
+      /^storage +fraud-detection +bucket claims s3-datasets, s3-artifacts, s3-features \(mounted with the workload role: run the pod as fraud-detection-workload\)/m,
+    );
     expect(table).toMatch(/^GPU metrics +fraud-detection +CloudWatch Container Insights in the platform account \(namespace dimension fraud-detection\)/m);
   });
 });

@@ -52,13 +52,22 @@ describe('tenant:new questions', () => {
 
   test('ask for every value the flags left out', async () => {
     const { request, transcript } = await converse({}, ['speech', 'speech@corp.example', 'cc-77', 'g6.xlarge:2', '9000']);
-    expect(request).toMatchObject({ name: 'speech', owner: 'speech@corp.example', costCenter: 'cc-77', gpu: { instanceTypes: ['g6.xlarge'], maxNodes: 2 }, budgetUsd: 9000 });
+    expect(request).toMatchObject({
+      name: 'speech',
+      owner: 'speech@corp.example',
+      costCenter: 'cc-77',
+      gpu: { instanceTypes: ['g6.xlarge'], maxNodes: 2 },
+      budgetUsd: 9000,
+    });
     expect(transcript).toMatch(/Tenant name/);
     expect(transcript).toMatch(/Cost center/);
   });
 
   test('ask only for what the flags did not give', async () => {
-    const { request, transcript } = await converse({ name: 'speech', owner: 'speech@corp.example', gpu: { instanceTypes: ['g6.xlarge'], maxNodes: 1 } }, ['cc-77', '']);
+    const { request, transcript } = await converse({ name: 'speech', owner: 'speech@corp.example', gpu: { instanceTypes: ['g6.xlarge'], maxNodes: 1 } }, [
+      'cc-77',
+      '',
+    ]);
     expect(request.costCenter).toBe('cc-77');
     expect(transcript).not.toMatch(/Tenant name|Owner|GPU pool/);
   });
@@ -86,9 +95,32 @@ describe('tenant:new questions', () => {
       const output = new PassThrough();
       let transcript = '';
       output.on('data', (chunk: Buffer) => (transcript += chunk.toString()));
-      input.end(['Speech', 'kube-system', 'taken', 'speech', 'x${file("/etc/hostname")}@corp.example', 'speech@corp.example', 'cc 77', 'cc-77', 'p5.48xlarge:2', 'p4d.24xlarge:16', 'g6.xlarge:2', ''].map((a) => `${a}\n`).join(''));
+      input.end(
+        [
+          'Speech',
+          'kube-system',
+          'taken',
+          'speech',
+          'x${file("/etc/hostname")}@corp.example',
+          'speech@corp.example',
+          'cc 77',
+          'cc-77',
+          'p5.48xlarge:2',
+          'p4d.24xlarge:16',
+          'g6.xlarge:2',
+          '',
+        ]
+          .map((a) => `${a}\n`)
+          .join(''),
+      );
       const request = await askForMissing({}, platform, () => 4321, { input, output }, answerChecks(platform, tenantsDir));
-      expect(request).toMatchObject({ name: 'speech', owner: 'speech@corp.example', costCenter: 'cc-77', gpu: { instanceTypes: ['g6.xlarge'], maxNodes: 2 }, budgetUsd: 4321 });
+      expect(request).toMatchObject({
+        name: 'speech',
+        owner: 'speech@corp.example',
+        costCenter: 'cc-77',
+        gpu: { instanceTypes: ['g6.xlarge'], maxNodes: 2 },
+        budgetUsd: 4321,
+      });
       // Each complaint follows its question on the same line (the answers are not echoed).
       const complaints = transcript.split('\n').flatMap((line) => line.match(/: {3}(.*)$/)?.[1] ?? []);
       expect(complaints).toEqual([
@@ -106,7 +138,10 @@ describe('tenant:new questions', () => {
   });
 
   test('ask again for an empty required value', async () => {
-    const { request } = await converse({ owner: 'a@b.co', costCenter: 'cc-1', budgetUsd: 1, gpu: { instanceTypes: ['g6.xlarge'], maxNodes: 1 } }, ['', 'named']);
+    const { request } = await converse({ owner: 'a@b.co', costCenter: 'cc-1', budgetUsd: 1, gpu: { instanceTypes: ['g6.xlarge'], maxNodes: 1 } }, [
+      '',
+      'named',
+    ]);
     expect(request.name).toBe('named');
   });
 

@@ -11,7 +11,12 @@ const platform = loadPlatformFile(PLATFORM_FILE).value!;
 const price = (type: string) => platform.gpuInstanceTypes[type].onDemandHourlyUsd;
 const gpusOf = (type: string) => platform.gpuInstanceTypes[type].gpus;
 
-const request = (overrides: Partial<TenantRequest> = {}): TenantRequest => ({ name: 'vision', owner: 'vision-ml@corp.example', costCenter: 'cc-9001', ...overrides });
+const request = (overrides: Partial<TenantRequest> = {}): TenantRequest => ({
+  name: 'vision',
+  owner: 'vision-ml@corp.example',
+  costCenter: 'cc-9001',
+  ...overrides,
+});
 
 /** The problems a refused scaffold reports, one line each as the CLI prints them. */
 function refusal(run: () => unknown): string[] {
@@ -55,7 +60,9 @@ describe('tenant:new writes a tenant file', () => {
   test("that names the team's Identity Center group, so its members can sign in, and refuses a malformed group id", () => {
     const { tenant } = scaffoldTenant(request({ peopleGroupId: '9067a1b2c3-aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee' }), samplesCopy());
     expect(tenant.peopleGroupId).toBe('9067a1b2c3-aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee');
-    expect(() => scaffoldTenant(request({ peopleGroupId: 'vision-team' }), samplesCopy())).toThrow(/people\.identityCenterGroupId: must be an IAM Identity Center group id/);
+    expect(() => scaffoldTenant(request({ peopleGroupId: 'vision-team' }), samplesCopy())).toThrow(
+      /people\.identityCenterGroupId: must be an IAM Identity Center group id/,
+    );
   });
 
   test('that adopts an account when given its id, once the platform team has registered it for the tenant', () => {
@@ -94,18 +101,25 @@ describe('tenant:new defaults', () => {
   test('refuses a pool larger than the GPU quota the platform caps allow, saying how far to lower it', () => {
     const paths = samplesCopy();
     const lines = refusal(() => scaffoldTenant(request({ gpu: { instanceTypes: ['p4d.24xlarge'], maxNodes: platform.tenantCaps.maxNodesPerPool } }), paths));
-    expect(lines).toEqual([expect.stringMatching(/vision\.yaml:\d+:\d+ gpuPools\[0\]\.maxNodes: 16 nodes of up to 8 GPUs make 128 GPUs, more than quota\.gpus \(64\): lower maxNodes to 8/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /vision\.yaml:\d+:\d+ gpuPools\[0\]\.maxNodes: 16 nodes of up to 8 GPUs make 128 GPUs, more than quota\.gpus \(64\): lower maxNodes to 8/,
+      ),
+    ]);
     expect(existsSync(path.join(paths.tenantsDir, 'vision.yaml'))).toBe(false);
   });
 
   test('keeps the budget, quota and pool values that were given', () => {
-    const file = tenantFileFor(request({ gpu: { instanceTypes: ['g6.xlarge'], maxNodes: 2 }, poolName: 'serve', capacity: 'on-demand', budgetUsd: 9000, cpu: 40, memoryGi: 160 }), platform);
+    const file = tenantFileFor(
+      request({ gpu: { instanceTypes: ['g6.xlarge'], maxNodes: 2 }, poolName: 'serve', capacity: 'on-demand', budgetUsd: 9000, cpu: 40, memoryGi: 160 }),
+      platform,
+    );
     expect(file.gpuPools?.[0]).toMatchObject({ name: 'serve', capacity: 'on-demand' });
     expect(file.budget.monthlyUsd).toBe(9000);
     expect(file.quota).toMatchObject({ cpu: 40, memoryGi: 160 });
   });
 
-  test('the account e-mail in the owner\'s domain', () => {
+  test("the account e-mail in the owner's domain", () => {
     expect(defaultAccountEmail('vision', 'team@ml.corp.example')).toBe('aws+vision@ml.corp.example');
     expect(defaultAccountEmail('vision', 'no-domain')).toBeUndefined();
   });
@@ -165,7 +179,9 @@ describe('tenant:new refuses', () => {
     const paths = samplesCopy();
     // 'aaa' sorts before 'analytics': the clash is still the new file's, not the older one's.
     const lines = refusal(() => scaffoldTenant(request({ name: 'aaa', accountEmail: 'aws+analytics@example.com' }), paths));
-    expect(lines).toEqual([`${path.join(paths.tenantsDir, 'aaa.yaml')}:7:10 account.email: account e-mail 'aws+analytics@example.com' is already used by ${path.join(paths.tenantsDir, 'analytics.yaml')}; each tenant needs its own`]);
+    expect(lines).toEqual([
+      `${path.join(paths.tenantsDir, 'aaa.yaml')}:7:10 account.email: account e-mail 'aws+analytics@example.com' is already used by ${path.join(paths.tenantsDir, 'analytics.yaml')}; each tenant needs its own`,
+    ]);
     expect(existsSync(path.join(paths.tenantsDir, 'aaa.yaml'))).toBe(false);
   });
 
