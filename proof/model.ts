@@ -109,8 +109,12 @@ export interface TenantModel {
 export interface OrganizationModel {
   /** Every SCP level set of the accounts the organization stack places, by account id. */
   readonly placements: ReadonlyMap<string, OrgPlacement>;
-  /** All SCPs defined, for the strict (allow) side of adopted accounts. */
-  readonly allScps: readonly NamedPolicy[];
+  /**
+   * The SCPs that may be over an adopted account, for the strict (allow) side: every SCP not
+   * attached to one account only (the OUs' and unattached ones). An SCP attached only to other
+   * accounts cannot apply to it; its own are `accountScps`.
+   */
+  readonly ouScps: readonly NamedPolicy[];
   readonly allRcps: readonly NamedPolicy[];
   /** SCPs attached directly to an account, by account id: in force whatever OU the account is in. */
   readonly accountScps: ReadonlyMap<string, readonly NamedPolicy[]>;
@@ -393,11 +397,20 @@ function organization(r: Resolver): OrganizationModel {
     });
   }
   const all = (type: string) => [...policies.values()].filter((p) => p.type === type).map((p) => p.policy);
+  const isAccount = (target: string) => /^\d{12}$/.test(target);
   const accountScps = new Map<string, NamedPolicy[]>();
   for (const target of new Set(attachments.map((a) => a.targetId))) {
-    if (/^\d{12}$/.test(target)) accountScps.set(target, attached(target, 'SERVICE_CONTROL_POLICY'));
+    if (isAccount(target)) accountScps.set(target, attached(target, 'SERVICE_CONTROL_POLICY'));
   }
-  return { placements, allScps: all('SERVICE_CONTROL_POLICY'), allRcps: all('RESOURCE_CONTROL_POLICY'), accountScps };
+  // Policies attached to accounts only (each tenant's own controls) are left out: one apiece, they made every allow check grow with the tenants.
+  const accountOnly = new Set(
+    [...policies.keys()].filter((id) => {
+      const targets = attachments.filter((a) => a.policyId === id).map((a) => a.targetId);
+      return targets.length > 0 && targets.every(isAccount);
+    }),
+  );
+  const ouScps = [...policies].filter(([id, p]) => p.type === 'SERVICE_CONTROL_POLICY' && !accountOnly.has(id)).map(([, p]) => p.policy);
+  return { placements, ouScps, allRcps: all('RESOURCE_CONTROL_POLICY'), accountScps };
 }
 
 function clusterIssuer(r: Resolver): string | undefined {

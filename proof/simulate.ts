@@ -82,14 +82,19 @@ function levelsFor(levels: readonly ControlPolicyLevel[]): SimulationOrgPolicies
 export class RequestBuilder {
   constructor(private readonly platform: PlatformModel) {}
 
-  /** SCPs over the principal's account. An account the organization stack does not place gets none when proving a deny, all of them when proving an allow. */
+  /**
+   * SCPs over the principal's account. An account the organization stack does not place gets
+   * none when proving a deny; when proving an allow, every SCP that may be over it: the OUs'
+   * (any of them may be its OU's) and those attached to the account itself.
+   */
   private scps(tenant: TenantModel, expect: Expectation): SimulationOrgPolicies[] {
     if (tenant.placement.kind === 'known') return levelsFor(tenant.placement.scps);
     if (expect === 'deny') return [];
+    const { ouScps, accountScps } = this.platform.organization;
     return levelsFor([
       { id: 'organization-root', policies: [FULL_AWS_ACCESS] },
-      { id: 'unknown-ou', policies: [FULL_AWS_ACCESS, ...this.platform.organization.allScps] },
-      { id: tenant.accountId, policies: [FULL_AWS_ACCESS] },
+      { id: 'unknown-ou', policies: [FULL_AWS_ACCESS, ...ouScps] },
+      { id: tenant.accountId, policies: [FULL_AWS_ACCESS, ...(accountScps.get(tenant.accountId) ?? [])] },
     ]);
   }
 
