@@ -1,8 +1,7 @@
 import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { ServiceRole } from '../common/service-role';
-import { POD_IDENTITY_PRINCIPAL } from './vpc-cni';
+import { POD_IDENTITY_PRINCIPAL, POD_IDENTITY_TRUST_ACTIONS, ServiceRole } from '../common/service-role';
 
 export const CLOUDWATCH_OBSERVABILITY_ADDON = 'amazon-cloudwatch-observability';
 /** The agent's service account (namespace amazon-cloudwatch), which the add-on creates. */
@@ -37,7 +36,7 @@ export class CloudwatchObservability extends Construct {
     const role = new ServiceRole(this, 'role', {
       roleName: props.roleName,
       service: POD_IDENTITY_PRINCIPAL,
-      trustActions: ['sts:AssumeRole', 'sts:TagSession'],
+      trustActions: POD_IDENTITY_TRUST_ACTIONS,
       managedPolicies: [CLOUDWATCH_AGENT_MANAGED_POLICY],
       description: 'CloudWatch agent (Container Insights) through EKS Pod Identity',
     });

@@ -1,8 +1,7 @@
 import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { ServiceRole } from '../common/service-role';
-import { POD_IDENTITY_PRINCIPAL } from './vpc-cni';
+import { POD_IDENTITY_PRINCIPAL, POD_IDENTITY_TRUST_ACTIONS, ServiceRole } from '../common/service-role';
 
 export const EBS_CSI_ADDON = 'aws-ebs-csi-driver';
 /** The CSI driver name a StorageClass provisions with. */
@@ -41,7 +40,7 @@ export class EbsCsiDriver extends Construct {
     const role = new ServiceRole(this, 'role', {
       roleName: props.roleName,
       service: POD_IDENTITY_PRINCIPAL,
-      trustActions: ['sts:AssumeRole', 'sts:TagSession'],
+      trustActions: POD_IDENTITY_TRUST_ACTIONS,
       managedPolicies: [EBS_CSI_MANAGED_POLICY],
       description: 'EBS CSI driver controller through EKS Pod Identity',
     });

@@ -1,13 +1,11 @@
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { ServiceRole } from '../common/service-role';
+import { POD_IDENTITY_PRINCIPAL, POD_IDENTITY_TRUST_ACTIONS, ServiceRole } from '../common/service-role';
 
 /** What the VPC CNI needs to attach network interfaces and assign pod addresses. */
 export const VPC_CNI_MANAGED_POLICY = 'AmazonEKS_CNI_Policy';
 /** The CNI's service account in kube-system (the `aws-node` DaemonSet). */
 export const VPC_CNI_SERVICE_ACCOUNT = 'aws-node';
-/** EKS Pod Identity's service principal; it needs TagSession to pass the session tags. */
-export const POD_IDENTITY_PRINCIPAL = 'pods.eks.amazonaws.com';
 
 /**
  * The VPC CNI's configuration: the network policy agent on, so the NetworkPolicies of every
@@ -46,7 +44,7 @@ export class VpcCniRole extends Construct {
     const role = new ServiceRole(this, 'role', {
       roleName: props.roleName,
       service: POD_IDENTITY_PRINCIPAL,
-      trustActions: ['sts:AssumeRole', 'sts:TagSession'],
+      trustActions: POD_IDENTITY_TRUST_ACTIONS,
       managedPolicies: [VPC_CNI_MANAGED_POLICY],
       description: 'VPC CNI (aws-node) through EKS Pod Identity',
     });

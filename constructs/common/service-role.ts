@@ -3,6 +3,10 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { Construct } from 'constructs';
 import { policyDocument, renderPolicy } from './policy';
 
+/** EKS Pod Identity's service principal, and what its trust must allow: it passes session tags (cluster, namespace, service account). */
+export const POD_IDENTITY_PRINCIPAL = 'pods.eks.amazonaws.com';
+export const POD_IDENTITY_TRUST_ACTIONS = ['sts:AssumeRole', 'sts:TagSession'] as const;
+
 export interface ServiceRoleProps {
   readonly roleName: string;
   /** Service principal that assumes the role, e.g. `eks.amazonaws.com`. */

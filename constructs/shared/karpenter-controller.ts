@@ -9,6 +9,7 @@ import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Construct } from 'constructs';
 import { KARPENTER_DISCOVERY_TAG } from '../../config/names';
 import { policyDocument, renderPolicy, type PolicyStatement } from '../common/policy';
+import { POD_IDENTITY_PRINCIPAL, POD_IDENTITY_TRUST_ACTIONS } from '../common/service-role';
 
 /** Events Karpenter acts on before AWS takes a node away: it cordons and drains the node, and launches a replacement. */
 export const INTERRUPTION_EVENTS = {
@@ -17,9 +18,6 @@ export const INTERRUPTION_EVENTS = {
   'instance-state-change': { source: ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'] },
   'scheduled-change': { source: ['aws.health'], 'detail-type': ['AWS Health Event'] },
 } as const;
-
-/** The service principal of EKS Pod Identity. */
-export const POD_IDENTITY_PRINCIPAL = 'pods.eks.amazonaws.com';
 
 export interface KarpenterControllerProps {
   /** The cluster's name as a reference, so the add-on and association wait for the cluster. */
@@ -115,7 +113,7 @@ export class KarpenterController extends Construct {
           Sid: 'ThisClusterPodIdentityOnly',
           Effect: 'Allow',
           Principal: { Service: POD_IDENTITY_PRINCIPAL },
-          Action: ['sts:AssumeRole', 'sts:TagSession'],
+          Action: [...POD_IDENTITY_TRUST_ACTIONS],
           // Pod Identity tags the session with the cluster, namespace and service account: only this cluster's controller matches.
           Condition: {
             StringEquals: {

@@ -17,15 +17,16 @@ function kueueObjects(stacks: SynthStack[], tenant: string, kind: string): Body[
   return manifests.map((m) => m.manifest).filter((m) => m.kind === kind);
 }
 
-describe('job queues in the cluster layer of the isolation proof', () => {
-  let dir: string;
-  let samples: SynthStack[];
-  beforeAll(() => {
-    dir = synthInto(SAMPLE_TENANTS_DIR);
-    samples = readSynthDir(dir);
-  });
-  afterAll(() => rmSync(path.dirname(dir), { recursive: true, force: true }));
+// One synth of the samples for both parts: the tests clone it before they plant anything.
+let dir: string;
+let samples: SynthStack[];
+beforeAll(() => {
+  dir = synthInto(SAMPLE_TENANTS_DIR);
+  samples = readSynthDir(dir);
+});
+afterAll(() => rmSync(path.dirname(dir), { recursive: true, force: true }));
 
+describe('job queues in the cluster layer of the isolation proof', () => {
   test('proves the samples: each tenant is served by its own queue only, on its own flavors, and its queued GPU jobs are admitted', () => {
     const result = proveQueues(readClusterModel(samples));
     expect(result.findings).toEqual([]);
@@ -84,14 +85,6 @@ describe('job queues in the cluster layer of the isolation proof', () => {
 });
 
 describe('queued jobs under the synthesized admission policies', () => {
-  let dir: string;
-  let samples: SynthStack[];
-  beforeAll(() => {
-    dir = synthInto(SAMPLE_TENANTS_DIR);
-    samples = readSynthDir(dir);
-  });
-  afterAll(() => rmSync(path.dirname(dir), { recursive: true, force: true }));
-
   test('without the queued-jobs policy, a Job that skips the queue is a leak of its own tenant for every tenant', () => {
     const stacks = cloneStacks(samples);
     const k8s = stacks.find((s) => s.name === 'shared-k8s')!;
