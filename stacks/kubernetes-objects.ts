@@ -6,6 +6,7 @@
  * the objects the same way. A `kubernetes_*` type without a conversion is an error, never
  * skipped: an object nothing reads would be an object nothing checks.
  */
+import { isRecord } from '../kernel/records';
 
 /** The part of a synthesized stack (`cdk.tf.json`) this module reads. */
 export interface SynthesizedResources {
@@ -108,10 +109,6 @@ const PROVIDER_ONLY = new Set([
 
 const camel = (key: string) => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
-function isRecordValue(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** `${kubernetes_x.id.metadata[0].name}`: the name of another object of the stack. */
 const NAME_REFERENCE = /^\$\{(kubernetes_[a-z0-9_]+)\.([^.}]+)\.metadata\[0\]\.name\}$/;
 
@@ -122,11 +119,11 @@ function convert(value: unknown, resolveName: (text: string) => string, parentKe
     return parentKey === 'port' && /^\d+$/.test(named) ? Number(named) : named;
   }
   if (Array.isArray(value)) return value.map((v) => convert(v, resolveName, parentKey));
-  if (!isRecordValue(value)) return value;
+  if (!isRecord(value)) return value;
   const result: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value)) {
     if (PROVIDER_ONLY.has(key)) continue;
-    if (MAP_FIELDS.has(key) && isRecordValue(inner)) {
+    if (MAP_FIELDS.has(key) && isRecord(inner)) {
       result[camel(key)] = Object.fromEntries(Object.entries(inner).map(([k, v]) => [k, typeof v === 'string' ? resolveName(v) : v]));
       continue;
     }
@@ -141,14 +138,14 @@ function convert(value: unknown, resolveName: (text: string) => string, parentKe
 function resolveNames(value: unknown, resolveName: (text: string) => string): unknown {
   if (typeof value === 'string') return resolveName(value);
   if (Array.isArray(value)) return value.map((v) => resolveNames(v, resolveName));
-  if (!isRecordValue(value)) return value;
+  if (!isRecord(value)) return value;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveNames(v, resolveName)]));
 }
 
 function pathOf(body: unknown): string {
-  const meta = isRecordValue(body) ? body['//'] : undefined;
-  const metadata = isRecordValue(meta) ? meta.metadata : undefined;
-  return isRecordValue(metadata) && typeof metadata.path === 'string' ? metadata.path : '';
+  const meta = isRecord(body) ? body['//'] : undefined;
+  const metadata = isRecord(meta) ? meta.metadata : undefined;
+  return isRecord(metadata) && typeof metadata.path === 'string' ? metadata.path : '';
 }
 
 /** Every in-cluster object of one synthesized stack. */
@@ -158,8 +155,8 @@ export function kubernetesObjects(stack: string, synthesized: SynthesizedResourc
     const match = NAME_REFERENCE.exec(text);
     if (!match) return text;
     const target = resources[match[1]]?.[match[2]];
-    const metadata = isRecordValue(target) ? target.metadata : undefined;
-    const name = isRecordValue(metadata) ? metadata.name : undefined;
+    const metadata = isRecord(target) ? target.metadata : undefined;
+    const name = isRecord(metadata) ? metadata.name : undefined;
     return typeof name === 'string' ? name : text;
   };
   const objects: KubernetesObject[] = [];
@@ -168,9 +165,9 @@ export function kubernetesObjects(stack: string, synthesized: SynthesizedResourc
     for (const [name, body] of Object.entries(byName)) {
       const address = `${type}.${name}`;
       const path = pathOf(body);
-      if (!isRecordValue(body)) throw new KubernetesObjectError(`${stack}: ${address} is not an object`);
+      if (!isRecord(body)) throw new KubernetesObjectError(`${stack}: ${address} is not an object`);
       if (type === MANIFEST_TYPE) {
-        if (!isRecordValue(body.manifest)) throw new KubernetesObjectError(`${stack}: ${address} (${path}) has no manifest object`);
+        if (!isRecord(body.manifest)) throw new KubernetesObjectError(`${stack}: ${address} (${path}) has no manifest object`);
         objects.push({ stack, address, path, object: resolveNames(body.manifest, resolveName) as Record<string, unknown> });
         continue;
       }

@@ -4,6 +4,7 @@
  * NetworkPolicy and RBAC object, as API objects (stacks/kubernetes-objects.ts), plus whether
  * the CNI enforces NetworkPolicies and which addresses pods take.
  */
+import { isRecord } from '../../kernel/records';
 import { TENANT_STACK_PREFIX } from '../../config/names';
 import { enforcesNetworkPolicies } from '../../constructs/cluster/vpc-cni';
 import { kubernetesObjects, KubernetesObjectError, type KubernetesObject, type SynthesizedResources } from '../../stacks/kubernetes-objects';
@@ -37,11 +38,9 @@ export interface ClusterModel {
   readonly problems: readonly string[];
 }
 
-const isObject = (value: unknown): value is JsonRecord => typeof value === 'object' && value !== null && !Array.isArray(value);
-
 function resourcesOf(stack: SynthStack, type: string): [string, JsonRecord][] {
   const resources = (stack.json as SynthesizedResources).resource ?? {};
-  return Object.entries(resources[type] ?? {}).filter((entry): entry is [string, JsonRecord] => isObject(entry[1]));
+  return Object.entries(resources[type] ?? {}).filter((entry): entry is [string, JsonRecord] => isRecord(entry[1]));
 }
 
 /** Objects of a kind, in every stack. */

@@ -7,6 +7,7 @@
  * platform does not use is rejected: the model would not know whether it is valid.
  * Same shape as the kubernetes-models classes: `new Model(object).validate()` throws.
  */
+import { isRecord } from '../../kernel/records';
 import { KUEUE_API_VERSION } from '../../constructs/cluster/kueue-api';
 
 type Check = (value: unknown, path: string, errors: string[]) => void;
@@ -17,8 +18,6 @@ const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])
 const QUANTITY = /^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$/;
 /** A resource or label key: an optional DNS prefix and a name. */
 const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const str =
   (options: { pattern?: RegExp; enum?: readonly string[]; maxLength?: number } = {}): Check =>
@@ -46,7 +45,7 @@ const list =
 const stringMap =
   (maxProperties: number): Check =>
   (value, path, errors) => {
-    if (!isObject(value)) return void errors.push(`${path} must be a map`);
+    if (!isRecord(value)) return void errors.push(`${path} must be a map`);
     if (Object.keys(value).length > maxProperties) errors.push(`${path} has more than ${maxProperties} entries`);
     for (const [k, v] of Object.entries(value)) {
       if (!QUALIFIED_NAME.test(k)) errors.push(`${path} key '${k}' is not a label key`);
@@ -61,7 +60,7 @@ const object =
     rules: readonly ((o: Record<string, unknown>, path: string) => string | undefined)[] = [],
   ): Check =>
   (value, path, errors) => {
-    if (!isObject(value)) return void errors.push(`${path} must be an object`);
+    if (!isRecord(value)) return void errors.push(`${path} must be an object`);
     for (const key of required) if (value[key] === undefined) errors.push(`${path} must have required property ${key}`);
     for (const [key, inner] of Object.entries(value)) {
       const check = fields[key];
