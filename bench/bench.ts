@@ -12,6 +12,7 @@
  * instead of being averaged away.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -68,9 +69,18 @@ interface OutputCounts {
   readonly bytes: number;
 }
 
+/** One stack's synthesized size, and a digest of its bytes to tell "the same" from "as large". */
+interface StackSize {
+  readonly resources: number;
+  readonly bytes: number;
+  readonly sha256: string;
+}
+
 interface SizeResult {
   readonly tenants: number;
   readonly counts: { readonly project: OutputCounts; readonly sameOutput: OutputCounts; readonly minimal: OutputCounts };
+  /** The stacks that are not a tenant's (those a synth of no tenants writes), by name. */
+  readonly platformStacks: ReadonlyMap<string, StackSize>;
   readonly validate: readonly Measurement[];
   readonly synth: readonly Measurement[];
   /** The same-output baseline: the overhead ratio is judged against it. */
@@ -173,6 +183,21 @@ function countOutput(dir: string): OutputCounts {
   return { stacks: Object.keys(manifest.stacks).length, resources, remoteUses, bytes };
 }
 
+/** Size of each named stack of a synth output, or of every stack without names; a named stack the output lacks is a failure. */
+function stackSizes(dir: string, names?: Iterable<string>): Map<string, StackSize> {
+  const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { synthesizedStackPath: string }> };
+  const sizes = new Map<string, StackSize>();
+  for (const name of names ?? Object.keys(manifest.stacks)) {
+    const stack = manifest.stacks[name];
+    if (!stack) throw new CliFailure(`${dir} has no stack '${name}', which a synth of no tenants writes`);
+    const text = readFileSync(path.join(dir, stack.synthesizedStackPath), 'utf8');
+    const json = JSON.parse(text) as { resource?: Record<string, Record<string, unknown>> };
+    const resources = Object.values(json.resource ?? {}).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
+    sizes.set(name, { resources, bytes: Buffer.byteLength(text), sha256: createHash('sha256').update(text).digest('hex') });
+  }
+  return sizes;
+}
+
 /** Both baselines' arguments: the same-output one reads the project's output, the minimal one its shape. */
 function baselineArgs(projectOut: string, shapeFile: string, sameOutputOut: string, minimalOut: string) {
   return { sameOutput: ['--same-output-of', projectOut, '--outdir', sameOutputOut], minimal: ['--shape', shapeFile, '--outdir', minimalOut] };
@@ -182,7 +207,7 @@ function ratio(project: Measurement, baseline: Measurement): string {
   return (project.wallMs / baseline.wallMs).toFixed(2);
 }
 
-async function measureSize(n: number, runs: number, workRoot: string, progress: Progress): Promise<SizeResult> {
+async function measureSize(n: number, runs: number, workRoot: string, fixed: FixedCost, progress: Progress): Promise<SizeResult> {
   const work = path.join(workRoot, `n${n}`);
   const tenants = path.join(work, 'tenants');
   const nextTenants = path.join(work, 'tenants-next');
@@ -216,6 +241,7 @@ async function measureSize(n: number, runs: number, workRoot: string, progress: 
     minimal.push(plain);
   }
   const counts = { project: countOutput(out), sameOutput: countOutput(sameOutputOut), minimal: countOutput(minimalOut) };
+  const platformStacks = stackSizes(out, fixed.platformStacks.keys());
 
   progress(`N=${n}: synthesizing ${n + 1} tenants for the plan review`);
   await runPhase('synth', [], { PLATFORM_CONFIG: PLATFORM_FILE, TENANTS_DIR: nextTenants, CDKTF_OUTDIR: nextOut });
@@ -224,11 +250,13 @@ async function measureSize(n: number, runs: number, workRoot: string, progress: 
     runPhase('plan-review', ['--base', out, '--head', nextOut, '--out', path.join(work, 'review.md'), '--platform', PLATFORM_FILE], {}, [0, 1]),
   );
   const proof = await repeat(runs, `N=${n}: isolation proof`, progress, () => runPhase('prove-isolation', ['--synth', out], {}));
-  return { tenants: n, counts, validate, synth, sameOutput, minimal, planReview, proof };
+  return { tenants: n, counts, platformStacks, validate, synth, sameOutput, minimal, planReview, proof };
 }
 
-/** The same synth with no tenant files: start-up, module loading and the three platform stacks. */
+/** The same synth with no tenant files: start-up, module loading and the platform-wide stacks. */
 interface FixedCost {
+  /** Every stack a synth of no tenants writes: the stacks that are no tenant's. */
+  readonly platformStacks: ReadonlyMap<string, StackSize>;
   readonly synth: readonly Measurement[];
   readonly sameOutput: readonly Measurement[];
   readonly minimal: readonly Measurement[];
@@ -262,7 +290,7 @@ async function measureFixedCost(runs: number, workRoot: string, progress: Progre
       `N=0 (fixed cost): synth run ${i + 1}/${runs}: ${seconds(synth[i].wallMs)}; same-output baseline ${seconds(sameOutput[i].wallMs)}; minimal baseline ${seconds(minimal[i].wallMs)}`,
     );
   }
-  return { synth, sameOutput, minimal };
+  return { platformStacks: stackSizes(out), synth, sameOutput, minimal };
 }
 
 /** Synth time per tenant beyond the fixed cost, by wall or CPU time. */
@@ -274,6 +302,16 @@ interface Target {
   readonly name: string;
   readonly measured: string;
   readonly met: boolean | undefined;
+}
+
+/** The platform-wide stacks whose bytes at some N differ from a synth of no tenants, as `stack (N=…)`. */
+function grownPlatformStacks(results: readonly SizeResult[], fixed: FixedCost): string[] {
+  const grown: string[] = [];
+  for (const [name, none] of fixed.platformStacks) {
+    const at = results.filter((r) => r.platformStacks.get(name)?.sha256 !== none.sha256).map((r) => r.tenants.toLocaleString('en-US'));
+    if (at.length > 0) grown.push(`${name} (N=${at.join(', ')})`);
+  }
+  return grown;
 }
 
 function targets(results: readonly SizeResult[], fixed: FixedCost, npmTestMs: number | undefined): Target[] {
@@ -314,6 +352,12 @@ function targets(results: readonly SizeResult[], fixed: FixedCost, npmTestMs: nu
       notMeasured('isolation proof of 1,000 tenants < 60 s'),
     );
   }
+  const changed = grownPlatformStacks(results, fixed);
+  list.push({
+    name: "no stack that is not a tenant's grows with the tenants (each the same bytes at every N as with none)",
+    measured: changed.length === 0 ? `${fixed.platformStacks.size} stacks, the same at every N` : `differ: ${changed.join(', ')}`,
+    met: results.length === 0 ? undefined : changed.length === 0,
+  });
   list.push({
     name: '`npm test` < 2 min',
     measured: npmTestMs === undefined ? 'not measured (run with --npm-test)' : seconds(npmTestMs),
@@ -359,7 +403,7 @@ function renderResults(results: readonly SizeResult[], fixed: FixedCost, runs: n
         : ': the machine was quiet.'),
   );
   lines.push('');
-  lines.push('### Synth (organization + shared + shared-k8s + one stack per tenant)');
+  lines.push(`### Synth (${[...fixed.platformStacks.keys()].join(' + ')} + two stacks per tenant)`);
   lines.push('');
   lines.push(
     '| Tenants | Stacks | Resources | Synth | CPU | Peak RSS | Per tenant | Per tenant, CPU | Same-output baseline | Its CPU | Its RSS | Overhead ratio | Ratio, CPU | Minimal baseline | Ratio to minimal |',
@@ -375,7 +419,7 @@ function renderResults(results: readonly SizeResult[], fixed: FixedCost, runs: n
         `${sideBySide(synth, sameOutput, (run) => run.outcome.cpuMs)} | ${seconds(wall(minimal))} | ${sideBySide(synth, minimal, (run) => run.wallMs)} |`,
     );
   };
-  row(0, '3', '–', fixed, '–', '–');
+  row(0, String(fixed.platformStacks.size), '–', fixed, '–', '–');
   for (const r of results) {
     row(
       r.tenants,
@@ -391,6 +435,20 @@ function renderResults(results: readonly SizeResult[], fixed: FixedCost, runs: n
     'Per tenant: (synth of N tenants − synth of none) / N. Overhead ratio: project / same-output baseline (the same Terraform by plain cdktf), median of the ratios of runs made side by side. ' +
       'Ratio to minimal: project / minimal-argument baseline, for information (docs/scale.md, "The baselines").',
   );
+  lines.push('');
+  lines.push("### Stacks that are no tenant's");
+  lines.push('');
+  lines.push(`Size of each stack a synth of no tenants writes, and whether it is byte for byte the same with N tenants (sha-256 of its \`cdk.tf.json\`).`);
+  lines.push('');
+  lines.push(`| Stack | Resources | Output (KB) | ${results.map((r) => `N = ${r.tenants.toLocaleString('en-US')}`).join(' | ')} |`);
+  lines.push(`|---|---:|---:|${results.map(() => ':---:|').join('')}`);
+  for (const [name, none] of fixed.platformStacks) {
+    const cells = results.map((r) => {
+      const size = r.platformStacks.get(name);
+      return size?.sha256 === none.sha256 ? 'same' : `**${size?.resources ?? 0} resources, ${((size?.bytes ?? 0) / 1000).toFixed(1)} KB**`;
+    });
+    lines.push(`| ${name} | ${none.resources} | ${(none.bytes / 1000).toFixed(1)} | ${cells.join(' | ')} |`);
+  }
   lines.push('');
   lines.push('### Other commands');
   lines.push('');
@@ -484,7 +542,7 @@ async function bench(args: string[]): Promise<string> {
   let fixed: FixedCost;
   try {
     fixed = await measureFixedCost(runs, workRoot, progress);
-    for (const n of sizes) results.push(await measureSize(n, runs, workRoot, progress));
+    for (const n of sizes) results.push(await measureSize(n, runs, workRoot, fixed, progress));
   } finally {
     if (flags.keep) progress(`kept the tenants and synth outputs in ${workRoot}`);
     else rmSync(workRoot, { recursive: true, force: true });
