@@ -59,7 +59,7 @@ export interface NodeGroupSize {
   readonly minNodes: number;
   readonly maxNodes: number;
   readonly desiredNodes: number;
-  /** EKS-optimized AMI release the nodes run, pinned (`1.32.3-20250410`). */
+  /** EKS-optimized AMI release the nodes run, pinned (`1.32.1-20250410`). */
   readonly amiReleaseVersion: string;
 }
 
@@ -161,7 +161,7 @@ export const DEFAULTS = {
   /** Kueue chart the platform is tested with (its API is kueue.x-k8s.io/v1beta1); platform.yaml pins its own. */
   kueueChartVersion: '0.14.3',
   /** The EKS-optimized AL2023 release tested with Kubernetes 1.32 (the one Karpenter's default alias names). */
-  systemNodesAmiReleaseVersion: '1.32.3-20250410',
+  systemNodesAmiReleaseVersion: '1.32.1-20250410',
   /** Versions tested with Kubernetes 1.32; platform.yaml pins its own. */
   addonVersions: {
     'vpc-cni': 'v1.19.5-eksbuild.1',

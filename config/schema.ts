@@ -129,7 +129,7 @@ const nodeGroupSchema = z.strictObject({
   amiReleaseVersion: z
     .string()
     .regex(/^\d+\.\d+\.\d+-\d{8}$/, {
-      message: "must be an EKS AMI release version such as '1.32.3-20250410' (aws ssm get-parameters-by-path --path /aws/service/eks/optimized-ami)",
+      message: "must be an EKS AMI release version such as '1.32.1-20250410' (aws ssm get-parameters-by-path --path /aws/service/eks/optimized-ami)",
     })
     .optional()
     .describe(

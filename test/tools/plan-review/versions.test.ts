@@ -81,10 +81,10 @@ describe('the review of a platform.yaml version change', () => {
   test("flags the system nodes' image update as a node step, on its own", () => {
     const tenants = tenantsDir();
     const base = synth(tenants);
-    const platformFile = platformWith((t) => t.replace('amiReleaseVersion: 1.32.3-20250410', 'amiReleaseVersion: 1.32.3-20250501'));
+    const platformFile = platformWith((t) => t.replace('amiReleaseVersion: 1.32.1-20250410', 'amiReleaseVersion: 1.32.3-20250501'));
     const head = synth(tenants, platformFile);
     const texts = planReview({ baseDir: base, headDir: head, platformFile, ...passingChecks() }).review.findings.map((f) => f.text);
-    expect(texts).toContain('`shared`: node group mlp-system image 1.32.3-20250410 → 1.32.3-20250501 (upgrade step: nodes; docs/upgrades.md)');
+    expect(texts).toContain('`shared`: node group mlp-system image 1.32.1-20250410 → 1.32.3-20250501 (upgrade step: nodes; docs/upgrades.md)');
     expect(texts.some((t) => t.startsWith('the control plane changes together'))).toBe(false);
   });
 });
