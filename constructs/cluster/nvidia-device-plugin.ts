@@ -25,6 +25,19 @@ export const DEVICE_PLUGIN_ENV = {
 } as const;
 
 /**
+ * The plugin itself must see every GPU of its node, which its image requests with
+ * `NVIDIA_VISIBLE_DEVICES=all`. With the toolkit setting above, the toolkit honours that
+ * variable only in a container it considers privileged, which it decides by CAP_SYS_ADMIN
+ * (nvidia-container-toolkit, internal/config/image/privileged.go): without it the plugin
+ * finds no GPU and, as FAIL_ON_INIT_ERROR is false, idles, and no node advertises
+ * `nvidia.com/gpu`. The upstream chart (v0.17.1, `nvidia-device-plugin.securityContext`)
+ * adds SYS_ADMIN for the volume-mounts strategy for this reason; every other capability
+ * stays dropped. `allowPrivilegeEscalation` is left unset: Kubernetes treats it as true for
+ * a container with CAP_SYS_ADMIN, and refuses `false` beside it.
+ */
+export const DEVICE_PLUGIN_SECURITY_CONTEXT = { capabilities: { drop: ['ALL'], add: ['SYS_ADMIN'] } };
+
+/**
  * The NVIDIA device plugin, so GPU nodes advertise `nvidia.com/gpu`. It tolerates every
  * taint (operator Exists) rather than each tenant's, so adding a tenant does not change
  * it, and runs only on nodes labelled as GPU nodes.
@@ -55,7 +68,7 @@ export class NvidiaDevicePlugin extends Construct {
                 name: 'nvidia-device-plugin',
                 image: props.image ?? NVIDIA_DEVICE_PLUGIN_IMAGE,
                 env: Object.entries(DEVICE_PLUGIN_ENV).map(([name, value]) => ({ name, value })),
-                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+                securityContext: DEVICE_PLUGIN_SECURITY_CONTEXT,
                 volumeMount: [{ name: 'device-plugins', mountPath: '/var/lib/kubelet/device-plugins' }],
               },
             ],
