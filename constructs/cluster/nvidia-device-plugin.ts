@@ -3,13 +3,14 @@ import { Construct } from 'constructs';
 import { GPU_NODE_LABEL } from './pod-security';
 
 export interface NvidiaDevicePluginProps {
-  /** @default 'nvcr.io/nvidia/k8s-device-plugin:v0.17.1' */
-  readonly image?: string;
+  /** Release tag, pinned in platform.yaml (`nvidiaDevicePlugin.version`). */
+  readonly version: string;
   /** @default 'kube-system' */
   readonly namespace?: string;
 }
 
-export const NVIDIA_DEVICE_PLUGIN_IMAGE = 'nvcr.io/nvidia/k8s-device-plugin:v0.17.1';
+/** Where the image comes from: NVIDIA's registry, tagged with the release. */
+export const NVIDIA_DEVICE_PLUGIN_REPOSITORY = 'nvcr.io/nvidia/k8s-device-plugin';
 
 /**
  * GPUs reach a container as volume mounts under /var/run/nvidia-container-devices instead
@@ -43,7 +44,7 @@ export const DEVICE_PLUGIN_SECURITY_CONTEXT = { capabilities: { drop: ['ALL'], a
  * it, and runs only on nodes labelled as GPU nodes.
  */
 export class NvidiaDevicePlugin extends Construct {
-  constructor(scope: Construct, id: string, props: NvidiaDevicePluginProps = {}) {
+  constructor(scope: Construct, id: string, props: NvidiaDevicePluginProps) {
     super(scope, id);
     const labels = { 'app.kubernetes.io/name': 'nvidia-device-plugin' };
     new DaemonSetV1(this, 'daemon-set', {
@@ -66,7 +67,7 @@ export class NvidiaDevicePlugin extends Construct {
             container: [
               {
                 name: 'nvidia-device-plugin',
-                image: props.image ?? NVIDIA_DEVICE_PLUGIN_IMAGE,
+                image: `${NVIDIA_DEVICE_PLUGIN_REPOSITORY}:${props.version}`,
                 env: Object.entries(DEVICE_PLUGIN_ENV).map(([name, value]) => ({ name, value })),
                 securityContext: DEVICE_PLUGIN_SECURITY_CONTEXT,
                 volumeMount: [{ name: 'device-plugins', mountPath: '/var/lib/kubelet/device-plugins' }],

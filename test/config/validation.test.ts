@@ -313,6 +313,15 @@ describe('platform file validation', () => {
     expect(pinned('latest')).toEqual([expect.stringContaining("must be an EKS AMI release version such as '1.32.1-20250410'")]);
   });
 
+  test('refuses a device plugin version that is not an exact release, and takes the default when absent', () => {
+    const pinned = (version: string) => platformProblems((t) => t.replace('  version: v0.17.1', `  version: ${version}`));
+    expect(pinned('latest')).toEqual([
+      expect.stringMatching(/platform\.yaml:\d+:\d+ nvidiaDevicePlugin\.version: must be an exact NVIDIA device plugin release such as 'v0\.17\.1'/),
+    ]);
+    expect(pinned('v0.17.4')).toEqual([]);
+    expect(platformProblems((t) => t.replace(/^nvidiaDevicePlugin:.*\n {2}version: v0\.17\.1\n/m, ''))).toEqual([]);
+  });
+
   test('says what replaces the node-group sizes of the general pool, which Karpenter now provisions', () => {
     const old = platformProblems((t) => t.replace('    maxCpu: 320\n', '    minNodes: 1\n    maxNodes: 20\n    maxCpu: 320\n'));
     expect(old).toEqual([

@@ -81,7 +81,11 @@ const ADDONS: Record<ClusterAddonName, Checked> = {
 const AMI = { release: 'v20250410', kubernetes132: '1.32.1-20250410' };
 
 /** NVIDIA/k8s-device-plugin@v0.17.1: deployments/static/nvidia-device-plugin.yml (image), cmd/nvidia-device-plugin/main.go (variables). */
-const DEVICE_PLUGIN = { image: 'nvcr.io/nvidia/k8s-device-plugin:v0.17.1', env: ['FAIL_ON_INIT_ERROR', 'DEVICE_LIST_STRATEGY', 'DEVICE_ID_STRATEGY'] };
+const DEVICE_PLUGIN = {
+  version: 'v0.17.1',
+  image: 'nvcr.io/nvidia/k8s-device-plugin:v0.17.1',
+  env: ['FAIL_ON_INIT_ERROR', 'DEVICE_LIST_STRATEGY', 'DEVICE_ID_STRATEGY'],
+};
 
 /** The value paths of `values`, stopping at a checked path (a map or list value is one path). */
 function valuePaths(values: unknown, checked: readonly string[], prefix = ''): string[] {
@@ -136,6 +140,7 @@ describe('pinned versions and the values set with them, against their upstream s
   test('the defaults, taken when platform.yaml names no version, are the checked versions too', () => {
     expect(DEFAULTS.kueueChartVersion).toBe(CHARTS.kueue.version);
     expect(DEFAULTS.systemNodesAmiReleaseVersion).toBe(AMI.kubernetes132);
+    expect(DEFAULTS.nvidiaDevicePluginVersion).toBe(DEVICE_PLUGIN.version);
     for (const name of CLUSTER_ADDON_NAMES) expect({ name, version: DEFAULTS.addonVersions[name] }).toEqual({ name, version: ADDONS[name].version });
   });
 
