@@ -31,6 +31,32 @@ describe('version findings', () => {
     ]);
   });
 
+  test("flags a new image of a platform DaemonSet (the device plugin's release) as an add-on step", () => {
+    const plugin = (image: string) =>
+      new Map([
+        [
+          'shared-k8s',
+          blocksOf({
+            resource: {
+              kubernetes_daemon_set_v1: {
+                plugin: { metadata: { name: 'nvidia-device-plugin' }, spec: { template: { spec: { container: [{ name: 'p', image }] } } } },
+              },
+            },
+          }),
+        ],
+      ]);
+    const findings = versionFindings(
+      pinnedVersions(plugin('nvcr.io/nvidia/k8s-device-plugin:v0.17.1')),
+      pinnedVersions(plugin('nvcr.io/nvidia/k8s-device-plugin:v0.17.4')),
+    );
+    expect(findings).toEqual([
+      {
+        level: 'attention',
+        text: '`shared-k8s`: daemon set nvidia-device-plugin image nvcr.io/nvidia/k8s-device-plugin:v0.17.1 → nvcr.io/nvidia/k8s-device-plugin:v0.17.4 (upgrade step: add-ons; docs/upgrades.md)',
+      },
+    ]);
+  });
+
   test('nothing changed, nothing flagged', () => {
     const v = pinnedVersions(shared('1.32', 'a'));
     expect(versionFindings(v, v)).toEqual([]);
