@@ -59,7 +59,7 @@ export interface NodeGroupSize {
   readonly minNodes: number;
   readonly maxNodes: number;
   readonly desiredNodes: number;
-  /** EKS-optimized AMI release the nodes run, pinned (`1.32.3-20250410`). */
+  /** EKS-optimized AMI release the nodes run, pinned (`1.32.1-20250410`). */
   readonly amiReleaseVersion: string;
 }
 
@@ -100,6 +100,11 @@ export interface KueueSettings {
   readonly sharedGpuPool?: SharedGpuPool;
 }
 
+/** The NVIDIA device plugin of the GPU nodes, pinned. */
+export interface NvidiaDevicePluginSettings {
+  readonly version: string;
+}
+
 export interface Platform {
   readonly name: string;
   readonly region: string;
@@ -136,6 +141,7 @@ export interface Platform {
   readonly gpuInstanceTypes: Readonly<Record<string, GpuInstanceType>>;
   readonly karpenter: KarpenterSettings;
   readonly kueue: KueueSettings;
+  readonly nvidiaDevicePlugin: NvidiaDevicePluginSettings;
   readonly tenantCaps: {
     readonly maxGpus: number;
     readonly maxNodesPerPool: number;
@@ -160,8 +166,10 @@ export const DEFAULTS = {
   accountAccessRoleName: 'OrganizationAccountAccessRole',
   /** Kueue chart the platform is tested with (its API is kueue.x-k8s.io/v1beta1); platform.yaml pins its own. */
   kueueChartVersion: '0.14.3',
+  /** NVIDIA device plugin release the platform is tested with; platform.yaml pins its own. */
+  nvidiaDevicePluginVersion: 'v0.17.1',
   /** The EKS-optimized AL2023 release tested with Kubernetes 1.32 (the one Karpenter's default alias names). */
-  systemNodesAmiReleaseVersion: '1.32.3-20250410',
+  systemNodesAmiReleaseVersion: '1.32.1-20250410',
   /** Versions tested with Kubernetes 1.32; platform.yaml pins its own. */
   addonVersions: {
     'vpc-cni': 'v1.19.5-eksbuild.1',
@@ -269,6 +277,7 @@ export function toPlatform(file: PlatformFile): Platform {
       chartVersion: file.kueue?.chartVersion ?? DEFAULTS.kueueChartVersion,
       sharedGpuPool: file.kueue?.sharedGpuPool && { ...file.kueue.sharedGpuPool, diskGi: file.kueue.sharedGpuPool.diskGi ?? DEFAULTS.gpuPoolDiskGi },
     },
+    nvidiaDevicePlugin: { version: file.nvidiaDevicePlugin?.version ?? DEFAULTS.nvidiaDevicePluginVersion },
     tenantCaps: file.tenantCaps,
     tags: file.tags ?? {},
     offboardedTenants: file.offboardedTenants ?? [],

@@ -129,7 +129,7 @@ const nodeGroupSchema = z.strictObject({
   amiReleaseVersion: z
     .string()
     .regex(/^\d+\.\d+\.\d+-\d{8}$/, {
-      message: "must be an EKS AMI release version such as '1.32.3-20250410' (aws ssm get-parameters-by-path --path /aws/service/eks/optimized-ami)",
+      message: "must be an EKS AMI release version such as '1.32.1-20250410' (aws ssm get-parameters-by-path --path /aws/service/eks/optimized-ami)",
     })
     .optional()
     .describe(
@@ -288,6 +288,15 @@ export const platformSchema = z.strictObject({
     .describe(
       'The job queueing system of the shared cluster (tenant ClusterQueues and LocalQueues), pinned. Default: the version the platform is tested with.',
     ),
+  nvidiaDevicePlugin: z
+    .strictObject({
+      version: z
+        .string()
+        .regex(/^v\d+\.\d+\.\d+$/, { message: "must be an exact NVIDIA device plugin release such as 'v0.17.1'" })
+        .describe('Release of the NVIDIA device plugin (image nvcr.io/nvidia/k8s-device-plugin:<version>) that advertises nvidia.com/gpu on GPU nodes.'),
+    })
+    .optional()
+    .describe('The NVIDIA device plugin of the GPU nodes, pinned. Default: the version the platform is tested with.'),
   tenantCaps: z.strictObject({
     maxGpus: nonNegativeInt.describe('Max requests.nvidia.com/gpu per tenant namespace.'),
     maxNodesPerPool: positiveInt,

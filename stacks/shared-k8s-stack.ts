@@ -47,7 +47,7 @@ export class SharedK8sStack extends PlatformStack {
       systemNodeSelector: { [GENERAL_NODE_LABEL.key]: GENERAL_NODE_LABEL.system },
     });
     new DefaultStorageClass(this, 'default-storage-class');
-    new NvidiaDevicePlugin(this, 'nvidia-device-plugin');
+    new NvidiaDevicePlugin(this, 'nvidia-device-plugin', { version: platform.nvidiaDevicePlugin.version });
     new WorkloadPriorityClasses(this, 'priority-classes');
     new TenantAdmission(this, 'tenant-admission');
     new TenantEditRole(this, 'tenant-edit-role');

@@ -3,13 +3,14 @@ import { Construct } from 'constructs';
 import { GPU_NODE_LABEL } from './pod-security';
 
 export interface NvidiaDevicePluginProps {
-  /** @default 'nvcr.io/nvidia/k8s-device-plugin:v0.17.1' */
-  readonly image?: string;
+  /** Release tag, pinned in platform.yaml (`nvidiaDevicePlugin.version`). */
+  readonly version: string;
   /** @default 'kube-system' */
   readonly namespace?: string;
 }
 
-export const NVIDIA_DEVICE_PLUGIN_IMAGE = 'nvcr.io/nvidia/k8s-device-plugin:v0.17.1';
+/** Where the image comes from: NVIDIA's registry, tagged with the release. */
+export const NVIDIA_DEVICE_PLUGIN_REPOSITORY = 'nvcr.io/nvidia/k8s-device-plugin';
 
 /**
  * GPUs reach a container as volume mounts under /var/run/nvidia-container-devices instead
@@ -25,12 +26,25 @@ export const DEVICE_PLUGIN_ENV = {
 } as const;
 
 /**
+ * The plugin itself must see every GPU of its node, which its image requests with
+ * `NVIDIA_VISIBLE_DEVICES=all`. With the toolkit setting above, the toolkit honours that
+ * variable only in a container it considers privileged, which it decides by CAP_SYS_ADMIN
+ * (nvidia-container-toolkit, internal/config/image/privileged.go): without it the plugin
+ * finds no GPU and, as FAIL_ON_INIT_ERROR is false, idles, and no node advertises
+ * `nvidia.com/gpu`. The upstream chart (v0.17.1, `nvidia-device-plugin.securityContext`)
+ * adds SYS_ADMIN for the volume-mounts strategy for this reason; every other capability
+ * stays dropped. `allowPrivilegeEscalation` is left unset: Kubernetes treats it as true for
+ * a container with CAP_SYS_ADMIN, and refuses `false` beside it.
+ */
+export const DEVICE_PLUGIN_SECURITY_CONTEXT = { capabilities: { drop: ['ALL'], add: ['SYS_ADMIN'] } };
+
+/**
  * The NVIDIA device plugin, so GPU nodes advertise `nvidia.com/gpu`. It tolerates every
  * taint (operator Exists) rather than each tenant's, so adding a tenant does not change
  * it, and runs only on nodes labelled as GPU nodes.
  */
 export class NvidiaDevicePlugin extends Construct {
-  constructor(scope: Construct, id: string, props: NvidiaDevicePluginProps = {}) {
+  constructor(scope: Construct, id: string, props: NvidiaDevicePluginProps) {
     super(scope, id);
     const labels = { 'app.kubernetes.io/name': 'nvidia-device-plugin' };
     new DaemonSetV1(this, 'daemon-set', {
@@ -53,9 +67,9 @@ export class NvidiaDevicePlugin extends Construct {
             container: [
               {
                 name: 'nvidia-device-plugin',
-                image: props.image ?? NVIDIA_DEVICE_PLUGIN_IMAGE,
+                image: `${NVIDIA_DEVICE_PLUGIN_REPOSITORY}:${props.version}`,
                 env: Object.entries(DEVICE_PLUGIN_ENV).map(([name, value]) => ({ name, value })),
-                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+                securityContext: DEVICE_PLUGIN_SECURITY_CONTEXT,
                 volumeMount: [{ name: 'device-plugins', mountPath: '/var/lib/kubelet/device-plugins' }],
               },
             ],

@@ -302,7 +302,7 @@ describe('platform file validation', () => {
   });
 
   test('refuses a system-node image ahead of the control plane or more than three minor versions behind it, and takes one that trails', () => {
-    const pinned = (release: string) => platformProblems((t) => t.replace('amiReleaseVersion: 1.32.3-20250410', `amiReleaseVersion: ${release}`));
+    const pinned = (release: string) => platformProblems((t) => t.replace('amiReleaseVersion: 1.32.1-20250410', `amiReleaseVersion: ${release}`));
     expect(pinned('1.33.1-20250601')).toEqual([
       expect.stringMatching(
         /cluster\.systemNodes\.amiReleaseVersion: '1\.33\.1-20250601' is an AMI release of Kubernetes 1\.33, which nodes cannot run beside a 1\.32 control plane/,
@@ -310,7 +310,16 @@ describe('platform file validation', () => {
     ]);
     expect(pinned('1.28.5-20240110')).toEqual([expect.stringContaining('at most three minor versions behind')]);
     expect(pinned('1.31.7-20250301')).toEqual([]);
-    expect(pinned('latest')).toEqual([expect.stringContaining("must be an EKS AMI release version such as '1.32.3-20250410'")]);
+    expect(pinned('latest')).toEqual([expect.stringContaining("must be an EKS AMI release version such as '1.32.1-20250410'")]);
+  });
+
+  test('refuses a device plugin version that is not an exact release, and takes the default when absent', () => {
+    const pinned = (version: string) => platformProblems((t) => t.replace('  version: v0.17.1', `  version: ${version}`));
+    expect(pinned('latest')).toEqual([
+      expect.stringMatching(/platform\.yaml:\d+:\d+ nvidiaDevicePlugin\.version: must be an exact NVIDIA device plugin release such as 'v0\.17\.1'/),
+    ]);
+    expect(pinned('v0.17.4')).toEqual([]);
+    expect(platformProblems((t) => t.replace(/^nvidiaDevicePlugin:.*\n {2}version: v0\.17\.1\n/m, ''))).toEqual([]);
   });
 
   test('says what replaces the node-group sizes of the general pool, which Karpenter now provisions', () => {

@@ -63,6 +63,42 @@ describe('shared-k8s stack', () => {
     expect(env).toContainEqual({ name: 'DEVICE_LIST_STRATEGY', value: 'volume-mounts' });
   });
 
+  test("lets the node's toolkit hand the plugin itself every GPU (CAP_SYS_ADMIN), and no other capability", () => {
+    // The toolkit honours NVIDIA_VISIBLE_DEVICES (the plugin image's `all`) only for a container
+    // whose bounding set holds CAP_SYS_ADMIN (nvidia-container-toolkit, internal/config/image/privileged.go);
+    // the container runtime starts from its default set, emptied by a drop of ALL, then adds.
+    const RUNTIME_DEFAULT = [
+      'CHOWN',
+      'DAC_OVERRIDE',
+      'FSETID',
+      'FOWNER',
+      'MKNOD',
+      'NET_RAW',
+      'SETGID',
+      'SETUID',
+      'SETFCAP',
+      'SETPCAP',
+      'NET_BIND_SERVICE',
+      'SYS_CHROOT',
+      'KILL',
+      'AUDIT_WRITE',
+    ];
+    const bounding = (sc: { capabilities?: { add?: string[]; drop?: string[] } } | undefined) => {
+      const caps = sc?.capabilities ?? {};
+      const start = caps.drop?.includes('ALL') ? [] : RUNTIME_DEFAULT.filter((c) => !caps.drop?.includes(c));
+      return [...start, ...(caps.add ?? [])].map((c) => `CAP_${c}`);
+    };
+    const toolkitHandsEveryGpu = (sc: Parameters<typeof bounding>[0]) => bounding(sc).includes('CAP_SYS_ADMIN');
+
+    const container = single(k8s, 'kubernetes_daemon_set_v1').spec.template.spec.container[0];
+    expect(toolkitHandsEveryGpu(container.security_context)).toBe(true);
+    expect(bounding(container.security_context)).toEqual(['CAP_SYS_ADMIN']);
+    expect(container.security_context.allow_privilege_escalation).toBeUndefined(); // the API refuses false beside CAP_SYS_ADMIN
+    // A tenant container as admission requires it (drop ALL) gets no GPU through the variable.
+    expect(toolkitHandsEveryGpu({ capabilities: { drop: ['ALL'] } })).toBe(false);
+    expect(toolkitHandsEveryGpu(undefined)).toBe(false);
+  });
+
   test('defines priority classes for inference above training', () => {
     const classes = Object.fromEntries(bodies(k8s, 'kubernetes_priority_class_v1').map((c) => [c.metadata.name, c.value]));
     expect(classes['ml-inference']).toBeGreaterThan(classes['ml-training']);

@@ -74,7 +74,7 @@ describe('shared stack', () => {
     });
 
     test("pins the system nodes' image from platform.yaml, and their Kubernetes version to the image's", () => {
-      expect(single(shared, 'aws_eks_node_group', 'system-nodes')).toMatchObject({ release_version: '1.32.3-20250410', version: '1.32' });
+      expect(single(shared, 'aws_eks_node_group', 'system-nodes')).toMatchObject({ release_version: '1.32.1-20250410', version: '1.32' });
     });
 
     test('installs the core add-ons, each at the version platform.yaml pins', () => {

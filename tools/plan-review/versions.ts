@@ -2,8 +2,9 @@
  * Version changes of the cluster, read from the synthesized platform stacks: the control
  * plane (`aws_eks_cluster.version`), the EKS add-ons (`aws_eks_addon.addon_version`), the
  * Helm charts (`helm_release.version`), the managed node group's image
- * (`aws_eks_node_group.release_version`) and the Karpenter node image (`EC2NodeClass`
- * `amiSelectorTerms[].alias`). The review flags each change with its place in the upgrade
+ * (`aws_eks_node_group.release_version`), the Karpenter node image (`EC2NodeClass`
+ * `amiSelectorTerms[].alias`) and the images of the platform's DaemonSets (the NVIDIA device
+ * plugin). The review flags each change with its place in the upgrade
  * order of docs/upgrades.md, and blocks what EKS cannot do (skip or go back a minor version).
  */
 import { isRecord } from '../../kernel/records';
@@ -24,7 +25,14 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** Every pinned version of one side, by component name (`kubernetes`, `add-on coredns`, `chart karpenter`, `node image`). */
+/** The first container's image of a synthesized `kubernetes_daemon_set_v1` spec. */
+function daemonSetImage(spec: unknown): string | undefined {
+  const podSpec = isRecord(spec) && isRecord(spec.template) ? spec.template.spec : undefined;
+  const containers = isRecord(podSpec) && Array.isArray(podSpec.container) ? podSpec.container : [];
+  return isRecord(containers[0]) ? text(containers[0].image) : undefined;
+}
+
+/** Every pinned version of one side, by component name (`kubernetes`, `add-on coredns`, `chart karpenter`, `node image`, `daemon set nvidia-device-plugin image`). */
 export function pinnedVersions(stacks: ReadonlyMap<string, StackBlocks | undefined>): Map<string, PinnedVersion> {
   const found = new Map<string, PinnedVersion>();
   for (const [stack, blocks] of stacks) {
@@ -38,6 +46,10 @@ export function pinnedVersions(stacks: ReadonlyMap<string, StackBlocks | undefin
         found.set(`chart ${text(c.name)}`, { stack, step: 'charts', value: text(c.version)! });
       if (block.type === 'aws_eks_node_group' && text(c.node_group_name) && text(c.release_version))
         found.set(`node group ${text(c.node_group_name)} image`, { stack, step: 'nodes', value: text(c.release_version)! });
+      if (block.type === 'kubernetes_daemon_set_v1' && isRecord(c.metadata) && text(c.metadata.name)) {
+        const image = daemonSetImage(c.spec);
+        if (image) found.set(`daemon set ${text(c.metadata.name)} image`, { stack, step: 'add-ons', value: image });
+      }
       if (block.type === 'kubernetes_manifest' && isRecord(c.manifest) && c.manifest.kind === 'EC2NodeClass' && isRecord(c.manifest.spec)) {
         const terms = Array.isArray(c.manifest.spec.amiSelectorTerms) ? c.manifest.spec.amiSelectorTerms : [];
         const alias = terms.map((t) => (isRecord(t) ? text(t.alias) : undefined)).find((a) => a !== undefined);

@@ -31,6 +31,32 @@ describe('version findings', () => {
     ]);
   });
 
+  test("flags a new image of a platform DaemonSet (the device plugin's release) as an add-on step", () => {
+    const plugin = (image: string) =>
+      new Map([
+        [
+          'shared-k8s',
+          blocksOf({
+            resource: {
+              kubernetes_daemon_set_v1: {
+                plugin: { metadata: { name: 'nvidia-device-plugin' }, spec: { template: { spec: { container: [{ name: 'p', image }] } } } },
+              },
+            },
+          }),
+        ],
+      ]);
+    const findings = versionFindings(
+      pinnedVersions(plugin('nvcr.io/nvidia/k8s-device-plugin:v0.17.1')),
+      pinnedVersions(plugin('nvcr.io/nvidia/k8s-device-plugin:v0.17.4')),
+    );
+    expect(findings).toEqual([
+      {
+        level: 'attention',
+        text: '`shared-k8s`: daemon set nvidia-device-plugin image nvcr.io/nvidia/k8s-device-plugin:v0.17.1 → nvcr.io/nvidia/k8s-device-plugin:v0.17.4 (upgrade step: add-ons; docs/upgrades.md)',
+      },
+    ]);
+  });
+
   test('nothing changed, nothing flagged', () => {
     const v = pinnedVersions(shared('1.32', 'a'));
     expect(versionFindings(v, v)).toEqual([]);
@@ -81,10 +107,10 @@ describe('the review of a platform.yaml version change', () => {
   test("flags the system nodes' image update as a node step, on its own", () => {
     const tenants = tenantsDir();
     const base = synth(tenants);
-    const platformFile = platformWith((t) => t.replace('amiReleaseVersion: 1.32.3-20250410', 'amiReleaseVersion: 1.32.3-20250501'));
+    const platformFile = platformWith((t) => t.replace('amiReleaseVersion: 1.32.1-20250410', 'amiReleaseVersion: 1.32.3-20250501'));
     const head = synth(tenants, platformFile);
     const texts = planReview({ baseDir: base, headDir: head, platformFile, ...passingChecks() }).review.findings.map((f) => f.text);
-    expect(texts).toContain('`shared`: node group mlp-system image 1.32.3-20250410 → 1.32.3-20250501 (upgrade step: nodes; docs/upgrades.md)');
+    expect(texts).toContain('`shared`: node group mlp-system image 1.32.1-20250410 → 1.32.3-20250501 (upgrade step: nodes; docs/upgrades.md)');
     expect(texts.some((t) => t.startsWith('the control plane changes together'))).toBe(false);
   });
 });
