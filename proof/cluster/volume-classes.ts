@@ -10,11 +10,13 @@
  * - Claims as a's people would create them, decided by the synthesized admission policies:
  *   one naming each of a's own classes must be admitted; one without a class (which the API
  *   server's DefaultStorageClass admission gives the default class first), one naming each
- *   platform class, and, for every checked pair (a, b), one naming each of b's classes must be
- *   denied unless that class's key is a's.
+ *   platform class, and, for every checked pair (a, b), one naming each of b's classes (in
+ *   spec, or in the deprecated annotation Kubernetes reads first) must be denied unless that
+ *   class's key is a's.
  */
 import { TENANT_STACK_PREFIX } from '../../config/names';
 import { EBS_CSI_PROVISIONER } from '../../constructs/cluster/ebs-csi-driver';
+import { BETA_STORAGE_CLASS_ANNOTATION } from '../../constructs/cluster/tenant-admission';
 import { DEFAULT_CLASS_ANNOTATION, EBS_VOLUME_PARAMETERS, KMS_KEY_PARAMETER } from '../../constructs/cluster/ebs-storage-class';
 import { ResolveError, Resolver, type SynthStack } from '../resolve';
 import { admit, type AdmissionRequest } from './admission';
@@ -51,12 +53,19 @@ export interface VolumeClass {
 
 const PVC = { group: '', version: 'v1', resource: 'persistentvolumeclaims' };
 
-/** A claim as a's people create it; without `storageClassName` when `storageClass` is undefined. */
-export function claimRequest(a: TenantInCluster, storageClass: string | undefined): AdmissionRequest {
+/** A claim as a's people create it; without `storageClassName` when `storageClass` is undefined; `annotated`: the deprecated class annotation too. */
+export function claimRequest(a: TenantInCluster, storageClass: string | undefined, annotated?: string): AdmissionRequest {
   const spec: Record<string, unknown> = { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } };
   if (storageClass !== undefined) spec.storageClassName = storageClass;
-  const object = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'scratch', namespace: a.namespace }, spec };
+  const annotations = annotated === undefined ? undefined : { [BETA_STORAGE_CLASS_ANNOTATION]: annotated };
+  const object = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'scratch', namespace: a.namespace, annotations }, spec };
   return { operation: 'CREATE', resource: PVC, namespaceObject: a.namespaceObject, object, oldObject: null, userInfo: peopleOf(a) };
+}
+
+/** The class Kubernetes provisions and binds a claim with: the deprecated annotation first, then spec.storageClassName. */
+export function effectiveClass(claim: ApiObject | null): string | undefined {
+  const annotated = claim?.metadata?.annotations?.[BETA_STORAGE_CLASS_ANNOTATION];
+  return typeof annotated === 'string' ? annotated : claim?.spec?.storageClassName;
 }
 
 /**
@@ -66,7 +75,7 @@ export function claimRequest(a: TenantInCluster, storageClass: string | undefine
  */
 export function withDefaultClass(request: AdmissionRequest, classes: readonly VolumeClass[]): AdmissionRequest {
   const object = request.object;
-  if (request.operation !== 'CREATE' || !object || object.spec?.storageClassName !== undefined) return request;
+  if (request.operation !== 'CREATE' || !object || effectiveClass(object) !== undefined) return request;
   const chosen = classes.find((c) => c.isDefault);
   return chosen ? { ...request, object: { ...object, spec: { ...object.spec, storageClassName: chosen.name } } } : request;
 }
@@ -147,13 +156,21 @@ export function proveVolumeClasses(
     });
   }
 
-  /** a's claim naming class `name` (undefined: none): must be admitted for a's own class, denied for any class not under a's key. */
-  const claim = (a: TenantInCluster, name: string | undefined, own: boolean, against?: TenantInCluster) => {
+  /**
+   * a's claim naming class `name` (undefined: none), or its own class in spec and `annotated` in the deprecated
+   * annotation (which Kubernetes reads first): admitted for a's own class, denied for any class not under a's key.
+   */
+  const claim = (a: TenantInCluster, name: string | undefined, own: boolean, against?: TenantInCluster, annotated?: string) => {
     checks += 1;
-    const request = withDefaultClass(claimRequest(a, name), classes);
+    const request = withDefaultClass(claimRequest(a, name, annotated), classes);
     const decision = admit(model, request);
-    const landed = classes.find((c) => c.name === request.object?.spec?.storageClassName);
-    const described = name === undefined ? `a claim without a class (given ${landed?.name ?? 'none'})` : `a claim of class ${name}`;
+    const landed = classes.find((c) => c.name === effectiveClass(request.object));
+    const described =
+      annotated !== undefined
+        ? `a claim of class ${name} annotated ${BETA_STORAGE_CLASS_ANNOTATION}: ${annotated}`
+        : name === undefined
+          ? `a claim without a class (given ${landed?.name ?? 'none'})`
+          : `a claim of class ${name}`;
     if (own && !decision.allowed)
       findings.push({ type: 'blocked', from: a.name, to: a.name, what: `${described} in ${a.namespace}`, why: `denied: ${decision.denials.join('; ')}` });
     if (decision.allowed && landed && !underKeyOf(landed, a.name))
@@ -180,6 +197,12 @@ export function proveVolumeClasses(
     claim(a, undefined, false);
     for (const c of classes.filter((x) => !x.holder)) claim(a, c.name, false);
   }
-  for (const [a, b] of pairs) for (const c of classes.filter((x) => x.holder === b)) claim(a, c.name, false, b);
+  for (const [a, b] of pairs) {
+    const own = classes.find((c) => c.holder === a)?.name;
+    for (const c of classes.filter((x) => x.holder === b)) {
+      claim(a, c.name, false, b);
+      if (own !== undefined) claim(a, own, false, b, c.name);
+    }
+  }
   return { findings, checks, problems };
 }

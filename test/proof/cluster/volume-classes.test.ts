@@ -30,8 +30,9 @@ describe('EBS volume classes in the cluster layer of the isolation proof', () =>
     const result = prove(samples);
     expect(result.problems).toEqual([]);
     expect(result.findings).toEqual([]);
-    // The 3 tenants' classes checked for their key; per tenant its own class, no class and the platform's class; per ordered pair (6) the other tenant's class.
-    expect(result.checks).toBe(3 + 3 * 3 + 6);
+    // The 3 tenants' classes checked for their key; per tenant its own class, no class and the platform's class; per ordered
+    // pair (6) the other tenant's class, in spec and in the deprecated annotation.
+    expect(result.checks).toBe(3 + 3 * 3 + 6 * 2);
     const classes = volumeClasses(readClusterModel(samples), samples, []);
     expect(classes.map((c) => [c.name, c.keyOwner ?? 'platform', c.isDefault])).toEqual(
       expect.arrayContaining([
@@ -85,9 +86,25 @@ describe('EBS volume classes in the cluster layer of the isolation proof', () =>
       'analytics: a claim without a class (given gp3-encrypted) in analytics is admitted',
       'analytics: a claim of class gp3-encrypted in analytics is admitted',
       'fraud-detection: a claim of class fraud-detection.gp3 in analytics is admitted',
+      'fraud-detection: a claim of class analytics.gp3 annotated volume.beta.kubernetes.io/storage-class: fraud-detection.gp3 in analytics is admitted',
       'recsys-inference: a claim of class recsys-inference.gp3 in analytics is admitted',
+      'recsys-inference: a claim of class analytics.gp3 annotated volume.beta.kubernetes.io/storage-class: recsys-inference.gp3 in analytics is admitted',
     ]);
-    expect(storage).toHaveLength(3 * 4);
+    expect(storage).toHaveLength(3 * 6);
+  });
+
+  test("denies the own class in spec with another tenant's in the deprecated annotation (Kubernetes reads the annotation first), on create and update", () => {
+    const model = readClusterModel(samples);
+    const [a, b] = model.tenants;
+    const own = `${a.name}.gp3`;
+    expect(admit(model, claimRequest(a, own, own)).allowed).toBe(true);
+    const foreign = claimRequest(a, own, `${b.name}.gp3`);
+    expect(admit(model, foreign).denials).toEqual([expect.stringContaining('volume.beta.kubernetes.io/storage-class, if set, to the same')]);
+    // A pending claim (WaitForFirstConsumer) annotated afterwards would be provisioned in b's class.
+    const pending = claimRequest(a, own).object!;
+    expect(admit(model, { ...foreign, operation: 'UPDATE', oldObject: pending }).allowed).toBe(false);
+    // Annotated alone, with no class in spec: the default admission leaves it so, and it is denied.
+    expect(admit(model, claimRequest(a, undefined, `${b.name}.gp3`)).allowed).toBe(false);
   });
 
   test('admits a static claim of a pre-bound volume and updates that keep the class; denies changing it or an empty class without a volume', () => {
