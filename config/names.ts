@@ -150,6 +150,26 @@ export function karpenterNames(platformName: string) {
 }
 
 /**
+ * EBS volumes of the shared cluster: the CSI driver controller's role, the platform's own
+ * volume key and the default StorageClass (the platform's volumes; tenants use their own
+ * class, `tenantNames().storageClass`).
+ */
+export function volumeNames(platformName: string) {
+  return {
+    csiDriverRole: `${platformName}-ebs-csi`,
+    platformKeyAlias: `alias/${platformName}/ebs-volumes`,
+    defaultClass: 'gp3-encrypted',
+  } as const;
+}
+
+/**
+ * Suffix of a tenant's StorageClass (cluster-scoped): `<tenant>.gp3`. Tenant names never
+ * contain a dot, so no tenant's class is another's or the platform's (`gp3-encrypted`); the
+ * admission policy derives the own class from the namespace's tenant label with it.
+ */
+export const TENANT_STORAGE_CLASS_SUFFIX = '.gp3';
+
+/**
  * Where Kueue runs, and the names every tenant's queues share: one cohort for all tenant
  * ClusterQueues, and the LocalQueue name each tenant namespace gets (the name Kueue's
  * LocalQueue defaulting looks for).
@@ -238,6 +258,8 @@ export interface TenantNames {
   bucketVolume(purpose: string): string;
   /** The claim of a bucket's volume in the tenant namespace: `s3-<purpose>`. */
   bucketClaim(purpose: string): string;
+  /** The tenant's StorageClass (cluster-scoped): EBS volumes encrypted with the tenant's key, `<tenant>.gp3`. */
+  readonly storageClass: string;
 }
 
 /**
@@ -288,6 +310,7 @@ export function tenantNames(platformName: string, _platformAccountId: string, te
     gpuFlavor: (pool) => `${tenant}${POOL_NAME_SEPARATOR}${pool}`,
     bucketVolume: (purpose) => `${tenant}${POOL_NAME_SEPARATOR}${purpose}`,
     bucketClaim: (purpose) => `s3-${purpose}`,
+    storageClass: `${tenant}${TENANT_STORAGE_CLASS_SUFFIX}`,
   };
 }
 

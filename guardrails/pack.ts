@@ -4,6 +4,7 @@
  * and reported.
  */
 import type { GuardrailRule } from './rule';
+import { volumeClassUnderOwnKey } from './rules/volume-class-key';
 import { bucketVolumeIsolated } from './rules/bucket-volume-isolation';
 import { dataSourcesPlanOffline } from './rules/offline-data-sources';
 import { iamAllowsNoFullAccess } from './rules/iam-no-full-access';
@@ -45,6 +46,7 @@ export const PLATFORM_GUARDRAILS: readonly GuardrailRule[] = [
   { id: 'MLP-Q-1', severity: 'error', description: "Tenant ClusterQueues: own namespace, own flavors, no lending, the file's quotas", check: kueueTenantQueue },
   { id: 'MLP-Q-2', severity: 'error', description: 'A tenant namespace has exactly one ClusterQueue and one LocalQueue', check: kueueTenantHasQueue },
   { id: 'MLP-VOL-1', severity: 'error', description: "Tenant bucket volumes: own bucket, pod's credentials, pre-bound claim", check: bucketVolumeIsolated },
+  { id: 'MLP-VOL-2', severity: 'error', description: "EBS StorageClasses use a customer-managed key, a tenant's its own", check: volumeClassUnderOwnKey },
   { id: 'MLP-TEN-1', severity: 'error', description: 'A tenant stack names nothing of another tenant', check: noForeignTenantIdentifiers },
   { id: 'MLP-TF-1', severity: 'error', description: 'No data source calls a cloud API at plan time', check: dataSourcesPlanOffline },
   { id: 'MLP-TF-2', severity: 'error', description: 'No value holds a Terraform template sequence the code did not write', check: noTemplateInjection },

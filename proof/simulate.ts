@@ -27,7 +27,14 @@ import {
 export type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
 
 /** Condition keys whose values the proof supplies; a policy that tests any other key cannot be decided faithfully. */
-export const MODELLED_CONDITION_KEYS: readonly string[] = ['aws:PrincipalArn', 'aws:PrincipalAccount', 'aws:SecureTransport', 'aws:RequestedRegion'];
+export const MODELLED_CONDITION_KEYS: readonly string[] = [
+  'aws:PrincipalArn',
+  'aws:PrincipalAccount',
+  'aws:SecureTransport',
+  'aws:RequestedRegion',
+  'kms:ViaService',
+  'kms:GrantIsForAWSResource',
+];
 /** OIDC claims in a service account token that the proof supplies, as `<issuer host>:<claim>`. */
 export const MODELLED_TOKEN_CLAIMS: readonly string[] = ['sub', 'aud'];
 
@@ -40,6 +47,16 @@ const SESSION_NAME = 'isolation-proof';
 /** The data actions the isolation claim is about. */
 export const BUCKET_ACTIONS = ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket'] as const;
 export const KEY_ACTIONS = ['kms:Decrypt'] as const;
+/**
+ * What another tenant's principal tries on a key beyond decrypting: a grant for an AWS
+ * resource through EC2 (what putting an EBS volume under the key takes), in the context it
+ * would choose, so a key policy that admits key use for volumes (the EBS CSI driver's
+ * statements) is tried too.
+ */
+export const FOREIGN_KEY_GRANT = 'kms:CreateGrant';
+export function throughEc2Context(region: string): Record<string, string> {
+  return { 'kms:ViaService': `ec2.${region}.amazonaws.com`, 'kms:GrantIsForAWSResource': 'true' };
+}
 
 /** Allow checks assume the strictest organization policies; deny checks the most permissive. */
 export type Expectation = 'allow' | 'deny';
@@ -121,13 +138,14 @@ export class RequestBuilder {
     owner: TenantModel,
     resourcePolicy: NamedPolicy | undefined,
     restrictPublic = false,
+    context: Readonly<Record<string, string>> = {},
   ): Simulation {
     return {
       request: {
         principal: this.roleSession(p, role),
         action,
         resource: { resource: resource.arn, accountId: resource.account },
-        contextVariables: this.principalContext(p, role, resource.region),
+        contextVariables: { ...context, ...this.principalContext(p, role, resource.region) },
       },
       identityPolicies: role.identity.map((policy) => ({ name: policy.name, policy: policy.document })),
       permissionBoundaryPolicies: role.boundary ? [{ name: role.boundary.name, policy: role.boundary.document }] : undefined,
@@ -145,8 +163,12 @@ export class RequestBuilder {
     });
   }
 
+  /** Own roles must decrypt with their key; other tenants' roles must neither decrypt nor grant it to a volume of theirs (deny checks). */
   keyChecks(expect: Expectation, p: TenantModel, role: RoleModel, owner: TenantModel, key: KeyModel): Check[] {
-    return KEY_ACTIONS.map((action) => this.dataCheck(expect, p, role, owner, action, { arn: key.arn, region: key.region }, key.policy));
+    const resource = { arn: key.arn, region: key.region };
+    const checks = KEY_ACTIONS.map((action) => this.dataCheck(expect, p, role, owner, action, resource, key.policy));
+    if (expect === 'allow') return checks;
+    return [...checks, this.dataCheck(expect, p, role, owner, FOREIGN_KEY_GRANT, resource, key.policy, false, throughEc2Context(key.region))];
   }
 
   /** One request of `role` (of tenant `p`) on a data resource of tenant `owner`. */
@@ -159,6 +181,7 @@ export class RequestBuilder {
     resource: { arn: string; region: string },
     resourcePolicy: NamedPolicy | undefined,
     restrictPublic = false,
+    context: Readonly<Record<string, string>> = {},
   ): Check {
     return {
       kind: 'data',
@@ -168,7 +191,7 @@ export class RequestBuilder {
       principal: role.arn,
       action,
       resource: resource.arn,
-      simulation: this.roleRequest(expect, p, role, action, { ...resource, account: owner.accountId }, owner, resourcePolicy, restrictPublic),
+      simulation: this.roleRequest(expect, p, role, action, { ...resource, account: owner.accountId }, owner, resourcePolicy, restrictPublic, context),
     };
   }
 

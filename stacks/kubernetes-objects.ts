@@ -112,6 +112,11 @@ const camel = (key: string) => key.replace(/_([a-z0-9])/g, (_, c: string) => c.t
 /** `${kubernetes_x.id.metadata[0].name}`: the name of another object of the stack. */
 const NAME_REFERENCE = /^\$\{(kubernetes_[a-z0-9_]+)\.([^.}]+)\.metadata\[0\]\.name\}$/;
 
+/** A map of user keys (MAP_FIELDS), kept verbatim: only its string values may name another object. */
+function userMap(value: Readonly<Record<string, unknown>>, resolveName: (text: string) => string): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'string' ? resolveName(v) : v]));
+}
+
 function convert(value: unknown, resolveName: (text: string) => string, parentKey: string): unknown {
   if (typeof value === 'string') {
     const named = resolveName(value);
@@ -124,7 +129,7 @@ function convert(value: unknown, resolveName: (text: string) => string, parentKe
   for (const [key, inner] of Object.entries(value)) {
     if (PROVIDER_ONLY.has(key)) continue;
     if (MAP_FIELDS.has(key) && isRecord(inner)) {
-      result[camel(key)] = Object.fromEntries(Object.entries(inner).map(([k, v]) => [k, typeof v === 'string' ? resolveName(v) : v]));
+      result[camel(key)] = userMap(inner, resolveName);
       continue;
     }
     // A container's `port` block is `ports`; a network policy port's `port` is a field.
@@ -185,7 +190,8 @@ export function kubernetesObjects(stack: string, synthesized: SynthesizedResourc
           throw new KubernetesObjectError(
             `${stack}: ${address} (${path}): attribute '${key}' of ${type} has no place in the API object; list it in TYPED_KINDS`,
           );
-        object[field] = convert(inner, resolveName, key);
+        // A top-level map (a StorageClass's parameters) keeps its keys, like a nested one.
+        object[field] = MAP_FIELDS.has(key) && isRecord(inner) ? userMap(inner, resolveName) : convert(inner, resolveName, key);
       }
       objects.push({ stack, address, path, object });
     }

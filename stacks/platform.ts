@@ -28,7 +28,7 @@ export function buildPlatform(app: App, config: LoadedConfig): PlatformStacks {
   const { platform, tenants } = config;
   const organization = new OrganizationStack(app, { platform });
   const shared = new SharedStack(app, { platform });
-  const sharedK8s = new SharedK8sStack(app, { platform, cluster: shared.cluster });
+  const sharedK8s = new SharedK8sStack(app, { platform, cluster: shared.cluster, volumeKeyArn: shared.volumeKeyArn });
   const sharedPools = new SharedPoolsStack(app, { platform, cluster: shared.cluster });
   // Karpenter's CRDs (shared-k8s) must be in the cluster before a NodePool is planned.
   sharedPools.addDependency(sharedK8s);

@@ -7,21 +7,24 @@
  */
 import type { Construct } from 'constructs';
 import type { Platform } from '../config/model';
-import { karpenterNames, KUEUE, STACK } from '../config/names';
+import { karpenterNames, KUEUE, STACK, volumeNames } from '../config/names';
 import { KarpenterRelease } from '../constructs/cluster/karpenter-release';
-import { DefaultStorageClass } from '../constructs/cluster/default-storage-class';
+import { EbsStorageClass } from '../constructs/cluster/ebs-storage-class';
 import { KueueRelease } from '../constructs/cluster/kueue-release';
 import { NvidiaDevicePlugin } from '../constructs/cluster/nvidia-device-plugin';
 import { TenantAdmission } from '../constructs/cluster/tenant-admission';
 import { TenantEditRole } from '../constructs/cluster/tenant-edit-role';
 import { WorkloadPriorityClasses } from '../constructs/cluster/workload-priority-classes';
 import { GENERAL_NODE_LABEL, type SharedCluster } from '../constructs/shared/shared-cluster';
+import { platformTags } from '../constructs/common/tags';
 import { PlatformStack } from './platform-stack';
 import { helmProvider, kubernetesProvider, platformAccountRoles } from './providers';
 
 export interface SharedK8sStackProps {
   readonly platform: Platform;
   readonly cluster: SharedCluster;
+  /** The platform's volume key (shared stack): the default class's volumes are encrypted with it. */
+  readonly volumeKeyArn: string;
 }
 
 export class SharedK8sStack extends PlatformStack {
@@ -46,7 +49,13 @@ export class SharedK8sStack extends PlatformStack {
       releaseName: KUEUE.release,
       systemNodeSelector: { [GENERAL_NODE_LABEL.key]: GENERAL_NODE_LABEL.system },
     });
-    new DefaultStorageClass(this, 'default-storage-class');
+    // The platform's own volumes; a tenant's claims must name the tenant's class (tenant-admission.ts), so none lands here.
+    new EbsStorageClass(this, 'default-storage-class', {
+      name: volumeNames(platform.name).defaultClass,
+      kmsKeyArn: props.volumeKeyArn,
+      isDefault: true,
+      volumeTags: platformTags(platform.name, platform.tags),
+    });
     new NvidiaDevicePlugin(this, 'nvidia-device-plugin', { version: platform.nvidiaDevicePlugin.version });
     new WorkloadPriorityClasses(this, 'priority-classes');
     new TenantAdmission(this, 'tenant-admission');

@@ -5,7 +5,7 @@
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { Platform } from '../config/model';
-import { CLUSTER_ACCESS_OUTPUT, karpenterNames, KUEUE, SHARED_GPU_POOL, STACK, tenantNames } from '../config/names';
+import { CLUSTER_ACCESS_OUTPUT, karpenterNames, KUEUE, SHARED_GPU_POOL, STACK, tenantNames, volumeNames } from '../config/names';
 import { NodeRole } from '../constructs/cluster/node-role';
 import { ManagedKey } from '../constructs/common/managed-key';
 import { platformTags } from '../constructs/common/tags';
@@ -28,6 +28,8 @@ export class SharedStack extends PlatformStack {
   readonly network: SharedNetwork;
   readonly cluster: SharedCluster;
   readonly registries: SharedRegistries;
+  /** The key of the platform's own EBS volumes (the default StorageClass's); tenants' volumes use their own keys. */
+  readonly volumeKeyArn: string;
 
   constructor(scope: Construct, props: SharedStackProps) {
     super(scope, STACK.shared, props.platform);
@@ -67,6 +69,13 @@ export class SharedStack extends PlatformStack {
       accountId,
     });
 
+    const volumeKey = new ManagedKey(this, 'volume-key', {
+      description: `${prefix}: EBS volumes of the platform's own workloads in the shared cluster`,
+      aliasName: volumeNames(prefix).platformKeyAlias,
+      accountId,
+    });
+    this.volumeKeyArn = volumeKey.keyArn;
+
     this.network = new SharedNetwork(this, 'network', {
       namePrefix: prefix,
       region: platform.region,
@@ -94,7 +103,8 @@ export class SharedStack extends PlatformStack {
     new EbsCsiDriver(this, 'ebs-csi-driver', {
       clusterName: this.cluster.clusterName,
       addonVersion: platform.cluster.addonVersions['aws-ebs-csi-driver'],
-      roleName: `${prefix}-ebs-csi`,
+      roleName: volumeNames(prefix).csiDriverRole,
+      region: platform.region,
       podIdentityAgent: this.cluster.podIdentityAgent,
     });
     new CloudwatchObservability(this, 'cloudwatch-observability', {

@@ -7,10 +7,11 @@
  */
 import { Construct } from 'constructs';
 import type { Platform, Tenant } from '../config/model';
-import { KUEUE, pipelineRoleNames, SHARED_GPU_POOL, tenantNames } from '../config/names';
+import { KUEUE, pipelineRoleNames, SHARED_GPU_POOL, TENANT_LABEL, tenantNames, volumeNames } from '../config/names';
 import { queueQuotas, sharedPoolGpus } from '../config/queue-quotas';
 import { poolLimits } from '../config/pool-limits';
 import { PipelineRole } from '../constructs/bootstrap/pipeline-role';
+import { EbsStorageClass } from '../constructs/cluster/ebs-storage-class';
 import { NodeRole } from '../constructs/cluster/node-role';
 import type { PolicyStatement } from '../constructs/common/policy';
 import { tenantTags } from '../constructs/common/tags';
@@ -92,7 +93,17 @@ export class TenantStack extends PlatformStack {
       deniesPolicyName: pipeline.plannerDenies,
     });
 
-    const key = new TenantKey(this, 'key', { tenantName: tenant.name, tenantAccountId: accountId, aliasName: names.keyAlias });
+    // The shared cluster's EBS CSI driver encrypts the tenant's volumes with this key (its role, by name, in the platform account).
+    const key = new TenantKey(this, 'key', {
+      tenantName: tenant.name,
+      tenantAccountId: accountId,
+      aliasName: names.keyAlias,
+      volumeDriver: {
+        roleArn: roleArn(platform.platformAccountId, volumeNames(platform.name).csiDriverRole),
+        accountId: platform.platformAccountId,
+        region: platform.region,
+      },
+    });
     const buckets = new TenantBuckets(this, 'buckets', {
       buckets: tenant.buckets,
       bucketName: names.bucket,
@@ -110,7 +121,7 @@ export class TenantStack extends PlatformStack {
       statements: dataAccess,
     });
     // A retained tenant keeps its data (key, buckets) and people role; its workloads go.
-    if (active) this.addWorkloads(props, names, dataAccess, people, platformProvider, tags);
+    if (active) this.addWorkloads(props, names, dataAccess, people, platformProvider, tags, key);
   }
 
   /** The tenant's workloads: workload role, namespace, cluster access and GPU pools. */
@@ -121,6 +132,7 @@ export class TenantStack extends PlatformStack {
     people: TenantPeopleRole,
     platformProvider: ReturnType<typeof awsAccountProvider>,
     tags: Record<string, string>,
+    key: TenantKey,
   ): void {
     const { platform } = props;
     const workload = new TenantWorkloadRole(this, 'workload-role', {
@@ -165,6 +177,13 @@ export class TenantStack extends PlatformStack {
       buckets: Object.fromEntries(tenant.buckets.map((b) => [b.purpose, names.bucket(b.purpose)])),
       volumeName: names.bucketVolume,
       claimName: names.bucketClaim,
+    });
+    // The tenant's volumes: its claims must name this class (admission), so they are under its own key.
+    new EbsStorageClass(this, 'storage-class', {
+      name: names.storageClass,
+      kmsKeyArn: key.keyArn,
+      labels: { [TENANT_LABEL]: tenant.name },
+      volumeTags: tags,
     });
 
     const inPlatformAccount = new Construct(this, 'platform-account');

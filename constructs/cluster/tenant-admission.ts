@@ -1,6 +1,6 @@
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { Construct } from 'constructs';
-import { GPU_TAINT_KEY, KUEUE, MANAGED_BY_LABEL, SYSTEM_NODE_TAINT, TENANT_GROUP_PREFIX, TENANT_LABEL } from '../../config/names';
+import { GPU_TAINT_KEY, KUEUE, MANAGED_BY_LABEL, SYSTEM_NODE_TAINT, TENANT_GROUP_PREFIX, TENANT_LABEL, TENANT_STORAGE_CLASS_SUFFIX } from '../../config/names';
 import { WORKLOAD_PRIORITY_CLASSES } from './workload-priority-classes';
 
 /**
@@ -52,6 +52,19 @@ const hasManagedLabel = (o: string) =>
   `(${o} != null && has(${o}.metadata.labels) && '${MANAGED_BY_LABEL.key}' in ${o}.metadata.labels && ${o}.metadata.labels['${MANAGED_BY_LABEL.key}'] == '${MANAGED_BY_LABEL.value}')`;
 const queued = (o: string) =>
   `(has(${o}.metadata.labels) && '${KUEUE.queueNameLabel}' in ${o}.metadata.labels && ${o}.metadata.labels['${KUEUE.queueNameLabel}'] == '${KUEUE.localQueue}')`;
+/** The namespace's own tenant's StorageClass, `tenantNames().storageClass` derived from the tenant label. */
+export const OWN_STORAGE_CLASS = `${OWN_TENANT} + '${TENANT_STORAGE_CLASS_SUFFIX}'`;
+/** The deprecated class annotation: Kubernetes still reads it first, before spec.storageClassName, when it provisions or binds a claim. */
+export const BETA_STORAGE_CLASS_ANNOTATION = 'volume.beta.kubernetes.io/storage-class';
+const CLAIM_CLASS = 'object.spec.storageClassName';
+/** The own class, or none at all with a named volume: static binding, which binds only a volume pre-bound to the claim (tenants create no volumes). */
+const ownClassOrStatic = `has(${CLAIM_CLASS}) && (${CLAIM_CLASS} == ${OWN_STORAGE_CLASS} || (${CLAIM_CLASS} == '' && has(object.spec.volumeName) && object.spec.volumeName != ''))`;
+const classUnchanged = `(has(oldObject.spec.storageClassName) ? (has(${CLAIM_CLASS}) && ${CLAIM_CLASS} == oldObject.spec.storageClassName) : !has(${CLAIM_CLASS}))`;
+const betaClassSet = (o: string) => `(has(${o}.metadata.annotations) && '${BETA_STORAGE_CLASS_ANNOTATION}' in ${o}.metadata.annotations)`;
+const betaClass = (o: string) => `${o}.metadata.annotations['${BETA_STORAGE_CLASS_ANNOTATION}']`;
+const annotationAgrees = `(!${betaClassSet('object')} || (has(${CLAIM_CLASS}) && ${betaClass('object')} == ${CLAIM_CLASS}))`;
+const annotationUnchanged = `(${betaClassSet('oldObject')} ? (${betaClassSet('object')} && ${betaClass('object')} == ${betaClass('oldObject')}) : !${betaClassSet('object')})`;
+
 /** A tenant's people (their group) or any service account outside kube-system: the identities tenants control. */
 const TENANT_REQUESTER =
   `((has(request.userInfo.groups) && request.userInfo.groups.exists(g, g.startsWith('${TENANT_GROUP_PREFIX}'))) || ` +
@@ -170,6 +183,19 @@ export const TENANT_ADMISSION_POLICIES: readonly AdmissionPolicy[] = [
         expression: `request.operation == 'CREATE' ? ${queued('object')} : (!${queued('oldObject')} || ${queued('object')})`,
         message: `Jobs in tenant namespaces are queued: label them ${KUEUE.queueNameLabel}: ${KUEUE.localQueue} (a CronJob in spec.jobTemplate.metadata.labels)`,
         reason: 'Invalid',
+      },
+    ],
+  },
+  {
+    // The API server's DefaultStorageClass admission has already given a claim without a class the platform's default (not under the tenant's key): it is denied here.
+    name: 'ml-platform-tenant-volume-claims',
+    resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['persistentvolumeclaims'] }],
+    validations: [
+      {
+        // An update that keeps the class (and its annotation) passes: claims from before the rule keep their resizes and finalizers.
+        expression: `(request.operation == 'UPDATE' && ${classUnchanged} && ${annotationUnchanged}) || (${ownClassOrStatic} && ${annotationAgrees})`,
+        message: `claims in tenant namespaces use the tenant's own StorageClass, <tenant>${TENANT_STORAGE_CLASS_SUFFIX} (volumes encrypted with the tenant's key): set spec.storageClassName to it, and ${BETA_STORAGE_CLASS_ANNOTATION}, if set, to the same; without a class a claim gets the platform's default class, which is not under the tenant's key`,
+        reason: 'Forbidden',
       },
     ],
   },

@@ -9,7 +9,8 @@
  *   cluster-wide, and cannot change or delete the platform's objects in their own;
  * - queues: a's jobs reach only a's ClusterQueue, on a's flavors, and are admitted once
  *   Kueue places them (queues.ts);
- * - storage: no tenant binds or mounts another tenant's bucket volume (bucket-mounts.ts).
+ * - storage: no tenant binds or mounts another tenant's bucket volume (bucket-mounts.ts), and
+ *   a's claims get EBS volumes under a's own key only (volume-classes.ts).
  */
 import { MANAGED_BY_LABEL } from '../../config/names';
 import type { SynthStack } from '../resolve';
@@ -20,6 +21,7 @@ import { reachability } from './network';
 import { selectPairs } from './pairs';
 import { proveQueues } from './queues';
 import { proveBucketMounts } from './bucket-mounts';
+import { proveVolumeClasses } from './volume-classes';
 import { allowedVerbs, grantsOf, WRITE_VERBS } from './rbac';
 
 export type ClusterLayer = 'admission' | 'network' | 'rbac' | 'queues' | 'storage';
@@ -200,6 +202,9 @@ export function proveClusterModel(model: ClusterModel, stacks: readonly SynthSta
   const mounts = proveBucketMounts(model, stacks);
   checks.storage = mounts.checks;
   findings.push(...mounts.findings.map((f): ClusterFinding => ({ layer: 'storage', ...f })));
+  const volumes = proveVolumeClasses(model, stacks, selection.pairs);
+  checks.storage += volumes.checks;
+  findings.push(...volumes.findings.map((f): ClusterFinding => ({ layer: 'storage', ...f })));
   const notes =
     model.withoutNamespace.length > 0 ? [`tenants without a namespace (retained), nothing of theirs in the cluster: ${model.withoutNamespace.join(', ')}`] : [];
   if (selection.mode === 'classes') {
@@ -215,7 +220,14 @@ export function proveClusterModel(model: ClusterModel, stacks: readonly SynthSta
   if (queues.unqueued.length > 0) notes.push(`no ClusterQueue serves the namespaces of: ${queues.unqueued.join(', ')} (their jobs cannot be queued)`);
   if (tenants.length > 0 && model.objects.every((o) => o.object.kind !== 'ValidatingAdmissionPolicy'))
     notes.push('no ValidatingAdmissionPolicy in the synthesized output');
-  return { tenants: tenants.map((t) => t.name), findings, checks, enforcement: model.networkPolicyEnforcement, notes, problems: model.problems };
+  return {
+    tenants: tenants.map((t) => t.name),
+    findings,
+    checks,
+    enforcement: model.networkPolicyEnforcement,
+    notes,
+    problems: [...model.problems, ...volumes.problems],
+  };
 }
 
 export function proveCluster(stacks: readonly SynthStack[], options: ClusterProofOptions = {}): ClusterProofResult {

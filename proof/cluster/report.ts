@@ -32,7 +32,7 @@ function formatFinding(f: ClusterFinding): string {
 export function formatClusterReport(result: ClusterProofResult, options: { matrix?: boolean } = {}): string[] {
   const n = result.tenants.length;
   const lines = [
-    `cluster layer: ${n} tenant namespaces; ${result.checks.admission} admission requests evaluated with CEL, ${result.checks.network} network paths, ${result.checks.rbac} RBAC checks, ${result.checks.queues} queue checks, ${result.checks.storage} bucket-volume checks`,
+    `cluster layer: ${n} tenant namespaces; ${result.checks.admission} admission requests evaluated with CEL, ${result.checks.network} network paths, ${result.checks.rbac} RBAC checks, ${result.checks.queues} queue checks, ${result.checks.storage} storage checks (bucket volumes, volume classes and keys)`,
     `network policy enforcement: ${result.enforcement.enforced ? 'on' : 'OFF'} (${result.enforcement.reason})`,
     ...result.notes.map((note) => `note: ${note}`),
   ];

@@ -11,6 +11,7 @@ import { readCheck } from '../../tools/plan-review/checks';
 import {
   addGuardrailStatement,
   cloneStacks,
+  resources,
   dropWorkloadDataAccess,
   SAMPLE_TENANTS_DIR,
   setBucketPolicy,
@@ -21,7 +22,10 @@ import {
   tenantModels,
   trustAnyServiceAccountEverywhere,
   trustForeignServiceAccount,
+  withStatement,
 } from './plant';
+import { decide, RequestBuilder, throughEc2Context, type Decision } from '../../proof/simulate';
+import { karpenterNames, volumeNames } from '../../config/names';
 
 const leaks = (result: ProofResult): ProofFinding[] => result.findings.filter((f) => f.type === 'leak');
 const leakPairs = (result: ProofResult): string[] => [...new Set(leaks(result).map((f) => `${f.check.principalTenant} -> ${f.check.resourceTenant}`))].sort();
@@ -118,6 +122,25 @@ describe('isolation proof of the sample tenants', () => {
     const keyArn = shareKey(planted, models, 'fraud-detection', 'analytics');
     const result = await proveStacks(planted);
     expect(leaks(result).map((f) => [f.check.action, f.check.principalTenant, f.check.resource])).toEqual([['kms:Decrypt', 'analytics', keyArn]]);
+  });
+
+  test('fails if a key admits another tenant for volumes: a grant through EC2 is a leak', async () => {
+    const planted = cloneStacks(stacks);
+    const key = models.get('fraud-detection')!.keys[0];
+    const analytics = models.get('analytics')!.accountId;
+    const keyResource = Object.values(resources(planted, 'fraud-detection', 'aws_kms_key'))[0];
+    keyResource.policy = withStatement(
+      String(keyResource.policy),
+      `{"Sid" = "VolumesOfAnalytics", "Effect" = "Allow", "Principal" = {"AWS" = "arn:aws:iam::${analytics}:root"}, "Action" = "kms:CreateGrant", "Resource" = "*", "Condition" = {"Bool" = {"kms:GrantIsForAWSResource" = "true"}}}`,
+    );
+    // The workload role: the people role's boundary denies grants anyway.
+    const workload = Object.values(resources(planted, 'analytics', 'aws_iam_role')).find((r) => r.name === 'analytics-workload')!;
+    const inline = (workload.inline_policy as { policy: string }[])[0];
+    inline.policy = withStatement(inline.policy, `{"Effect" = "Allow", "Action" = "kms:CreateGrant", "Resource" = "${key.arn}"}`);
+    const result = await proveStacks(planted);
+    expect(leaks(result).map((f) => [f.check.action, f.check.principal, f.check.resource])).toEqual([
+      ['kms:CreateGrant', `arn:aws:iam::${analytics}:role/analytics-workload`, key.arn],
+    ]);
   });
 
   test("fails if a workload role trusts another tenant's service account", async () => {
@@ -339,5 +362,53 @@ describe('isolation proof of 20 generated tenants', () => {
     const reasons = new Set(leaks(result).map((f) => f.reason));
     expect(reasons).toEqual(new Set(['twin', 'sample', 'class representatives']));
     expect(new Set(leaks(result).map((f) => f.check.action))).toEqual(new Set(['sts:AssumeRoleWithWebIdentity']));
+  });
+});
+
+describe("the EBS CSI driver and the tenants' keys, with the IAM evaluator", () => {
+  /** A request of a platform-account role with the driver's role policy on `tenant`'s key, as the key's account sees it. */
+  function driverRequest(tenant: string, action: string, context: Record<string, string>, roleName: string = volumeNames('mlp').csiDriverRole): Decision {
+    const resolver = new Resolver(stacks);
+    const ref = resolver.resources('shared', 'aws_iam_role_policy').find((r) => String(resolver.argument(r, 'name')) === 'volume-keys')!;
+    const rolePolicy = JSON.parse(String(resolver.argument(ref, 'policy')));
+    const platformAccount = resolver.providerOf('shared').account;
+    const key = models.get(tenant)!.keys[0];
+    return decide({
+      request: {
+        principal: `arn:aws:sts::${platformAccount}:assumed-role/${roleName}/volume`,
+        action,
+        resource: { resource: key.arn, accountId: models.get(tenant)!.accountId },
+        contextVariables: { 'aws:PrincipalArn': `arn:aws:iam::${platformAccount}:role/${roleName}`, 'aws:PrincipalAccount': platformAccount, ...context },
+      },
+      identityPolicies: [{ name: 'volume-keys', policy: rolePolicy }],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      resourcePolicy: key.policy.document,
+    });
+  }
+  const ec2 = throughEc2Context('us-east-1');
+
+  test("the driver's role uses a tenant's key only through EC2, and grants it only for AWS resources", () => {
+    expect(driverRequest('analytics', 'kms:CreateGrant', { 'kms:GrantIsForAWSResource': 'true' })).toBe('Allowed');
+    expect(driverRequest('analytics', 'kms:GenerateDataKeyWithoutPlaintext', { 'kms:ViaService': ec2['kms:ViaService'] })).toBe('Allowed');
+    expect(driverRequest('analytics', 'kms:CreateGrant', { 'kms:GrantIsForAWSResource': 'false' })).not.toBe('Allowed');
+    expect(driverRequest('analytics', 'kms:Decrypt', {})).not.toBe('Allowed');
+    expect(driverRequest('analytics', 'kms:Decrypt', { 'kms:ViaService': 's3.us-east-1.amazonaws.com' })).not.toBe('Allowed');
+    expect(driverRequest('analytics', 'kms:ScheduleKeyDeletion', ec2)).not.toBe('Allowed');
+  });
+
+  test('another role of the platform account with the same policy cannot use the key: the key policy names the driver', () => {
+    expect(driverRequest('analytics', 'kms:CreateGrant', ec2, karpenterNames('mlp').controllerRole)).not.toBe('Allowed');
+  });
+
+  test("another tenant's people and workload roles can neither decrypt with a tenant's key nor grant it to a volume", () => {
+    const builder = new RequestBuilder(readPlatformModel(new Resolver(stacks)).model!);
+    const [owner, other] = [models.get('analytics')!, models.get('fraud-detection')!];
+    const checks = other.roles.filter((role) => role.kind !== 'other').flatMap((role) => builder.keyChecks('deny', other, role, owner, owner.keys[0]));
+    expect(checks.map((c) => c.action)).toEqual(['kms:Decrypt', 'kms:CreateGrant', 'kms:Decrypt', 'kms:CreateGrant']);
+    for (const check of checks) expect(decide(check.simulation)).not.toBe('Allowed');
+    // The owner's own people decrypt with the same request: the checks can fail. (Their boundary denies them grants.)
+    const ownPeople = owner.roles.find((role) => role.kind === 'people')!;
+    expect(decide(builder.keyChecks('deny', owner, ownPeople, owner, owner.keys[0])[0].simulation)).toBe('Allowed');
   });
 });

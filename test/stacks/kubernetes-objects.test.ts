@@ -55,6 +55,28 @@ describe('kubernetesObjects', () => {
     expect(objects['kubernetes_manifest.vap']).toEqual({ apiVersion: 'x/v1', kind: 'K', spec: { some_field: 1 } });
   });
 
+  test("keeps the keys of a top-level map (a StorageClass's parameters) as written", () => {
+    const [storageClass] = kubernetesObjects('t', {
+      resource: {
+        kubernetes_storage_class_v1: {
+          sc: {
+            ...meta('t/sc'),
+            metadata: { name: 'a.gp3' },
+            storage_provisioner: 'ebs.csi.aws.com',
+            parameters: { kmsKeyId: 'k', tagSpecification_1: 'tenant=a' },
+          },
+        },
+      },
+    });
+    expect(storageClass.object).toEqual({
+      apiVersion: 'storage.k8s.io/v1',
+      kind: 'StorageClass',
+      metadata: { name: 'a.gp3' },
+      provisioner: 'ebs.csi.aws.com',
+      parameters: { kmsKeyId: 'k', tagSpecification_1: 'tenant=a' },
+    });
+  });
+
   test('fails naming the type and the fix for a kubernetes resource type it cannot convert', () => {
     const unknown = { resource: { kubernetes_ingress_v1: { i: { ...meta('t/ingress'), metadata: { name: 'i' } } } } };
     expect(() => kubernetesObjects('t', unknown)).toThrow(KubernetesObjectError);

@@ -29,6 +29,7 @@ describe('shared-k8s stack', () => {
       'ml-platform-tenant-pod-placement',
       'ml-platform-tenant-queued-jobs',
       'ml-platform-tenant-services',
+      'ml-platform-tenant-volume-claims',
     ]);
     for (const policy of policies) expect(policy.spec.failurePolicy).toBe('Fail');
     expect(bindings.map((b) => b.spec.policyName).sort()).toEqual(policies.map((p) => p.metadata.name).sort());

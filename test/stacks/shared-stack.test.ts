@@ -137,7 +137,8 @@ describe('shared stack', () => {
 
   test('rotates every KMS key and keeps it from being destroyed', () => {
     const keys = bodies(shared, 'aws_kms_key');
-    expect(keys).toHaveLength(3);
+    // Logs, Kubernetes secrets, ECR, the platform's EBS volumes.
+    expect(keys).toHaveLength(4);
     for (const key of keys) {
       expect(key.enable_key_rotation).toBe(true);
       expect(key.lifecycle.prevent_destroy).toBe(true);

@@ -13,6 +13,7 @@ import { TENANT_EDIT_RULES } from '../../constructs/cluster/tenant-edit-role';
 import { kubernetesObjects } from '../../stacks/kubernetes-objects';
 import { examplePodMountingBucket, examplePvc } from '../../tools/tenant/storage-examples';
 import { admit } from '../../proof/cluster/admission';
+import { claimRequest } from '../../proof/cluster/volume-classes';
 import { peopleOf } from '../../proof/cluster/attacks';
 import { readClusterModel } from '../../proof/cluster/cluster-model';
 import { readSynthDir } from '../../proof/resolve';
@@ -33,23 +34,39 @@ describe('storage in the synthesized platform', () => {
       .flatMap(([name, stack]) => kubernetesObjects(name, stack as never).map((o) => o.object as Record<string, any>))
       .filter((o) => o.kind === 'StorageClass');
 
-  test("a tenant's claim without a class gets the one default class: encrypted gp3, provisioned by the EBS CSI add-on the cluster installs", async () => {
+  test("a tenant's claim names the tenant's class, whose gp3 volumes the installed EBS CSI add-on encrypts with the tenant's key, and is admitted", async () => {
     const { platform, tenants } = loadConfig({ platformFile: PLATFORM_FILE, tenantsDir: SAMPLE_TENANTS_DIR });
-    const claim = examplePvc(tenants[0], platform) as Record<string, any>;
+    const tenant = tenants.find((t) => t.name === 'fraud-detection')!;
+    const claim = examplePvc(tenant, platform) as Record<string, any>;
     const { PersistentVolumeClaim } = (await import('kubernetes-models/v1/PersistentVolumeClaim')) as unknown as { PersistentVolumeClaim: Model };
     expect(() => new PersistentVolumeClaim(claim).validate()).not.toThrow();
-    expect(claim.spec.storageClassName).toBeUndefined();
-    // The API server's DefaultStorageClass admission gives such a claim the class annotated default.
-    const defaults = storageClasses().filter((c) => c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
-    expect(defaults).toHaveLength(1);
-    const [chosen] = defaults;
-    expect(chosen.parameters).toEqual({ type: 'gp3', encrypted: 'true' });
-    expect(chosen.volumeBindingMode).toBe('WaitForFirstConsumer');
+    const chosen = storageClasses().filter((c) => c.metadata.name === claim.spec.storageClassName);
+    expect(chosen).toHaveLength(1);
+    expect(chosen[0].provisioner).toBe('ebs.csi.aws.com');
+    expect(chosen[0].volumeBindingMode).toBe('WaitForFirstConsumer');
+    // The key is the tenant stack's own (its only aws_kms_key); the volumes carry the tenant tag its budget filters on.
+    const stack = synth.stacks['tenant-fraud-detection'];
+    const [keyName] = Object.keys(stack.resource!.aws_kms_key);
+    expect(chosen[0].parameters).toEqual(
+      expect.objectContaining({ type: 'gp3', encrypted: 'true', kmsKeyId: `\${aws_kms_key.${keyName}.arn}`, tagSpecification_5: 'tenant=fraud-detection' }),
+    );
     const addon = bodies(synth.stacks.shared, 'aws_eks_addon').find((a) => a.addon_name === EBS_CSI_ADDON);
     expect(addon).toBeDefined();
-    expect(chosen.provisioner).toBe('ebs.csi.aws.com');
-    // Tenant people may create claims in their namespace.
+    // Tenant people may create claims in their namespace, and this one is admitted.
     expect(TENANT_EDIT_RULES.some((r) => r.apiGroups.includes('') && r.resources.includes('persistentvolumeclaims') && r.verbs.includes('create'))).toBe(true);
+    const model = readClusterModel(readSynthDir(synth.outdir));
+    const ns = model.tenants.find((t) => t.name === tenant.name)!;
+    const request = { ...claimRequest(ns, undefined), object: claim };
+    expect(admit(model, request)).toEqual({ allowed: true, denials: [] });
+  });
+
+  test("the one default class (a claim without a class gets it) is the platform's, encrypted with the platform's volume key", () => {
+    const defaults = storageClasses().filter((c) => c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
+    expect(defaults.map((c) => c.metadata.name)).toEqual(['gp3-encrypted']);
+    expect(defaults[0].parameters.kmsKeyId).toMatch(/cross-stack-output-aws_kms_keyvolume-key_[0-9A-F]+arn/);
+    const keys = bodies(synth.stacks.shared, 'aws_kms_key', 'volume-key');
+    expect(keys).toHaveLength(1);
+    expect(keys[0].enable_key_rotation).toBe(true);
   });
 
   test("the driver's controller has its own role through Pod Identity, and its node plugin tolerates the tenants' taints", () => {

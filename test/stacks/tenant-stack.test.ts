@@ -53,10 +53,13 @@ describe('tenant stack', () => {
       expect(single(fraud, 'aws_kms_key')).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30, lifecycle: { prevent_destroy: true } });
     });
 
-    test("admits only the tenant account's principals", () => {
+    test("admits the tenant account's principals, and the platform account only for the EBS CSI driver's role", () => {
       const policy = String(single(fraud, 'aws_kms_key').policy);
       expect(policy).toMatch(/"AWS" = "arn:aws:iam::\$\{data\.terraform_remote_state\.cross-stack-reference-input-account-fraud-detection[^}]+\}:root"/);
-      expect(policy.match(/"Principal"/g)).toHaveLength(1);
+      // Two statements for the driver (use through EC2, grants for AWS resources), each limited to its role by ARN.
+      expect(policy.match(/"Principal"/g)).toHaveLength(3);
+      expect(policy.match(/"AWS" = "arn:aws:iam::222222222222:root"/g)).toHaveLength(2);
+      expect(policy.match(/"aws:PrincipalArn" = "arn:aws:iam::222222222222:role\/mlp-ebs-csi"/g)).toHaveLength(2);
     });
   });
 

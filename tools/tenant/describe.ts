@@ -126,7 +126,7 @@ export function describeTenant(tenant: Tenant, platform: Platform): TenantDescri
     row(
       'storage',
       names.namespace,
-      `bucket claims ${claims} (mounted with the workload role: run the pod as ${names.serviceAccount}); a claim without storageClassName gets encrypted gp3 EBS`,
+      `bucket claims ${claims} (mounted with the workload role: run the pod as ${names.serviceAccount}); EBS claims name storageClassName ${names.storageClass} (gp3 under the tenant's key; any other class is denied)`,
     );
   }
   if (active && tenant.gpuPools.length > 0) row('GPU pod spec', names.namespace, gpuPodSpecText(tenant.name));

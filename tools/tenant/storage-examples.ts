@@ -1,7 +1,8 @@
 /**
- * Copy-paste storage for a tenant: a PersistentVolumeClaim of the default StorageClass
- * (encrypted gp3 from the EBS CSI driver). Tests validate it against the Kubernetes schema
- * and check that the cluster has exactly the class and driver it relies on.
+ * Copy-paste storage for a tenant: a PersistentVolumeClaim of the tenant's own StorageClass
+ * (gp3 from the EBS CSI driver, encrypted with the tenant's key). Tests validate it against
+ * the Kubernetes schema and the admission policies, and check that the cluster has the class
+ * and driver it relies on.
  */
 import type { Platform, Tenant } from '../../config/model';
 import { tenantNames } from '../../config/names';
@@ -12,8 +13,8 @@ export function examplePvc(tenant: Tenant, platform: Platform, sizeGi = 100): Re
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
     metadata: { name: 'scratch', namespace: names.namespace },
-    // No storageClassName: the cluster's default class, encrypted gp3.
-    spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: `${sizeGi}Gi` } } },
+    // The tenant's own class (its key); admission denies any other, and a claim without one.
+    spec: { accessModes: ['ReadWriteOnce'], storageClassName: names.storageClass, resources: { requests: { storage: `${sizeGi}Gi` } } },
   };
 }
 

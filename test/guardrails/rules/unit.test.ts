@@ -269,6 +269,21 @@ describe('each rule on hand-built blocks', () => {
     ]);
   });
 
+  test("MLP-VOL-2 passes a tenant's EBS class under the stack's own key, and fails one under another key or none", () => {
+    const key = block('resource', 'aws_kms_key', 'key', {});
+    const storageClass = (parameters: Record<string, string>) =>
+      block('resource', 'kubernetes_storage_class_v1', 'class', { metadata: { name: 'a.gp3' }, storage_provisioner: 'ebs.csi.aws.com', parameters });
+    expect(verdict('MLP-VOL-2', storageClass({ type: 'gp3', encrypted: 'true', kmsKeyId: '${aws_kms_key.key.arn}' }), [key], 'a')).toEqual([]);
+    const foreign = 'arn:aws:kms:us-east-1:222222222222:key/b';
+    expect(problems(verdict('MLP-VOL-2', storageClass({ type: 'gp3', encrypted: 'true', kmsKeyId: foreign }), [key], 'a'))).toEqual([
+      `StorageClass a.gp3 of tenant a encrypts with '${foreign}', not with a key of the tenant's own stack`,
+    ]);
+    expect(problems(verdict('MLP-VOL-2', storageClass({ type: 'gp3' }), [key]))).toEqual([
+      'StorageClass a.gp3 creates unencrypted volumes',
+      "StorageClass a.gp3 names no kmsKeyId, so its volumes use the account's AWS-managed key",
+    ]);
+  });
+
   test("MLP-TEN-1 passes a tenant's own identifiers and fails another tenant's", () => {
     expect(verdict('MLP-TEN-1', BUCKET, [], 'a')).toEqual([]);
     const foreign = block('resource', 'aws_iam_role_policy', 'p', { policy: 'arn:aws:s3:::mlp-b-data/*' });
