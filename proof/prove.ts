@@ -12,6 +12,7 @@
 import { InputError } from '../kernel/errors';
 import { isRecord } from '../kernel/records';
 import { proveAccounts } from './accounts';
+import { proveMetrics } from './metrics';
 import { readSynthDir, ResolveError, Resolver, type ComputedAttributes, type SynthStack } from './resolve';
 import { readPlatformModel, type PlatformModel, type RoleModel, type TenantModel } from './model';
 import { OfflinePlanAttributes, PlannedPolicies, type PolicySourceCounts } from './planned';
@@ -76,6 +77,8 @@ export interface ProofResult {
   readonly policySources?: PolicySourceCounts;
   /** The account layer (proof/accounts.ts): Identity Center sign-ins and accounts whose controls were checked. */
   readonly accountLayer?: { readonly signIns: number; readonly accountsControlled: number };
+  /** The metrics layer (proof/metrics.ts): tenants whose metrics writer role was checked. */
+  readonly metricsLayer?: { readonly tenantsExported: number };
 }
 
 /** Input the proof cannot decide on: unresolvable expressions, invalid policies, unmodelled condition keys. */
@@ -374,6 +377,14 @@ export async function proveModel(model: PlatformModel, options: ProofOptions = {
     prover.findings.push({ type: check.expect === 'allow' ? 'blocked' : 'leak', check: shown, decision, culprits: [], reason });
   }
   prover.simulations += accounts.simulations;
+  progress('proving the metrics export');
+  const metrics = proveMetrics(model, tenants, mode);
+  for (const { check, decision } of metrics.failed) {
+    const { simulation, reason, ...shown } = check;
+    prover.findings.push({ type: check.expect === 'allow' ? 'blocked' : 'leak', check: shown, decision, culprits: [], reason });
+  }
+  prover.simulations += metrics.simulations;
+  notes.push(...metrics.notes);
   if (!model.accounts || model.accounts.signIns.length === 0)
     notes.push('no Identity Center assignment in the synthesized output: no tenant has a sign-in path');
   return {
@@ -388,6 +399,7 @@ export async function proveModel(model: PlatformModel, options: ProofOptions = {
     notes,
     seconds: (Date.now() - started) / 1000,
     accountLayer: { signIns: accounts.signIns, accountsControlled: accounts.accountsControlled },
+    metricsLayer: { tenantsExported: metrics.tenantsExported },
   };
 }
 

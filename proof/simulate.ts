@@ -27,7 +27,14 @@ import {
 export type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
 
 /** Condition keys whose values the proof supplies; a policy that tests any other key cannot be decided faithfully. */
-export const MODELLED_CONDITION_KEYS: readonly string[] = ['aws:PrincipalArn', 'aws:PrincipalAccount', 'aws:SecureTransport', 'aws:RequestedRegion'];
+export const MODELLED_CONDITION_KEYS: readonly string[] = [
+  'aws:PrincipalArn',
+  'aws:PrincipalAccount',
+  'aws:SecureTransport',
+  'aws:RequestedRegion',
+  // Set by the metrics layer's PutMetricData requests (proof/metrics.ts), the only CloudWatch requests the proof makes.
+  'cloudwatch:namespace',
+];
 /** OIDC claims in a service account token that the proof supplies, as `<issuer host>:<claim>`. */
 export const MODELLED_TOKEN_CLAIMS: readonly string[] = ['sub', 'aud'];
 
@@ -44,8 +51,8 @@ export const KEY_ACTIONS = ['kms:Decrypt'] as const;
 /** Allow checks assume the strictest organization policies; deny checks the most permissive. */
 export type Expectation = 'allow' | 'deny';
 
-/** `sign-in` and `account-control` come from the account layer (proof/accounts.ts). */
-export type CheckKind = 'data' | 'assume-role' | 'web-identity' | 'sign-in' | 'account-control';
+/** `sign-in` and `account-control` come from the account layer (proof/accounts.ts), `metrics` from the metrics layer (proof/metrics.ts). */
+export type CheckKind = 'data' | 'assume-role' | 'web-identity' | 'sign-in' | 'account-control' | 'metrics';
 
 /** One question to the evaluator, with what the proof expects and how to show it. */
 export interface Check {

@@ -24,6 +24,10 @@ export const EXPORTED_METRICS = [
   { name: 'pod_memory_utilization', unit: 'Percent' },
 ] as const;
 
+/** The Step Functions SDK integrations the export calls. */
+export const GET_METRIC_DATA_TASK = 'arn:aws:states:::aws-sdk:cloudwatch:getMetricData';
+export const PUT_METRIC_DATA_TASK = 'arn:aws:states:::aws-sdk:cloudwatch:putMetricData';
+
 /** How often each tenant's export runs (its schedule) and the length of the window it copies. */
 export const EXPORT_INTERVAL_MINUTES = 10;
 /**
@@ -137,7 +141,7 @@ export function exportDefinition(props: ExportDefinitionProps): Record<string, u
       },
       ReadNamespaceMetrics: {
         Type: 'Task',
-        Resource: 'arn:aws:states:::aws-sdk:cloudwatch:getMetricData',
+        Resource: GET_METRIC_DATA_TASK,
         Arguments: {
           MetricDataQueries: queriesExpression(props.clusterName),
           StartTime: window.start,
@@ -155,7 +159,7 @@ export function exportDefinition(props: ExportDefinitionProps): Record<string, u
       },
       WriteTenantMetrics: {
         Type: 'Task',
-        Resource: 'arn:aws:states:::aws-sdk:cloudwatch:putMetricData',
+        Resource: PUT_METRIC_DATA_TASK,
         Credentials: { RoleArn: '{% $writerRoleArn %}' },
         Arguments: { Namespace: props.tenantNamespace, MetricData: '{% $points %}' },
         Retry: RETRY,
