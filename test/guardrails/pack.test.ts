@@ -36,6 +36,7 @@ describe('the platform pack', () => {
       'MLP-Q-1 error',
       'MLP-Q-2 error',
       'MLP-VOL-1 error',
+      'MLP-MET-1 error',
       'MLP-TEN-1 error',
       'MLP-TF-1 error',
       'MLP-TF-2 error',
