@@ -17,14 +17,14 @@
 import type { Simulation } from '@cloud-copilot/iam-simulate';
 import { roleRequest } from './accounts';
 import { trustPrincipals, type MetricsExportModel, type PlatformModel, type RoleModel, type TenantModel } from './model';
-import { decide, type Check, type Decision } from './simulate';
+import { decide, type Decision, type LayerCheck } from './simulate';
 
 export const METRICS_WRITE = 'cloudwatch:PutMetricData';
 export const METRICS_READ = 'cloudwatch:GetMetricData';
 /** A namespace the writer must not write: the platform's own Container Insights, had the writer any reach there. */
 export const FOREIGN_CLOUDWATCH_NAMESPACE = 'ContainerInsights';
 
-export type MetricsCheck = Omit<Check, 'simulation'> & { readonly simulation?: Simulation; readonly reason: string };
+export type MetricsCheck = LayerCheck;
 
 export interface MetricsProofResult {
   readonly failed: readonly { readonly check: MetricsCheck; readonly decision: Decision }[];

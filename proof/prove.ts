@@ -26,6 +26,7 @@ import {
   validationErrors,
   type Check,
   type Culprit,
+  type LayerCheck,
   type Decision,
 } from './simulate';
 
@@ -79,6 +80,14 @@ export interface ProofResult {
   readonly accountLayer?: { readonly signIns: number; readonly accountsControlled: number };
   /** The metrics layer (proof/metrics.ts): tenants whose metrics writer role was checked. */
   readonly metricsLayer?: { readonly tenantsExported: number };
+}
+
+/** The failed checks of a layer (accounts, metrics) as findings: a denied allow is `blocked`, an allowed deny a `leak`. */
+export function layerFindings(failed: readonly { readonly check: LayerCheck; readonly decision: Decision }[]): ProofFinding[] {
+  return failed.map(({ check, decision }) => {
+    const { simulation: _simulation, reason, ...shown } = check;
+    return { type: check.expect === 'allow' ? 'blocked' : 'leak', check: shown, decision, culprits: [], reason };
+  });
 }
 
 /** Input the proof cannot decide on: unresolvable expressions, invalid policies, unmodelled condition keys. */
@@ -372,17 +381,11 @@ export async function proveModel(model: PlatformModel, options: ProofOptions = {
   else proveByClasses(prover, tenants, groups, index, progress);
   progress('proving sign-in and account controls');
   const accounts = proveAccounts(model, tenants, mode);
-  for (const { check, decision } of accounts.failed) {
-    const { simulation, reason, ...shown } = check;
-    prover.findings.push({ type: check.expect === 'allow' ? 'blocked' : 'leak', check: shown, decision, culprits: [], reason });
-  }
+  prover.findings.push(...layerFindings(accounts.failed));
   prover.simulations += accounts.simulations;
   progress('proving the metrics export');
   const metrics = proveMetrics(model, tenants, mode);
-  for (const { check, decision } of metrics.failed) {
-    const { simulation, reason, ...shown } = check;
-    prover.findings.push({ type: check.expect === 'allow' ? 'blocked' : 'leak', check: shown, decision, culprits: [], reason });
-  }
+  prover.findings.push(...layerFindings(metrics.failed));
   prover.simulations += metrics.simulations;
   notes.push(...metrics.notes);
   if (!model.accounts || model.accounts.signIns.length === 0)

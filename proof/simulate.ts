@@ -67,6 +67,9 @@ export interface Check {
   readonly simulation: Simulation;
 }
 
+/** A check of a layer beside the pair proof (accounts, metrics): a structural finding has no simulation; `reason` says which layer. */
+export type LayerCheck = Omit<Check, 'simulation'> & { readonly simulation?: Simulation; readonly reason: string };
+
 /** Slots of a simulation whose Allow statements can grant a request. */
 type GrantSlot = 'identityPolicies' | 'permissionBoundaryPolicies' | 'resourcePolicy';
 

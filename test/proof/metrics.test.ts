@@ -3,7 +3,7 @@
  * writer role another tenant can assume, a writer role that may write any namespace or
  * read, a people role that cannot read its own metrics, an active tenant without a writer.
  */
-import { proveStacks, type ProofFinding, type ProofResult } from '../../proof/prove';
+import { layerFindings, proveStacks, type ProofFinding, type ProofResult } from '../../proof/prove';
 import { readSynthDir, Resolver, type JsonObject, type SynthStack } from '../../proof/resolve';
 import { readPlatformModel, type TenantModel } from '../../proof/model';
 import { proveMetrics } from '../../proof/metrics';
@@ -29,17 +29,11 @@ function role(planted: SynthStack[], tenant: string, name: string): JsonObject {
 
 const writer = (planted: SynthStack[], tenant: string) => role(planted, tenant, `mlp-${tenant}-metrics-writer`);
 const inline = (r: JsonObject) => (r.inline_policy as { policy: string }[])[0];
-/** The metrics layer alone (fast): its failed checks, shown like findings. */
+/** The metrics layer alone (fast): its failed checks as findings. */
 function metricsLayer(planted: SynthStack[]): ProofFinding[] {
   const { model, errors } = readPlatformModel(new Resolver(planted));
   if (!model) throw new Error(errors.map((e) => e.message).join('\n'));
-  return proveMetrics(model, model.tenants, 'fast').failed.map(({ check, decision }) => ({
-    type: check.expect === 'allow' ? 'blocked' : 'leak',
-    check,
-    decision,
-    culprits: [],
-    reason: check.reason,
-  }));
+  return layerFindings(proveMetrics(model, model.tenants, 'fast').failed);
 }
 const shown = (findings: readonly ProofFinding[]) => findings.map((f) => `${f.type} ${f.check.kind} ${f.check.action} ${f.check.principal.split(':').pop()}`);
 
