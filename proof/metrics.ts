@@ -3,7 +3,8 @@
  * writes each tenant's Container Insights metrics into that tenant's own account through a
  * writer role there. For every tenant with a writer role the evaluator must find that
  *
- * - the exporter's role may assume the writer role (the trust names it, its policy allows it);
+ * - the exporter's role may assume the writer role (the trust names it, its policy allows it),
+ *   and no other role of the tenant's account may;
  * - the writer role may put metric data into the export's CloudWatch namespace only, and
  *   read nothing;
  * - the tenant's people may read CloudWatch metrics in their own account, and not in
@@ -86,6 +87,16 @@ export function metricsChecks(model: PlatformModel, exported: MetricsExportModel
       resource: writer.arn,
       simulation: exporterAssumes(exported, t, writer),
     });
+    // The tenant's own roles may not (other tenants' roles: the pair proof).
+    for (const own of t.roles.filter((r) => r !== writer))
+      checks.push({
+        ...base,
+        expect: 'deny',
+        principal: own.arn,
+        action: 'sts:AssumeRole',
+        resource: writer.arn,
+        simulation: roleRequest(model, t, own.arn, own.identity, 'sts:AssumeRole', writer.arn, t.accountId, writer.trust.document),
+      });
     const identity = [...writer.identity];
     const put = roleRequest(model, t, writer.arn, identity, METRICS_WRITE, '*', t.accountId);
     checks.push({

@@ -67,6 +67,21 @@ describe('metrics layer of the isolation proof', () => {
     expect(result.findings.find((f) => f.type === 'leak')?.check.resource).toMatch(/:role\/mlp-analytics-metrics-writer$/);
   });
 
+  test("catches a writer role the tenant's own workload can assume", () => {
+    const planted = cloneStacks(stacks);
+    const analytics = models.get('analytics') as TenantModel;
+    const target = writer(planted, 'analytics');
+    // The exporter still trusted, and beside it the whole account.
+    target.assume_role_policy = String(target.assume_role_policy).replace(`"${EXPORTER}"`, `["${EXPORTER}", "arn:aws:iam::${analytics.accountId}:root"]`);
+    expect(target.assume_role_policy).toContain(':root');
+    const workload = inline(role(planted, 'analytics', 'analytics-workload'));
+    workload.policy = withStatement(workload.policy, '{"Effect" = "Allow", "Action" = "sts:AssumeRole", "Resource" = "*"}');
+    // (Trusted by its account, the writer now also counts as a people role, which the proof expects to read metrics.)
+    const found = shown(metricsLayer(planted));
+    expect(found).toContain('leak metrics sts:AssumeRole role/analytics-workload');
+    expect(found.filter((f) => f.startsWith('leak'))).toHaveLength(1);
+  });
+
   test('catches a writer role that may write any CloudWatch namespace', () => {
     const planted = cloneStacks(stacks);
     const policy = inline(writer(planted, 'fraud-detection'));
