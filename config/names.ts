@@ -92,6 +92,8 @@ export const RESERVED_TENANT_NAMES: readonly string[] = [
   'tenant-people',
   'system-priority-quota',
   'volume-mounts',
+  // The metrics writer role's inline policy (constructs/tenant/tenant-metrics-writer-role.ts).
+  'write-metrics',
 ];
 
 /** Why a tenant may not take `name` (stack, platform value or namespace reserved), or undefined. */
