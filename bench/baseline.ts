@@ -55,7 +55,9 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { SsoadminAccountAssignment } from '@cdktf/provider-aws/lib/ssoadmin-account-assignment';
@@ -162,7 +164,15 @@ export const RESOURCE_FACTORIES: Readonly<Record<string, ResourceFactory>> = {
   aws_s3_bucket_server_side_encryption_configuration: (s, id, v) =>
     new S3BucketServerSideEncryptionConfigurationA(s, id, { bucket: v, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms' } }] }),
   aws_s3_bucket_versioning: (s, id, v) => new S3BucketVersioningA(s, id, { bucket: v, versioningConfiguration: { status: 'Enabled' } }),
+  aws_scheduler_schedule: (s, id, v) =>
+    new SchedulerSchedule(s, id, {
+      name: v,
+      scheduleExpression: 'rate(1 hour)',
+      flexibleTimeWindow: { mode: 'OFF' },
+      target: { arn: 'arn:aws:states:us-east-1:111111111111:stateMachine:m', roleArn: 'arn:aws:iam::111111111111:role/r' },
+    }),
   aws_security_group: (s, id, v) => new SecurityGroup(s, id, { name: v }),
+  aws_sfn_state_machine: (s, id, v) => new SfnStateMachine(s, id, { name: v, roleArn: 'arn:aws:iam::111111111111:role/r', definition: '{}' }),
   aws_sqs_queue: (s, id, v) => new SqsQueue(s, id, { name: v }),
   aws_sqs_queue_policy: (s, id, v) => new SqsQueuePolicy(s, id, { queueUrl: v, policy: POLICY }),
   aws_ssoadmin_account_assignment: (s, id, v) =>

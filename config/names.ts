@@ -43,6 +43,7 @@ export const NAME_LIMITS = {
   budget: 100,
   organizationsAccount: 50,
   ssoPermissionSet: 32,
+  schedulerSchedule: 64,
 } as const;
 
 export type NameKind = keyof typeof NAME_LIMITS;
@@ -91,6 +92,8 @@ export const RESERVED_TENANT_NAMES: readonly string[] = [
   'tenant-people',
   'system-priority-quota',
   'volume-mounts',
+  // The metrics writer role's inline policy (constructs/tenant/tenant-metrics-writer-role.ts).
+  'write-metrics',
 ];
 
 /** Why a tenant may not take `name` (stack, platform value or namespace reserved), or undefined. */
@@ -159,6 +162,25 @@ export function volumeNames(platformName: string) {
     csiDriverRole: `${platformName}-ebs-csi`,
     platformKeyAlias: `alias/${platformName}/ebs-volumes`,
     defaultClass: 'gp3-encrypted',
+  } as const;
+}
+
+/**
+ * The tenant metrics export (docs/metrics.md), platform side: one Step Functions state
+ * machine that copies one namespace's Container Insights metrics into that tenant's own
+ * account, the role it runs as, and the role EventBridge Scheduler starts it with. Tenant
+ * side: `tenantNames().metricsWriterRole` and `.metricsSchedule`.
+ */
+export function metricsExportNames(platformName: string) {
+  return {
+    stateMachine: `${platformName}-tenant-metrics-export`,
+    exporterRole: `${platformName}-metrics-exporter`,
+    schedulerRole: `${platformName}-metrics-scheduler`,
+    logGroup: `/aws/vendedlogs/states/${platformName}-tenant-metrics-export`,
+    /** The writer role of every tenant, as a pattern: the exporter may assume any of them, and each trusts only the exporter. */
+    writerRolePattern: `${platformName}-*-metrics-writer`,
+    /** The CloudWatch namespace the tenant's copy lands in, in the tenant's account. */
+    tenantNamespace: `${platformName}/ContainerInsights`,
   } as const;
 }
 
@@ -243,6 +265,10 @@ export interface TenantNames {
   readonly planner: string;
   /** The tenant's account stack (`account-<tenant>`). */
   readonly accountStack: string;
+  /** Role in the tenant account that only the platform's metrics exporter assumes, to write the tenant's metrics there. */
+  readonly metricsWriterRole: string;
+  /** EventBridge Scheduler schedule (platform account) that starts the export of the tenant's metrics. */
+  readonly metricsSchedule: string;
   bucket(purpose: string): string;
   /** Karpenter NodePool and EC2NodeClass of a pool: `<tenant>.<pool>`. */
   nodePool(pool: string): string;
@@ -301,6 +327,8 @@ export function tenantNames(platformName: string, _platformAccountId: string, te
     platformControlsPolicy: `${platformName}-${tenant}-platform-controls`,
     planner: `${platformName}-${tenant}-planner`,
     accountStack: accountStackName(tenant),
+    metricsWriterRole: `${platformName}-${tenant}-metrics-writer`,
+    metricsSchedule: `${platformName}-${tenant}-metrics-export`,
     permissionSet: shortened(`${platformName}-${tenant}`, NAME_LIMITS.ssoPermissionSet),
     bucket: (purpose) => `${platformName}-${tenant}-${purpose}-${tenantAccountId}`,
     nodePool: (pool) => `${tenant}${POOL_NAME_SEPARATOR}${pool}`,
@@ -336,6 +364,8 @@ export function derivedNames(
     { kind: 'iamRole', name: n.peopleRole, from: fromName },
     { kind: 'iamRole', name: n.nodeRole, from: fromName },
     { kind: 'iamRole', name: n.planner, from: fromName },
+    { kind: 'iamRole', name: n.metricsWriterRole, from: fromName },
+    { kind: 'schedulerSchedule', name: n.metricsSchedule, from: fromName },
     { kind: 'iamPolicy', name: n.peopleBoundaryPolicy, from: fromName },
     { kind: 'kmsAlias', name: n.keyAlias, from: fromName },
     { kind: 'budget', name: n.budget, from: fromName },

@@ -15,6 +15,7 @@ import { karpenterPoolIsolated } from './rules/karpenter-pool-isolation';
 import { kueueTenantHasQueue } from './rules/kueue-tenant-has-queue';
 import { kueueTenantQueue } from './rules/kueue-tenant-queue';
 import { kmsKeyRotates } from './rules/kms-key-rotation';
+import { metricsScheduleOwnTenant } from './rules/metrics-schedule-own-tenant';
 import { networkPoliciesEnforced } from './rules/network-policy-enforced';
 import { noForeignTenantIdentifiers } from './rules/no-foreign-tenant-identifiers';
 import { protectedFromDestroy } from './rules/prevent-destroy';
@@ -47,6 +48,12 @@ export const PLATFORM_GUARDRAILS: readonly GuardrailRule[] = [
   { id: 'MLP-Q-2', severity: 'error', description: 'A tenant namespace has exactly one ClusterQueue and one LocalQueue', check: kueueTenantHasQueue },
   { id: 'MLP-VOL-1', severity: 'error', description: "Tenant bucket volumes: own bucket, pod's credentials, pre-bound claim", check: bucketVolumeIsolated },
   { id: 'MLP-VOL-2', severity: 'error', description: "EBS StorageClasses use a customer-managed key, a tenant's its own", check: volumeClassUnderOwnKey },
+  {
+    id: 'MLP-MET-1',
+    severity: 'error',
+    description: "Tenant metrics schedules pair the tenant's namespace with its own account's writer role",
+    check: metricsScheduleOwnTenant,
+  },
   { id: 'MLP-TEN-1', severity: 'error', description: 'A tenant stack names nothing of another tenant', check: noForeignTenantIdentifiers },
   { id: 'MLP-TF-1', severity: 'error', description: 'No data source calls a cloud API at plan time', check: dataSourcesPlanOffline },
   { id: 'MLP-TF-2', severity: 'error', description: 'No value holds a Terraform template sequence the code did not write', check: noTemplateInjection },

@@ -52,7 +52,8 @@ function scpLevels(model: PlatformModel, t: TenantModel): SimulationOrgPolicies[
     .map((level) => ({ orgIdentifier: level.id, policies: level.policies.map((p) => ({ name: p.name, policy: p.document })) }));
 }
 
-function roleRequest(
+/** A request of a role of tenant account `t`, under the SCPs the proof can rely on over it. */
+export function roleRequest(
   model: PlatformModel,
   t: TenantModel,
   roleArn: string,

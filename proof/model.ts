@@ -6,6 +6,7 @@
  * they are attached. A role policy or boundary the proof cannot read is an error.
  */
 import { TENANT_STACK_PREFIX } from '../config/names';
+import { PUT_METRIC_DATA_TASK } from '../constructs/shared/metrics-export-definition';
 import type { HclValue } from '../kernel/hcl';
 import { formatLocation, resourceAddress, ResolveError, type Location, type ResourceRef, type Resolver } from './resolve';
 
@@ -127,6 +128,19 @@ export interface PlatformModel {
   readonly accounts?: AccountsModel;
   /** The shared cluster's OIDC issuer, without `https://`; undefined when no cluster is synthesized. */
   readonly clusterIssuerHost?: string;
+  /** The platform's tenant metrics exports (state machines that write into tenant accounts), for proof/metrics.ts. */
+  readonly metricsExports?: readonly MetricsExportModel[];
+}
+
+/** A state machine of the platform that writes CloudWatch metrics into tenant accounts, and the role it runs as. */
+export interface MetricsExportModel {
+  /** Where it comes from in the synthesized output. */
+  readonly source: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly role: RoleModel;
+  /** The CloudWatch namespace its PutMetricData task writes (in the tenant's account). */
+  readonly cloudwatchNamespace: string;
 }
 
 /** What AWS attaches at every organization level unless removed; the organization stack does not manage it. */
@@ -182,7 +196,7 @@ function stringList(value: HclValue | undefined): string[] {
 }
 
 /** The federated and AWS principals a trust policy allows. */
-function trustPrincipals(trust: ProofPolicyDocument): { aws: string[]; federated: string[] } {
+export function trustPrincipals(trust: ProofPolicyDocument): { aws: string[]; federated: string[] } {
   const aws: string[] = [];
   const federated: string[] = [];
   for (const statement of trust.Statement) {
@@ -464,6 +478,60 @@ function tenant(r: Resolver, stack: string, org: OrganizationModel): TenantModel
   };
 }
 
+/** The CloudWatch namespace a state machine definition's PutMetricData task writes, or undefined when it has none. */
+function putMetricDataNamespace(definition: HclValue | undefined, location: Location): string | undefined {
+  if (typeof definition !== 'string') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(definition);
+  } catch (error) {
+    throw new ResolveError(location, definition.slice(0, 200), `the state machine definition is not valid JSON (${(error as Error).message})`);
+  }
+  const states = asObject((parsed as { States?: HclValue } | null)?.States);
+  for (const state of Object.values(states ?? {})) {
+    const task = asObject(state);
+    if (task?.Resource !== PUT_METRIC_DATA_TASK) continue;
+    const namespace = asObject(task.Arguments)?.Namespace;
+    if (typeof namespace !== 'string' || namespace.includes('{%'))
+      throw new ResolveError(
+        location,
+        String(namespace),
+        'the PutMetricData task must write one literal CloudWatch namespace, or the proof cannot tell where it writes',
+      );
+    return namespace;
+  }
+  return undefined;
+}
+
+/** Every state machine outside the tenant stacks that writes metrics (the tenant metrics export), with the role it runs as. */
+function metricsExports(r: Resolver): MetricsExportModel[] {
+  const found: MetricsExportModel[] = [];
+  for (const stack of r.stackNames().filter((name) => !name.startsWith(TENANT_STACK_PREFIX))) {
+    for (const ref of r.resources(stack, 'aws_sfn_state_machine')) {
+      const namespace = putMetricDataNamespace(r.argument(ref, 'definition'), locationOf(ref, 'definition'));
+      if (namespace === undefined) continue;
+      const roleArn = r.stringArgument(ref, 'role_arn');
+      const account = r.accountOf(ref);
+      const reader = new ModelReader(r, stack, account);
+      const roleRef = reader.inAccount('aws_iam_role').find((candidate) => r.attribute(candidate, ['arn']) === roleArn);
+      if (!roleRef)
+        throw new ResolveError(
+          locationOf(ref, 'role_arn'),
+          roleArn,
+          'the state machine runs as a role this stack does not define, so the proof cannot read it',
+        );
+      found.push({
+        source: formatLocation(locationOf(ref)),
+        accountId: account,
+        region: r.regionOf(ref),
+        role: reader.role(roleRef, new Set()),
+        cloudwatchNamespace: namespace,
+      });
+    }
+  }
+  return found;
+}
+
 /** Reads the model of every tenant stack; collects every resolution error rather than stopping at the first. */
 export function readPlatformModel(r: Resolver): { model?: PlatformModel; errors: ResolveError[] } {
   const errors: ResolveError[] = [];
@@ -486,8 +554,9 @@ export function readPlatformModel(r: Resolver): { model?: PlatformModel; errors:
     .filter((name) => name.startsWith(TENANT_STACK_PREFIX))
     .sort();
   const tenants = org ? tenantStacks.map((stack) => attempt(() => tenant(r, stack, org))) : [];
+  const exports = attempt(() => metricsExports(r));
   if (errors.length > 0 || !org) return { errors };
-  return { model: { tenants: tenants as TenantModel[], organization: org, clusterIssuerHost: issuer, accounts }, errors };
+  return { model: { tenants: tenants as TenantModel[], organization: org, clusterIssuerHost: issuer, accounts, metricsExports: exports }, errors };
 }
 
 /* The account layer's model (proof/accounts.ts proves it): platform roles and Identity Center sign-ins. */

@@ -12,6 +12,7 @@
 import { InputError } from '../kernel/errors';
 import { isRecord } from '../kernel/records';
 import { proveAccounts } from './accounts';
+import { proveMetrics } from './metrics';
 import { readSynthDir, ResolveError, Resolver, type ComputedAttributes, type SynthStack } from './resolve';
 import { readPlatformModel, type PlatformModel, type RoleModel, type TenantModel } from './model';
 import { OfflinePlanAttributes, PlannedPolicies, type PolicySourceCounts } from './planned';
@@ -25,6 +26,7 @@ import {
   validationErrors,
   type Check,
   type Culprit,
+  type LayerCheck,
   type Decision,
 } from './simulate';
 
@@ -76,6 +78,16 @@ export interface ProofResult {
   readonly policySources?: PolicySourceCounts;
   /** The account layer (proof/accounts.ts): Identity Center sign-ins and accounts whose controls were checked. */
   readonly accountLayer?: { readonly signIns: number; readonly accountsControlled: number };
+  /** The metrics layer (proof/metrics.ts): tenants whose metrics writer role was checked. */
+  readonly metricsLayer?: { readonly tenantsExported: number };
+}
+
+/** The failed checks of a layer (accounts, metrics) as findings: a denied allow is `blocked`, an allowed deny a `leak`. */
+export function layerFindings(failed: readonly { readonly check: LayerCheck; readonly decision: Decision }[]): ProofFinding[] {
+  return failed.map(({ check, decision }) => {
+    const { simulation: _simulation, reason, ...shown } = check;
+    return { type: check.expect === 'allow' ? 'blocked' : 'leak', check: shown, decision, culprits: [], reason };
+  });
 }
 
 /** Input the proof cannot decide on: unresolvable expressions, invalid policies, unmodelled condition keys. */
@@ -369,11 +381,13 @@ export async function proveModel(model: PlatformModel, options: ProofOptions = {
   else proveByClasses(prover, tenants, groups, index, progress);
   progress('proving sign-in and account controls');
   const accounts = proveAccounts(model, tenants, mode);
-  for (const { check, decision } of accounts.failed) {
-    const { simulation, reason, ...shown } = check;
-    prover.findings.push({ type: check.expect === 'allow' ? 'blocked' : 'leak', check: shown, decision, culprits: [], reason });
-  }
+  prover.findings.push(...layerFindings(accounts.failed));
   prover.simulations += accounts.simulations;
+  progress('proving the metrics export');
+  const metrics = proveMetrics(model, tenants, mode);
+  prover.findings.push(...layerFindings(metrics.failed));
+  prover.simulations += metrics.simulations;
+  notes.push(...metrics.notes);
   if (!model.accounts || model.accounts.signIns.length === 0)
     notes.push('no Identity Center assignment in the synthesized output: no tenant has a sign-in path');
   return {
@@ -388,6 +402,7 @@ export async function proveModel(model: PlatformModel, options: ProofOptions = {
     notes,
     seconds: (Date.now() - started) / 1000,
     accountLayer: { signIns: accounts.signIns, accountsControlled: accounts.accountsControlled },
+    metricsLayer: { tenantsExported: metrics.tenantsExported },
   };
 }
 

@@ -84,6 +84,10 @@ export function formatReport(result: ProofResult, options: ReportOptions = {}): 
       `account layer: ${plural(signIns, 'Identity Center sign-in')} checked (own account only, own people role, nothing of other tenants); controls of ${plural(accountsControlled, 'account')} checked against a tenant administrator`,
     );
   }
+  if (result.metricsLayer)
+    lines.push(
+      `metrics layer: metrics writer roles of ${plural(result.metricsLayer.tenantsExported, 'tenant')} checked (assumed only through the exporter, writes one CloudWatch namespace, reads nothing); people read metrics in their own account only`,
+    );
   for (const [tenant, reasons] of result.irregular)
     lines.push(`irregular ${tenant}: ${reasons.slice(0, 3).join('; ')}${reasons.length > 3 ? `; and ${reasons.length - 3} more` : ''}`);
   if (result.policySources) {

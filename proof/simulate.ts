@@ -34,6 +34,8 @@ export const MODELLED_CONDITION_KEYS: readonly string[] = [
   'aws:RequestedRegion',
   'kms:ViaService',
   'kms:GrantIsForAWSResource',
+  // Set by the metrics layer's PutMetricData requests (proof/metrics.ts), the only CloudWatch requests the proof makes.
+  'cloudwatch:namespace',
 ];
 /** OIDC claims in a service account token that the proof supplies, as `<issuer host>:<claim>`. */
 export const MODELLED_TOKEN_CLAIMS: readonly string[] = ['sub', 'aud'];
@@ -61,8 +63,8 @@ export function throughEc2Context(region: string): Record<string, string> {
 /** Allow checks assume the strictest organization policies; deny checks the most permissive. */
 export type Expectation = 'allow' | 'deny';
 
-/** `sign-in` and `account-control` come from the account layer (proof/accounts.ts). */
-export type CheckKind = 'data' | 'assume-role' | 'web-identity' | 'sign-in' | 'account-control';
+/** `sign-in` and `account-control` come from the account layer (proof/accounts.ts), `metrics` from the metrics layer (proof/metrics.ts). */
+export type CheckKind = 'data' | 'assume-role' | 'web-identity' | 'sign-in' | 'account-control' | 'metrics';
 
 /** One question to the evaluator, with what the proof expects and how to show it. */
 export interface Check {
@@ -76,6 +78,9 @@ export interface Check {
   readonly resource: string;
   readonly simulation: Simulation;
 }
+
+/** A check of a layer beside the pair proof (accounts, metrics): a structural finding has no simulation; `reason` says which layer. */
+export type LayerCheck = Omit<Check, 'simulation'> & { readonly simulation?: Simulation; readonly reason: string };
 
 /** Slots of a simulation whose Allow statements can grant a request. */
 type GrantSlot = 'identityPolicies' | 'permissionBoundaryPolicies' | 'resourcePolicy';

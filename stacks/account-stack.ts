@@ -56,7 +56,7 @@ export class AccountStack extends PlatformStack {
         policyName: names.platformControlsPolicy,
         exemptRoleNames: tenantAccountExemptRoles(platform),
         // The planner too: a tenant administrator must not widen or drop its denies.
-        managedRoleNames: [names.peopleRole, names.workloadRole, names.planner],
+        managedRoleNames: [names.peopleRole, names.workloadRole, names.planner, names.metricsWriterRole],
         managedPolicyNames: [names.peopleBoundaryPolicy],
       },
     });

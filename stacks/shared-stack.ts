@@ -5,7 +5,7 @@
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { Platform } from '../config/model';
-import { CLUSTER_ACCESS_OUTPUT, karpenterNames, KUEUE, SHARED_GPU_POOL, STACK, tenantNames, volumeNames } from '../config/names';
+import { CLUSTER_ACCESS_OUTPUT, karpenterNames, KUEUE, metricsExportNames, SHARED_GPU_POOL, STACK, tenantNames, volumeNames } from '../config/names';
 import { NodeRole } from '../constructs/cluster/node-role';
 import { ManagedKey } from '../constructs/common/managed-key';
 import { platformTags } from '../constructs/common/tags';
@@ -17,6 +17,7 @@ import { SharedCluster } from '../constructs/shared/shared-cluster';
 import { SharedNetwork } from '../constructs/shared/shared-network';
 import { SharedRegistries } from '../constructs/shared/shared-registries';
 import { ClusterViewerAccess } from '../constructs/shared/cluster-viewer-access';
+import { TenantMetricsExporter } from '../constructs/shared/tenant-metrics-exporter';
 import { PlatformStack } from './platform-stack';
 import { awsAccountProvider, platformAccountRoles } from './providers';
 
@@ -112,6 +113,16 @@ export class SharedStack extends PlatformStack {
       addonVersion: platform.cluster.addonVersions['amazon-cloudwatch-observability'],
       roleName: `${prefix}-cloudwatch-agent`,
       podIdentityAgent: this.cluster.podIdentityAgent,
+    });
+    // Each tenant's own metrics, copied into its account (docs/metrics.md); its schedule and writer role are in its stacks.
+    new TenantMetricsExporter(this, 'tenant-metrics-exporter', {
+      platformName: prefix,
+      region: platform.region,
+      accountId,
+      clusterName: platform.cluster.name,
+      names: metricsExportNames(prefix),
+      logKeyArn: logKey.keyArn,
+      logRetentionDays: platform.cluster.logRetentionDays,
     });
     // The shared GPU pool's node role: named like a tenant's (reserved tenant name 'shared'), so the Karpenter controller may pass it.
     if (platform.kueue.sharedGpuPool)

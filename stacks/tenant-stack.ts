@@ -7,7 +7,7 @@
  */
 import { Construct } from 'constructs';
 import type { Platform, Tenant } from '../config/model';
-import { KUEUE, pipelineRoleNames, SHARED_GPU_POOL, TENANT_LABEL, tenantNames, volumeNames } from '../config/names';
+import { KUEUE, metricsExportNames, pipelineRoleNames, SHARED_GPU_POOL, TENANT_LABEL, tenantNames, volumeNames } from '../config/names';
 import { queueQuotas, sharedPoolGpus } from '../config/queue-quotas';
 import { poolLimits } from '../config/pool-limits';
 import { PipelineRole } from '../constructs/bootstrap/pipeline-role';
@@ -28,6 +28,10 @@ import { TenantBucketVolumes } from '../constructs/tenant/tenant-bucket-volumes'
 import { TenantQueues } from '../constructs/tenant/tenant-queues';
 import { TenantPeopleRole } from '../constructs/tenant/tenant-people-role';
 import { TenantWorkloadRole } from '../constructs/tenant/tenant-workload-role';
+import { TenantMetricsSchedule } from '../constructs/tenant/tenant-metrics-schedule';
+import { TenantMetricsWriterRole } from '../constructs/tenant/tenant-metrics-writer-role';
+import { stateMachineArn } from '../constructs/shared/tenant-metrics-exporter';
+import { PEOPLE_METRICS_READ_ACTIONS } from '../constructs/tenant/tenant-people-role';
 import { tenantAccountExemptRoles } from './account-stack';
 import { PlatformStack } from './platform-stack';
 import { awsAccountProvider, kubernetesProvider, managementAccountRoles, platformAccountRoles, roleArn } from './providers';
@@ -115,10 +119,11 @@ export class TenantStack extends PlatformStack {
       roleName: names.peopleRole,
       boundaryPolicyName: names.peopleBoundaryPolicy,
       tenantAccountId: accountId,
-      platformRoleNames: [...tenantAccountExemptRoles(platform), names.workloadRole],
+      platformRoleNames: [...tenantAccountExemptRoles(platform), names.workloadRole, names.metricsWriterRole],
       // EKS has no resource policies, so eks:DescribeCluster on the platform account's cluster
       // could never work from here; the kubeconfig comes from the shared stack's outputs.
-      statements: dataAccess,
+      // CloudWatch in its own account holds only its own metrics (docs/metrics.md).
+      statements: [...dataAccess, { Sid: 'ReadOwnMetrics', Effect: 'Allow', Action: [...PEOPLE_METRICS_READ_ACTIONS], Resource: '*' }],
     });
     // A retained tenant keeps its data (key, buckets) and people role; its workloads go.
     if (active) this.addWorkloads(props, names, dataAccess, people, platformProvider, tags, key);
@@ -194,6 +199,23 @@ export class TenantStack extends PlatformStack {
       kubernetesGroup: names.kubernetesGroup,
     });
     this.addGpuPools(inPlatformAccount, props, names, tags);
+    this.addMetricsExport(inPlatformAccount, platform, names);
+  }
+
+  /** The tenant's share of the metrics export: its writer role here, its schedule in the platform account (docs/metrics.md). */
+  private addMetricsExport(inPlatformAccount: Construct, platform: Platform, names: ReturnType<typeof tenantNames>): void {
+    const exportNames = metricsExportNames(platform.name);
+    const writer = new TenantMetricsWriterRole(this, 'metrics-writer-role', {
+      roleName: names.metricsWriterRole,
+      exporterRoleArn: roleArn(platform.platformAccountId, exportNames.exporterRole),
+      cloudwatchNamespace: exportNames.tenantNamespace,
+    });
+    new TenantMetricsSchedule(inPlatformAccount, 'metrics-schedule', {
+      scheduleName: names.metricsSchedule,
+      stateMachineArn: stateMachineArn(platform.region, platform.platformAccountId, exportNames.stateMachine),
+      schedulerRoleArn: roleArn(platform.platformAccountId, exportNames.schedulerRole),
+      input: { namespace: names.namespace, writerRoleArn: writer.roleArn },
+    });
   }
 
   /** One GPU pool per pool of the tenant file, with their node role; nothing without pools. */

@@ -173,6 +173,14 @@ export const PLAN_READ_ACTIONS = [
   'sso:Describe*',
   'sso:Get*',
   'sso:List*',
+  // The tenant metrics export: its state machine (the provider validates a changed definition with the API while planning) and the tenants' schedules.
+  'states:DescribeStateMachine',
+  'states:ListStateMachineVersions',
+  'states:ListStateMachineAliases',
+  'states:ListTagsForResource',
+  'states:ValidateStateMachineDefinition',
+  'scheduler:GetSchedule',
+  'scheduler:ListTagsForResource',
   'tag:Get*',
 ] as const;
 

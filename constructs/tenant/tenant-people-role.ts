@@ -21,6 +21,20 @@ export const PEOPLE_BOUNDARY_SERVICES = [
   'sts:GetCallerIdentity',
 ] as const;
 
+/**
+ * What the people role may read of CloudWatch in its own account: there it holds only the
+ * tenant's own metrics, among them the copy of its Container Insights metrics (docs/metrics.md).
+ */
+export const PEOPLE_METRICS_READ_ACTIONS = [
+  'cloudwatch:GetMetricData',
+  'cloudwatch:GetMetricStatistics',
+  'cloudwatch:ListMetrics',
+  'cloudwatch:GetDashboard',
+  'cloudwatch:ListDashboards',
+  'cloudwatch:PutDashboard',
+  'cloudwatch:DeleteDashboards',
+] as const;
+
 /** Changes to guarded policies that the boundary denies whatever the role's own policy says. */
 export const GUARDED_POLICY_ACTIONS = {
   keyPolicy: ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:CreateGrant'],

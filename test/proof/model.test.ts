@@ -37,6 +37,7 @@ describe('the security model read from the synthesized samples', () => {
       ['fraud-detection-people', 'people'],
       ['fraud-detection-workload', 'workload'],
       // The pipeline's planner in the account: proved like any other role of the tenant.
+      ['mlp-fraud-detection-metrics-writer', 'other'],
       ['mlp-fraud-detection-planner', 'other'],
     ]);
   });

@@ -4,7 +4,7 @@
  * second and before any pull request.
  */
 import { knownAccountId, type Platform, type Tenant } from '../../config/model';
-import { pipelineRoleNames, tenantNames, type TenantNames } from '../../config/names';
+import { metricsExportNames, pipelineRoleNames, tenantNames, type TenantNames } from '../../config/names';
 import { HOURS_PER_MONTH, usd } from '../../config/cost';
 import { poolLimits } from '../../config/pool-limits';
 import { EMPTY_NODE_GRACE } from '../../constructs/cluster/karpenter-manifests';
@@ -12,6 +12,7 @@ import { queueText } from './queue-examples';
 import { GPU_VISIBILITY_ENV, tenantGpuPlacement, TENANT_PRIORITY_CLASSES } from '../../constructs/cluster/tenant-admission';
 import { TENANT_EDIT_ROLE } from '../../constructs/cluster/tenant-edit-role';
 import { gpuCostCeiling, type GpuCostCeiling } from './cost';
+import { EXPORT_DELAY_MINUTES, EXPORT_INTERVAL_MINUTES, EXPORTED_METRICS } from '../../constructs/shared/metrics-export-definition';
 
 /** From tenant-budget.ts: the thresholds the owner is alerted at. */
 const BUDGET_ALERTS = 'alerts the owner at 80% actual and 100% forecast spend';
@@ -60,6 +61,12 @@ export function gpuPodSpecText(tenant: string): string {
     .join(', ');
   const tolerations = placement.tolerations.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect} (${t.operator})`).join(', ');
   return `nodeSelector ${selector}; tolerations ${tolerations}; a container limit nvidia.com/gpu: <count>; priorityClassName ${TENANT_PRIORITY_CLASSES.join(' or ')} (optional); no nodeName, no ${GPU_VISIBILITY_ENV}`;
+}
+
+/** Where the tenant reads its GPU and workload metrics, and which. */
+export function metricsText(names: TenantNames, platform: Platform): string {
+  const window = `${EXPORT_DELAY_MINUTES} to ${EXPORT_DELAY_MINUTES + EXPORT_INTERVAL_MINUTES}`;
+  return `CloudWatch in the tenant account (people role): ${EXPORTED_METRICS.map((m) => m.name).join(', ')}, 1-minute averages of namespace ${names.namespace} (dimensions ClusterName=${platform.cluster.name}, Namespace=${names.namespace}), copied from Container Insights every ${EXPORT_INTERVAL_MINUTES} minutes, ${window} minutes late; see docs/metrics.md`;
 }
 
 export function describeTenant(tenant: Tenant, platform: Platform): TenantDescription {
@@ -111,6 +118,12 @@ export function describeTenant(tenant: Tenant, platform: Platform): TenantDescri
   } else {
     row('sign-in', 'none', 'no people.identityCenterGroupId: nobody can sign in to the tenant yet');
   }
+  if (active)
+    row(
+      'role',
+      names.metricsWriterRole,
+      `metrics writer: only the platform's metrics exporter assumes it, to put the tenant's metrics into CloudWatch namespace ${metricsExportNames(platform.name).tenantNamespace}`,
+    );
   if (active && tenant.gpuPools.length > 0) row('role', names.nodeRole, `node role of the GPU pools, in the platform account ${platform.platformAccountId}`);
   if (active) row('namespace', names.namespace, `in cluster ${platform.cluster.name}; ${quotaText(tenant)}`);
   if (active)
@@ -118,11 +131,7 @@ export function describeTenant(tenant: Tenant, platform: Platform): TenantDescri
   if (active) row('queue', names.clusterQueue, queueText(tenant, platform));
   if (active) {
     const claims = tenant.buckets.map((b) => names.bucketClaim(b.purpose)).join(', ');
-    row(
-      'GPU metrics',
-      names.namespace,
-      `CloudWatch Container Insights in the platform account (namespace dimension ${names.namespace}), read by the platform team; see docs/metrics.md`,
-    );
+    row('GPU metrics', metricsExportNames(platform.name).tenantNamespace, metricsText(names, platform));
     row(
       'storage',
       names.namespace,

@@ -284,6 +284,31 @@ describe('each rule on hand-built blocks', () => {
     ]);
   });
 
+  test("MLP-MET-1 passes a schedule pairing the tenant's namespace with its own account's writer role, fails every other pairing", () => {
+    const writer = (provider?: string, name = 'mlp-a-metrics-writer') => block('resource', 'aws_iam_role', 'writer', { name, provider });
+    const schedule = (input: unknown) =>
+      block('resource', 'aws_scheduler_schedule', 'schedule', {
+        provider: 'aws.platform',
+        target: { arn: 'arn:aws:states:us-east-1:999999999999:stateMachine:mlp-tenant-metrics-export', input: JSON.stringify(input) },
+      });
+    const own = { namespace: 'a', writerRoleArn: '${aws_iam_role.writer.arn}' };
+    expect(verdict('MLP-MET-1', schedule(own), [writer()], 'a')).toEqual([]);
+    expect(problems(verdict('MLP-MET-1', schedule({ ...own, namespace: 'b' }), [writer()], 'a'))).toEqual([
+      "the schedule exports namespace 'b', not the tenant's own namespace 'a'",
+    ]);
+    expect(problems(verdict('MLP-MET-1', schedule({ ...own, writerRoleArn: 'arn:aws:iam::222222222222:role/mlp-a-metrics-writer' }), [writer()], 'a'))).toEqual(
+      [expect.stringContaining('which is not a role of this stack')],
+    );
+    expect(problems(verdict('MLP-MET-1', schedule(own), [writer('aws.platform')], 'a'))).toEqual([expect.stringContaining("not in the tenant's own account")]);
+    expect(problems(verdict('MLP-MET-1', schedule(own), [writer(undefined, 'mlp-b-metrics-writer')], 'a'))).toEqual([
+      expect.stringContaining("is not the tenant's metrics writer role"),
+    ]);
+    expect(problems(verdict('MLP-MET-1', block('resource', 'aws_scheduler_schedule', 's', { target: { input: 'not json' } }), [], 'a'))).toEqual([
+      expect.stringContaining("not the export's JSON object"),
+    ]);
+    expect(verdict('MLP-MET-1', schedule({ ...own, namespace: 'b' }), [writer()])).toBeUndefined();
+  });
+
   test("MLP-TEN-1 passes a tenant's own identifiers and fails another tenant's", () => {
     expect(verdict('MLP-TEN-1', BUCKET, [], 'a')).toEqual([]);
     const foreign = block('resource', 'aws_iam_role_policy', 'p', { policy: 'arn:aws:s3:::mlp-b-data/*' });

@@ -56,7 +56,10 @@ describe('the example GPU Job of a tenant queue', () => {
     expect(table).toMatch(
       /^storage +fraud-detection +bucket claims s3-datasets, s3-artifacts, s3-features \(mounted with the workload role: run the pod as fraud-detection-workload\)/m,
     );
-    expect(table).toMatch(/^GPU metrics +fraud-detection +CloudWatch Container Insights in the platform account \(namespace dimension fraud-detection\)/m);
+    expect(table).toMatch(
+      /^GPU metrics +mlp\/ContainerInsights +CloudWatch in the tenant account \(people role\): pod_gpu_utilization, .*\(dimensions ClusterName=[^,]+, Namespace=fraud-detection\)/m,
+    );
+    expect(table).toMatch(/^role +mlp-fraud-detection-metrics-writer +metrics writer: only the platform's metrics exporter assumes it/m);
   });
 });
 
