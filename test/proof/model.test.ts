@@ -36,7 +36,9 @@ describe('the security model read from the synthesized samples', () => {
     expect(roles.map((r) => [r.name, r.kind]).sort()).toEqual([
       ['fraud-detection-people', 'people'],
       ['fraud-detection-workload', 'workload'],
-      // The pipeline's planner in the account: proved like any other role of the tenant.
+      // The platform's deployer in the account, from the StackSet's template: no tenant may assume it.
+      ['mlp-deployer', 'platform'],
+      // The pipeline's planner in the account, from the same template: proved like any other role of the tenant.
       ['mlp-fraud-detection-planner', 'other'],
     ]);
   });
