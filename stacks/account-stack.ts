@@ -90,12 +90,15 @@ export class AccountStack extends PlatformStack {
 
     // The deployer and the planner, created in the account by StackSets as soon as it is
     // vended (or adopted), before the tenant stack's first deploy.
-    new TenantPipelineRolesInstance(this, 'pipeline-roles', {
+    const roles = new TenantPipelineRolesInstance(this, 'pipeline-roles', {
       stackSetName: props.pipelineRoles.stackSetName,
       organizationRootId: platform.organizationRootId,
       accountId: account.accountId,
       region: platform.region,
       plannerName: names.planner,
     });
+    // The SCP exempts the deployer by name: attached only once the platform's deployer is the
+    // role of that name (CloudFormation fails on a role an adopted account's owner planted first).
+    if (account.platformControlsAttachment) account.platformControlsAttachment.dependsOn = [roles.instance.fqn];
   }
 }

@@ -59,9 +59,11 @@ export interface TenantPipelineRolesInstanceProps {
 
 /** The roles in one tenant account: its stack instance. */
 export class TenantPipelineRolesInstance extends Construct {
+  readonly instance: CloudformationStackSetInstance;
+
   constructor(scope: Construct, id: string, props: TenantPipelineRolesInstanceProps) {
     super(scope, id);
-    new CloudformationStackSetInstance(this, 'instance', {
+    this.instance = new CloudformationStackSetInstance(this, 'instance', {
       stackSetName: props.stackSetName,
       callAs: 'SELF',
       region: props.region,

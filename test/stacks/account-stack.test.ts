@@ -126,5 +126,8 @@ describe('account stacks', () => {
     ]);
     expect(JSON.stringify(stack)).not.toContain('OrganizationAccountAccessRole');
     expect(bodies(stack, 'aws_iam_role')).toHaveLength(0);
+    // The SCP that exempts the deployer by name is attached only after the StackSet made the role of that name.
+    const attachment = single(stack, 'aws_organizations_policy_attachment', 'platform-controls-attachment');
+    expect(attachment.depends_on).toEqual([expect.stringMatching(/^\$\{aws_cloudformation_stack_set_instance\.pipeline-roles_instance_\w+\}$/)]);
   });
 });
