@@ -6,6 +6,7 @@
  * and a one-tenant change touches only that tenant's stacks. Every resource here is in the
  * management account: nothing assumes a role in the tenant account, the access role least of all.
  */
+import { dependable } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { Platform, Tenant } from '../config/model';
 import { pipelineRoleNames, tenantNames } from '../config/names';
@@ -99,6 +100,6 @@ export class AccountStack extends PlatformStack {
     });
     // The SCP exempts the deployer by name: attached only once the platform's deployer is the
     // role of that name (CloudFormation fails on a role an adopted account's owner planted first).
-    if (account.platformControlsAttachment) account.platformControlsAttachment.dependsOn = [roles.instance.fqn];
+    if (account.platformControlsAttachment) account.platformControlsAttachment.dependsOn = [dependable(roles.instance)];
   }
 }

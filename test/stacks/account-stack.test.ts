@@ -128,6 +128,6 @@ describe('account stacks', () => {
     expect(bodies(stack, 'aws_iam_role')).toHaveLength(0);
     // The SCP that exempts the deployer by name is attached only after the StackSet made the role of that name.
     const attachment = single(stack, 'aws_organizations_policy_attachment', 'platform-controls-attachment');
-    expect(attachment.depends_on).toEqual([expect.stringMatching(/^\$\{aws_cloudformation_stack_set_instance\.pipeline-roles_instance_\w+\}$/)]);
+    expect(attachment.depends_on).toEqual([expect.stringMatching(/^aws_cloudformation_stack_set_instance\.pipeline-roles_instance_\w+$/)]);
   });
 });
