@@ -17,6 +17,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { BudgetsBudget } from '@cdktf/provider-aws/lib/budgets-budget';
 import { CeCostAllocationTag } from '@cdktf/provider-aws/lib/ce-cost-allocation-tag';
+import { CloudformationStackSet } from '@cdktf/provider-aws/lib/cloudformation-stack-set';
+import { CloudformationStackSetInstance } from '@cdktf/provider-aws/lib/cloudformation-stack-set-instance';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
@@ -113,6 +115,8 @@ const SSO_INSTANCE = 'arn:aws:sso:::instance/ssoins-0000000000000000';
 export const RESOURCE_FACTORIES: Readonly<Record<string, ResourceFactory>> = {
   aws_budgets_budget: (s, id, v) => new BudgetsBudget(s, id, { name: v, budgetType: 'COST', timeUnit: 'MONTHLY' }),
   aws_ce_cost_allocation_tag: (s, id, v) => new CeCostAllocationTag(s, id, { tagKey: v, status: 'Active' }),
+  aws_cloudformation_stack_set: (s, id, v) => new CloudformationStackSet(s, id, { name: v, templateBody: '{"Resources":{}}' }),
+  aws_cloudformation_stack_set_instance: (s, id, v) => new CloudformationStackSetInstance(s, id, { stackSetName: v }),
   aws_cloudwatch_event_rule: (s, id, v) => new CloudwatchEventRule(s, id, { name: v }),
   aws_cloudwatch_event_target: (s, id, v) => new CloudwatchEventTarget(s, id, { rule: v, arn: 'arn:aws:sqs:us-east-1:111111111111:q' }),
   aws_cloudwatch_log_group: (s, id, v) => new CloudwatchLogGroup(s, id, { name: v }),

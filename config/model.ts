@@ -113,6 +113,8 @@ export interface Platform {
   readonly platformAccountId: string;
   readonly organizationId: string;
   readonly tenantOuParentId: string;
+  /** The organization root (`r-...`): the target through which the platform's pipeline roles reach every tenant account. */
+  readonly organizationRootId: string;
   /** Free text, already escaped for Terraform (terraform-literal.ts): write it as is. */
   readonly tenantOuName: string;
   readonly accountAccessRoleName: string;
@@ -234,6 +236,8 @@ export function toPlatform(file: PlatformFile): Platform {
     platformAccountId: file.accounts.platform,
     organizationId: file.organization.id,
     tenantOuParentId: file.organization.tenantOuParentId,
+    // The schema requires rootId unless tenantOuParentId is the root.
+    organizationRootId: file.organization.rootId ?? file.organization.tenantOuParentId,
     // Free text (AWS allows any OU name): escaped, see terraform-literal.ts.
     tenantOuName: terraformLiteral(file.organization.tenantOuName ?? DEFAULTS.tenantOuName),
     accountAccessRoleName: file.organization.accountAccessRoleName ?? DEFAULTS.accountAccessRoleName,

@@ -213,6 +213,14 @@ export const KUEUE = {
 export const SHARED_GPU_POOL = { pool: 'shared', name: 'shared-gpu', flavor: 'shared-gpu' } as const;
 
 /**
+ * The roles through which an organization's management account administers member accounts:
+ * AWS Organizations' default access role and AWS Control Tower's. In a tenant account they
+ * are tenant principals like any other (an adopted account's previous owner made them and
+ * chose their trust): no control exempts them, and the platform never uses them.
+ */
+export const WELL_KNOWN_ACCESS_ROLE_NAMES: readonly string[] = ['OrganizationAccountAccessRole', 'AWSControlTowerExecution'];
+
+/**
  * The pipeline's own roles, the same names in the management, platform and tenant
  * accounts: `deployer` applies (trusted by the main branch's deploy environment),
  * `planner` only reads (trusted by pull requests). The SCPs and trust policies name them
@@ -224,6 +232,11 @@ export function pipelineRoleNames(platformName: string) {
     planner: `${platformName}-planner`,
     /** Inline policy of the planner's explicit denies. */
     plannerDenies: `${platformName}-planner-denies`,
+    /**
+     * The CloudFormation StackSet that creates the deployer and the tenant's planner in every
+     * tenant account (its stacks there are named `StackSet-<this>-<uuid>`).
+     */
+    tenantRolesStackSet: `${platformName}-tenant-pipeline-roles`,
   } as const;
 }
 

@@ -156,21 +156,34 @@ export const platformSchema = z.strictObject({
     management: accountId.describe('Organization management account: runs the organization stack.'),
     platform: accountId.describe("Account of the shared cluster, registries and the tenants' GPU nodes."),
   }),
-  organization: z.strictObject({
-    id: z
-      .string()
-      .regex(/^o-[a-z0-9]{10,32}$/, { message: "must be an organization id such as 'o-a1b2c3d4e5'" })
-      .describe('Organization id; shared registries admit its principals.'),
-    tenantOuParentId: z.string().regex(/^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/, {
-      message: "must be an organization root id ('r-...') or OU id ('ou-...')",
+  organization: z
+    .strictObject({
+      id: z
+        .string()
+        .regex(/^o-[a-z0-9]{10,32}$/, { message: "must be an organization id such as 'o-a1b2c3d4e5'" })
+        .describe('Organization id; shared registries admit its principals.'),
+      tenantOuParentId: z.string().regex(/^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/, {
+        message: "must be an organization root id ('r-...') or OU id ('ou-...')",
+      }),
+      rootId: z
+        .string()
+        .regex(/^r-[0-9a-z]{4,32}$/, { message: "must be an organization root id ('r-...')" })
+        .optional()
+        .describe(
+          "Organization root id: the platform's pipeline roles are deployed into each tenant account through it (docs/accounts.md). Default: tenantOuParentId when that is the root; required otherwise.",
+        ),
+      tenantOuName: z.string().min(1).max(128).optional().describe('Default: Tenants. Free text: written to Terraform escaped.'),
+      accountAccessRoleName: z
+        .string()
+        .regex(ROLE_NAME, { message: "must be an IAM role name (letters, digits and '+=,.@_-', up to 64)" })
+        .optional()
+        .describe('Role AWS Organizations creates in a vended account; the platform never uses it. Default: OrganizationAccountAccessRole.'),
+    })
+    .refine((o) => o.rootId !== undefined || o.tenantOuParentId.startsWith('r-'), {
+      path: ['rootId'],
+      message:
+        "is required when tenantOuParentId is an OU: set it to the organization root id ('r-...'), through which the platform's pipeline roles reach every tenant account (docs/accounts.md)",
     }),
-    tenantOuName: z.string().min(1).max(128).optional().describe('Default: Tenants. Free text: written to Terraform escaped.'),
-    accountAccessRoleName: z
-      .string()
-      .regex(ROLE_NAME, { message: "must be an IAM role name (letters, digits and '+=,.@_-', up to 64)" })
-      .optional()
-      .describe('Role assumed in tenant accounts. Default: OrganizationAccountAccessRole.'),
-  }),
   identityCenter: z
     .strictObject({
       instanceArn: z

@@ -7,10 +7,14 @@
  *   assigned to that tenant's account only, one group must serve one tenant, and the role
  *   it becomes in the account must reach the tenant's people role and nothing of another
  *   tenant.
+ * - Pipeline roles: no tenant principal (an administrator of the account or of another
+ *   tenant's, the access role) may assume the platform's deployer or planner in the account.
  * - Account controls: a tenant administrator (a role of the tenant account that its own
  *   policies allow everything, as an adopted account's owner has) must be denied, by the
  *   service control policies alone, every change that would take the account's platform-
- *   managed parts from the platform; the platform's own role must still be allowed them.
+ *   managed parts from the platform; so must the organization's access role (in an adopted
+ *   account its previous owner made it and chose its trust); the platform's own role must
+ *   still be allowed them.
  */
 import type { Simulation, SimulationOrgPolicies } from '@cloud-copilot/iam-simulate';
 import { FULL_AWS_ACCESS, type ControlPolicyLevel, type NamedPolicy, type PlatformModel, type SignInModel, type TenantModel } from './model';
@@ -113,17 +117,20 @@ export function accountControlChecks(model: PlatformModel, t: TenantModel): Acco
   const platformRole = model.accounts?.platformRoles.get(t.name);
   if (!platformRole) return [];
   const admin = `arn:aws:iam::${t.accountId}:role/${TENANT_ADMIN_ROLE}`;
+  const accessRoles = (model.accounts?.accessRoleNames ?? []).map((name) => `arn:aws:iam::${t.accountId}:role/${name}`).filter((arn) => arn !== platformRole);
   const checks: AccountCheck[] = [];
   const base = { kind: 'account-control' as const, principalTenant: t.name, resourceTenant: t.name, reason: 'account controls' };
   for (const target of controlTargets(t, platformRole)) {
-    checks.push({
-      ...base,
-      expect: 'deny',
-      principal: admin,
-      action: target.action,
-      resource: target.resource,
-      simulation: roleRequest(model, t, admin, [ALLOW_ALL], target.action, target.resource, t.accountId, target.resourcePolicy),
-    });
+    for (const who of [admin, ...accessRoles]) {
+      checks.push({
+        ...base,
+        expect: 'deny',
+        principal: who,
+        action: target.action,
+        resource: target.resource,
+        simulation: roleRequest(model, t, who, [ALLOW_ALL], target.action, target.resource, t.accountId, target.resourcePolicy),
+      });
+    }
     checks.push({
       ...base,
       expect: 'allow',
@@ -132,6 +139,23 @@ export function accountControlChecks(model: PlatformModel, t: TenantModel): Acco
       resource: target.resource,
       simulation: roleRequest(model, t, platformRole, [ALLOW_ALL], target.action, target.resource, t.accountId, target.resourcePolicy),
     });
+  }
+  // The platform's pipeline roles: no tenant principal may assume them, whatever its own policies allow
+  // (an administrator of this account or of another tenant's, the access role).
+  const next = model.tenants[(model.tenants.indexOf(t) + 1) % model.tenants.length];
+  const foreign = next && next !== t ? [{ tenant: next, who: `arn:aws:iam::${next.accountId}:role/${TENANT_ADMIN_ROLE}` }] : [];
+  for (const role of t.roles.filter((candidate) => candidate.pipeline)) {
+    for (const caller of [{ tenant: t, who: admin }, ...accessRoles.map((who) => ({ tenant: t, who })), ...foreign]) {
+      checks.push({
+        ...base,
+        principalTenant: caller.tenant.name,
+        expect: 'deny',
+        principal: caller.who,
+        action: 'sts:AssumeRole',
+        resource: role.arn,
+        simulation: roleRequest(model, caller.tenant, caller.who, [ALLOW_ALL], 'sts:AssumeRole', role.arn, t.accountId, role.trust.document),
+      });
+    }
   }
   for (const action of CREDENTIAL_ACTIONS) {
     for (const who of [admin, platformRole]) {

@@ -5,7 +5,9 @@
  * accounts; and the organization's service and resource control policies with where
  * they are attached. A role policy or boundary the proof cannot read is an error.
  */
-import { TENANT_STACK_PREFIX } from '../config/names';
+import { TENANT_STACK_PREFIX, WELL_KNOWN_ACCESS_ROLE_NAMES } from '../config/names';
+import { DEPLOYER_POLICY_ARN } from '../constructs/bootstrap/pipeline-role';
+import { TEMPLATE_ROLES, tenantPipelineRoles } from '../constructs/bootstrap/tenant-pipeline-roles-template';
 import { PUT_METRIC_DATA_TASK } from '../constructs/shared/metrics-export-definition';
 import type { HclValue } from '../kernel/hcl';
 import { formatLocation, resourceAddress, ResolveError, type Location, type ResourceRef, type Resolver } from './resolve';
@@ -25,8 +27,13 @@ export interface NamedPolicy {
   readonly document: ProofPolicyDocument;
 }
 
-/** How the proof treats a role: workloads and people must reach their own data; every role must not reach others'. */
-export type RoleKind = 'workload' | 'people' | 'other';
+/**
+ * How the proof treats a role: workloads and people must reach their own data; every role
+ * must not reach others'. `platform` is the platform's deployer in the account: nobody of any
+ * tenant may assume it (its trust is checked like every role's), and since only the
+ * platform's pipeline reaches it, it is not a tenant's principal in the cross-tenant checks.
+ */
+export type RoleKind = 'workload' | 'people' | 'other' | 'platform';
 
 export interface RoleModel {
   readonly label: string;
@@ -36,6 +43,8 @@ export interface RoleModel {
   readonly trust: NamedPolicy;
   readonly identity: readonly NamedPolicy[];
   readonly boundary?: NamedPolicy;
+  /** One of the platform's pipeline roles (deployer, planner), which no principal of any tenant may assume. @default false */
+  readonly pipeline?: boolean;
 }
 
 export interface BucketModel {
@@ -441,19 +450,20 @@ function clusterIssuer(r: Resolver): string | undefined {
   return String(issuer).replace(/^https:\/\//, '');
 }
 
-function tenant(r: Resolver, stack: string, org: OrganizationModel): TenantModel {
+function tenant(r: Resolver, stack: string, org: OrganizationModel, stackSetRoles: ReadonlyMap<string, readonly RoleModel[]>): TenantModel {
   const name = stack.slice(TENANT_STACK_PREFIX.length);
   const { account, region } = r.providerOf(stack);
   const reader = new ModelReader(r, stack, account);
   const serviceAccounts = reader.serviceAccounts();
   const workloadArns = new Set(serviceAccounts.map((sa) => sa.roleArn).filter((arn): arn is string => arn !== undefined));
-  const roles = reader.inAccount('aws_iam_role').map((ref) => reader.role(ref, workloadArns));
+  // The roles the platform's StackSet creates in the account (its deployer and planner) are the account's roles like any other.
+  const roles = [...reader.inAccount('aws_iam_role').map((ref) => reader.role(ref, workloadArns)), ...(stackSetRoles.get(account) ?? [])];
   const buckets = reader.buckets();
   const keys = reader.keys();
   const identifiers: Identifier[] = [
     { value: account, label: 'account' },
     { value: name, label: 'tenant' },
-    ...roles.map((role) => ({ value: role.name, label: `role:${role.label}` })),
+    ...roles.filter((role) => !isSharedStackSetRole(role)).map((role) => ({ value: role.name, label: `role:${role.label}` })),
     ...reader.inAccount('aws_iam_policy').map((ref) => ({ value: r.stringArgument(ref, 'name'), label: `policy:${r.constructPath(ref)}` })),
     ...buckets.map((bucket) => ({ value: bucket.name, label: `bucket:${bucket.label}` })),
     ...keys.map((key) => ({ value: key.keyId, label: `key:${key.label}` })),
@@ -548,15 +558,100 @@ export function readPlatformModel(r: Resolver): { model?: PlatformModel; errors:
   };
   const org = attempt(() => organization(r));
   const accounts = attempt(() => readAccounts(r));
+  const stackSetRoles = attempt(() => readStackSetRoles(r)) ?? new Map<string, RoleModel[]>();
   const issuer = attempt(() => clusterIssuer(r));
   const tenantStacks = r
     .stackNames()
     .filter((name) => name.startsWith(TENANT_STACK_PREFIX))
     .sort();
-  const tenants = org ? tenantStacks.map((stack) => attempt(() => tenant(r, stack, org))) : [];
+  const tenants = org ? tenantStacks.map((stack) => attempt(() => tenant(r, stack, org, stackSetRoles))) : [];
   const exports = attempt(() => metricsExports(r));
   if (errors.length > 0 || !org) return { errors };
   return { model: { tenants: tenants as TenantModel[], organization: org, clusterIssuerHost: issuer, accounts, metricsExports: exports }, errors };
+}
+
+/** The AWS managed policy of the deployer, which no stack defines: it allows everything. */
+const KNOWN_MANAGED_POLICIES: Readonly<Record<string, ProofPolicyDocument>> = {
+  [DEPLOYER_POLICY_ARN]: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+};
+
+/**
+ * The IAM roles that CloudFormation StackSets create in tenant accounts, by account id: each
+ * StackSet's template read for each of its stack instances' accounts, with the instance's
+ * parameters (tenant-pipeline-roles-template.ts).
+ */
+export function readStackSetRoles(r: Resolver): Map<string, RoleModel[]> {
+  const templates = new Map<string, { ref: ResourceRef; template: unknown }>();
+  for (const stack of r.stackNames()) {
+    for (const ref of r.resources(stack, 'aws_cloudformation_stack_set')) {
+      const where = locationOf(ref, 'template_body');
+      const body = r.stringArgument(ref, 'template_body');
+      try {
+        templates.set(r.stringArgument(ref, 'name'), { ref, template: JSON.parse(body) });
+      } catch (error) {
+        throw new ResolveError(where, body.slice(0, 200), `the template is not valid JSON (${(error as Error).message})`);
+      }
+    }
+  }
+  const byAccount = new Map<string, RoleModel[]>();
+  for (const stack of r.stackNames()) {
+    for (const ref of r.resources(stack, 'aws_cloudformation_stack_set_instance')) {
+      const setName = r.stringArgument(ref, 'stack_set_name');
+      const found = templates.get(setName);
+      if (!found)
+        throw new ResolveError(locationOf(ref, 'stack_set_name'), setName, 'no StackSet of this name in the output, so the proof cannot read its roles');
+      const targets = asObject(r.argument(ref, 'deployment_targets'));
+      const accounts = [...stringList(targets?.accounts), ...stringList(r.argument(ref, 'account_id'))];
+      if (accounts.length === 0 || (targets?.account_filter_type !== undefined && targets.account_filter_type !== 'INTERSECTION'))
+        throw new ResolveError(
+          locationOf(ref, 'deployment_targets'),
+          JSON.stringify(targets ?? null),
+          'the instance does not name its accounts (INTERSECTION with a list of accounts), so the proof cannot tell which accounts get its roles',
+        );
+      const overrides = asObject(r.argument(ref, 'parameter_overrides')) ?? {};
+      const parameters = Object.fromEntries(Object.entries(overrides).map(([k, v]) => [k, String(v)]));
+      const source = formatLocation(locationOf(found.ref, 'template_body'));
+      for (const account of accounts) {
+        let roles: ReturnType<typeof tenantPipelineRoles>;
+        try {
+          roles = tenantPipelineRoles(found.template, account, parameters, source);
+        } catch (error) {
+          throw new ResolveError(locationOf(ref), setName, (error as Error).message);
+        }
+        const models = roles.map((role): RoleModel => {
+          const at = `${source} ${role.logicalId}`;
+          const managed = role.managedPolicyArns.map((arn) => {
+            const document = KNOWN_MANAGED_POLICIES[arn];
+            if (!document) throw new ResolveError(locationOf(found.ref, 'template_body'), arn, `${role.logicalId} uses a managed policy the proof cannot read`);
+            return { name: arn.split('/').pop() ?? arn, source: at, document };
+          });
+          return {
+            label: `${r.constructPath(ref)}:${role.logicalId}`,
+            name: role.roleName,
+            arn: `arn:aws:iam::${account}:role/${role.roleName}`,
+            kind: role.logicalId === TEMPLATE_ROLES.deployer ? 'platform' : 'other',
+            pipeline: true,
+            trust: { name: 'trust policy', source: at, document: policyDocument(role.trust as unknown as HclValue, locationOf(found.ref, 'template_body')) },
+            identity: [
+              ...role.inlinePolicies.map((p) => ({
+                name: p.name,
+                source: at,
+                document: policyDocument(p.document as unknown as HclValue, locationOf(found.ref, 'template_body')),
+              })),
+              ...managed,
+            ],
+          };
+        });
+        byAccount.set(account, [...(byAccount.get(account) ?? []), ...models]);
+      }
+    }
+  }
+  return byAccount;
+}
+
+/** The platform's deployer is named the same in every tenant account: its name identifies no tenant. */
+export function isSharedStackSetRole(role: RoleModel): boolean {
+  return role.kind === 'platform';
 }
 
 /* The account layer's model (proof/accounts.ts proves it): platform roles and Identity Center sign-ins. */
@@ -576,6 +671,12 @@ export interface AccountsModel {
   /** The role the platform deploys with in each tenant account (its provider's assume_role), by tenant. */
   readonly platformRoles: ReadonlyMap<string, string>;
   readonly signIns: readonly SignInModel[];
+  /**
+   * Names of the organization's access role (the well-known ones and any `role_name` a
+   * vended account is given): a role of that name in a tenant account is a tenant principal like
+   * any other, whoever it trusts, and must be denied what a tenant administrator is.
+   */
+  readonly accessRoleNames: readonly string[];
 }
 
 const PERMISSION_SET_REF = /^\$\{aws_ssoadmin_permission_set\.([^.}]+)\.arn\}$/;
@@ -590,7 +691,12 @@ function permissionSetOf(raw: HclValue | undefined, where: { stack: string; addr
 export function readAccounts(r: Resolver): AccountsModel {
   const platformRoles = new Map<string, string>();
   const signIns: SignInModel[] = [];
+  const accessRoleNames = new Set(WELL_KNOWN_ACCESS_ROLE_NAMES);
   for (const stack of r.stackNames()) {
+    for (const ref of r.resources(stack, 'aws_organizations_account')) {
+      const roleName = r.optionalStringArgument(ref, 'role_name');
+      if (roleName !== undefined) accessRoleNames.add(roleName);
+    }
     if (stack.startsWith(TENANT_STACK_PREFIX)) platformRoles.set(stack.slice(TENANT_STACK_PREFIX.length), r.providerOf(stack).roleArn);
     const sets = new Map(r.resources(stack, 'aws_ssoadmin_permission_set').map((ref) => [ref.name, ref]));
     const policies = new Map<string, NamedPolicy>();
@@ -625,5 +731,5 @@ export function readAccounts(r: Resolver): AccountsModel {
       });
     }
   }
-  return { platformRoles, signIns };
+  return { platformRoles, signIns, accessRoleNames: [...accessRoleNames] };
 }

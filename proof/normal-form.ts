@@ -175,11 +175,18 @@ function statementName(policy: NamedPolicy, index: number): string {
   return `${policy.source} statement ${index + 1}${typeof sid === 'string' && sid ? ` (${sid})` : ''}`;
 }
 
+/** The service of an ARN. */
+const ARN_SERVICE = /^arn:[^:]*:([^:]*):/;
+/** The services of the resources a cross-tenant check asks about (roles, buckets, keys). */
+const CROSS_TENANT_SERVICES = new Set(['iam', 'sts', 's3', 'kms']);
+
 /**
  * Why the class argument does not cover the tenant; empty when it does. The conditions:
  * (1) its policies name no identifier of another tenant, and share none with one;
  * (2) wildcards outside Action appear only as whole tokens ('*' between delimiters), and
- *     no policy variables (`${...}`) appear, so matching never depends on part of a name;
+ *     no policy variables (`${...}`) appear, so matching never depends on part of a name
+ *     (an ARN of another service, such as the platform's CloudFormation stacks, can never
+ *     match a role, bucket or key, so a wildcard inside it matters to no cross-tenant check);
  * (3) a bucket's or key's policy names no other bucket or key of the same tenant.
  */
 export function irregularities(t: TenantModel, index: IdentifierIndex): string[] {
@@ -198,8 +205,10 @@ export function irregularities(t: TenantModel, index: IdentifierIndex): string[]
       visitStrings(statement, (text, field) => {
         if (ACTION_FIELDS.has(field)) return;
         if (text.includes('${')) reasons.add(`${statementName(policy, i)} uses a policy variable in ${field}: '${text}'`);
+        const outsideProof = ARN_SERVICE.exec(text)?.[1];
         for (const token of tokens(text)) {
-          if (/[*?]/.test(token) && token !== '*') reasons.add(`${statementName(policy, i)} has a wildcard inside a name in ${field}: '${text}'`);
+          if (/[*?]/.test(token) && token !== '*' && !(outsideProof !== undefined && !CROSS_TENANT_SERVICES.has(outsideProof)))
+            reasons.add(`${statementName(policy, i)} has a wildcard inside a name in ${field}: '${text}'`);
           const foreign = (index.get(token.toLowerCase()) ?? []).filter((o) => o.tenant !== t.name);
           if (foreign.length > 0) reasons.add(`${statementName(policy, i)} names ${foreign.map((o) => `${o.tenant}'s ${o.label}`).join(', ')} ('${token}')`);
           if (owner.startsWith('bucket:') && ownBuckets.has(token) && `bucket:${token}` !== owner)

@@ -153,7 +153,7 @@ function decideDenial(simulation: Check['simulation']): Decision {
 
 /** Roles that must reach their own data. */
 function dataRoles(t: TenantModel): RoleModel[] {
-  return t.roles.filter((role) => role.kind !== 'other');
+  return t.roles.filter((role) => role.kind === 'workload' || role.kind === 'people');
 }
 
 class Prover {
@@ -198,7 +198,8 @@ class Prover {
   pair(p: TenantModel, r: TenantModel, reason: string, real: boolean): void {
     if (real) this.simulatedPairs.add(pairKey(p.name, r.name));
     const b = this.builder;
-    for (const role of p.roles) {
+    // The platform's deployer acts for the platform only (its trust, checked below as a target, admits no tenant).
+    for (const role of p.roles.filter((candidate) => candidate.kind !== 'platform')) {
       const ids = role.identity.map((policy) => policy.source);
       for (const bucket of r.buckets)
         for (const check of b.bucketChecks('deny', p, role, r, bucket)) this.run(check, reason, ids, role.boundary?.source, bucket.policy?.source);

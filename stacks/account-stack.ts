@@ -1,35 +1,40 @@
 /**
  * `account-<tenant>` (management account): one tenant's account, vended or adopted, with its
  * own `platform-controls` SCP, its two budgets and its Identity Center sign-in, and the
- * platform's deployer in the account. One small stack per tenant, so that no stack grows
- * with the number of tenants and a one-tenant change touches only that tenant's stacks.
+ * platform's deployer and planner in the account (a stack instance of the organization's
+ * StackSet). One small stack per tenant, so that no stack grows with the number of tenants
+ * and a one-tenant change touches only that tenant's stacks. Every resource here is in the
+ * management account: nothing assumes a role in the tenant account, the access role least of all.
  */
+import { dependable } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { Platform, Tenant } from '../config/model';
 import { pipelineRoleNames, tenantNames } from '../config/names';
-import { PipelineRole } from '../constructs/bootstrap/pipeline-role';
 import { TAG, tenantTags } from '../constructs/common/tags';
 import { TenantAccount } from '../constructs/organization/tenant-account';
 import { TenantBudget } from '../constructs/organization/tenant-budget';
 import type { TenantOrganizationalUnit } from '../constructs/organization/tenant-organizational-unit';
 import { TenantPeopleAccess } from '../constructs/organization/tenant-people-access';
+import { TenantPipelineRolesInstance, type TenantPipelineRolesStackSet } from '../constructs/organization/tenant-pipeline-roles';
 import { PlatformStack } from './platform-stack';
-import { awsAccountProvider, managementAccountRoles, roleArn } from './providers';
+import { awsAccountProvider, managementAccountRoles } from './providers';
 
 export interface AccountStackProps {
   readonly platform: Platform;
   readonly tenant: Tenant;
   /** The tenants' OU of the organization stack (its id and SCP ids are cross-stack references). */
   readonly tenantOu: TenantOrganizationalUnit;
+  /** The organization stack's StackSet of the tenant pipeline roles (its name is a cross-stack reference). */
+  readonly pipelineRoles: TenantPipelineRolesStackSet;
 }
 
 /**
- * The platform's own roles in a tenant account, exempt from its platform-controls SCP:
- * the organization's access role (used once, by the account stack, to create the deployer)
- * and the platform's deployer.
+ * The platform's own roles in a tenant account that are exempt from its platform-controls
+ * SCP: the platform's deployer only. The organization's access role is not among them: in
+ * an adopted account its previous owner made it, and the platform never uses it.
  */
 export function tenantAccountExemptRoles(platform: Platform): string[] {
-  return [platform.accountAccessRoleName, pipelineRoleNames(platform.name).deployer];
+  return [pipelineRoleNames(platform.name).deployer];
 }
 
 export class AccountStack extends PlatformStack {
@@ -58,6 +63,8 @@ export class AccountStack extends PlatformStack {
         // The planner too: a tenant administrator must not widen or drop its denies.
         managedRoleNames: [names.peopleRole, names.workloadRole, names.planner, names.metricsWriterRole],
         managedPolicyNames: [names.peopleBoundaryPolicy],
+        // The StackSet's stack in the account: deleting or updating it would delete or change the pipeline roles.
+        managedStackSetNames: [pipelineRoleNames(platform.name).tenantRolesStackSet],
       },
     });
     this.account = account;
@@ -82,24 +89,17 @@ export class AccountStack extends PlatformStack {
       tags,
     });
 
-    // The one use of the organization's access role: through the management account's
-    // pipeline role into the tenant account, to create the platform's deployer there. In
-    // plan mode the tenant's read-only planner (created by the tenant stack).
-    const pipeline = pipelineRoleNames(platform.name);
-    const inAccount = awsAccountProvider(this, 'aws-tenant-account', {
-      alias: 'tenant_account',
+    // The deployer and the planner, created in the account by StackSets as soon as it is
+    // vended (or adopted), before the tenant stack's first deploy.
+    const roles = new TenantPipelineRolesInstance(this, 'pipeline-roles', {
+      stackSetName: props.pipelineRoles.stackSetName,
+      organizationRootId: platform.organizationRootId,
+      accountId: account.accountId,
       region: platform.region,
-      via: [managementAccountRoles(platform)],
-      roleArn: { deploy: roleArn(account.accountId, platform.accountAccessRoleName), plan: roleArn(account.accountId, names.planner) },
-      sessionName,
-      tags,
+      plannerName: names.planner,
     });
-    new PipelineRole(this, 'deployer', {
-      kind: 'deploy',
-      roleName: pipeline.deployer,
-      // Only the management account's deployer (exact ARN) chains in: the deploy jobs of this tenant's stack.
-      chainFrom: [platform.deployRoles.management],
-      provider: inAccount,
-    });
+    // The SCP exempts the deployer by name: attached only once the platform's deployer is the
+    // role of that name (CloudFormation fails on a role an adopted account's owner planted first).
+    if (account.platformControlsAttachment) account.platformControlsAttachment.dependsOn = [dependable(roles.instance)];
   }
 }

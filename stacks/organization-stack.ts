@@ -6,10 +6,11 @@
  */
 import type { Construct } from 'constructs';
 import type { Platform } from '../config/model';
-import { STACK } from '../config/names';
+import { pipelineRoleNames, STACK } from '../config/names';
 import { platformTags, TAG } from '../constructs/common/tags';
 import { CostAllocationTags } from '../constructs/organization/cost-allocation-tags';
 import { TenantOrganizationalUnit } from '../constructs/organization/tenant-organizational-unit';
+import { TenantPipelineRolesStackSet } from '../constructs/organization/tenant-pipeline-roles';
 import { PlatformStack } from './platform-stack';
 import { awsAccountProvider, managementAccountRoles } from './providers';
 
@@ -19,16 +20,13 @@ export interface OrganizationStackProps {
 
 export class OrganizationStack extends PlatformStack {
   readonly tenantOu: TenantOrganizationalUnit;
+  readonly pipelineRoles: TenantPipelineRolesStackSet;
 
   constructor(scope: Construct, props: OrganizationStackProps) {
     super(scope, STACK.organization, props.platform);
     const { platform } = props;
-    awsAccountProvider(this, 'aws', {
-      region: platform.region,
-      roleArn: managementAccountRoles(platform),
-      sessionName: `${platform.name}-organization`,
-      tags: platformTags(platform.name, platform.tags),
-    });
+    const tags = platformTags(platform.name, platform.tags);
+    awsAccountProvider(this, 'aws', { region: platform.region, roleArn: managementAccountRoles(platform), sessionName: `${platform.name}-organization`, tags });
     this.tenantOu = new TenantOrganizationalUnit(this, 'tenant-ou', {
       parentId: platform.tenantOuParentId,
       name: platform.tenantOuName,
@@ -36,8 +34,20 @@ export class OrganizationStack extends PlatformStack {
       allowedRegions: platform.allowedRegions,
     });
     new CostAllocationTags(this, 'cost-allocation-tags', { tagKeys: [TAG.tenant, TAG.costCenter] });
-    // The account stacks read the OU and its SCPs: declared up front, so the first tenant
-    // (or the first adopted one) adds no byte here.
+    // The deployer and planner of every tenant account; each account stack adds its instance.
+    const pipeline = pipelineRoleNames(platform.name);
+    this.pipelineRoles = new TenantPipelineRolesStackSet(this, 'tenant-pipeline-roles', {
+      stackSetName: pipeline.tenantRolesStackSet,
+      deployerName: pipeline.deployer,
+      managementDeployer: platform.deployRoles.management,
+      platformPlanners: [platform.planRoles.management, platform.planRoles.platform],
+      stateBucket: platform.state.bucket,
+      plannerPolicyName: pipeline.plannerDenies,
+      tags,
+    });
+    // The account stacks read the OU, its SCPs and the StackSet: declared up front, so the
+    // first tenant (or the first adopted one) adds no byte here.
     for (const resource of this.tenantOu.exported) this.exportAttribute(resource, 'id');
+    this.exportAttribute(this.pipelineRoles.stackSet, 'name');
   }
 }

@@ -32,7 +32,9 @@ export function buildPlatform(app: App, config: LoadedConfig): PlatformStacks {
   const sharedPools = new SharedPoolsStack(app, { platform, cluster: shared.cluster });
   // Karpenter's CRDs (shared-k8s) must be in the cluster before a NodePool is planned.
   sharedPools.addDependency(sharedK8s);
-  const accounts = tenants.map((tenant) => new AccountStack(app, { platform, tenant, tenantOu: organization.tenantOu }));
+  const accounts = tenants.map(
+    (tenant) => new AccountStack(app, { platform, tenant, tenantOu: organization.tenantOu, pipelineRoles: organization.pipelineRoles }),
+  );
   const tenantStacks = tenants.map(
     (tenant, i) =>
       new TenantStack(app, {

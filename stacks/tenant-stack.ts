@@ -10,7 +10,6 @@ import type { Platform, Tenant } from '../config/model';
 import { KUEUE, metricsExportNames, pipelineRoleNames, SHARED_GPU_POOL, TENANT_LABEL, tenantNames, volumeNames } from '../config/names';
 import { queueQuotas, sharedPoolGpus } from '../config/queue-quotas';
 import { poolLimits } from '../config/pool-limits';
-import { PipelineRole } from '../constructs/bootstrap/pipeline-role';
 import { EbsStorageClass } from '../constructs/cluster/ebs-storage-class';
 import { NodeRole } from '../constructs/cluster/node-role';
 import type { PolicyStatement } from '../constructs/common/policy';
@@ -67,9 +66,9 @@ export class TenantStack extends PlatformStack {
     awsAccountProvider(this, 'aws', {
       region: platform.region,
       // Through the management account's pipeline role into the tenant account's own
-      // pipeline roles: the deployer its account stack created at vending (trusted only by
-      // the management deployer), or the read-only planner (below), which exists from the
-      // stack's first deploy on (docs/bootstrap.md).
+      // pipeline roles, both created at vending by the account stack's StackSet instance: the
+      // deployer (trusted only by the management deployer) or the read-only planner (trusted
+      // only by the platform's planners) (docs/bootstrap.md).
       via: [managementAccountRoles(platform)],
       roleArn: { deploy: roleArn(accountId, pipeline.deployer), plan: roleArn(accountId, names.planner) },
       sessionName: `${platform.name}-${names.stack}`,
@@ -84,18 +83,6 @@ export class TenantStack extends PlatformStack {
     });
     // Kept when the tenant is retained: Terraform needs it to remove the namespace.
     kubernetesProvider(this, 'kubernetes', props.cluster, platform.region, platformAccountRoles(platform));
-
-    // The pull-request plan's way into this account: read-only, reached only from the
-    // platform's planners (exact ARNs). Created by the first deploy, through the management
-    // deployer and the access role; the per-account SCP keeps tenants from changing it.
-    new PipelineRole(this, 'planner', {
-      kind: 'plan',
-      roleName: names.planner,
-      chainFrom: [platform.planRoles.management, platform.planRoles.platform],
-      stateBucket: platform.state.bucket,
-      plannerRoleArns: [roleArn(accountId, names.planner)],
-      deniesPolicyName: pipeline.plannerDenies,
-    });
 
     // The shared cluster's EBS CSI driver encrypts the tenant's volumes with this key (its role, by name, in the platform account).
     const key = new TenantKey(this, 'key', {
@@ -119,7 +106,7 @@ export class TenantStack extends PlatformStack {
       roleName: names.peopleRole,
       boundaryPolicyName: names.peopleBoundaryPolicy,
       tenantAccountId: accountId,
-      platformRoleNames: [...tenantAccountExemptRoles(platform), names.workloadRole, names.metricsWriterRole],
+      platformRoleNames: [...tenantAccountExemptRoles(platform), names.planner, names.workloadRole, names.metricsWriterRole],
       // EKS has no resource policies, so eks:DescribeCluster on the platform account's cluster
       // could never work from here; the kubeconfig comes from the shared stack's outputs.
       // CloudWatch in its own account holds only its own metrics (docs/metrics.md).

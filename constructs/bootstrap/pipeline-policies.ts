@@ -140,6 +140,11 @@ export const PLAN_READ_ACTIONS = [
   'ce:Describe*',
   'ce:Get*',
   'ce:List*',
+  // The tenant pipeline roles' StackSet and its instances (organization and account stacks).
+  'cloudformation:Describe*',
+  'cloudformation:List*',
+  'cloudformation:GetTemplate',
+  'cloudformation:GetTemplateSummary',
   'cloudwatch:Describe*',
   'cloudwatch:Get*',
   'cloudwatch:List*',

@@ -33,7 +33,12 @@ export interface PipelineRoleProps {
   readonly provider?: TerraformProvider;
 }
 
-const DEPLOYER_POLICY = 'arn:aws:iam::aws:policy/AdministratorAccess';
+export const DEPLOYER_POLICY_ARN = 'arn:aws:iam::aws:policy/AdministratorAccess';
+export const PIPELINE_ROLE_MAX_SESSION_SECONDS = 3600;
+export const PIPELINE_ROLE_DESCRIPTION = {
+  deploy: 'Applies the ML platform (main branch, deploy environment)',
+  plan: 'Plans the ML platform read-only (pull requests)',
+} as const;
 
 export class PipelineRole extends Construct {
   readonly roleArn: string;
@@ -53,13 +58,13 @@ export class PipelineRole extends Construct {
     const role = new IamRole(this, 'role', {
       provider,
       name: props.roleName,
-      description: props.kind === 'deploy' ? 'Applies the ML platform (main branch, deploy environment)' : 'Plans the ML platform read-only (pull requests)',
-      maxSessionDuration: 3600,
+      description: PIPELINE_ROLE_DESCRIPTION[props.kind],
+      maxSessionDuration: PIPELINE_ROLE_MAX_SESSION_SECONDS,
       assumeRolePolicy: renderPolicy(pipelineTrustPolicy({ oidcProviderArn: props.oidcProviderArn, subjects, chainFrom: props.chainFrom })),
       dependsOn: props.dependsOn,
     });
     if (props.kind === 'deploy') {
-      new IamRolePolicyAttachment(this, 'managed-policy', { provider, role: role.name, policyArn: DEPLOYER_POLICY });
+      new IamRolePolicyAttachment(this, 'managed-policy', { provider, role: role.name, policyArn: DEPLOYER_POLICY_ARN });
     } else {
       // Inline, not AWS's ReadOnlyAccess: its reads include data (and it changes without us).
       new IamRolePolicy(this, 'denies', {

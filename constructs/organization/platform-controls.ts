@@ -7,6 +7,8 @@
  * Denied to every principal but the exempt platform roles:
  * - changing the exempt roles themselves and the platform-managed roles (trust, policies,
  *   boundary, tags, deletion) and the people boundary policy;
+ * - changing or deleting the platform StackSet's stack in the account (deleting it would
+ *   delete the pipeline roles it holds, with CloudFormation's rights rather than the caller's);
  * - creating, changing or deleting identity providers (the cluster's OIDC provider is what
  *   lets pods in; another one would let a foreign cluster in);
  * - changing bucket policies, ACLs, ownership and S3 Block Public Access;
@@ -83,18 +85,31 @@ export const SECURITY_SERVICE_ACTIONS = [
   'guardduty:UpdateDetector',
 ] as const;
 
+/** Changes to a CloudFormation stack that would change or delete what it created. */
+export const STACK_CHANGE_ACTIONS = [
+  'cloudformation:CreateChangeSet',
+  'cloudformation:DeleteStack',
+  'cloudformation:ExecuteChangeSet',
+  'cloudformation:SetStackPolicy',
+  'cloudformation:UpdateStack',
+  'cloudformation:UpdateTerminationProtection',
+] as const;
+
 export interface PlatformControlsProps {
   /** The tenant account (a literal id or a reference to the vended account). */
   readonly accountId: string;
   /**
-   * Names of the platform's own roles in the account: the only principals exempt. Today the
-   * organization access role; the platform's deployer and planner roles join this list.
+   * Names of the platform's own roles in the account: the only principals exempt (the
+   * platform's deployer). Never the organization access role: an adopted account's previous
+   * owner made it.
    */
   readonly exemptRoleNames: readonly string[];
   /** Roles the platform manages in the account (people, workload) that nobody else may change. */
   readonly managedRoleNames: readonly string[];
   /** Customer-managed policies the platform manages (the people boundary). */
   readonly managedPolicyNames: readonly string[];
+  /** StackSets whose stacks in the account hold platform roles (their stacks are `StackSet-<name>-<uuid>`). @default none */
+  readonly managedStackSetNames?: readonly string[];
 }
 
 export function exemptRoleArns(accountId: string, roleNames: readonly string[]): string[] {
@@ -115,6 +130,17 @@ export function platformControlsPolicy(props: PlatformControlsProps): PolicyDocu
       Resource: props.managedPolicyNames.map((name) => `arn:aws:iam::${account}:policy/${name}`),
       Condition: exceptPlatform,
     },
+    ...(props.managedStackSetNames?.length
+      ? [
+          {
+            Sid: 'DenyChangingPlatformStacks',
+            Effect: 'Deny' as const,
+            Action: [...STACK_CHANGE_ACTIONS],
+            Resource: props.managedStackSetNames.map((name) => `arn:aws:cloudformation:*:${account}:stack/StackSet-${name}-*`),
+            Condition: exceptPlatform,
+          },
+        ]
+      : []),
     { Sid: 'DenyChangingIdentityProviders', Effect: 'Deny', Action: [...IDENTITY_PROVIDER_ACTIONS], Resource: '*', Condition: exceptPlatform },
     { Sid: 'DenyChangingBucketAndKeyPolicies', Effect: 'Deny', Action: [...DATA_POLICY_ACTIONS], Resource: '*', Condition: exceptPlatform },
     { Sid: 'DenyDisablingSecurityServices', Effect: 'Deny', Action: [...SECURITY_SERVICE_ACTIONS], Resource: '*', Condition: exceptPlatform },

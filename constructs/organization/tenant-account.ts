@@ -38,6 +38,8 @@ export class TenantAccount extends Construct {
   /** The account id: a reference to the vended account, or the adopted id. */
   readonly accountId: string;
   readonly vended: boolean;
+  /** The attachment of the account's platform-controls SCP, when it has one (its stack may order it after the platform's roles). */
+  platformControlsAttachment?: OrganizationsPolicyAttachment;
 
   constructor(scope: Construct, id: string, props: TenantAccountProps) {
     super(scope, id);
@@ -77,6 +79,9 @@ export class TenantAccount extends Construct {
       type: 'SERVICE_CONTROL_POLICY',
       content: renderPolicy(platformControlsPolicy({ ...controls, accountId: this.accountId })),
     });
-    new OrganizationsPolicyAttachment(this, 'platform-controls-attachment', { policyId: policy.id, targetId: this.accountId });
+    this.platformControlsAttachment = new OrganizationsPolicyAttachment(this, 'platform-controls-attachment', {
+      policyId: policy.id,
+      targetId: this.accountId,
+    });
   }
 }

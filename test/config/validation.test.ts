@@ -322,6 +322,14 @@ describe('platform file validation', () => {
     expect(platformProblems((t) => t.replace(/^nvidiaDevicePlugin:.*\n {2}version: v0\.17\.1\n/m, ''))).toEqual([]);
   });
 
+  test("needs the organization root when the tenants' OU sits under another OU: the pipeline roles reach every account through it", () => {
+    const underOu = (t: string) => t.replace('tenantOuParentId: r-a1b2', 'tenantOuParentId: ou-a1b2-c3d4e5f6');
+    expect(platformProblems(underOu)).toEqual([
+      expect.stringMatching(/platform\.yaml:\d+:\d+ organization\.rootId: is required when tenantOuParentId is an OU: set it to the organization root id/),
+    ]);
+    expect(platformProblems((t) => underOu(t).replace('  tenantOuName:', '  rootId: r-a1b2\n  tenantOuName:'))).toEqual([]);
+  });
+
   test('says what replaces the node-group sizes of the general pool, which Karpenter now provisions', () => {
     const old = platformProblems((t) => t.replace('    maxCpu: 320\n', '    minNodes: 1\n    maxNodes: 20\n    maxCpu: 320\n'));
     expect(old).toEqual([

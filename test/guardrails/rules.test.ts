@@ -337,7 +337,7 @@ describe('the IAM rules', () => {
           tags: {},
           platformControls: {
             policyName: 'mlp-t-platform-controls',
-            exemptRoleNames: ['OrganizationAccountAccessRole'],
+            exemptRoleNames: ['mlp-deployer'],
             managedRoleNames: ['t-people'],
             managedPolicyNames: ['t-people-boundary'],
           },
@@ -351,6 +351,11 @@ describe('the IAM rules', () => {
     ['a role-name pattern', { ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/OrganizationAccountAccessRole' } }, 'matches patterns'],
     ['a wildcard account', { StringNotEquals: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/OrganizationAccountAccessRole' } }, 'is not one role in one account'],
     ['a principal tag', { StringNotEquals: { 'aws:PrincipalTag/team': 'platform' } }, 'exempts principals by aws:PrincipalTag/team'],
+    [
+      'the organization access role',
+      { StringNotEquals: { 'aws:PrincipalArn': 'arn:aws:iam::444444444444:role/OrganizationAccountAccessRole' } },
+      "the organization access role, which an adopted account's previous owner made",
+    ],
   ])('MLP-IAM-4 fails an SCP deny that exempts %s', (_what, condition, message) => {
     const deny = { Sid: 'DenyStopLogging', Effect: 'Deny' as const, Action: 'cloudtrail:StopLogging', Resource: '*', Condition: condition };
     const checked = checkTiny((stack) => new OrganizationsPolicy(stack, 'scp', { name: 's', content: renderPolicy(policyDocument(deny)) }));

@@ -70,6 +70,41 @@ describe('account layer of the isolation proof', () => {
     );
   });
 
+  test('catches an SCP that exempts the organization access role again: a role its previous owner controls could change the platform roles', async () => {
+    const planted = cloneStacks(stacks);
+    const account = (models.get('recsys-inference') as TenantModel).accountId;
+    const scp = orgResource(planted, 'aws_organizations_policy', 'recsys-inference');
+    const deployer = `"arn:aws:iam::${account}:role/mlp-deployer"]`;
+    expect(String(scp.content)).toContain(deployer);
+    scp.content = String(scp.content).replaceAll(
+      deployer,
+      `"arn:aws:iam::${account}:role/mlp-deployer", "arn:aws:iam::${account}:role/OrganizationAccountAccessRole"]`,
+    );
+    const found = accountFindings(await proveStacks(planted));
+    expect(found.length).toBeGreaterThan(0);
+    for (const f of found)
+      expect([f.type, f.check.principal, f.check.resourceTenant]).toEqual([
+        'leak',
+        `arn:aws:iam::${account}:role/OrganizationAccountAccessRole`,
+        'recsys-inference',
+      ]);
+    expect(found.map((f) => `${f.check.action} ${f.check.resource.split(':').pop()}`)).toEqual(
+      expect.arrayContaining(['iam:UpdateAssumeRolePolicy role/mlp-deployer', 'iam:UpdateAssumeRolePolicy role/mlp-recsys-inference-planner']),
+    );
+  });
+
+  test("catches a tenant deployer whose trust (in the StackSet's template) is widened beyond the management deployer", async () => {
+    const planted = cloneStacks(stacks);
+    const organization = planted.find((s) => s.name === 'organization')?.json.resource as Record<string, Record<string, JsonObject>>;
+    const stackSet = Object.values(organization.aws_cloudformation_stack_set)[0];
+    const template = JSON.parse(String(stackSet.template_body));
+    template.Resources.Deployer.Properties.AssumeRolePolicyDocument.Statement = [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }];
+    stackSet.template_body = JSON.stringify(template);
+    const found = (await proveStacks(planted)).findings.filter((f) => f.type === 'leak');
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.some((f) => f.check.resource.endsWith(':role/mlp-deployer') && f.check.principalTenant !== f.check.resourceTenant)).toBe(true);
+  });
+
   test("catches a group assigned to another tenant's account", async () => {
     const planted = cloneStacks(stacks);
     orgResource(planted, 'aws_ssoadmin_account_assignment', 'fraud-detection').target_id = (models.get('recsys-inference') as TenantModel).accountId;

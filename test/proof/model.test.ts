@@ -36,8 +36,11 @@ describe('the security model read from the synthesized samples', () => {
     expect(roles.map((r) => [r.name, r.kind]).sort()).toEqual([
       ['fraud-detection-people', 'people'],
       ['fraud-detection-workload', 'workload'],
-      // The pipeline's planner in the account: proved like any other role of the tenant.
+      // The platform's deployer in the account, from the StackSet's template: no tenant may assume it.
+      ['mlp-deployer', 'platform'],
+      // The tenant's metrics writer, trusted only by the platform's exporter: proved like any other role of the tenant.
       ['mlp-fraud-detection-metrics-writer', 'other'],
+      // The pipeline's planner in the account, from the same template: proved like any other role of the tenant.
       ['mlp-fraud-detection-planner', 'other'],
     ]);
   });

@@ -23,7 +23,7 @@ describe('account stacks', () => {
       const stack = stacks[`account-${tenant}`];
       const paths = Object.values(stack.resource ?? {}).flatMap((byName) => Object.values(byName).map((body) => String((body as any)['//']?.metadata?.path)));
       expect(paths.length).toBeGreaterThan(0);
-      for (const p of paths) expect(p).toMatch(new RegExp(`^account-${tenant}/(${tenant}-|deployer/)`));
+      for (const p of paths) expect(p).toMatch(new RegExp(`^account-${tenant}/(${tenant}-|pipeline-roles/)`));
       const others = ['analytics', 'fraud-detection', 'recsys-inference'].filter((t) => t !== tenant);
       for (const other of others) expect(JSON.stringify(stack)).not.toContain(other);
     }
@@ -79,11 +79,10 @@ describe('account stacks', () => {
     expect(vended[0].target_id).toMatch(/aws_organizations_account\.fraud-detection-account_\w+\.id/);
   });
 
-  test("exempts only the exact platform role ARN of the tenant's own account, never a name pattern", () => {
+  test("exempts only the exact ARN of the platform's deployer in the tenant's own account: no name pattern, no access role", () => {
     const controls = single(org, 'aws_organizations_policy', 'recsys-inference-account');
-    expect(controls.content).toContain(
-      '"aws:PrincipalArn" = ["arn:aws:iam::333333333333:role/OrganizationAccountAccessRole", "arn:aws:iam::333333333333:role/mlp-deployer"]',
-    );
+    expect(controls.content).toContain('"aws:PrincipalArn" = ["arn:aws:iam::333333333333:role/mlp-deployer"]');
+    expect(controls.content).not.toContain('OrganizationAccountAccessRole');
     const all = bodies(org, 'aws_organizations_policy')
       .map((p) => String(p.content))
       .join('\n');
@@ -110,14 +109,25 @@ describe('account stacks', () => {
     expect(single(org, 'aws_budgets_budget', 'recsys-inference-budget/account-budget').cost_filter[0].values).toEqual(['333333333333']);
   });
 
-  test("creates the platform's deployer in the tenant account through the access role, the one use of that role", () => {
+  test("gets the platform's deployer and planner into the tenant account through its StackSet instance, never through the access role", () => {
     const stack = stacks['account-recsys-inference'];
-    const role = single(stack, 'aws_iam_role', 'deployer');
-    expect(role.name).toBe('mlp-deployer');
-    expect(role.provider).toBe('aws.tenant_account');
-    const inAccount = stack.provider!.aws.find((p) => p.alias === 'tenant_account')!;
-    const hops = (inAccount.assume_role as { role_arn: string }[]).map((hop) => underMode(hop.role_arn, 'deploy'));
-    expect(hops[0]).toBe('arn:aws:iam::111111111111:role/mlp-deployer');
-    expect(hops[1]).toBe('arn:aws:iam::333333333333:role/OrganizationAccountAccessRole');
+    const instance = single(stack, 'aws_cloudformation_stack_set_instance', 'pipeline-roles');
+    expect(instance.deployment_targets).toEqual({ organizational_unit_ids: ['r-a1b2'], account_filter_type: 'INTERSECTION', accounts: ['333333333333'] });
+    expect(instance.parameter_overrides).toEqual({ PlannerRoleName: 'mlp-recsys-inference-planner' });
+    // The StackSet's name is the organization stack's: the account stack waits for it.
+    expect(instance.stack_set_name).toMatch(/terraform_remote_state\.cross-stack-reference-input-organization/);
+    const vended = single(stacks['account-fraud-detection'], 'aws_cloudformation_stack_set_instance', 'pipeline-roles');
+    expect(vended.deployment_targets.accounts).toEqual([expect.stringMatching(/aws_organizations_account\.fraud-detection-account_\w+\.id/)]);
+    // Every provider of the stack is the management account's: no role is assumed in the tenant account.
+    const providers = stack.provider!.aws;
+    expect(providers).toHaveLength(1);
+    expect((providers[0].assume_role as { role_arn: string }[]).map((hop) => underMode(hop.role_arn, 'deploy'))).toEqual([
+      'arn:aws:iam::111111111111:role/mlp-deployer',
+    ]);
+    expect(JSON.stringify(stack)).not.toContain('OrganizationAccountAccessRole');
+    expect(bodies(stack, 'aws_iam_role')).toHaveLength(0);
+    // The SCP that exempts the deployer by name is attached only after the StackSet made the role of that name.
+    const attachment = single(stack, 'aws_organizations_policy_attachment', 'platform-controls-attachment');
+    expect(attachment.depends_on).toEqual([expect.stringMatching(/^aws_cloudformation_stack_set_instance\.pipeline-roles_instance_\w+$/)]);
   });
 });

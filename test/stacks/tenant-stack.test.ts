@@ -191,8 +191,7 @@ describe('tenant stack', () => {
       }
       expect(boundary).toContain('"kms:PutKeyPolicy"');
       expect(boundary).toContain('"s3:PutBucketPolicy"');
-      expect(boundary).toContain(':role/OrganizationAccountAccessRole"');
-      expect(boundary).toContain(':role/fraud-detection-workload"');
+      for (const role of ['mlp-deployer', 'mlp-fraud-detection-planner', 'fraud-detection-workload']) expect(boundary).toContain(`:role/${role}"`);
       expect(boundary).not.toMatch(/"Action" = "\*"/);
     });
   });

@@ -87,7 +87,7 @@ export function describeTenant(tenant: Tenant, platform: Platform): TenantDescri
   row(
     'stack',
     names.accountStack,
-    `Terraform stack in the management account: the account, its platform-controls SCP, the budgets, the Identity Center sign-in, and the platform's deployer ${pipelineRoleNames(platform.name).deployer} in the account`,
+    `Terraform stack in the management account: the account, its platform-controls SCP, the budgets, the Identity Center sign-in, and the platform's deployer ${pipelineRoleNames(platform.name).deployer} and planner ${names.planner} in the account (a stack instance of the StackSet ${pipelineRoleNames(platform.name).tenantRolesStackSet})`,
   );
   row(
     'stack',

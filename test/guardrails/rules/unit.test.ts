@@ -180,7 +180,15 @@ describe('each rule on hand-built blocks', () => {
         {},
         { policies: [policy('content', { Effect: 'Deny', Action: 'iam:DeleteRole', Resource: '*', Condition })] },
       );
-    expect(verdict('MLP-IAM-4', scp({ StringNotEquals: { 'aws:PrincipalArn': 'arn:aws:iam::111111111111:role/OrganizationAccountAccessRole' } }))).toEqual([]);
+    expect(verdict('MLP-IAM-4', scp({ StringNotEquals: { 'aws:PrincipalArn': 'arn:aws:iam::111111111111:role/mlp-deployer' } }))).toEqual([]);
+    expect(
+      problems(verdict('MLP-IAM-4', scp({ StringNotEquals: { 'aws:PrincipalArn': 'arn:aws:iam::111111111111:role/OrganizationAccountAccessRole' } }))),
+    ).toEqual([expect.stringContaining('the organization access role')]);
+    // A configured access role name (the vended accounts' role_name) is the access role too.
+    const vended = block('resource', 'aws_organizations_account', 'account', { role_name: 'PlatformAccess' });
+    const custom = scp({ StringNotEquals: { 'aws:PrincipalArn': 'arn:aws:iam::111111111111:role/PlatformAccess' } });
+    expect(verdict('MLP-IAM-4', custom)).toEqual([]);
+    expect(problems(verdict('MLP-IAM-4', custom, [vended]))).toEqual([expect.stringContaining('the organization access role')]);
     expect(problems(verdict('MLP-IAM-4', scp({ ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/OrganizationAccountAccessRole' } })))).toEqual(
       expect.arrayContaining([expect.stringContaining('which matches patterns')]),
     );

@@ -199,7 +199,12 @@ describe('plan review: tenant file removed', () => {
     const removed = r.tenants.removed[0];
     const account = removed.changes.filter((c) => c.stack === 'account-analytics').map((c) => `${c.type} ${c.action}`);
     expect(account).toEqual(
-      expect.arrayContaining(['aws_organizations_account delete', 'aws_budgets_budget delete', 'aws_organizations_policy delete', 'aws_iam_role delete']),
+      expect.arrayContaining([
+        'aws_organizations_account delete',
+        'aws_budgets_budget delete',
+        'aws_organizations_policy delete',
+        'aws_cloudformation_stack_set_instance delete',
+      ]),
     );
     expect(r.counts.delete).toBe(0);
     expect(r.counts.orphaned).toBe(removed.changes.filter((c) => c.kind === 'resource').length);

@@ -25,7 +25,9 @@ describe('tenant:describe table', () => {
 
   test('names both of its stacks: the account stack in the management account and the tenant stack', () => {
     const table = renderTable(sample('fraud-detection'));
-    expect(table).toMatch(/^stack +account-fraud-detection +Terraform stack in the management account: .*the platform's deployer mlp-deployer in the account/m);
+    expect(table).toMatch(
+      /^stack +account-fraud-detection +Terraform stack in the management account: .*the platform's deployer mlp-deployer and planner mlp-fraud-detection-planner in the account \(a stack instance of the StackSet mlp-tenant-pipeline-roles\)/m,
+    );
     expect(table).toMatch(/^stack +tenant-fraud-detection +/m);
     expect(table).toMatch(/^account +mlp-fraud-detection +new member account vended by its account stack account-fraud-detection,/m);
   });
