@@ -12,6 +12,7 @@ import { displayPath } from '../config/read-text';
 import { withoutTokenStackTraces } from '../constructs/common/cdktf-internals';
 import { checkOutputDir, createStaging, removeStaging, replaceOutput } from '../stacks/output-dir';
 import { writeSynthRecord } from '../stacks/synth-record';
+import { codeDigest } from './code-digest';
 import { synthesizeWithGuardrails } from './collect-errors';
 import { buildCheckedPlatform } from './platform';
 
@@ -48,7 +49,7 @@ export function synthesize(options: SynthOptions): SynthResult {
       // Fails with every guardrail error of every stack, before the output is swapped in.
       synthesizeWithGuardrails(app);
     });
-    writeSynthRecord(staging, recordedInputs(options.paths), digest);
+    writeSynthRecord(staging, recordedInputs(options.paths), digest, codeDigest());
     replaceOutput(staging, options.outdir, options.paths);
     return { stacks: Object.keys(app.manifest.stacks), tenants: config.tenants.length, outdir: options.outdir };
   } catch (error) {
