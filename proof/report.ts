@@ -121,7 +121,7 @@ export function formatResult(result: ProofResult): string {
     const who = result.focus.join(', ');
     const scope = `restricted to ${who}: own access, and every pair with ${result.focus.length === 1 ? 'it' : 'them'} both ways, against ${plural(n - 1, 'other tenant')}; pairs of other tenants not checked`;
     if (leaks === 0 && blocked === 0)
-      return `ok: ${who} reach${result.focus.length === 1 ? 'es' : ''} no other tenant's buckets, keys or roles, no other tenant reaches theirs, and ${result.focus.length === 1 ? 'it reaches its' : 'each reaches its'} own (${scope}; ${how})`;
+      return `ok: between ${who} and every other tenant, neither reaches the other's buckets, keys or roles, and ${result.focus.length === 1 ? `${who} reaches its` : 'each of them reaches its'} own (${scope}; ${how})`;
     const parts = [
       leaks > 0 ? `${plural(leaks, 'leak')} between ${plural(leakPairs, 'ordered pair')} of tenants` : '',
       blocked > 0 ? `${blocked} own accesses blocked` : '',

@@ -23,7 +23,7 @@ import { isRecord } from '../kernel/records';
 import { parseStack, readStackBytes, readSynthManifest, type StackEntry, type SynthOutput } from '../kernel/synth-output';
 import { tenantAccountId } from '../stacks/account-stack';
 import { checkOutputDir, createStaging, removeStaging, replaceOutput } from '../stacks/output-dir';
-import { platformWideStacks } from '../stacks/platform';
+import { platformWideStacks, type PlatformStacks } from '../stacks/platform';
 import { readSynthRecord, writeSynthRecord } from '../stacks/synth-record';
 import { codeDigest } from './code-digest';
 import { synthesizeWithGuardrails } from './collect-errors';
@@ -45,6 +45,8 @@ export interface IncrementalSynthResult extends SynthResult {
   readonly removed: readonly string[];
   /** Stacks carried over from the base unchanged. */
   readonly reused: number;
+  /** The stacks built by an incremental synth, with their guardrail results (absent after a full synth). */
+  readonly built?: PlatformStacks;
 }
 
 const TENANT_FILE = /^tenants\/(.+)\.yaml$/;
@@ -140,12 +142,12 @@ class PlatformStackChanged extends Error {}
 export function synthesizeIncrementally(options: IncrementalSynthOptions): IncrementalSynthResult {
   const progress = options.progress ?? (() => undefined);
   const digest = inputDigest(options.paths);
-  const config = loadConfig(options.paths);
+  const config = options.config ?? loadConfig(options.paths);
   checkOutputDir(options.outdir, options.paths);
   const plan = planIncremental(options.base, digest, path.basename(options.paths.platformFile), Object.values(STACK));
   const full = (reason: string): IncrementalSynthResult => {
     progress(`full synth: ${reason}`);
-    const result = synthesize(options);
+    const result = synthesize({ ...options, config });
     return { ...result, mode: 'full', fallback: reason, changed: config.tenants.map((t) => t.name), removed: [], reused: 0 };
   };
   if (plan.kind === 'full') return full(plan.reason);
@@ -181,6 +183,7 @@ export function synthesizeIncrementally(options: IncrementalSynthOptions): Incre
       changed,
       removed,
       reused: carried.length,
+      built,
     };
   } catch (error) {
     removeStaging(staging);

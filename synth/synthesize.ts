@@ -7,7 +7,7 @@
  */
 import { App } from 'cdktf';
 import { inputDigest, recordedInputs } from '../config/input-digest';
-import { loadConfig, type ConfigPaths } from '../config/load';
+import { loadConfig, type ConfigPaths, type LoadedConfig } from '../config/load';
 import { displayPath } from '../config/read-text';
 import { withoutTokenStackTraces } from '../constructs/common/cdktf-internals';
 import { checkOutputDir, createStaging, removeStaging, replaceOutput } from '../stacks/output-dir';
@@ -21,6 +21,8 @@ export interface SynthOptions {
   readonly outdir: string;
   /** Called with a short progress line. @default silent */
   readonly progress?: (line: string) => void;
+  /** The configuration, already loaded and checked from `paths` (a command that validated first). @default loaded from `paths` */
+  readonly config?: LoadedConfig;
 }
 
 export interface SynthResult {
@@ -32,7 +34,7 @@ export interface SynthResult {
 export function synthesize(options: SynthOptions): SynthResult {
   const progress = options.progress ?? (() => undefined);
   const digest = inputDigest(options.paths);
-  const config = loadConfig(options.paths);
+  const config = options.config ?? loadConfig(options.paths);
   // Before anything is written: a refusal touches nothing.
   checkOutputDir(options.outdir, options.paths);
   progress(
