@@ -1,7 +1,9 @@
 /**
- * A digest of the code that synthesizes: every TypeScript source of the layers a synth runs
- * (kernel to synth) and the locked dependencies. Recorded with each synth output, so that an
- * incremental synth reuses an earlier output only when the same code made it.
+ * A digest of the code that synthesizes and proves: every TypeScript source of the layers a
+ * synth runs (kernel to synth), the isolation proof's, and the locked dependencies. Recorded
+ * with each synth output, so that an incremental synth reuses an earlier output only when
+ * the same code made it, and a proof restricted to the changed tenants (which leaves the
+ * other pairs to the base's proof) runs only when the proof itself is the same.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -9,7 +11,7 @@ import * as path from 'node:path';
 
 /** The project root: this file lives in <root>/synth/. */
 const ROOT = path.resolve(__dirname, '..');
-const SOURCE_DIRS = ['kernel', 'config', 'constructs', 'stacks', 'guardrails', 'synth'];
+const SOURCE_DIRS = ['kernel', 'config', 'constructs', 'stacks', 'guardrails', 'proof', 'synth'];
 const OTHER_FILES = ['package-lock.json', 'cdktf.json'];
 
 function sources(dir: string): string[] {

@@ -23,7 +23,7 @@ import { isRecord } from '../kernel/records';
 import { parseStack, readStackBytes, readSynthManifest, type StackEntry, type SynthOutput } from '../kernel/synth-output';
 import { tenantAccountId } from '../stacks/account-stack';
 import { checkOutputDir, createStaging, removeStaging, replaceOutput } from '../stacks/output-dir';
-import { platformWideStacks, type PlatformStacks } from '../stacks/platform';
+import { platformWideStacks } from '../stacks/platform';
 import { readSynthRecord, writeSynthRecord } from '../stacks/synth-record';
 import { codeDigest } from './code-digest';
 import { synthesizeWithGuardrails } from './collect-errors';
@@ -45,8 +45,6 @@ export interface IncrementalSynthResult extends SynthResult {
   readonly removed: readonly string[];
   /** Stacks carried over from the base unchanged. */
   readonly reused: number;
-  /** The stacks built by an incremental synth, with their guardrail results (absent after a full synth). */
-  readonly built?: PlatformStacks;
 }
 
 const TENANT_FILE = /^tenants\/(.+)\.yaml$/;
@@ -70,7 +68,10 @@ export function planIncremental(baseDir: string, head: InputDigest, platformFile
   const record = readSynthRecord(baseDir);
   if (!record) return { kind: 'full', reason: `${baseDir} has no synth record (synth-inputs.json): it is not a synth output of this project` };
   if (record.code !== codeDigest())
-    return { kind: 'full', reason: `${baseDir} was synthesized by other code (the sources or package-lock.json differ, or an older synth)` };
+    return {
+      kind: 'full',
+      reason: `${baseDir} was synthesized by other code (the synth's or the proof's sources or package-lock.json differ, or an older synth)`,
+    };
   if (record.files[platformFileName] !== head.files[platformFileName]) return { kind: 'full', reason: `${platformFileName} changed` };
   let base: SynthOutput;
   try {

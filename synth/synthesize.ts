@@ -14,6 +14,7 @@ import { checkOutputDir, createStaging, removeStaging, replaceOutput } from '../
 import { writeSynthRecord } from '../stacks/synth-record';
 import { codeDigest } from './code-digest';
 import { synthesizeWithGuardrails } from './collect-errors';
+import type { PlatformStacks } from '../stacks/platform';
 import { buildCheckedPlatform } from './platform';
 
 export interface SynthOptions {
@@ -29,6 +30,8 @@ export interface SynthResult {
   readonly stacks: readonly string[];
   readonly tenants: number;
   readonly outdir: string;
+  /** The stacks built, with their guardrail results (a report needs no second synth). */
+  readonly built: PlatformStacks;
 }
 
 export function synthesize(options: SynthOptions): SynthResult {
@@ -45,15 +48,16 @@ export function synthesize(options: SynthOptions): SynthResult {
   const staging = createStaging(options.outdir, progress);
   try {
     const app = new App({ outdir: staging, skipValidation: false });
-    withoutTokenStackTraces(() => {
+    const built = withoutTokenStackTraces(() => {
       const stacks = buildCheckedPlatform(app, config);
       progress(`built ${3 + stacks.tenants.length} stacks, synthesizing`);
       // Fails with every guardrail error of every stack, before the output is swapped in.
       synthesizeWithGuardrails(app);
+      return stacks;
     });
     writeSynthRecord(staging, recordedInputs(options.paths), digest, codeDigest());
     replaceOutput(staging, options.outdir, options.paths);
-    return { stacks: Object.keys(app.manifest.stacks), tenants: config.tenants.length, outdir: options.outdir };
+    return { stacks: Object.keys(app.manifest.stacks), tenants: config.tenants.length, outdir: options.outdir, built };
   } catch (error) {
     removeStaging(staging);
     throw error;
