@@ -267,8 +267,8 @@ export interface AccountProofResult {
  * against the next tenant in name order: the signed-in role is a principal of the tenant
  * account like any other, and the pair proof already shows that no principal of one
  * tenant account reaches another tenant's roles, buckets or keys. With `focus`, only the
- * checks that involve a focus tenant: its account controls and sign-in, and every other
- * tenant's sign-in against it.
+ * checks that involve a focus tenant: its account controls and sign-ins, and the sign-ins
+ * of other tenants whose checks reach a focus tenant (every other tenant's, pairwise).
  */
 export function proveAccounts(
   model: PlatformModel,
@@ -288,11 +288,12 @@ export function proveAccounts(
     if (!ok) failed.push({ check, decision });
   };
   const covers = (t: TenantModel | undefined) => focus === undefined || (t !== undefined && focus.has(t.name));
+  const index = new Map(tenants.map((t, i) => [t, i]));
   const others = (t: TenantModel): TenantModel[] => {
     const rest = tenants.filter((o) => o !== t);
-    if (!covers(t)) return rest.filter(covers);
-    if (mode === 'pairwise' || rest.length === 0) return rest;
-    return [rest[tenants.indexOf(t) % rest.length]];
+    const chosen = mode === 'pairwise' || rest.length === 0 ? rest : [rest[(index.get(t) ?? 0) % rest.length]];
+    // Another tenant's sign-in is checked only against focus tenants: the pairs without one are the base's.
+    return covers(t) ? chosen : chosen.filter(covers);
   };
   let accountsControlled = 0;
   for (const t of tenants) {
@@ -302,7 +303,13 @@ export function proveAccounts(
     checks.forEach(run);
   }
   const signIns = model.accounts?.signIns ?? [];
-  for (const signIn of signIns) signInChecks(model, signIn, others).forEach(run);
+  const byAccount = new Map(tenants.map((t) => [t.accountId, t]));
+  for (const signIn of signIns) {
+    const target = byAccount.get(signIn.accountId);
+    const involved = covers(target) || (signIn.tenant !== undefined && focus?.has(signIn.tenant)) || (target !== undefined && others(target).length > 0);
+    if (target && !involved) continue;
+    signInChecks(model, signIn, others).forEach(run);
+  }
   sharedGroupChecks(model).forEach(run);
   return { failed, simulations, signIns: signIns.length, accountsControlled };
 }

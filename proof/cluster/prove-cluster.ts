@@ -200,7 +200,7 @@ export function proveClusterModel(model: ClusterModel, stacks: readonly SynthSta
     checks.rbac += 1;
     findings.push(...rbacFindings(model, a, b));
   }
-  const queues = proveQueues(model);
+  const queues = proveQueues(model, options.focus);
   checks.queues = queues.checks;
   findings.push(...queues.findings.map((f): ClusterFinding => ({ layer: 'queues', ...f })));
   const mounts = proveBucketMounts(model, stacks);
