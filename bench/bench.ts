@@ -35,7 +35,8 @@ with adopted accounts and on-demand pools, CPU-only teams) in a temporary direct
 measures, for each N: validate; synth of every stack (time, CPU, peak RSS, per tenant) and
 the same synth by two plain cdktf baselines (bench/baseline.ts): one writing the same
 Terraform as the project (the overhead ratio), one with minimal arguments (shown for
-information); plan review of N against N+1 tenants; the isolation proof. A synth of no
+information); plan review of N against N+1 tenants; the isolation proof; the one-tenant
+pull-request path (npm run pr:check, one tenant file changed, per phase). A synth of no
 tenants gives the fixed cost that the time per tenant leaves out. Each figure is the
 median of --runs runs, each run a fresh process.
 Progress goes to standard error; the tables go to --results.

@@ -4,7 +4,7 @@
  * included), the guardrail report, the isolation proof restricted to the changed tenants,
  * the offline plan of the changed stacks, and the plan review. Each phase's time is printed.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError } from '../config/issues';
 import { checkConfig, configPathsFromEnv } from '../config/load';
@@ -105,6 +105,11 @@ export async function main(args: string[]): Promise<string> {
   const { flags, positional } = parseFlags(args, ['base', 'synth', 'out', 'base-plans'], ['skip-plan']);
   if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
   if (!flags.base) throw new UsageError('--base <base synth dir> is required');
+  if (!existsSync(path.join(flags.base, 'manifest.json')))
+    throw new CliFailure(
+      `--base ${flags.base} is not a synth output (it has no manifest.json): synthesize the base branch first, with CDKTF_OUTDIR=${flags.base} npm run synth`,
+      EXIT.rejected,
+    );
   const started = Date.now();
   const paths = configPathsFromEnv();
   const headDir = synthDirOf(flags);

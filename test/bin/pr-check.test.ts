@@ -71,7 +71,10 @@ describe('npm run pr:check', () => {
     }
   });
 
-  test('--base is required: exit 2', async () => {
+  test('--base is required: exit 2; a --base that is no synth output: exit 1, saying how to make one', async () => {
     expect((await run('--skip-plan')).code).toBe(2);
+    const missing = await run('--base', path.join(root, 'nowhere'), '--out', path.join(root, 'out-nowhere'), '--skip-plan');
+    expect(missing.code).toBe(1);
+    expect(missing.line).toMatch(/is not a synth output .*npm run synth/);
   });
 });
