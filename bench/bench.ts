@@ -13,11 +13,11 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { generateTenants } from './generated-tenants';
+import { generatedTenantName, generateTenants } from './generated-tenants';
 import { CliFailure, parseFlags, runCli, UsageError } from '../bin/cli';
 import { shapeOfSynth } from './baseline';
 import type { PhaseOutcome } from './run-phase';
@@ -36,7 +36,8 @@ with adopted accounts and on-demand pools, CPU-only teams) in a temporary direct
 measures, for each N: validate; synth of every stack (time, CPU, peak RSS, per tenant) and
 the same synth by two plain cdktf baselines (bench/baseline.ts): one writing the same
 Terraform as the project (the overhead ratio), one with minimal arguments (shown for
-information); plan review of N against N+1 tenants; the isolation proof. A synth of no
+information); plan review of N against N+1 tenants; the isolation proof; the one-tenant
+pull-request path (npm run pr:check, one tenant file changed, per phase). A synth of no
 tenants gives the fixed cost that the time per tenant leaves out. Each figure is the
 median of --runs runs, each run a fresh process.
 Progress goes to standard error; the tables go to --results.
@@ -89,6 +90,16 @@ interface SizeResult {
   readonly minimal: readonly Measurement[];
   readonly planReview: readonly Measurement[];
   readonly proof: readonly Measurement[];
+  /** The one-tenant pull-request path (`npm run pr:check`) over the synth of N with one tenant file changed. */
+  readonly prPath: PrPath;
+}
+
+interface PrPath {
+  readonly runs: readonly Measurement[];
+  /** Seconds of each phase, per run (the command's timings.json). */
+  readonly phases: readonly Readonly<Record<string, number>>[];
+  /** Why the offline plan was left out, when it was. */
+  readonly planMissing?: string;
 }
 
 type Progress = (line: string) => void;
@@ -121,6 +132,7 @@ const PHASE_SCRIPTS = {
   synth: 'bin/synth.ts',
   'plan-review': 'bin/plan-review.ts',
   'prove-isolation': 'bin/prove-isolation.ts',
+  'pr-check': 'bin/pr-check.ts',
   baseline: 'bench/baseline.ts',
 } as const;
 
@@ -250,7 +262,45 @@ async function measureSize(n: number, runs: number, workRoot: string, fixed: Fix
     runPhase('plan-review', ['--base', out, '--head', nextOut, '--out', path.join(work, 'review.md'), '--platform', PLATFORM_FILE], {}, [0, 1]),
   );
   const proof = await repeat(runs, `N=${n}: isolation proof`, progress, () => runPhase('prove-isolation', ['--synth', out], {}));
-  return { tenants: n, counts, platformStacks, validate, synth, sameOutput, minimal, planReview, proof };
+  const prPath = await measurePrPath(n, runs, work, tenants, out, progress);
+  return { tenants: n, counts, platformStacks, validate, synth, sameOutput, minimal, planReview, proof, prPath };
+}
+
+/** Exit codes of pr:check when the offline plan cannot run (no terraform, no mirror): the rest is measured. */
+const PLAN_UNAVAILABLE = [3, 4];
+
+/**
+ * The one-tenant pull request: the base is the synth of N tenants, the head changes one
+ * training tenant's budget and pool size (its account and tenant stacks). Each run starts
+ * from a fresh report and plan directory, so Terraform's init is counted every time.
+ */
+async function measurePrPath(n: number, runs: number, work: string, tenants: string, base: string, progress: Progress): Promise<PrPath> {
+  const head = path.join(work, 'tenants-pr');
+  cpSync(tenants, head, { recursive: true });
+  const file = path.join(head, `${generatedTenantName(0)}.yaml`);
+  const body = readFileSync(file, 'utf8');
+  const changed = body
+    .replace(/monthlyUsd: (\d+)/, (_, usd) => `monthlyUsd: ${Number(usd) + 500}`)
+    .replace(/maxNodes: (\d+)/, (_, nodes) => `maxNodes: ${Number(nodes) - 1}`);
+  if (changed === body) throw new CliFailure(`${file}: the benchmark's pull request found no budget or pool size to change`);
+  writeFileSync(file, changed);
+  const env = { PLATFORM_CONFIG: PLATFORM_FILE, TENANTS_DIR: head };
+  const measured: Measurement[] = [];
+  const phases: Record<string, number>[] = [];
+  let planMissing: string | undefined;
+  for (let i = 0; i < runs; i++) {
+    const out = path.join(work, `pr-check-${i}`);
+    const run = await runPhase('pr-check', ['--base', base, '--synth', path.join(work, 'synth-pr'), '--out', out], env, [0, ...PLAN_UNAVAILABLE]);
+    if (PLAN_UNAVAILABLE.includes(run.outcome.exitCode)) planMissing = run.result;
+    const timings = JSON.parse(readFileSync(path.join(out, 'timings.json'), 'utf8')) as { phases: { name: string; seconds: number }[] };
+    phases.push(Object.fromEntries(timings.phases.map((phase) => [phase.name, phase.seconds])));
+    measured.push(run);
+    rmSync(out, { recursive: true, force: true });
+    progress(
+      `N=${n}: one-tenant pull request run ${i + 1}/${runs}: ${seconds(run.wallMs)} (${timings.phases.map((p) => `${p.name} ${p.seconds.toFixed(1)} s`).join(', ')})`,
+    );
+  }
+  return { runs: measured, phases, ...(planMissing ? { planMissing } : {}) };
 }
 
 /** The same synth with no tenant files: start-up, module loading and the platform-wide stacks. */
@@ -279,6 +329,7 @@ async function measureFixedCost(runs: number, workRoot: string, progress: Progre
   await runPhase('baseline', args.minimal, {});
   await runPhase('plan-review', ['--help'], {});
   await runPhase('prove-isolation', ['--help'], {});
+  await runPhase('pr-check', ['--help'], {});
   const synth: Measurement[] = [];
   const sameOutput: Measurement[] = [];
   const minimal: Measurement[] = [];
@@ -358,6 +409,15 @@ function targets(results: readonly SizeResult[], fixed: FixedCost, npmTestMs: nu
     measured: changed.length === 0 ? `${fixed.platformStacks.size} stacks, the same at every N` : `differ: ${changed.join(', ')}`,
     met: results.length === 0 ? undefined : changed.length === 0,
   });
+  const prName = 'one-tenant pull-request path (`npm run pr:check`) at 1,000 tenants within 1.5× of 10 tenants';
+  const [p10, p1000] = [at(10), i1000].map((i) => (i >= 0 ? results[i].prPath : undefined));
+  if (!p10 || !p1000) list.push({ name: prName, measured: 'not measured (include 10 and 1000 in --sizes)', met: undefined });
+  else if (p10.planMissing || p1000.planMissing)
+    list.push({ name: prName, measured: `not measured: the offline plan did not run (${p1000.planMissing ?? p10.planMissing})`, met: undefined });
+  else {
+    const [t10, t1000] = [wall(p10.runs), wall(p1000.runs)];
+    list.push({ name: prName, measured: `${(t1000 / t10).toFixed(2)}× (${seconds(t1000)} vs ${seconds(t10)})`, met: t1000 <= 1.5 * t10 });
+  }
   list.push({
     name: '`npm test` < 2 min',
     measured: npmTestMs === undefined ? 'not measured (run with --npm-test)' : seconds(npmTestMs),
@@ -460,6 +520,27 @@ function renderResults(results: readonly SizeResult[], fixed: FixedCost, runs: n
     );
   }
   lines.push('');
+  lines.push('### The one-tenant pull-request path');
+  lines.push('');
+  lines.push(
+    "`npm run pr:check` over the synth of N tenants, with one training tenant's budget and pool size changed (its account and tenant stacks): seconds per phase from its timings.json, and the whole process.",
+  );
+  lines.push('');
+  const phaseNames = ['validate', 'synth', 'guardrails', 'proof', 'plan', 'review'];
+  lines.push(`| Tenants | ${phaseNames.join(' | ')} | total | peak RSS |`);
+  lines.push(`|---:|${phaseNames.map(() => '---:').join('|')}|---:|---:|`);
+  for (const r of results) {
+    const phase = (name: string) => {
+      const values = r.prPath.phases.map((p) => p[name]).filter((v): v is number => v !== undefined);
+      return values.length === 0 ? (name === 'plan' ? 'not run' : '–') : seconds(median(values) * 1000);
+    };
+    lines.push(
+      `| ${r.tenants.toLocaleString('en-US')} | ${phaseNames.map(phase).join(' | ')} | ${seconds(wall(r.prPath.runs))} | ${bytes(rss(r.prPath.runs))} |`,
+    );
+  }
+  const missing = results.find((r) => r.prPath.planMissing)?.prPath.planMissing;
+  if (missing) lines.push('', `The offline plan did not run: ${missing.replace(/`/g, "'")}`);
+  lines.push('');
   lines.push('### Targets');
   lines.push('');
   lines.push('| Target | Measured | Met |');
@@ -484,7 +565,7 @@ function renderResults(results: readonly SizeResult[], fixed: FixedCost, runs: n
   lines.push('Last result lines of the largest size:');
   lines.push('');
   const last = results[results.length - 1];
-  for (const runs of [last.validate, last.synth, last.sameOutput, last.planReview, last.proof])
+  for (const runs of [last.validate, last.synth, last.sameOutput, last.planReview, last.proof, last.prPath.runs])
     lines.push(`- \`${runs[runs.length - 1].result.replace(/`/g, "'")}\``);
   return lines.join('\n');
 }

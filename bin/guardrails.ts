@@ -6,13 +6,13 @@ import { App } from 'cdktf';
 import { configPathsFromEnv, loadConfig } from '../config/load';
 import { fsProblem } from '../config/read-text';
 import { guardrailAspectOf } from '../guardrails/aspect';
-import { formatFinding } from '../guardrails/check';
+import { formatFinding, type StackResult } from '../guardrails/check';
 import { PLATFORM_GUARDRAILS } from '../guardrails/pack';
 import { buildReport, formatReport } from '../guardrails/report';
 import type { CheckReportFinding } from '../kernel/check-report';
 import { CliFailure } from '../kernel/errors';
-import { platformWideStacks } from '../stacks/platform';
-import { synthesizeCollectingErrors } from '../synth/collect-errors';
+import { platformWideStacks, type PlatformStacks } from '../stacks/platform';
+import { type ErrorAnnotation, synthesizeCollectingErrors } from '../synth/collect-errors';
 import { buildCheckedPlatform } from '../synth/platform';
 import { type CheckOutcome, outputFormat, parseFlags, runCheck, runCli, UsageError } from './cli';
 
@@ -49,35 +49,42 @@ export function checkGuardrails(scratchRoot: string = tmpdir()): CheckOutcome {
     const app = new App({ outdir: scratch, skipValidation: false });
     const stacks = buildCheckedPlatform(app, config);
     const errors = synthesizeCollectingErrors(app);
-    const all = [...platformWideStacks(stacks), ...stacks.tenants];
-    const results = all.map((stack) => {
-      const result = guardrailAspectOf(stack)?.result;
-      if (!result) throw new CliFailure(`stack ${stack.node.id} was not checked: the guardrails are not applied to it`);
-      return result;
-    });
-    const report = buildReport(PLATFORM_GUARDRAILS, results);
-    const details = formatReport(report, formatFinding).split('\n');
-    // Error annotations from elsewhere (cdktf or a construct) fail the synth as well.
-    const others = errors.filter((error) => !report.findings.some((finding) => formatFinding(finding) === error.message));
-    for (const other of others) details.push(`  error  ${other.path}: ${other.message}`);
-    const findings: CheckReportFinding[] = [
-      ...report.findings.map((finding) => ({
-        severity: finding.severity,
-        id: finding.ruleId,
-        stack: finding.stack,
-        address: finding.address,
-        message: formatFinding(finding),
-      })),
-      ...others.map((other) => ({ severity: 'error' as const, stack: other.stack, message: `${other.path}: ${other.message}` })),
-    ];
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    const checked = report.rules.reduce((sum, rule) => sum + rule.checked, 0);
-    const summary = `${PLATFORM_GUARDRAILS.length} rules, ${checked} checks over ${report.stacks} stacks, ${report.errors + others.length} errors, ${report.warnings} warnings, ${report.suppressions.length} suppressions in ${seconds} s`;
-    if (report.errors + others.length > 0) return { status: 'failed', summary: `failed: ${summary}; npm run synth would fail`, findings, details };
-    return { status: report.warnings > 0 ? 'warnings' : 'passed', summary: `ok: ${summary}`, findings, details };
+    return guardrailOutcome(checkedResults(stacks), errors, (Date.now() - started) / 1000);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** The guardrail results of the platform-wide and tenant stacks built, after their synth. */
+export function checkedResults(stacks: PlatformStacks): StackResult[] {
+  return [...platformWideStacks(stacks), ...stacks.tenants].map((stack) => {
+    const result = guardrailAspectOf(stack)?.result;
+    if (!result) throw new CliFailure(`stack ${stack.node.id} was not checked: the guardrails are not applied to it`);
+    return result;
+  });
+}
+
+/** The check's outcome from the stacks' results and the synth's error annotations. */
+export function guardrailOutcome(results: readonly StackResult[], errors: readonly ErrorAnnotation[], seconds: number): CheckOutcome {
+  const report = buildReport(PLATFORM_GUARDRAILS, results);
+  const details = formatReport(report, formatFinding).split('\n');
+  // Error annotations from elsewhere (cdktf or a construct) fail the synth as well.
+  const others = errors.filter((error) => !report.findings.some((finding) => formatFinding(finding) === error.message));
+  for (const other of others) details.push(`  error  ${other.path}: ${other.message}`);
+  const findings: CheckReportFinding[] = [
+    ...report.findings.map((finding) => ({
+      severity: finding.severity,
+      id: finding.ruleId,
+      stack: finding.stack,
+      address: finding.address,
+      message: formatFinding(finding),
+    })),
+    ...others.map((other) => ({ severity: 'error' as const, stack: other.stack, message: `${other.path}: ${other.message}` })),
+  ];
+  const checked = report.rules.reduce((sum, rule) => sum + rule.checked, 0);
+  const summary = `${PLATFORM_GUARDRAILS.length} rules, ${checked} checks over ${report.stacks} stacks, ${report.errors + others.length} errors, ${report.warnings} warnings, ${report.suppressions.length} suppressions in ${seconds.toFixed(1)} s`;
+  if (report.errors + others.length > 0) return { status: 'failed', summary: `failed: ${summary}; npm run synth would fail`, findings, details };
+  return { status: report.warnings > 0 ? 'warnings' : 'passed', summary: `ok: ${summary}`, findings, details };
 }
 
 export async function main(args: string[]): Promise<string> {

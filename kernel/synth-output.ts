@@ -19,6 +19,8 @@ export interface StackEntry {
   readonly file: string;
   /** Names of the stacks this one reads outputs from (deploy them first). */
   readonly dependencies: readonly string[];
+  /** The stack's entry in manifest.json as written (an incremental synth carries it over). */
+  readonly manifestEntry: Readonly<Record<string, unknown>>;
 }
 
 export interface SynthOutput {
@@ -75,7 +77,7 @@ export function readSynthManifest(dir: string, label = 'synth output'): SynthOut
       continue;
     }
     const dependencies = isRecord(raw) && Array.isArray(raw.dependencies) ? raw.dependencies.filter((d): d is string => typeof d === 'string') : [];
-    stacks.set(name, { name, file, dependencies });
+    stacks.set(name, { name, file, dependencies, manifestEntry: raw as Record<string, unknown> });
   }
   if (problems.length > 0) throw new InputError(problems);
   return { dir, stacks };

@@ -291,9 +291,16 @@ export interface AccountProofResult {
  * Runs the account layer. Pairwise mode signs in against every other tenant; fast mode
  * against the next tenant in name order: the signed-in role is a principal of the tenant
  * account like any other, and the pair proof already shows that no principal of one
- * tenant account reaches another tenant's roles, buckets or keys.
+ * tenant account reaches another tenant's roles, buckets or keys. With `focus`, only the
+ * checks that involve a focus tenant: its account controls and sign-ins, and the sign-ins
+ * of other tenants whose checks reach a focus tenant (every other tenant's, pairwise).
  */
-export function proveAccounts(model: PlatformModel, tenants: readonly TenantModel[], mode: 'fast' | 'pairwise'): AccountProofResult {
+export function proveAccounts(
+  model: PlatformModel,
+  tenants: readonly TenantModel[],
+  mode: 'fast' | 'pairwise',
+  focus?: ReadonlySet<string>,
+): AccountProofResult {
   const failed: { check: AccountCheck; decision: Decision }[] = [];
   let simulations = 0;
   const run = (check: AccountCheck) => {
@@ -305,19 +312,29 @@ export function proveAccounts(model: PlatformModel, tenants: readonly TenantMode
     const ok = check.expect === 'allow' ? decision === 'Allowed' : decision !== 'Allowed';
     if (!ok) failed.push({ check, decision });
   };
+  const covers = (t: TenantModel | undefined) => focus === undefined || (t !== undefined && focus.has(t.name));
+  const index = new Map(tenants.map((t, i) => [t, i]));
   const others = (t: TenantModel): TenantModel[] => {
     const rest = tenants.filter((o) => o !== t);
-    if (mode === 'pairwise' || rest.length === 0) return rest;
-    return [rest[tenants.indexOf(t) % rest.length]];
+    const chosen = mode === 'pairwise' || rest.length === 0 ? rest : [rest[(index.get(t) ?? 0) % rest.length]];
+    // Another tenant's sign-in is checked only against focus tenants: the pairs without one are the base's.
+    return covers(t) ? chosen : chosen.filter(covers);
   };
   let accountsControlled = 0;
   for (const t of tenants) {
+    if (!covers(t)) continue;
     const checks = accountControlChecks(model, t);
     if (checks.length > 0) accountsControlled++;
     checks.forEach(run);
   }
   const signIns = model.accounts?.signIns ?? [];
-  for (const signIn of signIns) signInChecks(model, signIn, others).forEach(run);
+  const byAccount = new Map(tenants.map((t) => [t.accountId, t]));
+  for (const signIn of signIns) {
+    const target = byAccount.get(signIn.accountId);
+    const involved = covers(target) || (signIn.tenant !== undefined && focus?.has(signIn.tenant)) || (target !== undefined && others(target).length > 0);
+    if (target && !involved) continue;
+    signInChecks(model, signIn, others).forEach(run);
+  }
   sharedGroupChecks(model).forEach(run);
   return { failed, simulations, signIns: signIns.length, accountsControlled };
 }

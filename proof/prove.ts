@@ -40,6 +40,14 @@ export interface ProofOptions {
   readonly computed?: ComputedAttributes;
   /** A `plan:offline` working directory: policy documents come from each stack's plan.json where fully known. */
   readonly plansDir?: string;
+  /**
+   * Restricts the proof to these tenants (a pull request's changed ones): their own access,
+   * and every pair that involves one of them, both ways, chosen as the mode chooses (in fast
+   * mode a focus tenant stands for its class). Pairs of two other tenants are not checked:
+   * only an output whose other stacks a proved base holds unchanged may be proved this way.
+   * @default every tenant
+   */
+  readonly focus?: ReadonlySet<string>;
 }
 
 /** A check whose decision is not what isolation needs. */
@@ -78,6 +86,8 @@ export interface ProofResult {
   readonly policySources?: PolicySourceCounts;
   /** The account layer (proof/accounts.ts): Identity Center sign-ins and accounts whose controls were checked. */
   readonly accountLayer?: { readonly signIns: number; readonly accountsControlled: number };
+  /** With `focus`: the tenants proved (own access and every pair with them); the others were not. */
+  readonly focus?: readonly string[];
   /** The metrics layer (proof/metrics.ts): tenants whose metrics writer role was checked. */
   readonly metricsLayer?: { readonly tenantsExported: number };
 }
@@ -162,8 +172,16 @@ class Prover {
   simulations = 0;
   private readonly builder: RequestBuilder;
 
-  constructor(model: PlatformModel) {
+  constructor(
+    model: PlatformModel,
+    private readonly focus?: ReadonlySet<string>,
+  ) {
     this.builder = new RequestBuilder(model);
+  }
+
+  /** Whether the proof covers the tenant (every tenant without a focus). */
+  covers(t: TenantModel): boolean {
+    return this.focus === undefined || this.focus.has(t.name);
   }
 
   private run(check: Check, reason: string, identitySources: readonly string[], boundary?: string, resourceSource?: string): void {
@@ -178,6 +196,7 @@ class Prover {
 
   /** Own roles on own buckets and keys, and own service accounts into their annotated roles. */
   self(t: TenantModel): void {
+    if (!this.covers(t)) return;
     const b = this.builder;
     for (const role of dataRoles(t)) {
       const ids = role.identity.map((p) => p.source);
@@ -194,8 +213,9 @@ class Prover {
     }
   }
 
-  /** Principals of `p` against everything of `r`; every decision must deny. */
-  pair(p: TenantModel, r: TenantModel, reason: string, real: boolean): void {
+  /** Principals of `p` against everything of `r`; every decision must deny. A pair without a focus tenant is skipped (a twin stands for its tenant). */
+  pair(p: TenantModel, r: TenantModel, reason: string, real: boolean, twinOf?: TenantModel): void {
+    if (!this.covers(p) && !this.covers(r) && !(twinOf && this.covers(twinOf))) return;
     if (real) this.simulatedPairs.add(pairKey(p.name, r.name));
     const b = this.builder;
     // The platform's deployer acts for the platform only (its trust, checked below as a target, admits no tenant).
@@ -269,7 +289,12 @@ async function validate(tenants: readonly TenantModel[], builder: RequestBuilder
   return [...problems];
 }
 
-function groupClasses(tenants: readonly TenantModel[], index: IdentifierIndex): { classes: Map<string, TenantModel[]>; irregular: Map<string, string[]> } {
+/** Tenants by normal-form class, focus tenants first in theirs so that they represent it; and the irregular ones. */
+function groupClasses(
+  tenants: readonly TenantModel[],
+  index: IdentifierIndex,
+  focus?: ReadonlySet<string>,
+): { classes: Map<string, TenantModel[]>; irregular: Map<string, string[]> } {
   const classes = new Map<string, TenantModel[]>();
   const irregular = new Map<string, string[]>();
   for (const t of tenants) {
@@ -280,8 +305,9 @@ function groupClasses(tenants: readonly TenantModel[], index: IdentifierIndex): 
     }
     const id = classId(normalForm(t));
     const members = classes.get(id);
-    if (members) members.push(t);
-    else classes.set(id, [t]);
+    if (!members) classes.set(id, [t]);
+    else if (focus?.has(t.name) && !focus.has(members[0].name)) members.unshift(t);
+    else members.push(t);
   }
   return { classes, irregular };
 }
@@ -329,13 +355,16 @@ function proveByClasses(
   const usedAccounts = new Set(tenants.map((t) => t.accountId));
   tenants.forEach((t, i) => {
     if (i > 0 && i % step === 0) progress(`twins and samples: ${i}/${n} tenants`);
+    const other = n < 2 ? undefined : tenants[(i + 1 + hashIndex(t.name, n - 1)) % n];
+    if (!prover.covers(t)) {
+      if (other) prover.pair(t, other, 'sample', true);
+      return;
+    }
     const twin = renameTenant(t, twinRenaming(t, index, usedAccounts), `twin of ${t.name}`);
-    prover.pair(t, twin, 'twin', false);
-    prover.pair(twin, t, 'twin', false);
-    if (n < 2) return;
+    prover.pair(t, twin, 'twin', false, t);
+    prover.pair(twin, t, 'twin', false, t);
     // One direction per tenant: every tenant is a principal in one sample, and its resources meet its twin.
-    const other = tenants[(i + 1 + hashIndex(t.name, n - 1)) % n];
-    prover.pair(t, other, 'sample', true);
+    if (other) prover.pair(t, other, 'sample', true);
   });
   const representatives = [...classes.values()];
   for (const from of representatives) {
@@ -364,24 +393,28 @@ export async function proveModel(model: PlatformModel, options: ProofOptions = {
   const tenants = [...model.tenants].sort((a, b) => (a.name < b.name ? -1 : 1));
   const keyProblems = conditionKeyProblems(model);
   if (keyProblems.length > 0) throw new ProofInputError(keyProblems);
+  const focus = options.focus;
+  const unknown = [...(focus ?? [])].filter((name) => !tenants.some((t) => t.name === name));
+  if (unknown.length > 0) throw new InputError(`no tenant stack for ${unknown.join(', ')} in the synthesized output: it cannot be proved`);
   const index = identifierIndex(tenants);
-  const groups = groupClasses(tenants, index);
+  const groups = groupClasses(tenants, index, focus);
   const { classes, irregular } = groups;
+  const prover = new Prover(model, focus);
   // Validity, like every decision, follows from the normal form: fast mode validates one tenant per class.
   const firstOfEachClass = new Set([...classes.values()].map((members) => members[0]));
-  const toValidate = mode === 'pairwise' ? tenants : tenants.filter((t) => irregular.has(t.name) || firstOfEachClass.has(t));
+  const toValidate = tenants.filter((t) => prover.covers(t) && (mode === 'pairwise' || irregular.has(t.name) || firstOfEachClass.has(t)));
   progress(`validating the policies of ${toValidate.length} tenants`);
   const invalid = await validate(toValidate, new RequestBuilder(model));
   if (invalid.length > 0) throw new ProofInputError(invalid);
-  const prover = new Prover(model);
-  const notes = modelNotes(model, tenants);
+  const covered = tenants.filter((t) => prover.covers(t));
+  const notes = modelNotes(model, covered);
 
-  progress(`proving own access of ${tenants.length} tenants`);
+  progress(`proving own access of ${covered.length} tenants`);
   for (const t of tenants) prover.self(t);
   if (mode === 'pairwise') provePairwise(prover, tenants, progress);
   else proveByClasses(prover, tenants, groups, index, progress);
   progress('proving sign-in and account controls');
-  const accounts = proveAccounts(model, tenants, mode);
+  const accounts = proveAccounts(model, tenants, mode, focus);
   prover.findings.push(...layerFindings(accounts.failed));
   prover.simulations += accounts.simulations;
   progress('proving the metrics export');
@@ -404,6 +437,7 @@ export async function proveModel(model: PlatformModel, options: ProofOptions = {
     seconds: (Date.now() - started) / 1000,
     accountLayer: { signIns: accounts.signIns, accountsControlled: accounts.accountsControlled },
     metricsLayer: { tenantsExported: metrics.tenantsExported },
+    ...(focus === undefined ? {} : { focus: covered.map((t) => t.name) }),
   };
 }
 

@@ -6,13 +6,15 @@ export const MATRIX_LIMIT = 30;
 /** Findings printed in full; the rest are counted. */
 export const FINDING_LIMIT = 40;
 
-export const MATRIX_LEGEND = 'A own access allowed, - denied (simulated), = denied (follows from the class argument), LEAK, BLOCKED own access denied';
+export const MATRIX_LEGEND =
+  'A own access allowed, - denied (simulated), = denied (follows from the class argument), LEAK, BLOCKED own access denied, . not checked (a proof restricted to changed tenants)';
 
 function plural(count: number, word: string, many = `${word}s`): string {
   return `${count} ${count === 1 ? word : many}`;
 }
 
 function cell(result: ProofResult, principal: string, resource: string): string {
+  if (result.focus && !result.focus.includes(principal) && !result.focus.includes(resource)) return '.';
   if (principal === resource) return result.findings.some((f) => f.type === 'blocked' && f.check.principalTenant === principal) ? 'BLOCKED' : 'A';
   const status = pairStatus(result, principal, resource);
   return status === 'leak' ? 'LEAK' : status === 'simulated' ? '-' : '=';
@@ -36,8 +38,13 @@ export function formatSummary(result: ProofResult): string[] {
   const ordered = n * (n - 1);
   const simulated = result.simulatedPairs.size;
   const leakPairs = new Set(result.findings.filter((f) => f.type === 'leak').map((f) => `${f.check.principalTenant}\u0000${f.check.resourceTenant}`));
+  const focus = result.focus?.length ?? 0;
+  // With a focus, only the ordered pairs with a focus tenant are proved: 2 (n - 1) per focus tenant, less the pairs of two of them counted twice.
+  const proved = result.focus ? ordered - (n - focus) * (n - focus - 1) : ordered;
   const lines = [
-    `cross-tenant pairs: ${ordered} ordered; ${simulated} simulated with real tenants, ${ordered - simulated} follow from the class argument; ${plural(leakPairs.size, 'pair')} with a leak`,
+    result.focus
+      ? `cross-tenant pairs: ${ordered} ordered, ${proved} with ${result.focus.join(', ')} (the others were not checked: restricted proof); ${simulated} simulated with real tenants, ${proved - simulated} follow from the class argument; ${plural(leakPairs.size, 'pair')} with a leak`
+      : `cross-tenant pairs: ${ordered} ordered; ${simulated} simulated with real tenants, ${ordered - simulated} follow from the class argument; ${plural(leakPairs.size, 'pair')} with a leak`,
   ];
   for (const c of result.classes) {
     lines.push(`  class ${c.id}: ${plural(c.members.length, 'tenant')} (${c.members.slice(0, 3).join(', ')}${c.members.length > 3 ? ', ...' : ''})`);
@@ -114,6 +121,17 @@ export function formatResult(result: ProofResult): string {
   const { leaks, blocked, leakPairs } = leakCount(result);
   const n = result.tenants.length;
   const how = `${result.mode}, ${result.simulations} simulations in ${result.seconds.toFixed(1)} s`;
+  if (result.focus) {
+    const who = result.focus.join(', ');
+    const scope = `restricted to ${who}: own access, and every pair with ${result.focus.length === 1 ? 'it' : 'them'} both ways, against ${plural(n - 1, 'other tenant')}; pairs of other tenants not checked`;
+    if (leaks === 0 && blocked === 0)
+      return `ok: between ${who} and every other tenant, neither reaches the other's buckets, keys or roles, and ${result.focus.length === 1 ? `${who} reaches its` : 'each of them reaches its'} own (${scope}; ${how})`;
+    const parts = [
+      leaks > 0 ? `${plural(leaks, 'leak')} between ${plural(leakPairs, 'ordered pair')} of tenants` : '',
+      blocked > 0 ? `${blocked} own accesses blocked` : '',
+    ];
+    return `${parts.filter(Boolean).join(' and ')} (${scope}; ${how})`;
+  }
   if (leaks === 0 && blocked === 0)
     return `ok: no tenant reaches another tenant's buckets, keys or roles, and every tenant reaches its own (${plural(n, 'tenant')}; ${how})`;
   const parts = [

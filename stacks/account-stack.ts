@@ -37,6 +37,15 @@ export function tenantAccountExemptRoles(platform: Platform): string[] {
   return [pipelineRoleNames(platform.name).deployer];
 }
 
+/**
+ * Construct id of the tenant's account in its account stack. The cross-tenant guardrail
+ * knows a tenant by the unique ids of the resources under it (synth/platform.ts), which an
+ * incremental synth reads back from an earlier output under this id.
+ */
+export function tenantAccountId(tenant: string): string {
+  return `${tenant}-account`;
+}
+
 export class AccountStack extends PlatformStack {
   readonly tenant: Tenant;
   readonly account: TenantAccount;
@@ -50,7 +59,7 @@ export class AccountStack extends PlatformStack {
     const sessionName = `${platform.name}-${names.accountStack}`;
     awsAccountProvider(this, 'aws', { region: platform.region, roleArn: managementAccountRoles(platform), sessionName, tags });
     // Construct ids as the organization stack had them, so that `terraform state mv` keeps each address (docs/architecture.md).
-    const account = new TenantAccount(this, `${tenant.name}-account`, {
+    const account = new TenantAccount(this, tenantAccountId(tenant.name), {
       spec: tenant.account,
       accountName: names.accountName,
       parentId: props.tenantOu.ouId,

@@ -19,10 +19,12 @@ const GENERATOR = 'ml-platform-blueprint synth';
 export interface SynthRecord extends InputDigest {
   readonly generator: typeof GENERATOR;
   readonly inputs: RecordedInputs;
+  /** Digest of the code that synthesized (synth/code-digest.ts); absent in older records. */
+  readonly code?: string;
 }
 
-export function writeSynthRecord(dir: string, inputs: RecordedInputs, digest: InputDigest): void {
-  const record: SynthRecord = { generator: GENERATOR, inputs, ...digest };
+export function writeSynthRecord(dir: string, inputs: RecordedInputs, digest: InputDigest, code?: string): void {
+  const record: SynthRecord = { generator: GENERATOR, inputs, ...digest, ...(code === undefined ? {} : { code }) };
   writeFileSync(path.join(dir, SYNTH_RECORD_FILE), `${JSON.stringify(record, null, 2)}\n`);
 }
 

@@ -7,12 +7,14 @@
  */
 import { App } from 'cdktf';
 import { inputDigest, recordedInputs } from '../config/input-digest';
-import { loadConfig, type ConfigPaths } from '../config/load';
+import { loadConfig, type ConfigPaths, type LoadedConfig } from '../config/load';
 import { displayPath } from '../config/read-text';
 import { withoutTokenStackTraces } from '../constructs/common/cdktf-internals';
 import { checkOutputDir, createStaging, removeStaging, replaceOutput } from '../stacks/output-dir';
 import { writeSynthRecord } from '../stacks/synth-record';
+import { codeDigest } from './code-digest';
 import { synthesizeWithGuardrails } from './collect-errors';
+import type { PlatformStacks } from '../stacks/platform';
 import { buildCheckedPlatform } from './platform';
 
 export interface SynthOptions {
@@ -20,18 +22,22 @@ export interface SynthOptions {
   readonly outdir: string;
   /** Called with a short progress line. @default silent */
   readonly progress?: (line: string) => void;
+  /** The configuration, already loaded and checked from `paths` (a command that validated first). @default loaded from `paths` */
+  readonly config?: LoadedConfig;
 }
 
 export interface SynthResult {
   readonly stacks: readonly string[];
   readonly tenants: number;
   readonly outdir: string;
+  /** The stacks built, with their guardrail results (a report needs no second synth). */
+  readonly built: PlatformStacks;
 }
 
 export function synthesize(options: SynthOptions): SynthResult {
   const progress = options.progress ?? (() => undefined);
   const digest = inputDigest(options.paths);
-  const config = loadConfig(options.paths);
+  const config = options.config ?? loadConfig(options.paths);
   // Before anything is written: a refusal touches nothing.
   checkOutputDir(options.outdir, options.paths);
   progress(
@@ -42,15 +48,16 @@ export function synthesize(options: SynthOptions): SynthResult {
   const staging = createStaging(options.outdir, progress);
   try {
     const app = new App({ outdir: staging, skipValidation: false });
-    withoutTokenStackTraces(() => {
+    const built = withoutTokenStackTraces(() => {
       const stacks = buildCheckedPlatform(app, config);
       progress(`built ${3 + stacks.tenants.length} stacks, synthesizing`);
       // Fails with every guardrail error of every stack, before the output is swapped in.
       synthesizeWithGuardrails(app);
+      return stacks;
     });
-    writeSynthRecord(staging, recordedInputs(options.paths), digest);
+    writeSynthRecord(staging, recordedInputs(options.paths), digest, codeDigest());
     replaceOutput(staging, options.outdir, options.paths);
-    return { stacks: Object.keys(app.manifest.stacks), tenants: config.tenants.length, outdir: options.outdir };
+    return { stacks: Object.keys(app.manifest.stacks), tenants: config.tenants.length, outdir: options.outdir, built };
   } catch (error) {
     removeStaging(staging);
     throw error;

@@ -13,6 +13,9 @@
  * - a tenant whose objects name another tenant (its name, namespace or group) against every
  *   tenant, both ways: such an object is the way one tenant reaches another.
  *
+ * With a focus (a pull request's changed tenants), only the pairs that involve a focus
+ * tenant, chosen the same way, each focus tenant representing its class.
+ *
  * The admission policies are cluster-wide and read a tenant from its namespace's labels;
  * the network and RBAC checks read each side's own objects. So two pairs whose tenants have
  * the same shapes get the same answer, with the names exchanged.
@@ -66,9 +69,10 @@ function namesOthers(objects: readonly KubernetesObject[], tenant: TenantInClust
   return false;
 }
 
-export function selectPairs(model: ClusterModel, pairwise: boolean): PairSelection {
+export function selectPairs(model: ClusterModel, pairwise: boolean, focus?: ReadonlySet<string>): PairSelection {
   const tenants = [...model.tenants].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
-  const all = () => tenants.flatMap((a) => tenants.filter((b) => b !== a).map((b) => [a, b] as const));
+  const involved = (a: TenantInCluster, b: TenantInCluster) => focus === undefined || focus.has(a.name) || focus.has(b.name);
+  const all = () => tenants.flatMap((a) => tenants.filter((b) => b !== a && involved(a, b)).map((b) => [a, b] as const));
   if (pairwise || tenants.length <= PAIRWISE_UP_TO) return { pairs: all(), mode: 'pairwise', classes: 0, irregular: [] };
 
   const byStack = new Map<string, KubernetesObject[]>();
@@ -77,11 +81,15 @@ export function selectPairs(model: ClusterModel, pairwise: boolean): PairSelecti
   const classes = new Map<string, TenantInCluster[]>();
   for (const tenant of tenants) {
     const shape = shapeOf(objectsOf(tenant), tenant);
-    classes.set(shape, [...(classes.get(shape) ?? []), tenant]);
+    const members = classes.get(shape) ?? [];
+    // A focus tenant represents its class, so that it meets every class.
+    if (focus?.has(tenant.name)) members.unshift(tenant);
+    else members.push(tenant);
+    classes.set(shape, members);
   }
   const chosen = new Map<string, readonly [TenantInCluster, TenantInCluster]>();
   const add = (a: TenantInCluster, b: TenantInCluster) => {
-    if (a !== b) chosen.set(`${a.name}\u0000${b.name}`, [a, b]);
+    if (a !== b && involved(a, b)) chosen.set(`${a.name}\u0000${b.name}`, [a, b]);
   };
   const representatives = [...classes.values()].flatMap((members) => members.slice(0, 2));
   for (const a of representatives) for (const b of representatives) add(a, b);

@@ -47,6 +47,8 @@ export function clusterResultText(result: ClusterProofResult): string {
   const leaks = result.findings.filter((f) => f.type === 'leak');
   const blocked = result.findings.filter((f) => f.type === 'blocked');
   if (leaks.length === 0 && blocked.length === 0) {
+    if (result.focus)
+      return `in the cluster, between ${result.focus.join(', ')} and every other tenant, no pod, Service or person of one reaches the other, and ${result.focus.length === 1 ? 'its' : 'their'} GPU pods are admitted (${result.tenants.length} namespaces; only pairs with ${result.focus.length === 1 ? 'this tenant' : 'these tenants'} checked)`;
     return `in the cluster, no tenant's pods, Services or people reach another tenant, and every tenant's GPU pod is admitted (${result.tenants.length} namespaces)`;
   }
   const parts = [

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { CliFailure, reportError } from '../../bin/cli';
 import { proveIsolationCommand, USAGE } from '../../bin/prove-isolation';
 import { ProofInputError, proveStacks, type ProofFinding, type ProofResult } from '../../proof/prove';
+import { formatResult } from '../../proof/report';
 import { readSynthDir, Resolver, type SynthStack } from '../../proof/resolve';
 import { readPlatformModel, type TenantModel } from '../../proof/model';
 import { generateTenants } from '../../bench/generated-tenants';
@@ -266,9 +267,9 @@ describe('the prove-isolation command', () => {
     expect(result).toBe('1 problem in the synthesized output; nothing was proved');
   });
 
-  test('exits 2 on an unknown option', async () => {
-    const { code } = await command('--tenants', 'x');
-    expect(code).toBe(2);
+  test('exits 2 on an unknown option, or a --tenants list that holds no tenant names', async () => {
+    expect((await command('--tenant', 'x')).code).toBe(2);
+    expect((await command('--tenants', 'analytics,Bad Name')).code).toBe(2);
   });
 });
 
@@ -352,6 +353,52 @@ describe('isolation proof of 20 generated tenants', () => {
     const result = await proveStacks(planted);
     expect(leakPairs(result)).toEqual([`${grantee} -> ${owner}`]);
     expect([...result.irregular.keys()].sort()).toEqual([owner, grantee].sort());
+  });
+
+  describe('restricted to changed tenants (a pull request)', () => {
+    const involves = (pair: string, tenant: string) => pair.split('\u0000').includes(tenant);
+
+    test('proves only pairs with the focus tenant, both ways, and says which tenant it proved', async () => {
+      const changed = [...models.keys()][7];
+      const result = await proveStacks(stacks, { focus: new Set([changed]) });
+      expect(result.findings).toEqual([]);
+      expect(result.focus).toEqual([changed]);
+      expect(result.simulatedPairs.size).toBeGreaterThan(0);
+      for (const pair of result.simulatedPairs) expect([pair, involves(pair, changed)]).toEqual([pair, true]);
+      const text = formatResult(result);
+      expect(text).toMatch(
+        new RegExp(
+          `^ok: between ${changed} and every other tenant, neither reaches .*\\(restricted to ${changed}: .* against 19 other tenants; pairs of other tenants not checked`,
+        ),
+      );
+      // Twice the own-access and the sample work, not twenty times: the other tenants' own access is not simulated again.
+      expect(result.simulations).toBeLessThan((await proveStacks(stacks)).simulations / 2);
+    });
+
+    test('catches a leak planted in the changed tenant, whether it is the grantee or the owner', async () => {
+      const [owner, grantee] = [...models.keys()].slice(3, 5);
+      const planted = cloneStacks(stacks);
+      shareBucket(planted, models, owner, grantee);
+      for (const changed of [owner, grantee]) {
+        const result = await proveStacks(planted, { focus: new Set([changed]) });
+        expect([changed, leakPairs(result)]).toEqual([changed, [`${grantee} -> ${owner}`]]);
+      }
+    });
+
+    test('a leak every tenant shares is found for the changed tenant, in both directions, and for no pair without it', async () => {
+      const changed = [...models.keys()][11];
+      const planted = cloneStacks(stacks);
+      trustAnyServiceAccountEverywhere(planted);
+      const result = await proveStacks(planted, { focus: new Set([changed]) });
+      const pairs = leakPairs(result);
+      expect(pairs.some((pair) => pair.startsWith(`${changed} -> `))).toBe(true);
+      expect(pairs.some((pair) => pair.endsWith(` -> ${changed}`))).toBe(true);
+      expect(pairs.filter((pair) => !pair.split(' -> ').includes(changed))).toEqual([]);
+    });
+
+    test('refuses a focus tenant that has no stack', async () => {
+      await expect(proveStacks(stacks, { focus: new Set(['no-such-tenant']) })).rejects.toThrow(/no tenant stack for no-such-tenant/);
+    });
   });
 
   test('catches in fast mode a leak that every tenant shares (a construct bug), through twins, samples and class representatives', async () => {

@@ -12,7 +12,15 @@ import { commandFailure, ConfigLocator, formatConfig, streamDiagnostics, validat
 import { countResources, makeOfflineCopy } from './offline-copy';
 import { findTooling, runTerraform, terraformEnv, writeCliConfig, type TerraformTooling } from './terraform';
 import type { PlanDiagnostic, StackPlanResult } from './types';
-import { DEFAULT_SYNTH_DIR, readSynthOutput, type SynthesizedStack } from '../../kernel/synth-output';
+import {
+  DEFAULT_SYNTH_DIR,
+  parseStack,
+  readStackBytes,
+  readSynthManifest,
+  readSynthOutput,
+  type StackEntry,
+  type SynthesizedStack,
+} from '../../kernel/synth-output';
 import { countCreates, DEFAULT_PLANS_DIR, PLAN_JSON_FILE, planJsonPath } from '../../kernel/plan-json';
 import { checkStackObjects, clusterMinorVersion } from '../kubernetes-schema/validate';
 
@@ -69,7 +77,7 @@ export async function planOffline(options: PlanOfflineOptions = {}): Promise<Sta
   const progress = options.progress ?? (() => undefined);
   const workDir = path.resolve(options.workDir ?? DEFAULT_WORK_DIR);
   const tooling = findTooling(env, online);
-  const allStacks = readSynthOutput(options.synthDir ?? DEFAULT_SYNTH_DIR);
+  const allStacks = readStacksFor(options.synthDir ?? DEFAULT_SYNTH_DIR, options.stacks);
   const selected = selectStacks(allStacks, options.stacks);
 
   try {
@@ -101,6 +109,33 @@ export async function planOffline(options: PlanOfflineOptions = {}): Promise<Sta
   const ordered = selected.map((stack) => results.get(stack.name)!);
   writeFileSync(path.join(workDir, RESULTS_FILE), `${JSON.stringify(ordered, null, 2)}\n`);
   return ordered;
+}
+
+/**
+ * Every stack of the output; with `names`, only those and the stacks they depend on (whose
+ * outputs they read, for the placeholders), so that planning two stacks of a thousand-tenant
+ * output parses a handful of files, not two thousand.
+ */
+function readStacksFor(dir: string, names: readonly string[] | undefined): SynthesizedStack[] {
+  if (!names) return readSynthOutput(dir);
+  const manifest = readSynthManifest(dir);
+  const unknown = names.filter((name) => !manifest.stacks.has(name));
+  if (unknown.length > 0)
+    throw new UnknownStackError(
+      `no stack named ${unknown.map((n) => `'${n}'`).join(', ')} in the synth output; stacks: ${[...manifest.stacks.keys()].join(', ')}`,
+    );
+  const needed = new Set<string>();
+  const visit = (name: string) => {
+    const entry = manifest.stacks.get(name);
+    if (!entry || needed.has(name)) return;
+    needed.add(name);
+    for (const dependency of entry.dependencies) visit(dependency);
+  };
+  for (const name of names) visit(name);
+  return [...needed]
+    .sort()
+    .map((name) => manifest.stacks.get(name) as StackEntry)
+    .map((entry) => ({ name: entry.name, file: entry.file, config: parseStack(entry, readStackBytes(entry)) }));
 }
 
 function selectStacks(allStacks: readonly SynthesizedStack[], names: readonly string[] | undefined): SynthesizedStack[] {

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { proveCluster, type ClusterProofResult } from '../../../proof/cluster/prove-cluster';
+import { clusterResultText } from '../../../proof/cluster/report';
 import { readSynthDir, type SynthStack } from '../../../proof/resolve';
 import { generateTenants } from '../../support/tenant-generator';
 import { cloneStacks, SAMPLE_TENANTS_DIR, synthInto, tempDir } from '../plant';
@@ -96,6 +97,22 @@ describe('cluster layer of the isolation proof', () => {
       expect(pairs(byClass, 'rbac')).toEqual([`${y}>${x}`]);
       expect(pairs(byClass, 'network')).toEqual([`${z}>${w}`]);
       // Exactly the leaks there are: every pair would find these and no others (the planted objects open one pair each).
+
+      // Restricted to changed tenants: the leaks into or out of them are found, the pairs without them are not checked.
+      const restricted = proveCluster(stacks, { focus: new Set([x, w]) });
+      expect(restricted.focus).toEqual([x, w].sort());
+      expect(pairs(restricted, 'rbac')).toEqual([`${y}>${x}`]);
+      expect(pairs(restricted, 'network')).toEqual([`${z}>${w}`]);
+      const other = tenants[0];
+      const unrelated = proveCluster(stacks, { focus: new Set([other]) });
+      expect(unrelated.findings.filter((f) => f.from !== other && f.to !== other)).toEqual([]);
+      expect(unrelated.checks.network).toBeGreaterThanOrEqual(2);
+      expect(unrelated.checks.network).toBeLessThan(byClass.checks.network);
+      expect(clusterResultText(unrelated)).toMatch(
+        new RegExp(
+          `^in the cluster, between ${other} and every other tenant, no pod, Service or person of one reaches the other.*only pairs with this tenant checked`,
+        ),
+      );
     });
   });
 

@@ -57,6 +57,9 @@ describe('job queues in the cluster layer of the isolation proof', () => {
     queue.spec.namespaceSelector = { matchExpressions: [{ key: 'tenant', operator: 'Exists' }] };
     const leaks = proveQueues(readClusterModel(stacks)).findings;
     expect(leaks.map((f) => `${f.from}->${f.to}`).sort()).toEqual(['fraud-detection->analytics', 'recsys-inference->analytics']);
+    // Restricted to the tenant whose queue changed, the other tenants' jobs it takes are still found.
+    const restricted = proveQueues(readClusterModel(stacks), new Set(['analytics'])).findings;
+    expect(restricted.map((f) => `${f.from}->${f.to}`).sort()).toEqual(['fraud-detection->analytics', 'recsys-inference->analytics']);
   });
 
   test('a flavor shared by two tenants in the cohort and lent is a borrowing leak; with lendingLimit 0 only the foreign flavor remains', () => {
@@ -96,6 +99,9 @@ describe('queued jobs under the synthesized admission policies', () => {
       'leak fraud-detection->fraud-detection',
       'leak recsys-inference->recsys-inference',
     ]);
+    // Restricted to one changed tenant, its own jobs are checked, and no other tenant's.
+    const restricted = proveQueues(readClusterModel(stacks), new Set(['fraud-detection'])).findings;
+    expect(restricted.map((f) => `${f.type} ${f.from}->${f.to}`)).toEqual(['leak fraud-detection->fraud-detection']);
   });
 
   test('a queued Job cannot be taken out of its queue by an update, and a Job from before the rule can still be updated', () => {

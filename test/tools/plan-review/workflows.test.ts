@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { USAGE } from '../../../bin/plan-review';
+import { USAGE as PR_CHECK_USAGE } from '../../../bin/pr-check';
 import { loadPlatformFile } from '../../../config/load';
 import { toPlatform } from '../../../config/model';
 import { STICKY_MARKER } from '../../../tools/plan-review/render';
@@ -65,11 +66,14 @@ describe('workflows call scripts that exist', () => {
     expect(used.filter((name) => !scripts.includes(name))).toEqual([]);
   });
 
-  it('passes plan-review only options it knows', () => {
+  it.each([
+    ['plan-review', USAGE, 2],
+    ['pr:check', PR_CHECK_USAGE, 2],
+  ])('passes %s only options it knows', (command, usage, atLeast) => {
     const runs = [...Object.values(pullRequest.jobs), ...Object.values(deploy.jobs)].flatMap((j) => j.steps.map((s) => s.run ?? ''));
-    const options = runs.filter((r) => r.includes('plan-review')).flatMap((r) => [...r.matchAll(/(--[a-z-]+) "/g)].map((m) => m[1]));
-    expect(options.length).toBeGreaterThan(4);
-    expect(options.filter((o) => !USAGE.includes(`${o} <`))).toEqual([]);
+    const options = runs.filter((r) => r.includes(`npm run --silent ${command} `)).flatMap((r) => [...r.matchAll(/(--[a-z-]+) "/g)].map((m) => m[1]));
+    expect(options.length).toBeGreaterThan(atLeast);
+    expect(options.filter((o) => !usage.includes(`${o} <`))).toEqual([]);
   });
 });
 
@@ -92,29 +96,22 @@ describe('pull-request workflow', () => {
     expect(Object.keys(pullRequest.on)).toEqual(['pull_request']);
   });
 
-  it('installs, validates, tests, synthesizes base and head, then reviews, in that order', () => {
-    const order = [
-      /npm ci/,
-      /npm run validate/,
-      /npm test/,
-      /npm run synth/,
-      /npm run --silent guardrails/,
-      /npm run --silent prove-isolation/,
-      /npm run --silent plan-review/,
-    ].map((p) => stepIndex(review, p));
+  it('installs, validates, tests, synthesizes the base, then checks the pull request over it, in that order', () => {
+    const order = [/npm ci/, /npm run validate/, /npm test/, /npm run synth/, /npm run --silent pr:check/].map((p) => stepIndex(review, p));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(review.steps.filter((s) => /npm run synth/.test(s.run ?? '')).map((s) => String(s.env?.CDKTF_OUTDIR))).toEqual([
       expect.stringContaining('synth-base'),
-      expect.stringContaining('synth-head'),
     ]);
+    const check = review.steps[order[4]];
+    expect(check.run).toContain('--base "$RUNNER_TEMP/synth-base"');
+    expect(check.run).toContain('--synth "$RUNNER_TEMP/synth-head"');
   });
 
-  it('plans the head offline and hands the plans to the review', () => {
-    const offline = stepIndex(review, /npm run --silent plan:offline -- --synth "\$RUNNER_TEMP\/synth-head" --plans "\$RUNNER_TEMP\/plans-head"/);
-    const withPlans = stepIndex(review, /plan-review[\s\S]*--head-plans "\$RUNNER_TEMP\/plans-head"/);
-    expect(offline).toBeGreaterThan(stepIndex(review, /npm run synth/));
-    expect(withPlans).toBeGreaterThan(offline);
+  it('plans the changed stacks offline inside the check: never skipped, with the provider mirror', () => {
+    const check = review.steps[stepIndex(review, /npm run --silent pr:check/)];
+    expect(check.run).not.toContain('--skip-plan');
+    expect(check.env?.TF_PLUGIN_MIRROR).toEqual(expect.stringContaining('tf-plugins'));
   });
 
   it('sets up Terraform and the provider mirror before the tests, and requires them there', () => {
@@ -124,15 +121,11 @@ describe('pull-request workflow', () => {
     expect(review.steps[test].env).toEqual(expect.objectContaining({ REQUIRE_TERRAFORM: '1', TF_PLUGIN_MIRROR: expect.stringContaining('tf-plugins') }));
   });
 
-  it('hands the checks to the review as JSON reports, never as text', () => {
-    const checks = [
-      /npm run --silent guardrails -- --format json > "\$RUNNER_TEMP\/guardrails\.json"/,
-      /prove-isolation -- --synth "\$RUNNER_TEMP\/synth-head" --format json > "\$RUNNER_TEMP\/proof\.json"/,
-    ];
-    expect(checks.map((p) => stepIndex(review, p)).every((i) => i >= 0)).toBe(true);
-    const reviewRun = review.steps.find((s) => /plan-review[\s\S]*--guardrails/.test(s.run ?? ''))?.run ?? '';
-    expect(reviewRun).toContain('--guardrails "$RUNNER_TEMP/guardrails.json"');
-    expect(reviewRun).toContain('--proof "$RUNNER_TEMP/proof.json"');
+  it('keeps the check reports the review read, as JSON, with the review', () => {
+    const kept = review.steps.find((s) => s.uses?.startsWith('actions/upload-artifact'));
+    expect(String(kept?.with?.path)).toContain('/pr-check/guardrails.json');
+    expect(String(kept?.with?.path)).toContain('/pr-check/proof.json');
+    expect(String(kept?.with?.path)).toContain('/pr-check/timings.json');
     expect(JSON.stringify(review)).not.toContain('exit code: $status');
   });
 
@@ -169,7 +162,7 @@ describe('pull-request workflow', () => {
     const diff = plan.steps.find((s) => /cdktf diff/.test(s.run ?? ''))!;
     expect(diff.env?.CHANGED_STACKS).toBe('${{ needs.review.outputs.changed-stacks }}');
     expect(diff.run).toMatch(/for stack in \$CHANGED_STACKS/);
-    expect(review.steps.find((s) => /plan-review/.test(s.run ?? ''))?.run).toContain('--changed-stacks');
+    expect(review.steps.find((s) => /pr:check/.test(s.run ?? ''))?.run).toContain('/pr-check/changed-stacks.txt');
   });
 });
 
