@@ -2,7 +2,8 @@
 // uses), compiling each file on its own to CommonJS. Type checking is `tsc --noEmit`'s job in
 // `npm test`; compiling is all jest needs, and esbuild does it many times faster than
 // ts-jest (the first run after a change, and every run of a fresh clone, compiles the whole
-// tree and the model packages).
+// tree and the model packages). Unlike ts-jest, it does not hoist `jest.mock(...)` above the
+// imports: replace a module's export with `jest.spyOn(module, 'name')`, which works as with tsc.
 const { createHash } = require('node:crypto');
 const path = require('node:path');
 
@@ -22,6 +23,8 @@ module.exports = {
       target: 'es2022',
       // `await import(...)` becomes a require, as ts-jest's CommonJS output did: jest runs no native ESM.
       supported: { 'dynamic-import': false },
+      // Class fields as tsc (and tsx) compile them for tsconfig.json's target ES2022: defined, not assigned.
+      tsconfigRaw: { compilerOptions: { useDefineForClassFields: true } },
       sourcemap: 'external',
       sourcefile: sourcePath,
     });
