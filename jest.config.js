@@ -7,12 +7,9 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   resolver: '<rootDir>/test/support/esm-resolver.js',
   transform: {
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }],
-    // ESM-only model packages, compiled to CommonJS for jest (see test/support/esm-resolver.js).
-    [`^.+/node_modules/${ESM_ONLY_PACKAGES}/.+\\.js$`]: [
-      'ts-jest',
-      { isolatedModules: true, tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022' } },
-    ],
+    // TypeScript, and the ESM-only model packages compiled to CommonJS (see test/support/esm-resolver.js).
+    '^.+\\.ts$': '<rootDir>/test/support/esbuild-transform.js',
+    [`^.+/node_modules/${ESM_ONLY_PACKAGES}/.+\\.js$`]: '<rootDir>/test/support/esbuild-transform.js',
   },
   transformIgnorePatterns: [`/node_modules/(?!${ESM_ONLY_PACKAGES}/)`],
   globalSetup: '<rootDir>/test/support/global-setup.js',

@@ -1,6 +1,6 @@
 /**
- * The hostile and broken input corpus: each case runs a real command (as `npm run` does)
- * in a scratch copy of the repository's settings, and states the exit code, a fragment of
+ * The hostile and broken input corpus: each case runs a real command (the code `npm run`
+ * runs, compiled once per test run: test/support/run-command.ts) in a scratch copy of the repository's settings, and states the exit code, a fragment of
  * the message, and that nothing in the scratch directory was written or deleted. Cases a
  * root user cannot see (unreadable files) run as the user `nobody` when the tests run as root.
  */
@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { synthesize } from '../../synth/synthesize';
-import { PLATFORM_FILE, REPO_ROOT, SAMPLE_TENANTS_DIR, tempDir, tenantFields } from '../support/config-fixtures';
+import { PLATFORM_FILE, SAMPLE_TENANTS_DIR, tempDir, tenantFields } from '../support/config-fixtures';
+import { compiledCommand } from '../support/run-command';
 
-const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 const NOBODY = 65534;
 const runningAsRoot = process.getuid?.() === 0;
 
@@ -492,11 +492,13 @@ const SCRIPTS: Record<Command, string> = {
 
 /** Runs a command to its end; the cases run a few at a time (jest's maxConcurrency), since each mostly waits on its process. */
 function run(
+  script: string,
   args: readonly string[],
   options: { cwd: string; env: NodeJS.ProcessEnv; uid?: number; gid?: number },
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+    const [node, compiled] = compiledCommand(script);
+    const child = spawn(node, [compiled, ...args], { ...options, stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -518,7 +520,7 @@ describe('hostile and broken input', () => {
       const fill = (text: string) => text.split('{ws}').join(ws);
       const before = snapshot(ws);
 
-      const result = await run([path.join(REPO_ROOT, SCRIPTS[c.command]), ...(c.args ?? []).map(fill)], {
+      const result = await run(SCRIPTS[c.command], (c.args ?? []).map(fill), {
         cwd: ws,
         env: {
           ...process.env,

@@ -2,9 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT, tempDir, tenantDir, tenantFields } from '../support/config-fixtures';
+import { compiledCommand } from '../support/run-command';
 
+/** Runs a command of bin/, compiled once per test run (the code `npm run` runs through tsx). */
 function run(script: string, env: Record<string, string>, args: string[] = []) {
-  const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(REPO_ROOT, script), ...args], {
+  const [node, compiled] = compiledCommand(script);
+  const result = spawnSync(node, [compiled, ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     encoding: 'utf8',

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { readPlatformModel, type TenantModel } from '../../proof/model';
 import { Resolver, type JsonObject, type SynthStack } from '../../proof/resolve';
-import { synthesize } from '../../synth/synthesize';
+import { synthInto as synthIntoDir } from '../support/synth';
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 export const PLATFORM_FILE = path.join(REPO_ROOT, 'platform.yaml');
@@ -18,10 +18,10 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
 
-/** Synthesizes a tenant directory with the repository's platform.yaml into a fresh directory. */
+/** Synthesizes a tenant directory with the repository's platform.yaml into a fresh directory (the samples: a copy of the run's one synth). */
 export function synthInto(tenantsDir: string): string {
   const outdir = path.join(tempDir('mlp-proof-synth-'), 'cdktf.out');
-  synthesize({ paths: { platformFile: PLATFORM_FILE, tenantsDir }, outdir });
+  synthIntoDir(outdir, tenantsDir, PLATFORM_FILE);
   return outdir;
 }
 

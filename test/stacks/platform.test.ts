@@ -1,7 +1,7 @@
 import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { SYNTH_RECORD_FILE } from '../../stacks/synth-record';
-import { REPO_ROOT, SAMPLE_TENANTS_DIR, tempDir, tenantFields, writeTenant } from '../support/config-fixtures';
+import { PLATFORM_FILE, REPO_ROOT, SAMPLE_TENANTS_DIR, tempDir, tenantFields, writeTenant } from '../support/config-fixtures';
 import { synthPlatform, type StackJson, type Synthesized } from '../support/synth';
 import { generateTenants } from '../support/tenant-generator';
 
@@ -66,7 +66,7 @@ describe('the platform as a whole', () => {
   );
 
   test('synthesizing twice gives byte-identical files with no machine-specific path', () => {
-    const again = synthPlatform();
+    const again = synthPlatform(SAMPLE_TENANTS_DIR, PLATFORM_FILE, { fresh: true });
     const files = (dir: string) =>
       readdirSync(dir, { recursive: true, withFileTypes: true })
         .filter((e) => e.isFile())

@@ -4,6 +4,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { buildCommands } = require('./commands');
 
 const VARIABLE = 'ML_PLATFORM_TEST_SCRATCH';
 
@@ -14,6 +15,7 @@ async function setup() {
   fs.chmodSync(root, 0o1777);
   process.env[VARIABLE] = root;
   process.env.TMPDIR = root; // read by os.tmpdir() in this process, the workers and children
+  buildCommands(root);
 }
 
 async function teardown() {

@@ -1,8 +1,9 @@
 /** Synthesizes the platform in-process into a temporary directory and reads the stacks back. */
-import { readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { ACCOUNT_STACK_PREFIX } from '../../config/names';
 import { evaluateTemplate, formatReference, HclError } from '../../kernel/hcl';
+import { readSynthManifest } from '../../kernel/synth-output';
 import { synthesize } from '../../synth/synthesize';
 import { PLATFORM_FILE, SAMPLE_TENANTS_DIR, tempDir } from './config-fixtures';
 
@@ -22,12 +23,38 @@ export interface Synthesized {
   readonly text: Record<string, string>;
 }
 
-export function synthPlatform(tenantsDir = SAMPLE_TENANTS_DIR, platformFile = PLATFORM_FILE): Synthesized {
+/**
+ * Synthesizes a tenant directory into a fresh `cdktf.out` the caller owns. The samples (the
+ * repository's platform.yaml and tenants/) are synthesized once per test run and copied:
+ * some thirty test files read them. `fresh` synthesizes them again, for the tests of the
+ * synth itself.
+ */
+export function synthInto(outdir: string, tenantsDir = SAMPLE_TENANTS_DIR, platformFile = PLATFORM_FILE, options: { fresh?: boolean } = {}): void {
+  const samples = path.resolve(tenantsDir) === SAMPLE_TENANTS_DIR && path.resolve(platformFile) === PLATFORM_FILE;
+  const scratch = process.env.ML_PLATFORM_TEST_SCRATCH;
+  if (!samples || options.fresh || !scratch) {
+    synthesize({ paths: { platformFile, tenantsDir }, outdir });
+    return;
+  }
+  const shared = path.join(scratch, 'samples-synth');
+  if (!existsSync(shared)) {
+    const building = mkdtempSync(path.join(scratch, 'samples-synth-'));
+    synthesize({ paths: { platformFile, tenantsDir }, outdir: path.join(building, 'cdktf.out') });
+    try {
+      renameSync(building, shared); // atomic: a reader sees all of it or nothing
+    } catch {
+      rmSync(building, { recursive: true, force: true }); // another test file got there first
+    }
+  }
+  cpSync(path.join(shared, 'cdktf.out'), outdir, { recursive: true });
+}
+
+export function synthPlatform(tenantsDir = SAMPLE_TENANTS_DIR, platformFile = PLATFORM_FILE, options: { fresh?: boolean } = {}): Synthesized {
   const outdir = path.join(tempDir('mlp-synth-'), 'cdktf.out');
-  const result = synthesize({ paths: { platformFile, tenantsDir }, outdir });
+  synthInto(outdir, tenantsDir, platformFile, options);
   const stacks: Record<string, StackJson> = {};
   const text: Record<string, string> = {};
-  for (const name of result.stacks) {
+  for (const name of readSynthManifest(outdir).stacks.keys()) {
     text[name] = readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8');
     stacks[name] = JSON.parse(text[name]) as StackJson;
   }

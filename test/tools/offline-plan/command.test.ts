@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { REPO_ROOT, tempDir } from '../../support/config-fixtures';
+import { tempDir } from '../../support/config-fixtures';
+import { compiledCommand } from '../../support/run-command';
 
-/** Runs `npm run plan:offline` the way npm does, with only the given environment. */
+/** Runs `npm run plan:offline`'s code (compiled once per test run), with only the given environment. */
 function planOfflineCommand(args: string[], env: NodeJS.ProcessEnv) {
-  const tsx = path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  const result = spawnSync(process.execPath, [tsx, path.join(REPO_ROOT, 'bin', 'plan-offline.ts'), ...args], {
+  const [node, compiled] = compiledCommand('bin/plan-offline.ts');
+  const result = spawnSync(node, [compiled, ...args], {
     cwd: tempDir('mlp-cli-'),
     env,
     encoding: 'utf8',

@@ -1,8 +1,13 @@
-/** The commands themselves, spawned only for what the library tests cannot show: exit codes, output streams, a terminal. */
+/**
+ * The commands themselves, spawned only for what the library tests cannot show: exit codes,
+ * output streams, a terminal. The terminal case starts the command through tsx as npm does;
+ * the others run it compiled once per test run (test/support/run-command.ts), the same code.
+ */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { SCHEMA_MODELINE } from '../../../tools/tenant/scaffold';
+import { compiledCommand } from '../../support/run-command';
 import { REPO_ROOT, removeCopies, samplesCopy } from './fixtures';
 
 const TSX = path.join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs');
@@ -11,7 +16,8 @@ const SCRIPT = '/usr/bin/script';
 afterAll(removeCopies);
 
 function run(bin: string, args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, [TSX, path.join(REPO_ROOT, bin), ...args], {
+  const [node, compiled] = compiledCommand(bin);
+  const result = spawnSync(node, [compiled, ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     input: '',
