@@ -58,7 +58,18 @@ function policyMatches(policy: ApiObject, request: AdmissionRequest): boolean {
   return !(constraints.excludeResourceRules ?? []).some((rule: Rule) => ruleMatches(rule, request));
 }
 
+/** The bindings with their policies, by model (its object list): every admission request asks again. */
+const bindingsCache = new WeakMap<ClusterModel['objects'], { binding: ApiObject; policy: ApiObject | undefined }[]>();
+
 function bindingsFor(model: ClusterModel): { binding: ApiObject; policy: ApiObject | undefined }[] {
+  const cached = bindingsCache.get(model.objects);
+  if (cached) return cached;
+  const found = bindingsOf(model);
+  bindingsCache.set(model.objects, found);
+  return found;
+}
+
+function bindingsOf(model: ClusterModel): { binding: ApiObject; policy: ApiObject | undefined }[] {
   const policies = new Map(
     objectsOfKind(model, 'ValidatingAdmissionPolicy').map((p) => [String((p.object as ApiObject).metadata?.name), p.object as ApiObject]),
   );

@@ -43,9 +43,23 @@ function resourcesOf(stack: SynthStack, type: string): [string, JsonRecord][] {
   return Object.entries(resources[type] ?? {}).filter((entry): entry is [string, JsonRecord] => isRecord(entry[1]));
 }
 
-/** Objects of a kind, in every stack. */
+/** The objects of each kind, by model (its object list): every check asks again, and scanning every tenant's objects each time made the cluster layer quadratic. */
+const byKindCache = new WeakMap<readonly KubernetesObject[], Map<string, KubernetesObject[]>>();
+
+/** Objects of a kind, in every stack (a new array: the caller may change it). */
 export function objectsOfKind(model: ClusterModel, ...kinds: string[]): KubernetesObject[] {
-  return model.objects.filter((o) => kinds.includes(String(o.object.kind)));
+  let byKinds = byKindCache.get(model.objects);
+  if (!byKinds) {
+    byKinds = new Map();
+    byKindCache.set(model.objects, byKinds);
+  }
+  const key = kinds.join('\u0000');
+  let found = byKinds.get(key);
+  if (!found) {
+    found = model.objects.filter((o) => kinds.includes(String(o.object.kind)));
+    byKinds.set(key, found);
+  }
+  return [...found];
 }
 
 function enforcement(stacks: readonly SynthStack[]): ClusterModel['networkPolicyEnforcement'] {
