@@ -113,11 +113,19 @@ function controlTargets(t: TenantModel, platformRole: string): { action: string;
 /** Credentials nobody in a tenant account may create, the platform included. */
 const CREDENTIAL_ACTIONS = ['iam:CreateUser', 'iam:CreateAccessKey', 'iam:CreateLoginProfile'];
 
-export function accountControlChecks(model: PlatformModel, t: TenantModel): AccountCheck[] {
+/**
+ * The account controls of tenant `t`: its administrator, the organization's access roles
+ * and another tenant's administrator are denied every platform-controlled change, the
+ * platform's role is not. With `adminOnly`, the administrator's denies and the platform's
+ * allows alone (fast mode, for a tenant whose class representative gets them all).
+ */
+export function accountControlChecks(model: PlatformModel, t: TenantModel, adminOnly = false): AccountCheck[] {
   const platformRole = model.accounts?.platformRoles.get(t.name);
   if (!platformRole) return [];
   const admin = `arn:aws:iam::${t.accountId}:role/${TENANT_ADMIN_ROLE}`;
-  const accessRoles = (model.accounts?.accessRoleNames ?? []).map((name) => `arn:aws:iam::${t.accountId}:role/${name}`).filter((arn) => arn !== platformRole);
+  const accessRoles = adminOnly
+    ? []
+    : (model.accounts?.accessRoleNames ?? []).map((name) => `arn:aws:iam::${t.accountId}:role/${name}`).filter((arn) => arn !== platformRole);
   const checks: AccountCheck[] = [];
   const base = { kind: 'account-control' as const, principalTenant: t.name, resourceTenant: t.name, reason: 'account controls' };
   for (const target of controlTargets(t, platformRole)) {
@@ -142,7 +150,7 @@ export function accountControlChecks(model: PlatformModel, t: TenantModel): Acco
   }
   // The platform's pipeline roles: no tenant principal may assume them, whatever its own policies allow
   // (an administrator of this account or of another tenant's, the access role).
-  const next = model.tenants[(model.tenants.indexOf(t) + 1) % model.tenants.length];
+  const next = adminOnly ? undefined : model.tenants[(model.tenants.indexOf(t) + 1) % model.tenants.length];
   const foreign = next && next !== t ? [{ tenant: next, who: `arn:aws:iam::${next.accountId}:role/${TENANT_ADMIN_ROLE}` }] : [];
   for (const role of t.roles.filter((candidate) => candidate.pipeline)) {
     for (const caller of [{ tenant: t, who: admin }, ...accessRoles.map((who) => ({ tenant: t, who })), ...foreign]) {
@@ -294,12 +302,16 @@ export interface AccountProofResult {
  * tenant account reaches another tenant's roles, buckets or keys. With `focus`, only the
  * checks that involve a focus tenant: its account controls and sign-ins, and the sign-ins
  * of other tenants whose checks reach a focus tenant (every other tenant's, pairwise).
+ * With `fullControls` (fast mode: class representatives, irregular and focus tenants),
+ * another tenant's account whose control policies read, names aside, as one checked in
+ * full gets its administrator's denies and the platform's allows only.
  */
 export function proveAccounts(
   model: PlatformModel,
   tenants: readonly TenantModel[],
   mode: 'fast' | 'pairwise',
   focus?: ReadonlySet<string>,
+  fullControls?: ReadonlySet<string>,
 ): AccountProofResult {
   const failed: { check: AccountCheck; decision: Decision }[] = [];
   let simulations = 0;
@@ -321,9 +333,17 @@ export function proveAccounts(
     return covers(t) ? chosen : chosen.filter(covers);
   };
   let accountsControlled = 0;
-  for (const t of tenants) {
+  // Control policies fully checked, by their text with the account and tenant names left out:
+  // an account whose policies differ from every one checked in full is checked in full too.
+  const checkedInFull = new Set<string>();
+  const controlsSignature = (t: TenantModel) => JSON.stringify(scpLevels(model, t)).replaceAll(t.accountId, '<account>').replaceAll(t.name, '<tenant>');
+  const ordered = fullControls ? [...tenants.filter((t) => fullControls.has(t.name)), ...tenants.filter((t) => !fullControls.has(t.name))] : tenants;
+  for (const t of ordered) {
     if (!covers(t)) continue;
-    const checks = accountControlChecks(model, t);
+    const signature = fullControls ? controlsSignature(t) : '';
+    const adminOnly = fullControls !== undefined && !fullControls.has(t.name) && checkedInFull.has(signature);
+    if (fullControls && !adminOnly) checkedInFull.add(signature);
+    const checks = accountControlChecks(model, t, adminOnly);
     if (checks.length > 0) accountsControlled++;
     checks.forEach(run);
   }

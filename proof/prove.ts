@@ -414,11 +414,19 @@ export async function proveModel(model: PlatformModel, options: ProofOptions = {
   if (mode === 'pairwise') provePairwise(prover, tenants, progress);
   else proveByClasses(prover, tenants, groups, index, progress);
   progress('proving sign-in and account controls');
-  const accounts = proveAccounts(model, tenants, mode, focus);
+  const fullControls =
+    mode === 'pairwise'
+      ? undefined
+      : new Set(
+          [...[...classes.values()].flatMap((members) => members.slice(0, 2)), ...tenants.filter((t) => irregular.has(t.name) || focus?.has(t.name))].map(
+            (t) => t.name,
+          ),
+        );
+  const accounts = proveAccounts(model, tenants, mode, focus, fullControls);
   prover.findings.push(...layerFindings(accounts.failed));
   prover.simulations += accounts.simulations;
   progress('proving the metrics export');
-  const metrics = proveMetrics(model, tenants, mode);
+  const metrics = proveMetrics(model, tenants, mode, focus);
   prover.findings.push(...layerFindings(metrics.failed));
   prover.simulations += metrics.simulations;
   notes.push(...metrics.notes);
