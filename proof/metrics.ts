@@ -150,7 +150,12 @@ export function metricsChecks(model: PlatformModel, exported: MetricsExportModel
  * tenant's people against every other account, fast mode against the next tenant in name
  * order: no tenant account holds a resource policy for CloudWatch, so one is as good as any.
  */
-export function proveMetrics(model: PlatformModel, tenants: readonly TenantModel[], mode: 'fast' | 'pairwise'): MetricsProofResult {
+export function proveMetrics(
+  model: PlatformModel,
+  tenants: readonly TenantModel[],
+  mode: 'fast' | 'pairwise',
+  focus?: ReadonlySet<string>,
+): MetricsProofResult {
   const failed: { check: MetricsCheck; decision: Decision }[] = [];
   const notes: string[] = [];
   let simulations = 0;
@@ -160,11 +165,17 @@ export function proveMetrics(model: PlatformModel, tenants: readonly TenantModel
   for (const exported of exports) {
     tenants.forEach((t, i) => {
       const others = tenants.filter((o) => o !== t);
-      const neighbours = mode === 'pairwise' ? others : others.length > 0 ? [others[i % others.length]] : [];
+      const chosen = mode === 'pairwise' ? others : others.length > 0 ? [others[i % others.length]] : [];
+      // With a focus, a tenant outside it is checked only against the focus tenants among its neighbours (the other pairs are the base's).
+      const inFocus = focus === undefined || focus.has(t.name);
+      const neighbours = inFocus ? chosen : chosen.filter((n) => focus.has(n.name));
+      if (!inFocus && neighbours.length === 0) return;
       const checks =
         neighbours.length === 0
           ? metricsChecks(model, exported, t)
-          : neighbours.flatMap((n, k) => metricsChecks(model, exported, t, n).filter((c) => k === 0 || c.resourceTenant !== t.name));
+          : neighbours
+              .flatMap((n, k) => metricsChecks(model, exported, t, n).filter((c) => k === 0 || c.resourceTenant !== t.name))
+              .filter((c) => inFocus || focus.has(c.principalTenant) || focus.has(c.resourceTenant));
       if (checks.some((c) => c.simulation && c.action === 'sts:AssumeRole')) tenantsExported++;
       for (const check of checks) {
         let decision: Decision = 'ImplicitlyDenied';

@@ -85,6 +85,21 @@ describe('metrics layer of the isolation proof', () => {
     ]);
   });
 
+  test("restricted to the changed tenants (a pull request), checks a changed tenant's writer and leaves out a tenant outside the focus", () => {
+    const planted = cloneStacks(stacks);
+    const policy = inline(writer(planted, 'fraud-detection'));
+    policy.policy = policy.policy.replace(/, \\?"Condition\\?" = \{[^}]*\}\}/, '');
+    const { model } = readPlatformModel(new Resolver(planted));
+    if (!model) throw new Error('no model');
+    const focused = (names: string[]) => shown(layerFindings(proveMetrics(model, model.tenants, 'fast', new Set(names)).failed));
+    expect(focused(['fraud-detection'])).toEqual(['leak metrics cloudwatch:PutMetricData (ContainerInsights) role/mlp-fraud-detection-metrics-writer']);
+    expect(proveMetrics(model, model.tenants, 'fast', new Set(['fraud-detection'])).simulations).toBeLessThan(
+      proveMetrics(model, model.tenants, 'fast').simulations,
+    );
+    // The defect is not the focus tenant's, and no check of the focus tenant reaches it.
+    expect(focused(['recsys-inference']).filter((f) => f.includes('fraud-detection'))).toEqual([]);
+  });
+
   test('catches a writer role that may write any CloudWatch namespace', () => {
     const planted = cloneStacks(stacks);
     const policy = inline(writer(planted, 'fraud-detection'));
