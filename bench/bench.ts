@@ -590,11 +590,12 @@ function writeResults(file: string, generated: string): void {
 function timeNpmTest(progress: Progress): number {
   progress('npm test: running');
   const started = process.hrtime.bigint();
-  const run = spawnSync('npm', ['test', '--silent'], { cwd: REPO_ROOT, encoding: 'utf8', env: process.env });
+  // Its output can pass spawnSync's 1 MiB default, which kills the run: room for 256 MiB.
+  const run = spawnSync('npm', ['test', '--silent'], { cwd: REPO_ROOT, encoding: 'utf8', env: process.env, maxBuffer: 256 * 1024 * 1024 });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (run.status !== 0)
     throw new CliFailure(
-      `npm test failed (exit ${run.status}) after ${seconds(ms)}:\n  ${`${run.stdout}\n${run.stderr}`.trim().split('\n').slice(-8).join('\n  ')}`,
+      `npm test failed (exit ${run.status ?? run.signal ?? run.error?.message}) after ${seconds(ms)}:\n  ${`${run.stdout}\n${run.stderr}`.trim().split('\n').slice(-8).join('\n  ')}`,
     );
   progress(`npm test: ${seconds(ms)}`);
   return ms;
