@@ -5,16 +5,16 @@
  * more than assume the people role.
  */
 import { proveStacks, type ProofFinding, type ProofResult } from '../../proof/prove';
-import { readSynthDir, type JsonObject, type SynthStack } from '../../proof/resolve';
+import type { JsonObject, SynthStack } from '../../proof/resolve';
 import type { TenantModel } from '../../proof/model';
-import { cloneStacks, SAMPLE_TENANTS_DIR, synthInto, tenantModels } from './plant';
+import { cloneStacks, tenantModels, readSampleStacks } from './plant';
 
 let stacks: SynthStack[];
 let models: Map<string, TenantModel>;
 let clean: ProofResult;
 
 beforeAll(async () => {
-  stacks = readSynthDir(synthInto(SAMPLE_TENANTS_DIR));
+  stacks = readSampleStacks();
   models = tenantModels(stacks);
   clean = await proveStacks(stacks);
 });

@@ -4,17 +4,17 @@
  * read, a people role that cannot read its own metrics, an active tenant without a writer.
  */
 import { layerFindings, proveStacks, type ProofFinding, type ProofResult } from '../../proof/prove';
-import { readSynthDir, Resolver, type JsonObject, type SynthStack } from '../../proof/resolve';
+import { Resolver, type JsonObject, type SynthStack } from '../../proof/resolve';
 import { readPlatformModel, type TenantModel } from '../../proof/model';
 import { proveMetrics } from '../../proof/metrics';
-import { cloneStacks, resources, SAMPLE_TENANTS_DIR, synthInto, tenantModels, withStatement } from './plant';
+import { cloneStacks, resources, tenantModels, withStatement, readSampleStacks } from './plant';
 
 let stacks: SynthStack[];
 let models: Map<string, TenantModel>;
 let clean: ProofResult;
 
 beforeAll(async () => {
-  stacks = readSynthDir(synthInto(SAMPLE_TENANTS_DIR));
+  stacks = readSampleStacks();
   models = tenantModels(stacks);
   clean = await proveStacks(stacks);
 });

@@ -3,11 +3,11 @@
  * failing-case tests: grants between tenants, a broken trust, a policy the proof cannot
  * read. Values (bucket names, account ids) come from the resolved model, never typed in.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { readPlatformModel, type TenantModel } from '../../proof/model';
-import { Resolver, type JsonObject, type SynthStack } from '../../proof/resolve';
+import { readSynthDir, Resolver, type JsonObject, type SynthStack } from '../../proof/resolve';
 import { synthInto as synthIntoDir } from '../support/synth';
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
@@ -23,6 +23,16 @@ export function synthInto(tenantsDir: string): string {
   const outdir = path.join(tempDir('mlp-proof-synth-'), 'cdktf.out');
   synthIntoDir(outdir, tenantsDir, PLATFORM_FILE);
   return outdir;
+}
+
+/** The samples' synthesized stacks, read into memory; their temporary directory is removed at once. */
+export function readSampleStacks(): SynthStack[] {
+  const outdir = synthInto(SAMPLE_TENANTS_DIR);
+  try {
+    return readSynthDir(outdir);
+  } finally {
+    rmSync(path.dirname(outdir), { recursive: true, force: true });
+  }
 }
 
 export function tenantModels(stacks: readonly SynthStack[]): Map<string, TenantModel> {

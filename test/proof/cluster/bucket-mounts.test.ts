@@ -1,10 +1,8 @@
-import { rmSync } from 'node:fs';
-import * as path from 'node:path';
 import { proveBucketMounts, wouldBind } from '../../../proof/cluster/bucket-mounts';
 import { readClusterModel } from '../../../proof/cluster/cluster-model';
 import { proveCluster } from '../../../proof/cluster/prove-cluster';
-import { readSynthDir, type SynthStack } from '../../../proof/resolve';
-import { cloneStacks, SAMPLE_TENANTS_DIR, synthInto } from '../plant';
+import type { SynthStack } from '../../../proof/resolve';
+import { cloneStacks, readSampleStacks } from '../plant';
 
 type Body = Record<string, any>;
 
@@ -18,13 +16,10 @@ const volumesOf = (stacks: SynthStack[], tenant: string) =>
 const prove = (stacks: SynthStack[]) => proveBucketMounts(readClusterModel(stacks), stacks);
 
 describe('bucket volumes in the cluster layer of the isolation proof', () => {
-  let dir: string;
   let samples: SynthStack[];
   beforeAll(() => {
-    dir = synthInto(SAMPLE_TENANTS_DIR);
-    samples = readSynthDir(dir);
+    samples = readSampleStacks();
   });
-  afterAll(() => rmSync(path.dirname(dir), { recursive: true, force: true }));
 
   test("proves the samples: no tenant binds or mounts another tenant's bucket", () => {
     const result = prove(samples);

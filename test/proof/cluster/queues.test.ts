@@ -1,12 +1,10 @@
-import { rmSync } from 'node:fs';
-import * as path from 'node:path';
 import { readClusterModel } from '../../../proof/cluster/cluster-model';
 import { proveCluster } from '../../../proof/cluster/prove-cluster';
 import { proveQueues, queuedGpuJob } from '../../../proof/cluster/queues';
 import { admit } from '../../../proof/cluster/admission';
 import { peopleOf } from '../../../proof/cluster/attacks';
-import { readSynthDir, type SynthStack } from '../../../proof/resolve';
-import { cloneStacks, SAMPLE_TENANTS_DIR, synthInto } from '../plant';
+import type { SynthStack } from '../../../proof/resolve';
+import { cloneStacks, readSampleStacks } from '../plant';
 
 type Body = Record<string, any>;
 
@@ -18,13 +16,10 @@ function kueueObjects(stacks: SynthStack[], tenant: string, kind: string): Body[
 }
 
 // One synth of the samples for both parts: the tests clone it before they plant anything.
-let dir: string;
 let samples: SynthStack[];
 beforeAll(() => {
-  dir = synthInto(SAMPLE_TENANTS_DIR);
-  samples = readSynthDir(dir);
+  samples = readSampleStacks();
 });
-afterAll(() => rmSync(path.dirname(dir), { recursive: true, force: true }));
 
 describe('job queues in the cluster layer of the isolation proof', () => {
   test('proves the samples: each tenant is served by its own queue only, on its own flavors, and its queued GPU jobs are admitted', () => {

@@ -1,11 +1,9 @@
-import { rmSync } from 'node:fs';
-import * as path from 'node:path';
 import { admit } from '../../../proof/cluster/admission';
 import { readClusterModel } from '../../../proof/cluster/cluster-model';
 import { proveCluster } from '../../../proof/cluster/prove-cluster';
 import { claimRequest, proveVolumeClasses, volumeClasses, withDefaultClass } from '../../../proof/cluster/volume-classes';
-import { readSynthDir, type SynthStack } from '../../../proof/resolve';
-import { cloneStacks, resources, SAMPLE_TENANTS_DIR, synthInto, tenantModels } from '../plant';
+import type { SynthStack } from '../../../proof/resolve';
+import { cloneStacks, resources, tenantModels, readSampleStacks } from '../plant';
 
 type Body = Record<string, any>;
 
@@ -18,13 +16,10 @@ const classOf = (stacks: SynthStack[], tenant: string): Body => Object.values(re
 const arrows = (findings: readonly { from: string; to: string }[]) => findings.map((f) => `${f.from}->${f.to}`).sort();
 
 describe('EBS volume classes in the cluster layer of the isolation proof', () => {
-  let dir: string;
   let samples: SynthStack[];
   beforeAll(() => {
-    dir = synthInto(SAMPLE_TENANTS_DIR);
-    samples = readSynthDir(dir);
+    samples = readSampleStacks();
   });
-  afterAll(() => rmSync(path.dirname(dir), { recursive: true, force: true }));
 
   test("proves the samples: each tenant's class is under its own key, its claims are admitted only there", () => {
     const result = prove(samples);
