@@ -20,6 +20,7 @@ import { pathToFileURL } from 'node:url';
 import { generatedTenantName, generateTenants } from './generated-tenants';
 import { CliFailure, parseFlags, runCli, UsageError } from '../bin/cli';
 import { shapeOfSynth } from './baseline';
+import { readStackBytes, readSynthManifest } from '../kernel/synth-output';
 import type { PhaseOutcome } from './run-phase';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
@@ -179,33 +180,36 @@ async function repeat(runs: number, label: string, progress: Progress, measure: 
   return results;
 }
 
+/** Resources in one stack's text. */
+function resourceCount(text: string): number {
+  const json = JSON.parse(text) as { resource?: Record<string, Record<string, unknown>> };
+  return Object.values(json.resource ?? {}).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
+}
+
 /** Resources, uses of remote-state outputs and bytes of a synth output, to show that the baselines match the project. */
 function countOutput(dir: string): OutputCounts {
-  const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { synthesizedStackPath: string }> };
+  const { stacks } = readSynthManifest(dir);
   let resources = 0;
   let remoteUses = 0;
   let bytes = 0;
-  for (const stack of Object.values(manifest.stacks)) {
-    const text = readFileSync(path.join(dir, stack.synthesizedStackPath), 'utf8');
-    const json = JSON.parse(text) as { resource?: Record<string, Record<string, unknown>> };
-    for (const byName of Object.values(json.resource ?? {})) resources += Object.keys(byName).length;
+  for (const entry of stacks.values()) {
+    const text = readStackBytes(entry).toString('utf8');
+    resources += resourceCount(text);
     remoteUses += text.match(/data\.terraform_remote_state\.[^.]+\.outputs\./g)?.length ?? 0;
     bytes += Buffer.byteLength(text);
   }
-  return { stacks: Object.keys(manifest.stacks).length, resources, remoteUses, bytes };
+  return { stacks: stacks.size, resources, remoteUses, bytes };
 }
 
 /** Size of each named stack of a synth output, or of every stack without names; a named stack the output lacks is a failure. */
 function stackSizes(dir: string, names?: Iterable<string>): Map<string, StackSize> {
-  const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { synthesizedStackPath: string }> };
+  const { stacks } = readSynthManifest(dir);
   const sizes = new Map<string, StackSize>();
-  for (const name of names ?? Object.keys(manifest.stacks)) {
-    const stack = manifest.stacks[name];
-    if (!stack) throw new CliFailure(`${dir} has no stack '${name}', which a synth of no tenants writes`);
-    const text = readFileSync(path.join(dir, stack.synthesizedStackPath), 'utf8');
-    const json = JSON.parse(text) as { resource?: Record<string, Record<string, unknown>> };
-    const resources = Object.values(json.resource ?? {}).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
-    sizes.set(name, { resources, bytes: Buffer.byteLength(text), sha256: createHash('sha256').update(text).digest('hex') });
+  for (const name of names ?? stacks.keys()) {
+    const entry = stacks.get(name);
+    if (!entry) throw new CliFailure(`${dir} has no stack '${name}', which a synth of no tenants writes`);
+    const text = readStackBytes(entry).toString('utf8');
+    sizes.set(name, { resources: resourceCount(text), bytes: Buffer.byteLength(text), sha256: createHash('sha256').update(text).digest('hex') });
   }
   return sizes;
 }
