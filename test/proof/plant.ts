@@ -196,3 +196,19 @@ export function addGuardrailStatement(stacks: SynthStack[], statementHcl: string
   const guardrails = Object.values(policies).find((p) => String(p.name).endsWith('-tenant-guardrails')) as JsonObject;
   guardrails.content = withStatement(String(guardrails.content), statementHcl);
 }
+
+/**
+ * Adds the organization access role to the deployer's exemption in the tenant's own
+ * platform-controls SCP (its account stack), as a construct that exempted it again would.
+ */
+export function exemptAccessRoleAgain(stacks: SynthStack[], tenant: string, accountId: string): void {
+  const accountStack = stacks.find((stack) => stack.name === `account-${tenant}`);
+  const policies = Object.values(((accountStack?.json.resource ?? {}) as Record<string, Record<string, { content: string }>>).aws_organizations_policy ?? {});
+  const deployer = `"arn:aws:iam::${accountId}:role/mlp-deployer"]`;
+  const scp = policies.find((policy) => String(policy.content).includes(deployer));
+  if (!scp) throw new Error(`no SCP in account-${tenant} exempts ${deployer}`);
+  scp.content = String(scp.content).replaceAll(
+    deployer,
+    `"arn:aws:iam::${accountId}:role/mlp-deployer", "arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole"]`,
+  );
+}
